@@ -1,0 +1,33 @@
+# The two set-up commands of the README: `make pdf` and `make test`.
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTHON ?= python3
+ISSUE  ?= issues/2024-12
+
+.PHONY: pdf test lint golden clean
+
+$(STAMP): pyproject.toml scripts/system-deps.sh
+	./scripts/system-deps.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+pdf: $(STAMP)
+	$(BIN)/emn-pdf build $(ISSUE) -o build/
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/mypy src
+
+test: lint
+	$(BIN)/pytest
+
+# Rewrite tests/golden/ from the current templates; review the diff before committing.
+golden: $(STAMP)
+	EMN_PDF_UPDATE_GOLDEN=1 $(BIN)/pytest tests/test_render.py
+
+clean:
+	rm -rf build $(VENV)

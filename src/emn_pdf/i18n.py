@@ -1,0 +1,86 @@
+"""Label catalogues and locale-aware dates.
+
+Every fixed word a layout prints ("Lien", "page", month names) comes from the
+edition language's catalogue (``catalogues/<lang>.yaml``) or from Babel, never
+from a template or from Python code, so that adding a language is adding a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import Problem, UserError
+from .load import problem_from_error, read_yaml
+
+CATALOGUE_DIR = Path(__file__).parent / "catalogues"
+
+
+class Catalogue(BaseModel):
+    """The fixed wording of one language."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    locale: str = Field(description="Babel locale for dates, e.g. fr_FR, en_GB.")
+    name: str = Field(description="The language's own name for itself.")
+    labels: dict[str, str] = Field(description="Words the layouts print, by role.")
+    networks: dict[str, str] = Field(description="Social network display names.")
+    stores: dict[str, str] = Field(description="App store display names.")
+
+
+def supported_languages() -> list[str]:
+    """Return the language codes that have a catalogue."""
+    return sorted(path.stem for path in CATALOGUE_DIR.glob("*.yaml"))
+
+
+@cache
+def load_catalogue(language: str) -> Catalogue:
+    """Return the catalogue of ``language`` or explain which ones exist."""
+    path = CATALOGUE_DIR / f"{language}.yaml"
+    if not path.is_file():
+        supported = ", ".join(supported_languages())
+        raise UserError(
+            Problem(f"no catalogue for language {language!r} (supported: {supported})")
+        )
+    document = read_yaml(path)
+    try:
+        return Catalogue.model_validate(document.data)
+    except ValidationError as error:
+        raise UserError(
+            problem_from_error(document, details) for details in error.errors()
+        ) from None
+
+
+def format_day(day: dt.date, locale: str) -> str:
+    """Return ``day`` written out, e.g. '2 octobre 2024'."""
+    return format_date(day, "long", locale=locale)
+
+
+def format_month(day: dt.date, locale: str) -> str:
+    """Return the month and year of ``day`` as a heading says it: 'décembre 2024'."""
+    return format_date(day, "LLLL y", locale=locale)
+
+
+def format_date_range(start: dt.date, end: dt.date, locale: str) -> str:
+    """Return a span of days the way the locale writes it, months in full.
+
+    CLDR has interval patterns only for abbreviated months (``yMMMd``), so the
+    month fields of those patterns are widened: '25-26 septembre 2024',
+    '25.-26. September 2024', '30 décembre 2024 - 2 janvier 2025' (with the
+    locale's own dashes and spaces).
+    """
+    if start == end:
+        return format_day(start, locale)
+    patterns = Locale.parse(locale).interval_formats["yMMMd"]
+    greatest = (
+        "y" if start.year != end.year else "M" if start.month != end.month else "d"
+    )
+    first, second = (pattern.replace("MMM", "MMMM") for pattern in patterns[greatest])
+    return format_date(start, first, locale=locale) + format_date(
+        end, second, locale=locale
+    )

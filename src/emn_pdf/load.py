@@ -1,0 +1,231 @@
+"""Issue files to validated models, with the YAML line of every mistake.
+
+The YAML is composed into nodes (not loaded straight into Python objects) so
+that every value keeps the line it was written on; Pydantic's errors are then
+translated once, here, into :class:`~emn_pdf.errors.Problem` objects that name
+the file, the line and the dotted field path.  YAML 1.2 (ruamel.yaml) is used so
+that ``no`` or ``fr`` never turn into booleans behind the editor's back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Problem, UserError
+from .model import Edition
+
+#: Standard YAML tags an issue file may use; anything else (``!!python/...``,
+#: custom tags) is refused rather than silently constructed.
+SAFE_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+#: Bound on the values one file may expand to, so that aliases nested into a
+#: "billion laughs" document fail fast instead of exhausting memory.
+MAX_NODES = 100_000
+
+FieldPath = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDocument:
+    """Plain data read from one YAML file, with the line of every value."""
+
+    path: Path
+    data: Any
+    lines: dict[FieldPath, int] = field(default_factory=dict)
+
+    def line_of(self, location: FieldPath) -> int | None:
+        """Return the line of ``location`` or of its closest written parent."""
+        for end in range(len(location), -1, -1):
+            if location[:end] in self.lines:
+                return self.lines[location[:end]]
+        return None
+
+    def problem(self, location: FieldPath, message: str) -> Problem:
+        """Return a problem located at the field ``location`` of this file."""
+        return Problem(
+            message,
+            file=self.path,
+            line=self.line_of(location),
+            field=".".join(str(part) for part in location),
+        )
+
+
+@dataclass(frozen=True)
+class LoadedEdition:
+    """A validated edition and the file it came from, to locate later problems."""
+
+    edition: Edition
+    document: YamlDocument
+
+
+def read_yaml(path: Path) -> YamlDocument:
+    """Parse ``path`` into plain data, keeping the line of each value."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(Problem("file not found", file=path)) from None
+    except UnicodeDecodeError as error:
+        raise UserError(
+            Problem(f"not UTF-8 text (byte {error.start})", file=path)
+        ) from None
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        root = yaml.compose(text)
+    except MarkedYAMLError as error:
+        raise UserError(_syntax_problem(path, error)) from None
+    except YAMLError as error:
+        raise UserError(Problem(f"invalid YAML: {error}", file=path)) from None
+    document = YamlDocument(path, None)
+    if root is not None:
+        document.data = _NodeReader(yaml, document).read(root, ())
+    return document
+
+
+def _syntax_problem(path: Path, error: MarkedYAMLError) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    message = f"invalid YAML: {error.problem or error.context}"
+    if error.context and error.context_mark and error.problem_mark:
+        message += f" ({error.context} on line {error.context_mark.line + 1})"
+    return Problem(message, file=path, line=mark.line + 1 if mark else None)
+
+
+class _NodeReader:
+    """Turn composed nodes into dicts, lists and scalars, recording lines."""
+
+    def __init__(self, yaml: YAML, document: YamlDocument) -> None:
+        self.constructor = yaml.constructor
+        self.document = document
+        self.visited = 0
+
+    def read(self, node: Node, location: FieldPath) -> Any:
+        self.visited += 1
+        if self.visited > MAX_NODES:
+            raise self.problem(node, f"more than {MAX_NODES} values (nested aliases?)")
+        self.document.lines.setdefault(location, node.start_mark.line + 1)
+        if node.tag not in SAFE_TAGS:
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            raise self.problem(node, f"unsupported YAML tag {tag}")
+        if isinstance(node, MappingNode):
+            return dict(self.read_mapping(node, location))
+        if isinstance(node, SequenceNode):
+            return [
+                self.read(item, (*location, index))
+                for index, item in enumerate(node.value)
+            ]
+        assert isinstance(node, ScalarNode)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (YAMLError, ValueError):
+            # A value that looks like a date but is none ("2024-13-01") stays
+            # text, so that validation reports it with its field path.
+            return node.value
+
+    def read_mapping(
+        self, node: MappingNode, location: FieldPath
+    ) -> Iterator[tuple[str, Any]]:
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = self.read(key_node, (*location, "<key>"))
+            if not isinstance(key, str):
+                raise self.problem(key_node, f"keys must be text, not {key!r}")
+            if key in seen:
+                raise self.problem(key_node, f"duplicate key {key!r}")
+            seen.add(key)
+            yield key, self.read(value_node, (*location, key))
+
+    def problem(self, node: Node, message: str) -> UserError:
+        return UserError(
+            Problem(message, file=self.document.path, line=node.start_mark.line + 1)
+        )
+
+
+def load_edition(path: Path) -> LoadedEdition:
+    """Read and validate one language edition (``issues/<id>/<lang>.yaml``).
+
+    Relative paths inside it (images) are checked against the issue folder the
+    file lives in, never against the working directory.
+    """
+    document = read_yaml(path)
+    if document.data is None:
+        raise UserError(Problem("the file is empty", file=path))
+    if not isinstance(document.data, dict):
+        raise UserError(
+            Problem("an edition must be a mapping of fields", file=path, line=1)
+        )
+    context = {"issue_dir": path.parent, "language": path.stem}
+    try:
+        edition = Edition.model_validate(document.data, context=context)
+    except ValidationError as error:
+        raise UserError(
+            problem_from_error(document, details) for details in error.errors()
+        ) from None
+    return LoadedEdition(edition, document)
+
+
+def problem_from_error(document: YamlDocument, error: ErrorDetails) -> Problem:
+    """Translate one Pydantic error into a located, readable problem."""
+    location = _data_location(document.data, error["loc"], error["type"])
+    if error["type"] == "union_tag_invalid":
+        location += ("kind",)
+    return document.problem(location, _readable_message(error))
+
+
+def _data_location(data: Any, loc: tuple[int | str, ...], error_type: str) -> FieldPath:
+    """Keep only the parts of a Pydantic location that the editor wrote.
+
+    Pydantic inserts union tags (the block ``kind``, the ``day``/``range``
+    form of a date) into its locations; they are dropped.  The last part of a
+    ``missing`` error is kept: it names the field the editor left out.
+    """
+    location: list[str | int] = []
+    node: Any = data
+    for index, part in enumerate(loc):
+        if _has_part(node, part):
+            node = node[part]
+        elif not (error_type == "missing" and index == len(loc) - 1):
+            continue
+        location.append(part)
+    return tuple(location)
+
+
+def _has_part(node: Any, part: int | str) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and part < len(node)
+
+
+def _readable_message(error: ErrorDetails) -> str:
+    """Reword the Pydantic messages editors meet most often."""
+    kind = error["type"]
+    value = error.get("input")
+    field_name = str(error["loc"][-1]) if error["loc"] else ""
+    if kind == "missing":
+        return f"missing required field {field_name!r}"
+    if kind == "extra_forbidden":
+        return f"unknown field {field_name!r}"
+    if kind == "union_tag_invalid":
+        context = error.get("ctx", {})
+        expected = context.get("expected_tags", "")
+        return (
+            f"unknown block kind {context.get('tag')!r} (expected one of: {expected})"
+        )
+    if kind == "union_tag_not_found":
+        return "missing required field 'kind' (which kind of block this is)"
+    if kind.startswith("date_") and not isinstance(value, dict):
+        return f"invalid date {value!r} (expected YYYY-MM-DD)"
+    if kind == "value_error":
+        return error["msg"].removeprefix("Value error, ")
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return f"{error['msg']} (got {value!r})"
+    return error["msg"]

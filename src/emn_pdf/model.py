@@ -1,0 +1,300 @@
+"""The data model of a newsletter issue, as editors write it in YAML.
+
+One :class:`Edition` is one language version of an issue.  Every model forbids
+unknown fields so that a typo is an error rather than silently lost text, and
+every field carries a description (it becomes the JSON Schema editors see).
+Validation that depends on where the file lives (image files, the language
+code in the file name) reads the folder from the validation context that
+:func:`emn_pdf.load.load_edition` passes in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from .errors import display_path
+
+
+class Strict(BaseModel):
+    """Base of every model: unknown fields are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _check_web_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or " " in url:
+        raise ValueError(f"{url!r} is not a web address (expected https://...)")
+    return url
+
+
+def _check_email(address: str) -> str:
+    if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}", address):
+        raise ValueError(f"{address!r} is not an e-mail address")
+    return address
+
+
+WebUrl = Annotated[str, AfterValidator(_check_web_url)]
+Email = Annotated[str, AfterValidator(_check_email)]
+Text = Annotated[str, Field(min_length=1)]
+Markdown = Annotated[
+    str,
+    Field(
+        min_length=1,
+        description="Markdown: paragraphs, *emphasis*, **strong**, [links](https://...)"
+        " and lists; raw HTML is shown as text.",
+    ),
+]
+
+IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"}
+
+
+class Link(Strict):
+    """A web address shown as a button; the label defaults to the layout's."""
+
+    url: WebUrl = Field(description="The address the button opens.")
+    label: Text | None = Field(
+        None, description="Button text; the edition language's 'Lien' by default."
+    )
+
+
+class Image(Strict):
+    """A picture from the issue's ``images/`` folder, always with alt text."""
+
+    src: str = Field(
+        description="Path relative to the issue folder, e.g. images/event.png."
+    )
+    alt: Text = Field(
+        description="What the picture shows, read aloud to blind readers."
+    )
+    caption: Text | None = Field(None, description="Optional caption under it.")
+
+    @field_validator("src")
+    @classmethod
+    def _file_in_issue_folder(cls, src: str, info: ValidationInfo) -> str:
+        relative = PurePosixPath(src)
+        if relative.is_absolute() or ".." in relative.parts:
+            raise ValueError(f"{src!r} must be a path inside the issue folder")
+        if relative.suffix.lower() not in IMAGE_SUFFIXES:
+            allowed = ", ".join(sorted(IMAGE_SUFFIXES))
+            raise ValueError(f"{src!r} is not a supported image ({allowed})")
+        issue_dir = (info.context or {}).get("issue_dir")
+        if issue_dir is not None and not (Path(issue_dir) / relative).is_file():
+            raise ValueError(
+                f"image file {src!r} not found in {display_path(issue_dir)}"
+            )
+        return src
+
+
+class DateRange(Strict):
+    """Several consecutive days, such as a two-day workshop."""
+
+    start: dt.date = Field(description="First day, YYYY-MM-DD.")
+    end: dt.date = Field(description="Last day, YYYY-MM-DD.")
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> DateRange:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+def _date_form(value: Any) -> str:
+    return "range" if isinstance(value, dict | DateRange) else "day"
+
+
+When = Annotated[
+    Annotated[dt.date, Tag("day")] | Annotated[DateRange, Tag("range")],
+    Discriminator(_date_form),
+]
+
+
+class Event(Strict):
+    """Something that took place: a workshop, a conference."""
+
+    kind: Literal["event"]
+    title: Text = Field(description="Name of the event.")
+    date: When = Field(
+        description="YYYY-MM-DD, or {start: YYYY-MM-DD, end: YYYY-MM-DD}."
+    )
+    place: Text | None = Field(None, description="City or country.")
+    body: Markdown
+    links: list[Link] = Field([], description="Buttons under the text.")
+    image: Image | None = Field(None, description="Illustration above the text.")
+
+
+class Study(Strict):
+    """A study or report published by the network."""
+
+    kind: Literal["study"]
+    type: Text | None = Field(None, description="e.g. 'Étude nationale'.")
+    title: Text = Field(description="Title of the publication.")
+    summary: Markdown
+    link: Link = Field(description="Where to read or download it.")
+    cover: Image | None = Field(None, description="Its cover, shown beside it.")
+
+
+class Brief(Strict):
+    """One short publication in a list of briefs (EMN Informs)."""
+
+    title: Text = Field(description="Title of the brief.")
+    date: dt.date | None = Field(None, description="Publication date, YYYY-MM-DD.")
+    summary: Markdown | None = None
+    url: WebUrl = Field(description="Where to read it.")
+
+
+class Briefs(Strict):
+    """A list of briefs, each with a 'read' button."""
+
+    kind: Literal["briefs"]
+    intro: Text | None = Field(None, description="Line above the list.")
+    items: list[Brief] = Field(min_length=1, description="The briefs, in order.")
+
+
+class AppLinks(Strict):
+    """App store buttons, for a publication that is also a mobile app."""
+
+    intro: Text = Field(description="Sentence before the store names.")
+    android: WebUrl | None = Field(None, description="Google Play address.")
+    ios: WebUrl | None = Field(None, description="Apple App Store address.")
+
+    @model_validator(mode="after")
+    def _at_least_one_store(self) -> AppLinks:
+        if self.android is None and self.ios is None:
+            raise ValueError("give at least one of 'android' and 'ios'")
+        return self
+
+
+class Promotion(Strict):
+    """A tool or product the network wants readers to try (a glossary)."""
+
+    kind: Literal["promotion"]
+    title: Text = Field(description="What is promoted.")
+    tagline: Text | None = Field(None, description="A catchy line under the title.")
+    body: Markdown
+    links: list[Link] = Field([], description="Buttons under the text.")
+    apps: AppLinks | None = Field(None, description="App store links.")
+    image: Image | None = Field(None, description="Illustration above the text.")
+
+
+class News(Strict):
+    """An announcement about the network."""
+
+    kind: Literal["news"]
+    title: Text = Field(description="Headline.")
+    date: dt.date | None = Field(None, description="YYYY-MM-DD.")
+    body: Markdown
+    links: list[Link] = Field([], description="Buttons under the text.")
+    image: Image | None = Field(None, description="Illustration above the text.")
+
+
+SocialNetwork = Literal[
+    "linkedin", "x", "bluesky", "mastodon", "facebook", "instagram", "youtube"
+]
+
+
+class Social(Strict):
+    """An account of the organisation on a social network."""
+
+    network: SocialNetwork = Field(description="Which network.")
+    url: WebUrl = Field(description="Address of the account.")
+
+
+class Contact(Strict):
+    """How to reach the organisation."""
+
+    kind: Literal["contact"]
+    title: Text = Field(description="e.g. 'Restez en contact avec nous'.")
+    website: WebUrl | None = Field(None, description="Web site address.")
+    email: Email | None = Field(None, description="Contact e-mail address.")
+    social: list[Social] = Field([], description="Social network accounts.")
+
+
+class Greeting(Strict):
+    """A short closing wish shown as a banner ('Joyeux Noël')."""
+
+    kind: Literal["greeting"]
+    text: Text = Field(description="The wish; emoji are welcome.")
+
+
+Block = Annotated[
+    Event | Study | Briefs | Promotion | News | Contact | Greeting,
+    Field(discriminator="kind"),
+]
+
+
+class Section(Strict):
+    """Blocks grouped under one heading, laid out in columns."""
+
+    heading: Text | None = Field(None, description="Section title, if any.")
+    columns: int | None = Field(
+        None, ge=1, le=3, description="Column count; the layout decides if unset."
+    )
+    blocks: list[Block] = Field(min_length=1, description="The content, in order.")
+
+
+class Editorial(Strict):
+    """The letter opening the issue."""
+
+    title: Text | None = Field(None, description="Optional heading.")
+    greeting: Text = Field(description="e.g. 'Chères lectrices, chers lecteurs,'.")
+    body: Markdown
+    signoff: Text = Field(description="Closing line of the letter.")
+    signature: Text | None = Field(None, description="Who signs it.")
+
+
+class Masthead(Strict):
+    """What the top of the first page says about the issue."""
+
+    organisation: Text = Field(description="Publisher, e.g. 'EMN Luxembourg'.")
+    title: Text = Field(description="Name of the newsletter.")
+    number: int | None = Field(None, ge=1, description="Issue number.")
+    season: Text | None = Field(None, description="e.g. 'Hiver 2024'.")
+    date: dt.date = Field(description="Publication date, YYYY-MM-DD.")
+    language: str = Field(
+        pattern=r"^[a-z]{2,3}$",
+        description="Language code of this edition; must match the file name.",
+    )
+
+    @model_validator(mode="after")
+    def _number_or_season(self) -> Masthead:
+        if self.number is None and self.season is None:
+            raise ValueError("give the issue a 'number' or a 'season'")
+        return self
+
+    @field_validator("language")
+    @classmethod
+    def _matches_file_name(cls, language: str, info: ValidationInfo) -> str:
+        expected = (info.context or {}).get("language")
+        if expected is not None and language != expected:
+            raise ValueError(
+                f"language {language!r} does not match the file name {expected}.yaml"
+            )
+        return language
+
+
+class Edition(Strict):
+    """One language edition of an issue: a whole newsletter."""
+
+    layout: Text | None = Field(
+        None, description="Layout name; the command line's --layout wins."
+    )
+    masthead: Masthead
+    editorial: Editorial | None = Field(None, description="Opening letter.")
+    sections: list[Section] = Field(min_length=1, description="The content.")

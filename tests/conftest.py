@@ -1,0 +1,65 @@
+"""Shared fixtures: the sample issue built once, and small issues built on demand."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import emn_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "issues" / "2024-12"
+SEED = Path(__file__).parent / "data" / "seed-2024-12-fr.txt"
+
+MINIMAL_EDITION = """\
+masthead:
+  organisation: EMN Test
+  title: Newsletter
+  number: 7
+  date: 2025-03-20
+  language: fr
+sections:
+  - heading: Évènements
+    blocks:
+      - kind: news
+        title: Une nouvelle
+        body: Un paragraphe.
+"""
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> emn_pdf.BuildReport:
+    """The sample issue's French edition, built once per test session."""
+    reports: list[emn_pdf.BuildReport] = []
+    emn_pdf.build(
+        SAMPLE,
+        lang="fr",
+        out_dir=tmp_path_factory.mktemp("build"),
+        on_built=reports.append,
+    )
+    (report,) = reports
+    return report
+
+
+@pytest.fixture
+def make_issue(tmp_path: Path) -> Callable[..., Path]:
+    """Write an issue folder from YAML text; return the folder.
+
+    ``images`` names files to create in ``images/`` (copied from the sample).
+    """
+
+    def make(
+        text: str = MINIMAL_EDITION, *, lang: str = "fr", images: tuple[str, ...] = ()
+    ) -> Path:
+        folder = tmp_path / "issues" / "2025-03"
+        (folder / "images").mkdir(parents=True, exist_ok=True)
+        (folder / f"{lang}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+        for name in images:
+            shutil.copy(SAMPLE / "images" / name, folder / "images" / name)
+        return folder
+
+    return make

@@ -1,0 +1,94 @@
+"""The emn-pdf command as a user runs it: messages, exit codes, files."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pdfcheck import page_count
+from typer.testing import CliRunner
+
+from emn_pdf.cli import app
+
+runner = CliRunner()
+
+
+def test_build_writes_the_pdf_and_says_where(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(make_issue()), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    pdf = out / "2025-03-fr.pdf"
+    assert page_count(pdf) == 1
+    assert re.search(rf"{re.escape(str(pdf))}  1 pages  \d+\.\d s", result.stdout)
+    assert list(out.iterdir()) == [pdf]  # no temporary file left behind
+
+
+def test_bad_input_exits_2_with_one_line_and_no_output(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    issue = make_issue()
+    (issue / "fr.yaml").write_text(
+        "masthead: {title: x}\nsections: []\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(issue), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert (
+        "masthead.organisation: missing required field 'organisation'" in result.stderr
+    )
+    assert all(
+        line.startswith(("error: ", "building ")) for line in result.stderr.splitlines()
+    )
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_failed_build_keeps_the_previous_pdf(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    issue, out = make_issue(), tmp_path / "out"
+    assert runner.invoke(app, ["build", str(issue), "-o", str(out)]).exit_code == 0
+    before = (out / "2025-03-fr.pdf").read_bytes()
+    (issue / "fr.yaml").write_text("masthead: [", encoding="utf-8")
+    assert runner.invoke(app, ["build", str(issue), "-o", str(out)]).exit_code == 2
+    assert (out / "2025-03-fr.pdf").read_bytes() == before
+
+
+def test_unknown_layout_is_an_error(make_issue: Callable[..., Path]) -> None:
+    result = runner.invoke(app, ["check", str(make_issue()), "--layout", "fancy"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: unknown layout 'fancy' (available: emn)"
+
+
+def test_unknown_edition_lists_the_available_ones(
+    make_issue: Callable[..., Path],
+) -> None:
+    result = runner.invoke(app, ["check", str(make_issue()), "--lang", "de"])
+    assert result.exit_code == 2
+    assert "no de.yaml edition (available: fr)" in result.stderr
+
+
+def test_check_says_what_it_validated(make_issue: Callable[..., Path]) -> None:
+    result = runner.invoke(app, ["check", str(make_issue())])
+    assert result.exit_code == 0
+    assert result.stdout.strip().endswith(": fr valid")
+
+
+def test_output_inside_the_issue_folder_is_refused(
+    make_issue: Callable[..., Path],
+) -> None:
+    issue = make_issue()
+    result = runner.invoke(app, ["build", str(issue), "-o", str(issue / "build")])
+    assert result.exit_code == 2
+    assert "must not be inside the issue folder" in result.stderr
+    assert not (issue / "build").exists()
+
+
+@pytest.mark.parametrize("arguments", [[], ["--help"], ["build", "--help"]])
+def test_help_is_available(arguments: list[str]) -> None:
+    result = runner.invoke(app, arguments)
+    assert "build" in result.output or "ISSUE_DIR" in result.output

@@ -1,0 +1,78 @@
+"""The HTML stage, without WeasyPrint: golden files and escaping.
+
+Regenerate the golden files after a deliberate template change with
+``make golden`` (it sets EMN_PDF_UPDATE_GOLDEN=1), then review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+
+from emn_pdf.build import _prepare
+from emn_pdf.render import css_string, short_url
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def edition_html(issue: Path, lang: str = "fr") -> str:
+    (prepared,) = _prepare(issue, lang, None)
+    return prepared.html()
+
+
+def test_sample_html_matches_the_golden_file() -> None:
+    html = edition_html(SAMPLE)
+    golden = GOLDEN / "2024-12-fr.html"
+    if os.environ.get("EMN_PDF_UPDATE_GOLDEN"):
+        golden.write_text(html, encoding="utf-8")
+    assert html == golden.read_text(encoding="utf-8")
+
+
+def test_text_fields_cannot_inject_markup(make_issue: Callable[..., Path]) -> None:
+    issue = make_issue(
+        """\
+        masthead:
+          organisation: <script>alert(1)</script>
+          title: Newsletter
+          number: 1
+          date: 2025-03-20
+          language: fr
+        sections:
+          - heading: "<iframe src=x>"
+            blocks:
+              - kind: news
+                title: "</style><img src=file:///etc/passwd>"
+                body: "<style>body{background:url(http://evil/)}</style> [x](javascript:alert(1))"
+        """
+    )
+    html = edition_html(issue)
+    for raw in (
+        "<script>",
+        "<iframe",
+        "<img src=file",
+        "<style>body",
+        'href="javascript',
+    ):
+        assert raw not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;iframe src=x&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("page", '"page"'),
+        ('a "b"', '"a \\22 b\\22 "'),
+        ("</style>", '"\\3c /style\\3e "'),
+    ],
+)
+def test_css_strings_cannot_escape_their_rule(text: str, quoted: str) -> None:
+    assert css_string(text) == quoted
+
+
+def test_short_url_is_how_people_say_an_address() -> None:
+    assert short_url("https://www.emnluxembourg.uni.lu/") == "emnluxembourg.uni.lu"
