@@ -42,7 +42,7 @@ def test_bad_input_exits_2_with_one_line_and_no_output(
         "masthead.organisation: missing required field 'organisation'" in result.stderr
     )
     assert all(
-        line.startswith(("error: ", "building ")) for line in result.stderr.splitlines()
+        line.startswith(("error: ", "failed: ")) for line in result.stderr.splitlines()
     )
     assert not out.exists() or not any(out.iterdir())
 

@@ -13,15 +13,14 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE
 
-from emn_pdf.build import _prepare
+from emn_pdf.build import prepare
 from emn_pdf.render import css_string, short_url
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
 def edition_html(issue: Path, lang: str = "fr") -> str:
-    (prepared,) = _prepare(issue, lang, None)
-    return prepared.html()
+    return prepare(issue, lang, None).html()
 
 
 def test_sample_html_matches_the_golden_file() -> None:

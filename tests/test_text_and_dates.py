@@ -11,7 +11,7 @@ from emn_pdf.text import markdown_to_html
 
 
 def test_markdown_paragraphs_emphasis_links_and_lists() -> None:
-    html = markdown_to_html("Un *mot* et [un lien](https://x.org).\n\n- a\n- b")
+    html = markdown_to_html("Un *mot* et [un lien](https://x.org).\n\n- a\n- b", "fr")
     assert html == (
         '<p>Un <em>mot</em> et <a href="https://x.org">un lien</a>.</p>\n'
         "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
@@ -30,7 +30,7 @@ def test_markdown_paragraphs_emphasis_links_and_lists() -> None:
     ],
 )
 def test_markdown_cannot_smuggle_markup(source: str) -> None:
-    html = markdown_to_html(source)
+    html = markdown_to_html(source, "fr")
     assert "<script" not in html
     assert "<img" not in html
     assert "<h1" not in html
@@ -64,5 +64,5 @@ def test_french_days_and_months() -> None:
 
 def test_french_catalogue_has_the_button_labels() -> None:
     labels = load_catalogue("fr").labels
-    assert labels["link"] == "Lien"
-    assert labels["read"] == "Cliquez ici pour lire"
+    assert labels.link == "Lien"
+    assert labels.read == "Cliquez ici pour lire"

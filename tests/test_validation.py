@@ -147,7 +147,7 @@ def test_a_language_without_catalogue_lists_the_supported_ones(
 ) -> None:
     issue = make_issue(EDITION.replace("language: fr", "language: xx"), lang="xx")
     with pytest.raises(
-        UserError, match=r"no catalogue for language 'xx' \(supported: fr"
+        UserError, match=r"no catalogue for language 'xx' \(supported: de, en, fr"
     ):
         emn_pdf.check(issue)
 

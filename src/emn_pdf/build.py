@@ -1,20 +1,25 @@
 """The public API: build an issue's PDFs, or check it without rendering.
 
-Reads as the pipeline's recipe: find the editions, load and validate them all
-(so that every mistake is reported before any work), then for each edition
-render the HTML, lay it out and write the PDF.
+Reads as the pipeline's recipe: find the editions, load and validate each one,
+then render its HTML, lay it out and write the PDF.  Editions are independent:
+one that fails does not stop the others, and several are built at once in
+worker processes (layout holds the GIL, so threads would not help).
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .consistency import compare_editions
 from .errors import Problem, UserError
-from .i18n import load_catalogue
+from .i18n import edition_catalogue, load_catalogue
 from .layouts import (
     DEFAULT_LAYOUT,
     Layout,
@@ -23,21 +28,28 @@ from .layouts import (
     unknown_layout,
 )
 from .load import LoadedEdition, load_edition
-from .pdf import lay_out, write_pdf
 from .render import render_html
 
 LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}$")
+ALL = "all"
 
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What one written PDF is: where, how long, how many pages, any warning."""
+    """What became of one edition: its PDF, or the problems that stopped it."""
 
-    path: Path
     language: str
-    pages: int
-    seconds: float
-    warnings: list[str]
+    path: Path | None = None
+    pages: int = 0
+    size: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the PDF was written."""
+        return self.path is not None
 
 
 @dataclass(frozen=True)
@@ -45,20 +57,28 @@ class Prepared:
     """An edition validated and matched with its layout, ready to render."""
 
     issue_id: str
-    language: str
     loaded: LoadedEdition
     layout: Layout
 
     @property
-    def source(self) -> Path:
-        """Return the edition's YAML file."""
-        return self.loaded.document.path
+    def language(self) -> str:
+        """Return the edition's language code."""
+        return self.loaded.language
 
     def html(self) -> str:
         """Return the edition's HTML."""
-        return render_html(
-            self.loaded.edition, self.layout, load_catalogue(self.language)
-        )
+        catalogue = edition_catalogue(self.loaded)
+        return render_html(self.loaded.edition, self.layout, catalogue, self.language)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One edition to build; small and picklable, for worker processes."""
+
+    issue_dir: Path
+    language: str
+    layout: str | None
+    out_dir: Path
 
 
 def build(
@@ -67,35 +87,36 @@ def build(
     lang: str | None = None,
     layout: str | None = None,
     out_dir: Path | str = "build",
+    jobs: int | None = None,
     on_built: Callable[[BuildReport], None] | None = None,
 ) -> list[Path]:
-    """Write ``<out_dir>/<issue-id>-<lang>.pdf`` for each edition of an issue.
+    """Write ``<out_dir>/<issue-id>-<lang>.pdf`` for editions of an issue.
 
-    ``lang`` picks one edition (all by default); ``layout`` overrides the
-    layout the edition names.  ``on_built`` is called after each PDF, for
-    progress output.  Raises :class:`~emn_pdf.errors.UserError` on bad input.
+    ``lang`` picks one edition (``None`` or ``"all"``: every edition);
+    ``layout`` overrides the layout the editions name; ``jobs`` is the number
+    of worker processes (one per core by default).  ``on_built`` receives
+    each edition's report as it finishes.  Editions are built even when
+    another fails; afterwards :class:`~emn_pdf.errors.UserError` lists what
+    failed.
     """
-    out = Path(out_dir)
-    prepared = _prepare(Path(issue_dir), lang, layout)
-    _refuse_output_inside(out, Path(issue_dir))
-    written = []
-    for item in prepared:
-        started = time.perf_counter()
-        laid_out = lay_out(item.html(), base_dir=item.source.parent, layout=item.layout)
-        target = out / f"{item.issue_id}-{item.language}.pdf"
-        write_pdf(laid_out, target)
-        written.append(target)
+    issue_dir, out = Path(issue_dir), Path(out_dir)
+    _refuse_output_inside(out, issue_dir)
+    languages = chosen_languages(issue_dir, lang)
+    work = [_Job(issue_dir, language, layout, out) for language in languages]
+    reports = []
+    for report in _run(work, jobs):
+        reports.append(report)
         if on_built is not None:
-            on_built(
-                BuildReport(
-                    target,
-                    item.language,
-                    laid_out.page_count,
-                    time.perf_counter() - started,
-                    laid_out.warnings,
-                )
-            )
-    return written
+            on_built(report)
+    failed = [problem for report in reports for problem in report.problems]
+    if failed:
+        raise UserError(failed)
+    order = {language: index for index, language in enumerate(languages)}
+    return [
+        report.path
+        for report in sorted(reports, key=lambda report: order[report.language])
+        if report.path is not None
+    ]
 
 
 def check(
@@ -103,12 +124,23 @@ def check(
 ) -> list[str]:
     """Validate an issue and render its HTML, without laying out any page.
 
-    Returns the language codes checked; raises
-    :class:`~emn_pdf.errors.UserError` listing every problem found.
+    When several editions are checked they are also compared: the same blocks
+    in the same order, with the same links and images.  Returns the language
+    codes checked; raises :class:`~emn_pdf.errors.UserError` listing every
+    problem found.
     """
-    prepared = _prepare(Path(issue_dir), lang, layout)
-    for item in prepared:
-        item.html()
+    issue_dir = Path(issue_dir)
+    prepared, problems = [], []
+    for language in chosen_languages(issue_dir, lang):
+        try:
+            item = prepare(issue_dir, language, layout)
+            item.html()
+            prepared.append(item)
+        except UserError as error:
+            problems.extend(error.problems)
+    problems.extend(compare_editions([item.loaded for item in prepared]))
+    if problems:
+        raise UserError(problems)
     return [item.language for item in prepared]
 
 
@@ -128,33 +160,68 @@ def edition_files(issue_dir: Path) -> dict[str, Path]:
     return editions
 
 
-def _prepare(issue_dir: Path, lang: str | None, layout: str | None) -> list[Prepared]:
+def prepare(issue_dir: Path, language: str, layout: str | None) -> Prepared:
+    """Load, validate and match one edition with its layout."""
+    load_catalogue(language)
+    loaded = load_edition(edition_files(issue_dir)[language])
+    return Prepared(issue_dir.resolve().name, loaded, _edition_layout(loaded, layout))
+
+
+def chosen_languages(issue_dir: Path, lang: str | None) -> list[str]:
+    """Return the language codes ``lang`` selects: one, or all editions."""
     editions = edition_files(issue_dir)
-    if lang is not None and lang not in editions:
+    if lang is None or lang == ALL:
+        return list(editions)
+    if lang not in editions:
         available = ", ".join(editions)
         raise UserError(
             Problem(f"no {lang}.yaml edition (available: {available})", file=issue_dir)
         )
-    chosen = [lang] if lang is not None else list(editions)
-    problems: list[Problem] = []
-    prepared = []
-    for language in chosen:
-        try:
-            load_catalogue(language)
-            loaded = load_edition(editions[language])
-            prepared.append(
-                Prepared(
-                    issue_dir.resolve().name,
-                    language,
-                    loaded,
-                    _edition_layout(loaded, layout),
-                )
-            )
-        except UserError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise UserError(problems)
-    return prepared
+    return [lang]
+
+
+def _run(work: list[_Job], jobs: int | None) -> Iterator[BuildReport]:
+    """Build every job, in worker processes when there is more than one."""
+    workers = min(jobs or default_jobs(), len(work))
+    if workers <= 1:
+        yield from map(_build_job, work)
+        return
+    # "spawn" gives each worker a fresh interpreter: no inherited locks or
+    # threads, and WeasyPrint is imported inside the worker.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures: list[Future[BuildReport]] = [
+            pool.submit(_build_job, job) for job in work
+        ]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def default_jobs() -> int:
+    """Return the number of cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+
+def _build_job(job: _Job) -> BuildReport:
+    """Build one edition; input problems become a failed report, not a crash."""
+    from .pdf import lay_out, write_pdf  # WeasyPrint loads only where it works
+
+    started = time.perf_counter()
+    try:
+        item = prepare(job.issue_dir, job.language, job.layout)
+        laid_out = lay_out(item.html(), base_dir=job.issue_dir, layout=item.layout)
+        target = job.out_dir / f"{item.issue_id}-{item.language}.pdf"
+        write_pdf(laid_out, target)
+    except UserError as error:
+        return BuildReport(job.language, problems=error.problems)
+    return BuildReport(
+        job.language,
+        path=target,
+        pages=laid_out.page_count,
+        size=target.stat().st_size,
+        seconds=time.perf_counter() - started,
+        warnings=laid_out.warnings,
+    )
 
 
 def _edition_layout(loaded: LoadedEdition, requested: str | None) -> Layout:

@@ -14,7 +14,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
 
+from .build import BuildReport
 from .errors import UserError, display_path
 
 app = typer.Typer(
@@ -30,12 +41,69 @@ IssueDir = Annotated[
 ]
 Lang = Annotated[
     str | None,
-    typer.Option("--lang", "-l", help="Edition language code; all by default."),
+    typer.Option("--lang", "-l", help="Edition language code, or 'all' (default)."),
 ]
 LayoutName = Annotated[
     str | None,
     typer.Option("--layout", help="Layout name; the edition's, else 'emn'."),
 ]
+
+
+class BuildDisplay:
+    """Progress while editions build, a line per file, a summary table after."""
+
+    def __init__(self, name: str, total: int) -> None:
+        self.console = Console(stderr=True, highlight=False)
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=True,
+            disable=not self.console.is_terminal,
+        )
+        self.task = self.progress.add_task(f"building {name}", total=total)
+        self.reports: list[BuildReport] = []
+
+    def __enter__(self) -> BuildDisplay:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.progress.stop()
+        if len(self.reports) > 1:
+            Console(highlight=False).print(self.summary())
+
+    def add(self, report: BuildReport) -> None:
+        """Show one finished edition."""
+        self.reports.append(report)
+        self.progress.advance(self.task)
+        for warning in report.warnings:
+            self.console.print(f"warning: {report.language}: {warning}")
+        if report.path is None:
+            self.console.print(f"failed: {report.language}")
+            return
+        typer.echo(
+            f"{display_path(report.path)}  {report.pages} pages  {report.seconds:.1f} s"
+        )
+
+    def summary(self) -> Table:
+        """Return one row per edition: pages, size and time, or the failure."""
+        table = Table("edition", "file", "pages", "size", "seconds", box=None)
+        for report in self.reports:
+            if report.path is None:
+                table.add_row(report.language, "failed", "", "", "")
+                continue
+            table.add_row(
+                report.language,
+                display_path(report.path),
+                str(report.pages),
+                f"{report.size / 1024:.0f} KiB",
+                f"{report.seconds:.1f}",
+            )
+        return table
 
 
 @contextmanager
@@ -57,20 +125,25 @@ def build_command(
     out_dir: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the PDF files.")
     ] = Path("build"),
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes; one per core."),
+    ] = None,
 ) -> None:
-    """Build the PDF of each edition into the output folder."""
-    from .build import BuildReport, build
+    """Build the PDF of each edition (all of them by default)."""
+    from .build import build, chosen_languages
 
-    def report(result: BuildReport) -> None:
-        for warning in result.warnings:
-            typer.echo(f"warning: {result.language}: {warning}", err=True)
-        typer.echo(
-            f"{display_path(result.path)}  {result.pages} pages  {result.seconds:.1f} s"
-        )
-
-    typer.echo(f"building {display_path(issue_dir)} ...", err=True)
     with user_errors():
-        build(issue_dir, lang=lang, layout=layout, out_dir=out_dir, on_built=report)
+        languages = chosen_languages(issue_dir, lang)
+        with BuildDisplay(f"{display_path(issue_dir)}", len(languages)) as display:
+            build(
+                issue_dir,
+                lang=lang,
+                layout=layout,
+                out_dir=out_dir,
+                jobs=jobs,
+                on_built=display.add,
+            )
 
 
 @app.command("check")

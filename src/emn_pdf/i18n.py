@@ -16,9 +16,25 @@ from babel.dates import format_date
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import Problem, UserError
-from .load import problem_from_error, read_yaml
+from .load import LoadedEdition, problem_from_error, read_yaml
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogues"
+
+
+class Labels(BaseModel):
+    """Words the layouts print, by role; an edition may override any of them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    edition: str = Field(description="Names the edition: 'Édition française'.")
+    link: str = Field(description="Default text of a link button: 'Lien'.")
+    read: str = Field(description="Button of a brief: 'Cliquez ici pour lire'.")
+    page: str = Field(description="Before the page number in the footer.")
+    page_of: str = Field(description="Between page number and page count: '/'.")
+    website: str = Field(description="Label of the contact block's web site.")
+    email: str = Field(description="Label of the contact block's e-mail.")
+    issue_number: str = Field(description="Before the issue number: 'Numéro'.")
+    stay_in_touch: str = Field(description="Default title of a contact block.")
 
 
 class Catalogue(BaseModel):
@@ -28,7 +44,7 @@ class Catalogue(BaseModel):
 
     locale: str = Field(description="Babel locale for dates, e.g. fr_FR, en_GB.")
     name: str = Field(description="The language's own name for itself.")
-    labels: dict[str, str] = Field(description="Words the layouts print, by role.")
+    labels: Labels
     networks: dict[str, str] = Field(description="Social network display names.")
     stores: dict[str, str] = Field(description="App store display names.")
 
@@ -54,6 +70,25 @@ def load_catalogue(language: str) -> Catalogue:
         raise UserError(
             problem_from_error(document, details) for details in error.errors()
         ) from None
+
+
+def edition_catalogue(loaded: LoadedEdition) -> Catalogue:
+    """Return the edition language's catalogue with the edition's own labels.
+
+    An edition may reword a label (``labels: {link: "En savoir plus"}``);
+    a key that is not a label is reported at its line.
+    """
+    catalogue = load_catalogue(loaded.language)
+    overrides = loaded.edition.labels
+    unknown = sorted(set(overrides) - set(Labels.model_fields))
+    if unknown:
+        known = ", ".join(Labels.model_fields)
+        raise UserError(
+            loaded.document.problem(("labels", key), f"unknown label (known: {known})")
+            for key in unknown
+        )
+    labels = catalogue.labels.model_copy(update=overrides)
+    return catalogue.model_copy(update={"labels": labels})
 
 
 def format_day(day: dt.date, locale: str) -> str:

@@ -68,6 +68,11 @@ class LoadedEdition:
     edition: Edition
     document: YamlDocument
 
+    @property
+    def language(self) -> str:
+        """Return the edition's language code, the name of its file."""
+        return self.document.path.stem
+
 
 def read_yaml(path: Path) -> YamlDocument:
     """Parse ``path`` into plain data, keeping the line of each value."""
@@ -222,6 +227,8 @@ def _readable_message(error: ErrorDetails) -> str:
         )
     if kind == "union_tag_not_found":
         return "missing required field 'kind' (which kind of block this is)"
+    if kind == "too_short":
+        return f"needs at least {error.get('ctx', {}).get('min_length')} item(s)"
     if kind.startswith("date_") and not isinstance(value, dict):
         return f"invalid date {value!r} (expected YYYY-MM-DD)"
     if kind == "value_error":

@@ -125,7 +125,17 @@ When = Annotated[
 ]
 
 
-class Event(Strict):
+class BlockBase(Strict):
+    """What every content block has, whatever its kind."""
+
+    edition_only: bool = Field(
+        False,
+        description="True for a block that exists in this language edition only;"
+        " 'emn-pdf check' then does not look for it in the other editions.",
+    )
+
+
+class Event(BlockBase):
     """Something that took place: a workshop, a conference."""
 
     kind: Literal["event"]
@@ -139,7 +149,7 @@ class Event(Strict):
     image: Image | None = Field(None, description="Illustration above the text.")
 
 
-class Study(Strict):
+class Study(BlockBase):
     """A study or report published by the network."""
 
     kind: Literal["study"]
@@ -159,7 +169,7 @@ class Brief(Strict):
     url: WebUrl = Field(description="Where to read it.")
 
 
-class Briefs(Strict):
+class Briefs(BlockBase):
     """A list of briefs, each with a 'read' button."""
 
     kind: Literal["briefs"]
@@ -181,7 +191,7 @@ class AppLinks(Strict):
         return self
 
 
-class Promotion(Strict):
+class Promotion(BlockBase):
     """A tool or product the network wants readers to try (a glossary)."""
 
     kind: Literal["promotion"]
@@ -193,7 +203,7 @@ class Promotion(Strict):
     image: Image | None = Field(None, description="Illustration above the text.")
 
 
-class News(Strict):
+class News(BlockBase):
     """An announcement about the network."""
 
     kind: Literal["news"]
@@ -216,17 +226,19 @@ class Social(Strict):
     url: WebUrl = Field(description="Address of the account.")
 
 
-class Contact(Strict):
+class Contact(BlockBase):
     """How to reach the organisation."""
 
     kind: Literal["contact"]
-    title: Text = Field(description="e.g. 'Restez en contact avec nous'.")
+    title: Text | None = Field(
+        None, description="Heading; the language's 'Restez en contact' if unset."
+    )
     website: WebUrl | None = Field(None, description="Web site address.")
     email: Email | None = Field(None, description="Contact e-mail address.")
     social: list[Social] = Field([], description="Social network accounts.")
 
 
-class Greeting(Strict):
+class Greeting(BlockBase):
     """A short closing wish shown as a banner ('Joyeux Noël')."""
 
     kind: Literal["greeting"]
@@ -294,6 +306,9 @@ class Edition(Strict):
 
     layout: Text | None = Field(
         None, description="Layout name; the command line's --layout wins."
+    )
+    labels: dict[str, Text] = Field(
+        {}, description="Rewording of the layout's fixed labels for this edition."
     )
     masthead: Masthead
     editorial: Editorial | None = Field(None, description="Opening letter.")

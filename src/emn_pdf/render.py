@@ -20,15 +20,17 @@ from .errors import Problem, UserError
 from .i18n import Catalogue, format_date_range, format_day, format_month
 from .layouts import Layout, template_environment
 from .model import DateRange, Edition
-from .text import markdown_to_html
+from .text import markdown_to_html, typeset, typographic
 
 ENTRY_TEMPLATE = "issue.html.j2"
 
 
-def render_html(edition: Edition, layout: Layout, catalogue: Catalogue) -> str:
+def render_html(
+    edition: Edition, layout: Layout, catalogue: Catalogue, language: str
+) -> str:
     """Return the whole newsletter as an HTML string."""
     environment = template_environment(layout)
-    _add_filters(environment, catalogue.locale)
+    _add_filters(environment, language, catalogue.locale)
     try:
         template = environment.get_template(ENTRY_TEMPLATE)
         return template.render(
@@ -41,9 +43,16 @@ def render_html(edition: Edition, layout: Layout, catalogue: Catalogue) -> str:
         raise UserError(_template_problem(layout, error)) from None
 
 
-def _add_filters(environment: Environment, locale: str) -> None:
+def _add_filters(environment: Environment, language: str, locale: str) -> None:
+    """Give templates the text transforms, bound to the edition's language.
+
+    ``typo`` is for every text the editor wrote, ``typo_plain`` for the same
+    in attributes and ``<title>``, ``markdown`` for bodies.
+    """
     environment.filters.update(
-        markdown=markdown_to_html,
+        markdown=lambda source: markdown_to_html(source, language),
+        typo=lambda text: typeset(text, language),
+        typo_plain=lambda text: typographic(text, language),
         day=lambda day: format_day(day, locale),
         month=lambda day: format_month(day, locale),
         when=lambda when: format_when(when, locale),

@@ -1,26 +1,125 @@
-"""Editors' Markdown to safe HTML fragments.
+"""Editors' text to safe, typographically correct HTML, per language.
 
 Bodies are CommonMark with raw HTML switched off: a ``<script>`` typed in an
 issue file is printed as text, never interpreted.  Headings and images are
 switched off too, because a layout owns the heading levels and every picture
 must go through an image field that carries alt text.  Links other than web
 and e-mail addresses (``javascript:``, ``file:``, relative paths) stay text.
+
+Typography follows the edition's language and touches only text, never an
+address: French gets (narrow) no-break spaces before ``; : ! ?`` and inside
+« », German „ “ quotes, English “ ” quotes, all of them typographic
+apostrophes; an ordinal written "6ᵉ" is set as a real superscript.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+
+NARROW_NBSP = "\u202f"
+NBSP = "\u00a0"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How one language writes quotes and spaces around punctuation."""
+
+    double_quotes: tuple[str, str]
+    single_quotes: tuple[str, str]
+    space_inside_quotes: str = ""
+    space_before: dict[str, str] | None = None
+
+
+RULES = {
+    "fr": Rules(
+        double_quotes=("«", "»"),
+        single_quotes=("“", "”"),
+        space_inside_quotes=NARROW_NBSP,
+        space_before={":": NBSP, ";": NARROW_NBSP, "!": NARROW_NBSP, "?": NARROW_NBSP},
+    ),
+    "en": Rules(double_quotes=("“", "”"), single_quotes=("‘", "’")),
+    "de": Rules(double_quotes=("„", "“"), single_quotes=("‚", "‘")),
+}
+#: Languages without rules of their own keep their quotes and get apostrophes.
+NEUTRAL = Rules(double_quotes=("“", "”"), single_quotes=("‘", "’"))
+
+APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
+DOUBLE_QUOTE = re.compile(r"[\"“”„]")
+SINGLE_QUOTE = re.compile(r"(?<!\w)'|'(?!\w)")
+SUPERSCRIPT = re.compile(r"(?<=\d)(ᵉʳ|ʳᵉ|ᵉ)")
+SUPERSCRIPT_LETTERS = {"ᵉ": "e", "ʳ": "r"}
+
+
+def typographic(text: str, language: str) -> str:
+    """Return ``text`` with the language's quotes, apostrophes and spaces."""
+    rules = RULES.get(language, NEUTRAL)
+    text = APOSTROPHE.sub("’", text)
+    text = _pair_quotes(DOUBLE_QUOTE, text, rules.double_quotes)
+    text = _pair_quotes(SINGLE_QUOTE, text, rules.single_quotes)
+    if rules.space_inside_quotes:
+        text = _space_guillemets(text, rules.space_inside_quotes)
+    for mark, space in (rules.space_before or {}).items():
+        text = re.sub(
+            rf"(?:(?<=[\w»”)\]])|^)[ {NBSP}{NARROW_NBSP}]?{re.escape(mark)}"
+            rf"(?=\s|$|[»”)\]])",
+            space + mark,
+            text,
+        )
+    return text
+
+
+def _pair_quotes(pattern: re.Pattern[str], text: str, quotes: tuple[str, str]) -> str:
+    """Replace each quote by an opening or closing one, by where it stands."""
+    opening, closing = quotes
+
+    def replace(match: re.Match[str]) -> str:
+        start = match.start()
+        opens = start == 0 or text[start - 1].isspace() or text[start - 1] in "([{"
+        return opening if opens else closing
+
+    return pattern.sub(replace, text)
+
+
+def _space_guillemets(text: str, space: str) -> str:
+    """Put exactly one no-break ``space`` inside each « »."""
+    text = re.sub(rf"«[\s{NARROW_NBSP}]*", "«" + space, text)
+    return re.sub(rf"[\s{NARROW_NBSP}]*»", space + "»", text)
+
+
+def typeset(text: str, language: str) -> Markup:
+    """Return ``text`` as escaped HTML with typography and superscripts."""
+    html = str(escape(typographic(text, language)))
+    return Markup(SUPERSCRIPT.sub(_superscript, html))
+
+
+def _superscript(match: re.Match[str]) -> str:
+    letters = "".join(SUPERSCRIPT_LETTERS[char] for char in match[0])
+    return f"<sup>{letters}</sup>"
 
 
 @cache
-def _parser() -> MarkdownIt:
+def _parser(language: str) -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False})
     parser.disable(["heading", "lheading", "image", "html_block", "html_inline"])
     parser.validateLink = _is_web_or_mail_link  # type: ignore[method-assign]
+
+    def render_text(
+        renderer: Any, tokens: list[Token], index: int, options: Any, env: Any
+    ) -> str:
+        previous = tokens[index - 1] if index else None
+        if previous is not None and previous.markup == "autolink":
+            return str(escape(tokens[index].content))  # an address, not prose
+        return typeset(tokens[index].content, language)
+
+    parser.add_render_rule("text", render_text)
     return parser
 
 
@@ -29,6 +128,6 @@ def _is_web_or_mail_link(url: str) -> bool:
     return urlsplit(url).scheme in {"http", "https", "mailto"}
 
 
-def markdown_to_html(source: str) -> Markup:
+def markdown_to_html(source: str, language: str) -> Markup:
     """Render a Markdown body to HTML that templates may insert unescaped."""
-    return Markup(_parser().render(source))
+    return Markup(_parser(language).render(source))
