@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 	touch $(STAMP)
 
 pdf: $(STAMP)
-	$(BIN)/emn-pdf build $(ISSUE) -o build/
+	$(BIN)/emn-pdf build $(ISSUE) --target all -o build/
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

@@ -67,10 +67,8 @@ def detention_workshop() -> str:
         640,
         360,
         f"""
-<defs><linearGradient id="sky" x1="0" y1="0" x2="0" y2="1">
-<stop offset="0" stop-color="#9cc3ea"/><stop offset="1" stop-color="{SKY}"/>
-</linearGradient></defs>
-<rect width="640" height="360" fill="url(#sky)"/>
+<rect width="640" height="360" fill="#b4d0ee"/>
+<rect y="120" width="640" height="80" fill="{SKY}"/>
 <circle cx="520" cy="80" r="34" fill="{GOLD}" opacity="0.9"/>
 {towers}
 <rect y="200" width="640" height="160" fill="{PAPER}"/>

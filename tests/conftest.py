@@ -32,17 +32,26 @@ sections:
 
 
 @pytest.fixture(scope="session")
-def sample_build(tmp_path_factory: pytest.TempPathFactory) -> emn_pdf.BuildReport:
-    """The sample issue's French edition, built once per test session."""
+def sample(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[tuple[str, str], emn_pdf.BuildReport]:
+    """Every edition and target of the sample issue, built once per session."""
     reports: list[emn_pdf.BuildReport] = []
     emn_pdf.build(
         SAMPLE,
-        lang="fr",
+        target="all",
         out_dir=tmp_path_factory.mktemp("build"),
         on_built=reports.append,
     )
-    (report,) = reports
-    return report
+    return {(report.language, report.target): report for report in reports}
+
+
+@pytest.fixture(scope="session")
+def sample_build(
+    sample: dict[tuple[str, str], emn_pdf.BuildReport],
+) -> emn_pdf.BuildReport:
+    """The French web edition of the sample."""
+    return sample["fr", "web"]
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import pikepdf
 import pypdf
 import pypdfium2 as pdfium
 
@@ -96,3 +97,153 @@ def metadata(path: Path) -> dict[str, str]:
     }
     info["Lang"] = str(reader.trailer["/Root"].get("/Lang", ""))
     return info
+
+
+def structure(path: Path) -> list[tuple[str, dict[str, str]]]:
+    """Structure elements in reading order: tag and attributes (``Alt``...)."""
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None:
+            return []
+        found: list[tuple[str, dict[str, str]]] = []
+        _walk_structure(root, found)
+        return found
+
+
+def _walk_structure(
+    node: pikepdf.Object, found: list[tuple[str, dict[str, str]]]
+) -> None:
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            attributes = {
+                key[1:]: str(kid[key]) for key in ("/Alt", "/ActualText") if key in kid
+            }
+            found.append((str(kid.S)[1:], attributes))
+            _walk_structure(kid, found)
+
+
+def orphan_marked_content(path: Path) -> list[tuple[int, int]]:
+    """(page, MCID) of tagged content that no structure element reaches.
+
+    Such content is neither real content nor an artifact: screen readers may
+    read it out of place (Matterhorn 01-005).
+    """
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root.StructTreeRoot
+        reachable: set[tuple[int, int]] = set()
+        stack = [root]
+        while stack:
+            kids = stack.pop().get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if (
+                    isinstance(kid, pikepdf.Dictionary)
+                    and "/S" in kid
+                    and kid.objgen not in reachable
+                ):
+                    reachable.add(kid.objgen)
+                    stack.append(kid)
+        numbers = root.ParentTree.Nums
+        parents = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
+        orphans = []
+        for index, page in enumerate(pdf.pages):
+            for instruction in pikepdf.parse_content_stream(page):
+                operands = instruction.operands
+                if (
+                    str(instruction.operator) == "BDC"
+                    and isinstance(operands[1], pikepdf.Dictionary)
+                    and "/MCID" in operands[1]
+                ):
+                    mcid = int(operands[1].MCID)
+                    element = parents[index][mcid]
+                    if element.objgen not in reachable:
+                        orphans.append((index + 1, mcid))
+        return orphans
+
+
+def outline_titles(path: Path) -> list[tuple[int, str]]:
+    """Bookmarks as (depth, title), in order."""
+    titles: list[tuple[int, str]] = []
+    with pikepdf.open(path) as pdf, pdf.open_outline() as outline:
+        stack = [(0, item) for item in reversed(outline.root)]
+        while stack:
+            depth, item = stack.pop()
+            titles.append((depth, item.title))
+            stack.extend((depth + 1, child) for child in reversed(item.children))
+    return titles
+
+
+def link_annotations(path: Path) -> list[dict[str, str]]:
+    """Every link annotation: its URI and its description (``Contents``)."""
+    found = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for annotation in page.obj.get("/Annots", []):
+                if annotation.get("/Subtype") == "/Link":
+                    found.append(
+                        {
+                            "uri": str(annotation.A.URI),
+                            "contents": str(annotation.get("/Contents", "")),
+                        }
+                    )
+    return found
+
+
+def catalog(path: Path) -> dict[str, object]:
+    """The document catalogue's accessibility and print entries."""
+    with pikepdf.open(path) as pdf:
+        preferences = pdf.Root.get("/ViewerPreferences", {})
+        intents = pdf.Root.get("/OutputIntents", [])
+        return {
+            "DisplayDocTitle": bool(preferences.get("/DisplayDocTitle", False)),
+            "Marked": bool(pdf.Root.get("/MarkInfo", {}).get("/Marked", False)),
+            "OutputIntents": [
+                (str(intent.S), str(intent.OutputConditionIdentifier))
+                for intent in intents
+            ],
+            "pdfx": str(pdf.open_metadata().get("pdfx:GTS_PDFXVersion", "")),
+            "pdfua": str(pdf.open_metadata().get("pdfuaid:part", "")),
+        }
+
+
+def page_boxes(path: Path) -> list[dict[str, list[float]]]:
+    """MediaBox, BleedBox and TrimBox of each page, in points."""
+    with pikepdf.open(path) as pdf:
+        return [
+            {
+                name: [float(value) for value in page.obj[f"/{name}"]]
+                for name in ("MediaBox", "BleedBox", "TrimBox")
+                if f"/{name}" in page.obj
+            }
+            for page in pdf.pages
+        ]
+
+
+def raster_images(path: Path) -> list[dict[str, object]]:
+    """Raster pictures embedded in the PDF: filter, size in pixels, colour space."""
+    with pikepdf.open(path) as pdf:
+        return [
+            {
+                "filter": str(obj.get("/Filter")),
+                "width": int(obj.Width),
+                "height": int(obj.Height),
+                "colorspace": str(obj.get("/ColorSpace")),
+            }
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"
+        ]
+
+
+def decoded_qr_codes(path: Path, dpi: int = 300) -> list[str]:
+    """Decode every QR code printed on the pages, rasterised at ``dpi``."""
+    import zxingcpp
+
+    found = []
+    document = pdfium.PdfDocument(path)
+    try:
+        for page in document:
+            image = page.render(scale=dpi / 72).to_pil()
+            found += [result.text for result in zxingcpp.read_barcodes(image)]
+    finally:
+        document.close()
+    return found

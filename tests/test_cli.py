@@ -21,10 +21,13 @@ def test_build_writes_the_pdf_and_says_where(
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", str(make_issue()), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    pdf = out / "2025-03-fr.pdf"
+    pdf = out / "2025-03-fr-web.pdf"
     assert page_count(pdf) == 1
     assert re.search(rf"{re.escape(str(pdf))}  1 pages  \d+\.\d s", result.stdout)
-    assert list(out.iterdir()) == [pdf]  # no temporary file left behind
+    assert sorted(out.iterdir()) == [
+        out / "2025-03-fr-cover.png",
+        pdf,
+    ]  # nothing temporary left
 
 
 def test_bad_input_exits_2_with_one_line_and_no_output(
@@ -52,10 +55,10 @@ def test_a_failed_build_keeps_the_previous_pdf(
 ) -> None:
     issue, out = make_issue(), tmp_path / "out"
     assert runner.invoke(app, ["build", str(issue), "-o", str(out)]).exit_code == 0
-    before = (out / "2025-03-fr.pdf").read_bytes()
+    before = (out / "2025-03-fr-web.pdf").read_bytes()
     (issue / "fr.yaml").write_text("masthead: [", encoding="utf-8")
     assert runner.invoke(app, ["build", str(issue), "-o", str(out)]).exit_code == 2
-    assert (out / "2025-03-fr.pdf").read_bytes() == before
+    assert (out / "2025-03-fr-web.pdf").read_bytes() == before
 
 
 def test_unknown_layout_is_an_error(make_issue: Callable[..., Path]) -> None:

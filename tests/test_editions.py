@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
 from pdfcheck import body_text, page_texts
 from typer.testing import CliRunner
 
@@ -47,11 +46,15 @@ sections:
 
 
 @pytest.fixture(scope="session")
-def sample_editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every edition of the sample issue, built once (in worker processes)."""
-    out = tmp_path_factory.mktemp("editions")
-    paths = emn_pdf.build(SAMPLE, out_dir=out)
-    return {path.stem.rsplit("-", 1)[1]: path for path in paths}
+def sample_editions(
+    sample: dict[tuple[str, str], emn_pdf.BuildReport],
+) -> dict[str, Path]:
+    """The web PDF of every edition of the sample issue."""
+    return {
+        language: report.path
+        for (language, target), report in sample.items()
+        if target == "web" and report.path
+    }
 
 
 @pytest.mark.parametrize(
@@ -273,7 +276,7 @@ def test_one_failing_edition_does_not_stop_the_others(
         app, ["build", str(issue), "-o", str(out), "--jobs", "2"]
     )
     assert result.exit_code == 2
-    assert (out / "2025-03-fr.pdf").is_file()
-    assert not (out / "2025-03-en.pdf").exists()
-    assert "failed: en" in result.stderr
+    assert (out / "2025-03-fr-web.pdf").is_file()
+    assert not (out / "2025-03-en-web.pdf").exists()
+    assert "failed: en web" in result.stderr
     assert re.search(r"error: .*en\.yaml:\d+: invalid YAML", result.stderr)

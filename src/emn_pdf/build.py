@@ -16,30 +16,41 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .consistency import compare_editions
 from .errors import Problem, UserError
 from .i18n import edition_catalogue, load_catalogue
 from .layouts import (
     DEFAULT_LAYOUT,
+    TARGETS,
     Layout,
+    Target,
     builtin_layouts,
     find_layout,
     unknown_layout,
 )
 from .load import LoadedEdition, load_edition
-from .render import render_html
+from .render import DEFAULT_PAGE, Page, link_descriptions, render_html
+
+if TYPE_CHECKING:
+    from .pdf import LaidOut
 
 LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}$")
 ALL = "all"
+#: A saddle-stitched newsletter is folded sheets: its pages come in fours.
+PAGES_PER_SHEET = 4
+COVER_WIDTH = 800
 
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What became of one edition: its PDF, or the problems that stopped it."""
+    """What became of one edition and target: its PDF, or what stopped it."""
 
     language: str
+    target: Target
     path: Path | None = None
+    extras: list[Path] = field(default_factory=list)
     pages: int = 0
     size: int = 0
     seconds: float = 0.0
@@ -65,44 +76,58 @@ class Prepared:
         """Return the edition's language code."""
         return self.loaded.language
 
-    def html(self) -> str:
-        """Return the edition's HTML."""
+    def html(self, page: Page = DEFAULT_PAGE) -> str:
+        """Return the edition's HTML for ``page.target``."""
         catalogue = edition_catalogue(self.loaded)
-        return render_html(self.loaded.edition, self.layout, catalogue, self.language)
+        return render_html(
+            self.loaded.edition, self.layout, catalogue, self.language, page
+        )
 
 
 @dataclass(frozen=True)
 class _Job:
-    """One edition to build; small and picklable, for worker processes."""
+    """One edition and target to build; small and picklable, for workers."""
 
     issue_dir: Path
     language: str
+    target: Target
     layout: str | None
     out_dir: Path
+
+    def output(self, issue_id: str, suffix: str) -> Path:
+        """Return ``<out>/<issue-id>-<lang>-<suffix>``."""
+        return self.out_dir / f"{issue_id}-{self.language}-{suffix}"
 
 
 def build(
     issue_dir: Path | str,
     *,
     lang: str | None = None,
+    target: str = "web",
     layout: str | None = None,
     out_dir: Path | str = "build",
     jobs: int | None = None,
     on_built: Callable[[BuildReport], None] | None = None,
 ) -> list[Path]:
-    """Write ``<out_dir>/<issue-id>-<lang>.pdf`` for editions of an issue.
+    """Write the PDFs of an issue's editions into ``out_dir``.
 
-    ``lang`` picks one edition (``None`` or ``"all"``: every edition);
-    ``layout`` overrides the layout the editions name; ``jobs`` is the number
-    of worker processes (one per core by default).  ``on_built`` receives
-    each edition's report as it finishes.  Editions are built even when
-    another fails; afterwards :class:`~emn_pdf.errors.UserError` lists what
-    failed.
+    Each edition and target gives ``<issue-id>-<lang>-<target>.pdf``; the web
+    target also gives ``<issue-id>-<lang>-cover.png``.  ``lang`` picks one
+    edition (``None`` or ``"all"``: every edition), ``target`` is ``web``,
+    ``print`` or ``all``; ``layout`` overrides the layout the editions name;
+    ``jobs`` is the number of worker processes (one per core by default).
+    ``on_built`` receives each report as it finishes.  Every edition is built
+    even when another fails; afterwards :class:`~emn_pdf.errors.UserError`
+    lists what failed.  Returns the PDF paths, editions in order.
     """
     issue_dir, out = Path(issue_dir), Path(out_dir)
     _refuse_output_inside(out, issue_dir)
     languages = chosen_languages(issue_dir, lang)
-    work = [_Job(issue_dir, language, layout, out) for language in languages]
+    work = [
+        _Job(issue_dir, language, each, layout, out)
+        for language in languages
+        for each in chosen_targets(target)
+    ]
     reports = []
     for report in _run(work, jobs):
         reports.append(report)
@@ -111,12 +136,9 @@ def build(
     failed = [problem for report in reports for problem in report.problems]
     if failed:
         raise UserError(failed)
-    order = {language: index for index, language in enumerate(languages)}
-    return [
-        report.path
-        for report in sorted(reports, key=lambda report: order[report.language])
-        if report.path is not None
-    ]
+    order = [(job.language, job.target) for job in work]
+    reports.sort(key=lambda report: order.index((report.language, report.target)))
+    return [report.path for report in reports if report.path is not None]
 
 
 def check(
@@ -180,6 +202,15 @@ def chosen_languages(issue_dir: Path, lang: str | None) -> list[str]:
     return [lang]
 
 
+def chosen_targets(target: str) -> tuple[Target, ...]:
+    """Return the targets ``target`` selects: ``web``, ``print`` or ``all``."""
+    if target == ALL:
+        return TARGETS
+    if target not in TARGETS:
+        raise UserError(Problem(f"unknown target {target!r} (web, print or all)"))
+    return (target,)
+
+
 def _run(work: list[_Job], jobs: int | None) -> Iterator[BuildReport]:
     """Build every job, in worker processes when there is more than one."""
     workers = min(jobs or default_jobs(), len(work))
@@ -203,25 +234,67 @@ def default_jobs() -> int:
 
 
 def _build_job(job: _Job) -> BuildReport:
-    """Build one edition; input problems become a failed report, not a crash."""
-    from .pdf import lay_out, write_pdf  # WeasyPrint loads only where it works
-
+    """Build one edition for one target; bad input gives a failed report."""
     started = time.perf_counter()
     try:
         item = prepare(job.issue_dir, job.language, job.layout)
-        laid_out = lay_out(item.html(), base_dir=job.issue_dir, layout=item.layout)
-        target = job.out_dir / f"{item.issue_id}-{item.language}.pdf"
-        write_pdf(laid_out, target)
+        return _write_target(job, item, started)
     except UserError as error:
-        return BuildReport(job.language, problems=error.problems)
+        return BuildReport(job.language, job.target, problems=error.problems)
+
+
+def _write_target(job: _Job, item: Prepared, started: float) -> BuildReport:
+    from . import finish, preflight
+    from .pdf import atomic_output, write_pdf  # WeasyPrint loads only in workers
+
+    path = job.output(item.issue_id, f"{job.target}.pdf")
+    extras = []
+    if job.target == "web":
+        laid_out = _lay_out(item, Page("web"))
+        descriptions = link_descriptions(item.loaded.edition)
+        write_pdf(laid_out, path, lambda pdf: finish.finish_web(pdf, descriptions))
+        cover = job.output(item.issue_id, "cover.png")
+        with atomic_output(cover) as partial:
+            finish.write_cover(path, partial, COVER_WIDTH)
+        extras.append(cover)
+    else:
+        laid_out = _lay_out_for_binding(item)
+        laid_out.warnings.extend(preflight.low_resolution_images(laid_out.document))
+        write_pdf(laid_out, path, finish.finish_print)
     return BuildReport(
         job.language,
-        path=target,
+        job.target,
+        path=path,
+        extras=extras,
         pages=laid_out.page_count,
-        size=target.stat().st_size,
+        size=path.stat().st_size,
         seconds=time.perf_counter() - started,
         warnings=laid_out.warnings,
     )
+
+
+def _lay_out(item: Prepared, page: Page) -> LaidOut:
+    from .pdf import lay_out
+
+    return lay_out(
+        item.html(page),
+        base_dir=item.loaded.document.path.parent,
+        layout=item.layout,
+        target=page.target,
+    )
+
+
+def _lay_out_for_binding(item: Prepared) -> LaidOut:
+    """Lay out the print edition, filled out to whole sheets of four pages.
+
+    A second layout adds the designed pages (notes, then a back page) at the
+    end; what comes before them does not move.
+    """
+    laid_out = _lay_out(item, Page("print"))
+    missing = -laid_out.page_count % PAGES_PER_SHEET
+    if missing:
+        laid_out = _lay_out(item, Page("print", fill_pages=missing))
+    return laid_out
 
 
 def _edition_layout(loaded: LoadedEdition, requested: str | None) -> Layout:

@@ -83,21 +83,24 @@ class BuildDisplay:
         for warning in report.warnings:
             self.console.print(f"warning: {report.language}: {warning}")
         if report.path is None:
-            self.console.print(f"failed: {report.language}")
+            self.console.print(f"failed: {report.language} {report.target}")
             return
         typer.echo(
             f"{display_path(report.path)}  {report.pages} pages  {report.seconds:.1f} s"
         )
+        for extra in report.extras:
+            typer.echo(display_path(extra))
 
     def summary(self) -> Table:
         """Return one row per edition: pages, size and time, or the failure."""
-        table = Table("edition", "file", "pages", "size", "seconds", box=None)
+        table = Table("edition", "target", "file", "pages", "size", "s", box=None)
         for report in self.reports:
             if report.path is None:
-                table.add_row(report.language, "failed", "", "", "")
+                table.add_row(report.language, report.target, "failed", "", "", "")
                 continue
             table.add_row(
                 report.language,
+                report.target,
                 display_path(report.path),
                 str(report.pages),
                 f"{report.size / 1024:.0f} KiB",
@@ -125,20 +128,27 @@ def build_command(
     out_dir: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the PDF files.")
     ] = Path("build"),
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target", "-t", help="web (tagged, small), print (PDF/X, bleed) or all."
+        ),
+    ] = "web",
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes; one per core."),
     ] = None,
 ) -> None:
-    """Build the PDF of each edition (all of them by default)."""
-    from .build import build, chosen_languages
+    """Build the PDFs of each edition (all of them by default)."""
+    from .build import build, chosen_languages, chosen_targets
 
     with user_errors():
-        languages = chosen_languages(issue_dir, lang)
-        with BuildDisplay(f"{display_path(issue_dir)}", len(languages)) as display:
+        total = len(chosen_languages(issue_dir, lang)) * len(chosen_targets(target))
+        with BuildDisplay(f"{display_path(issue_dir)}", total) as display:
             build(
                 issue_dir,
                 lang=lang,
+                target=target,
                 layout=layout,
                 out_dir=out_dir,
                 jobs=jobs,

@@ -8,17 +8,13 @@ it is marked ``edition_only: true``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Any
 
 from .errors import Problem
 from .load import FieldPath, LoadedEdition
 from .model import Block
-
-URL = re.compile(r"https?://[^\s)<>\]\"']+|mailto:[^\s)<>\]\"']+")
 
 
 @dataclass(frozen=True)
@@ -136,36 +132,9 @@ def _placed_blocks(loaded: LoadedEdition) -> Iterator[_Placed]:
         for b, block in enumerate(section.blocks):
             if block.edition_only:
                 continue
-            data = block.model_dump(mode="json")
             yield _Placed(
                 block,
                 ("sections", s, "blocks", b),
-                frozenset(_links(data)),
-                tuple(_images(data)),
+                frozenset(block.addresses()),
+                tuple(block.images()),
             )
-
-
-def _links(data: Any) -> Iterator[str]:
-    """Yield every address in a block: link fields, e-mail, Markdown links."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key == "email" and value:
-                yield f"mailto:{value}"
-            else:
-                yield from _links(value)
-    elif isinstance(data, list):
-        for item in data:
-            yield from _links(item)
-    elif isinstance(data, str):
-        yield from URL.findall(data)
-
-
-def _images(data: Any) -> Iterator[str]:
-    if isinstance(data, dict):
-        if "src" in data and "alt" in data:
-            yield data["src"]
-        for value in data.values():
-            yield from _images(value)
-    elif isinstance(data, list):
-        for item in data:
-            yield from _images(item)

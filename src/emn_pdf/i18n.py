@@ -35,6 +35,8 @@ class Labels(BaseModel):
     email: str = Field(description="Label of the contact block's e-mail.")
     issue_number: str = Field(description="Before the issue number: 'Numéro'.")
     stay_in_touch: str = Field(description="Default title of a contact block.")
+    notes: str = Field(description="Title of a page left for notes (print).")
+    published_by: str = Field(description="Before the publisher on the back page.")
 
 
 class Catalogue(BaseModel):

@@ -20,6 +20,9 @@ from .errors import Problem, UserError
 from .load import problem_from_error, read_yaml
 
 DEFAULT_LAYOUT = "emn"
+#: Where a PDF goes: the web site (tagged, small) or the printer (PDF/X, bleed).
+Target = Literal["web", "print"]
+TARGETS: tuple[Target, ...] = ("web", "print")
 
 
 def package_data(name: str) -> Path:
@@ -45,6 +48,21 @@ class FontFace(BaseModel):
     style: Literal["normal", "italic"] = Field("normal", description="CSS style.")
 
 
+class TargetTheme(BaseModel):
+    """What a layout adds for one destination of the PDF."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    stylesheets: list[str] = Field(
+        [], description="CSS files applied after the common ones for this target."
+    )
+    color_profile: str | None = Field(
+        None,
+        description="CMYK ICC profile of the printing condition (print target):"
+        " the PDF's output intent, and the space raster pictures are converted to.",
+    )
+
+
 class Theme(BaseModel):
     """The validated ``theme.yaml`` of a layout."""
 
@@ -53,6 +71,14 @@ class Theme(BaseModel):
     description: str = Field(description="One line shown by 'emn-pdf layouts'.")
     stylesheets: list[str] = Field(
         ["style.css"], description="CSS files of the layout folder, in order."
+    )
+    web: TargetTheme = Field(
+        default_factory=lambda: TargetTheme(),
+        description="The web edition's additions.",
+    )
+    print: TargetTheme = Field(
+        default_factory=lambda: TargetTheme(),
+        description="The print edition's additions.",
     )
     fonts: list[FontFace] = Field(description="Every font file the CSS may use.")
 
@@ -65,10 +91,19 @@ class Layout:
     folder: Path
     theme: Theme
 
-    @property
-    def stylesheet_paths(self) -> list[Path]:
-        """Return the layout's CSS files, in cascade order."""
-        return [self.folder / name for name in self.theme.stylesheets]
+    def target(self, target: Target) -> TargetTheme:
+        """Return the theme's additions for ``target``."""
+        return self.theme.web if target == "web" else self.theme.print
+
+    def stylesheet_paths(self, target: Target) -> list[Path]:
+        """Return the layout's CSS files for ``target``, in cascade order."""
+        names = self.theme.stylesheets + self.target(target).stylesheets
+        return [self.folder / name for name in names]
+
+    def color_profile(self, target: Target) -> Path | None:
+        """Return the ICC profile file ``target`` prints with, if any."""
+        name = self.target(target).color_profile
+        return None if name is None else self.folder / name
 
     def font_path(self, face: FontFace) -> Path:
         """Return the file of ``face``: the layout's own fonts/ first."""
@@ -108,9 +143,10 @@ def find_layout(name: str) -> Layout:
             problem_from_error(document, details) for details in error.errors()
         ) from None
     layout = Layout(name, folder, theme)
-    for path in layout.stylesheet_paths:
-        if not path.is_file():
-            raise UserError(Problem("stylesheet not found", file=path))
+    for target in TARGETS:
+        for path in [*layout.stylesheet_paths(target), layout.color_profile(target)]:
+            if path is not None and not path.is_file():
+                raise UserError(Problem("named in theme.yaml, not found", file=path))
     return layout
 
 

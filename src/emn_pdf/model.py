@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -134,6 +135,19 @@ class BlockBase(Strict):
         " 'emn-pdf check' then does not look for it in the other editions.",
     )
 
+    def addresses(self) -> list[str]:
+        """Return every address the block links to, in order, once each.
+
+        Link fields, the contact e-mail (as ``mailto:``) and links written in
+        Markdown bodies all count: each becomes a QR code in print and must be
+        the same in every language edition.
+        """
+        return list(dict.fromkeys(_addresses(self.model_dump(mode="json"))))
+
+    def images(self) -> list[str]:
+        """Return the ``src`` of every picture the block shows."""
+        return list(_images(self.model_dump(mode="json")))
+
 
 class Event(BlockBase):
     """Something that took place: a workshop, a conference."""
@@ -245,6 +259,34 @@ class Greeting(BlockBase):
     text: Text = Field(description="The wish; emoji are welcome.")
 
 
+ADDRESS = re.compile(r"https?://[^\s)<>\]\"']+|mailto:[^\s)<>\]\"']+")
+
+
+def _addresses(data: Any) -> Iterator[str]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "email" and value:
+                yield f"mailto:{value}"
+            else:
+                yield from _addresses(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _addresses(item)
+    elif isinstance(data, str):
+        yield from ADDRESS.findall(data)
+
+
+def _images(data: Any) -> Iterator[str]:
+    if isinstance(data, dict):
+        if "src" in data and "alt" in data:
+            yield data["src"]
+        for value in data.values():
+            yield from _images(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _images(item)
+
+
 Block = Annotated[
     Event | Study | Briefs | Promotion | News | Contact | Greeting,
     Field(discriminator="kind"),
@@ -282,6 +324,11 @@ class Masthead(Strict):
     language: str = Field(
         pattern=r"^[a-z]{2,3}$",
         description="Language code of this edition; must match the file name.",
+    )
+    keywords: list[Text] = Field(
+        [],
+        description="Subjects of the issue, for the PDF's metadata and search"
+        " engines; the section headings if empty.",
     )
 
     @model_validator(mode="after")

@@ -1,11 +1,13 @@
-"""HTML to a paginated WeasyPrint document to a PDF file.
+"""HTML to a paginated WeasyPrint document to a PDF file, per target.
 
-The layout's fonts are declared here as ``@font-face`` rules built from its
-theme, so that CSS files never hold a font path.  WeasyPrint reports CSS and
-resource problems through its logger instead of raising; they are collected and
-returned as warnings, never lost on stderr.  The PDF is written to a temporary
-file beside the target and renamed, so a failed build never leaves a partial
-file and never destroys the previous one.
+The web edition is PDF/UA-1 (tagged, with pictures downsampled for the
+screen); the print edition is PDF/X-4 with the layout's CMYK output intent.
+The layout's fonts and colour profile are declared here as ``@font-face`` and
+``@color-profile`` rules built from its theme, so that CSS files never hold a
+file path.  WeasyPrint reports CSS and resource problems through its logger
+instead of raising; they are collected and returned as warnings.  The PDF is
+written to a temporary file beside the target and renamed, so a failed build
+never leaves a partial file and never destroys the previous one.
 """
 
 from __future__ import annotations
@@ -13,25 +15,35 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
-from .layouts import Layout
+from .errors import Problem, UserError
+from .fetch import BuildFetcher, RefusedResource, print_raster, web_raster
+from .layouts import Layout, Target, package_data
 
 ENGINE_LOGGER = "weasyprint"
+
+#: WeasyPrint options of each target, given both to layout and to writing.
+TARGET_OPTIONS: dict[Target, dict[str, Any]] = {
+    "web": {"pdf_variant": "pdf/ua-1", "dpi": 150, "optimize_images": True},
+    "print": {"pdf_variant": "pdf/x-4"},
+}
 
 
 @dataclass
 class LaidOut:
-    """A paginated document and what the engine complained about."""
+    """A paginated document, its target, and what the engine complained about."""
 
     document: Document
+    target: Target
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -40,17 +52,29 @@ class LaidOut:
         return len(self.document.pages)
 
 
-def lay_out(html: str, *, base_dir: Path, layout: Layout) -> LaidOut:
-    """Paginate ``html``; relative image paths resolve against ``base_dir``."""
+def lay_out(html: str, *, base_dir: Path, layout: Layout, target: Target) -> LaidOut:
+    """Paginate ``html`` for ``target``; relative paths resolve in ``base_dir``."""
+    fetcher = _fetcher(base_dir, layout, target)
     font_config = FontConfiguration()
-    stylesheets = [CSS(string=font_face_css(layout), font_config=font_config)] + [
-        CSS(filename=path, font_config=font_config) for path in layout.stylesheet_paths
+    profiles: dict[str, Any] = {}
+    common = {"font_config": font_config, "color_profiles": profiles}
+    resources = font_face_css(layout) + color_profile_css(layout, target)
+    stylesheets = [CSS(string=resources, url_fetcher=fetcher, **common)] + [
+        CSS(filename=path, url_fetcher=fetcher, **common)
+        for path in layout.stylesheet_paths(target)
     ]
-    with engine_warnings() as warnings:
-        document = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/").render(
-            stylesheets=stylesheets, font_config=font_config
+    base_url = base_dir.resolve().as_uri() + "/"
+    with engine_warnings() as warnings, refused_resources():
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            stylesheets=stylesheets, **common, **TARGET_OPTIONS[target]
         )
-    return LaidOut(document, warnings)
+    return LaidOut(document, target, warnings)
+
+
+def _fetcher(base_dir: Path, layout: Layout, target: Target) -> BuildFetcher:
+    profile = layout.color_profile(target)
+    convert = print_raster(profile) if profile is not None else web_raster
+    return BuildFetcher([base_dir, layout.folder, package_data("fonts")], convert)
 
 
 def font_face_css(layout: Layout) -> str:
@@ -63,11 +87,30 @@ def font_face_css(layout: Layout) -> str:
     )
 
 
-def write_pdf(laid_out: LaidOut, target: Path) -> None:
-    """Write the document to ``target`` atomically."""
+def color_profile_css(layout: Layout, target: Target) -> str:
+    """Return the ``@color-profile`` rule of the target's CMYK profile, if any.
+
+    WeasyPrint makes the PDF/X output intent of it and maps ``device-cmyk()``
+    colours to it; ``components`` must be given or it fails (WeasyPrint 70).
+    """
+    profile = layout.color_profile(target)
+    if profile is None:
+        return ""
+    return (
+        f"\n@color-profile device-cmyk {{ src: url({profile.resolve().as_uri()}); "
+        "components: cyan, magenta, yellow, black; }"
+    )
+
+
+def write_pdf(
+    laid_out: LaidOut, target: Path, finish: Callable[[Path], None] | None = None
+) -> None:
+    """Write the document to ``target`` atomically, after ``finish`` edits it."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with engine_warnings() as warnings, atomic_output(target) as partial:
-        laid_out.document.write_pdf(partial)
+        laid_out.document.write_pdf(partial, **TARGET_OPTIONS[laid_out.target])
+        if finish is not None:
+            finish(partial)
     laid_out.warnings.extend(warnings)
 
 
@@ -86,6 +129,16 @@ def atomic_output(target: Path) -> Iterator[Path]:
     finally:
         with suppress(FileNotFoundError):
             partial.unlink()
+
+
+@contextmanager
+def refused_resources() -> Iterator[None]:
+    """Turn a resource the fetcher refused into a user error."""
+    try:
+        yield
+    except RefusedResource as error:
+        message = str(error.__cause__ or error)
+        raise UserError(Problem(f"resource refused: {message}")) from None
 
 
 @contextmanager

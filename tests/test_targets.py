@@ -1,0 +1,254 @@
+"""The web edition (PDF/UA, small, navigable) and the print edition (PDF/X-4)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pdfcheck import (
+    MM,
+    catalog,
+    decoded_qr_codes,
+    fonts,
+    link_annotations,
+    metadata,
+    orphan_marked_content,
+    outline_titles,
+    page_boxes,
+    page_count,
+    raster_images,
+    structure,
+)
+from PIL import Image
+from test_sample import seed_urls
+
+import emn_pdf
+
+Reports = dict[tuple[str, str], emn_pdf.BuildReport]
+A4 = [0.0, 0.0, 595.28, 841.89]
+BLEED = 3 * MM
+LAYOUT_CSS = Path(__file__).parent.parent / "layouts" / "emn" / "style.css"
+
+
+def web(sample: Reports) -> Path:
+    path = sample["fr", "web"].path
+    assert path is not None
+    return path
+
+
+def printed(sample: Reports) -> Path:
+    path = sample["fr", "print"].path
+    assert path is not None
+    return path
+
+
+# Web edition ---------------------------------------------------------------
+
+
+def test_web_edition_is_tagged_pdf_ua(sample: Reports) -> None:
+    info = catalog(web(sample))
+    assert info["Marked"] and info["DisplayDocTitle"]
+    assert info["pdfua"] == "1"
+    assert metadata(web(sample))["Lang"] == "fr"
+
+
+def test_every_figure_has_alt_text(sample: Reports) -> None:
+    figures = [
+        attributes for tag, attributes in structure(web(sample)) if tag == "Figure"
+    ]
+    assert len(figures) == 4  # the sample's four illustrations
+    assert all(attributes.get("Alt") for attributes in figures)
+
+
+def test_heading_levels_do_not_skip(sample: Reports) -> None:
+    levels = [
+        int(tag[1]) for tag, _ in structure(web(sample)) if re.fullmatch(r"H[1-6]", tag)
+    ]
+    assert levels[0] == 1
+    assert all(later <= earlier + 1 for earlier, later in itertools.pairwise(levels))
+
+
+def test_running_footers_are_artifacts(sample: Reports) -> None:
+    assert orphan_marked_content(web(sample)) == []
+
+
+def test_outline_has_every_section_and_article(sample: Reports) -> None:
+    titles = outline_titles(web(sample))
+    sections = [title for depth, title in titles if depth == 1]
+    assert sections == [
+        "Évènements récents",
+        "Publications",
+        "Notes de synthèse",
+        "Actualités du réseau",
+        "Restez en contact avec l’EMN Luxembourg",
+    ]
+    articles = [title for depth, title in titles if depth == 2]
+    assert (
+        "Atelier des représentants des centres de rétention au sein de l’Union européenne"
+        in articles
+    )
+    assert "La diplomatie migratoire" in articles
+    assert len(articles) == 15  # 4 events, 3 publications, 7 briefs, 1 news
+
+
+def test_every_link_is_described_for_screen_readers(sample: Reports) -> None:
+    links = link_annotations(web(sample))
+    assert {link["uri"] for link in links} >= seed_urls()
+    for link in links:
+        assert link["contents"] and link["contents"].casefold() not in {"lien", "link"}
+    described = {link["uri"]: link["contents"] for link in links}
+    assert described[
+        "https://emnluxembourg.uni.lu/wp-content/uploads/sites/225/2024/09/EMN_INFORM_Victims-of-torture.pdf"
+    ].startswith("Les victimes de torture (")
+
+
+def test_web_metadata_comes_from_the_issue(sample: Reports) -> None:
+    info = metadata(web(sample))
+    assert info["Title"] == "EMN Luxembourg · Newsletter · décembre 2024"
+    assert info["Author"] == "EMN Luxembourg"
+    assert info["Subject"] == "Newsletter, Édition de fin d’année, décembre 2024"
+    assert "traite des êtres humains" in info["Keywords"]
+    assert info["CreationDate"].startswith("D:20241218")
+    assert info["ModDate"].startswith("D:20241218")
+
+
+def test_web_edition_is_small(sample: Reports) -> None:
+    assert web(sample).stat().st_size < 1_000_000
+    assert all(embedded for embedded in fonts(web(sample)).values())
+
+
+def test_web_pictures_are_jpeg_at_150_dpi(sample: Reports) -> None:
+    (photo,) = [image for image in raster_images(web(sample)) if image["width"] > 200]
+    assert photo["filter"] == "/DCTDecode"
+    # The picture fills a 56 mm column: 150 dpi is 331 pixels.
+    assert photo["width"] <= 56 / 25.4 * 150 + 2
+
+
+def test_cover_thumbnail(sample: Reports) -> None:
+    (cover,) = sample["fr", "web"].extras
+    with Image.open(cover) as image:
+        assert image.format == "PNG"
+        assert image.width == 800
+        assert abs(image.height - 800 * 297 / 210) <= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "background", "minimum"),
+    [
+        ("--ink", "#ffffff", 4.5),
+        ("--muted", "#ffffff", 4.5),
+        ("--accent", "#ffffff", 4.5),
+        ("--accent-dark", "#ffffff", 4.5),
+        ("--on-accent", "--accent", 4.5),
+        ("--on-accent", "--accent-dark", 4.5),
+        ("--on-accent-muted", "--accent-dark", 4.5),
+        ("--highlight", "--accent-dark", 4.5),
+        ("--accent", "--tint", 4.5),
+        ("--ink", "--tint", 4.5),
+    ],
+)
+def test_layout_colour_pairs_have_enough_contrast(
+    text: str, background: str, minimum: float
+) -> None:
+    colours = dict(
+        re.findall(r"(--[\w-]+):\s*(#[0-9a-fA-F]{6})", LAYOUT_CSS.read_text())
+    )
+    ratio = contrast(colours.get(text, text), colours.get(background, background))
+    assert ratio >= minimum, f"{text} on {background}: {ratio:.2f}"
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG 2.1 contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [
+            c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+            for c in channels
+        ]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+# Print edition -------------------------------------------------------------
+
+
+def test_print_edition_is_pdf_x4_with_an_output_intent(sample: Reports) -> None:
+    info = catalog(printed(sample))
+    assert info["pdfx"] == "PDF/X-4"
+    assert info["OutputIntents"] == [("/GTS_PDFX", "ISO Coated v2 300% (basICColor)")]
+
+
+def test_trim_bleed_and_room_for_crop_marks(sample: Reports) -> None:
+    for boxes in page_boxes(printed(sample)):
+        assert boxes["TrimBox"] == pytest.approx(A4, abs=0.01)
+        expected = [A4[0] - BLEED, A4[1] - BLEED, A4[2] + BLEED, A4[3] + BLEED]
+        assert boxes["BleedBox"] == pytest.approx(expected, abs=0.01)
+        media = boxes["MediaBox"]
+        assert media[0] < expected[0] - 5 * MM and media[2] > expected[2] + 5 * MM
+
+
+def test_print_has_no_interactive_content(sample: Reports) -> None:
+    assert link_annotations(printed(sample)) == []
+
+
+def test_print_binds_in_sheets_of_four(sample: Reports) -> None:
+    assert page_count(printed(sample)) % 4 == 0
+
+
+def test_print_pictures_are_cmyk(sample: Reports) -> None:
+    (photo,) = [
+        image for image in raster_images(printed(sample)) if image["width"] > 200
+    ]
+    assert photo["colorspace"] == "/DeviceCMYK"
+
+
+def test_every_link_is_a_qr_code_in_print(sample: Reports) -> None:
+    codes = decoded_qr_codes(printed(sample))
+    assert sorted(codes) == sorted(seed_urls() | {"mailto:emn@uni.lu"})
+
+
+def test_a_short_print_edition_gets_designed_pages(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    reports: list[emn_pdf.BuildReport] = []
+    emn_pdf.build(
+        make_issue(), target="print", out_dir=tmp_path, on_built=reports.append
+    )
+    (report,) = reports
+    assert report.pages == 4
+    assert report.path is not None
+    from pdfcheck import page_texts
+
+    texts = page_texts(report.path)
+    assert "NOTES" in texts[1] and "NOTES" in texts[2]
+    assert "UNE PUBLICATION DE" in texts[3] and "EMN Test" in texts[3]
+    assert "page" not in texts[3]  # the back page has no footer
+
+
+def test_low_resolution_pictures_are_reported_in_print(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    issue = make_issue(
+        """\
+        masthead: {organisation: EMN, title: Newsletter, number: 1, date: 2025-03-20, language: fr}
+        sections:
+          - blocks:
+              - kind: news
+                title: Une image floue
+                body: Texte.
+                image: {src: images/small.png, alt: Une petite image.}
+        """
+    )
+    Image.new("RGB", (120, 60), "#1d4f91").save(issue / "images" / "small.png")
+    reports: list[emn_pdf.BuildReport] = []
+    emn_pdf.build(issue, target="print", out_dir=tmp_path, on_built=reports.append)
+    (warning,) = reports[0].warnings
+    assert re.fullmatch(
+        r".*images/small\.png is printed at 5\d dpi on page 1, below 300 dpi.*", warning
+    )
