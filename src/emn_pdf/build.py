@@ -217,15 +217,29 @@ def _run(work: list[_Job], jobs: int | None) -> Iterator[BuildReport]:
     if workers <= 1:
         yield from map(_build_job, work)
         return
-    # "spawn" gives each worker a fresh interpreter: no inherited locks or
-    # threads, and WeasyPrint is imported inside the worker.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        # Print jobs take longest (QR codes, often two layouts): start them
+        # first so that the workers finish together.
+        ordered = sorted(work, key=lambda job: job.target != "print")
         futures: list[Future[BuildReport]] = [
-            pool.submit(_build_job, job) for job in work
+            pool.submit(_build_job, job) for job in ordered
         ]
         for future in as_completed(futures):
             yield future.result()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Return how workers start: forked from a server that imported WeasyPrint.
+
+    A fresh server process (not this one, which may hold threads and locks)
+    imports the layout engine once; each worker is forked from it ready to
+    work.  Where fork does not exist, workers are spawned and import it.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["emn_pdf.pdf", "emn_pdf.finish"])
+    return context
 
 
 def default_jobs() -> int:
