@@ -18,8 +18,8 @@ pdf: $(STAMP)
 	$(BIN)/emn-pdf build $(ISSUE) --target all -o build/
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
 	$(BIN)/mypy src
 
 test: lint

@@ -24,10 +24,12 @@ def test_build_writes_the_pdf_and_says_where(
     pdf = out / "2025-03-fr-web.pdf"
     assert page_count(pdf) == 1
     assert re.search(rf"{re.escape(str(pdf))}  1 pages  \d+\.\d s", result.stdout)
+    # Nothing temporary is left behind; the cache keeps to its own folder.
     assert sorted(out.iterdir()) == [
+        out / ".emn-pdf-cache",
         out / "2025-03-fr-cover.png",
         pdf,
-    ]  # nothing temporary left
+    ]
 
 
 def test_bad_input_exits_2_with_one_line_and_no_output(
@@ -87,7 +89,7 @@ def test_output_inside_the_issue_folder_is_refused(
     issue = make_issue()
     result = runner.invoke(app, ["build", str(issue), "-o", str(issue / "build")])
     assert result.exit_code == 2
-    assert "must not be inside the issue folder" in result.stderr
+    assert "the output folder must not be inside" in result.stderr
     assert not (issue / "build").exists()
 
 

@@ -10,11 +10,10 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from conftest import SAMPLE
 
 from emn_pdf.build import prepare
-from emn_pdf.render import css_string, short_url
+from emn_pdf.render import short_url
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -59,18 +58,6 @@ def test_text_fields_cannot_inject_markup(make_issue: Callable[..., Path]) -> No
         assert raw not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;iframe src=x&gt;" in html
-
-
-@pytest.mark.parametrize(
-    ("text", "quoted"),
-    [
-        ("page", '"page"'),
-        ('a "b"', '"a \\22 b\\22 "'),
-        ("</style>", '"\\3c /style\\3e "'),
-    ],
-)
-def test_css_strings_cannot_escape_their_rule(text: str, quoted: str) -> None:
-    assert css_string(text) == quoted
 
 
 def test_short_url_is_how_people_say_an_address() -> None:

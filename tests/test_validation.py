@@ -34,7 +34,7 @@ sections:
 CASES = {
     "malformed YAML": (
         ("title: Newsletter", "title: [Newsletter"),
-        "fr.yaml:4: invalid YAML: expected ',' or ']', but got ':' "
+        "fr.yaml:4: invalid YAML: did not find expected ',' or ']' "
         "(while parsing a flow sequence on line 3)",
     ),
     "missing field": (
@@ -165,3 +165,20 @@ def test_aliases_cannot_explode(make_issue: Callable[..., Path]) -> None:
 def test_a_missing_issue_folder_is_named(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="issue folder not found"):
         emn_pdf.check(tmp_path / "nowhere")
+
+
+def test_yaml_words_that_look_boolean_stay_text(
+    make_issue: Callable[..., Path],
+) -> None:
+    """YAML 1.1 would read these as booleans; an issue file uses YAML 1.2."""
+    issue = make_issue(
+        EDITION.replace("title: Newsletter", "title: no").replace(
+            "number: 7", "number: 0x7"
+        ),
+        images=("forecasting.png",),
+    )
+    from emn_pdf.load import load_edition
+
+    masthead = load_edition(issue / "fr.yaml").edition.masthead
+    assert masthead.title == "no"
+    assert masthead.number == 7

@@ -8,30 +8,34 @@ worker processes (layout holds the GIL, so threads would not help).
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import re
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
-from .consistency import compare_editions
+from . import cache
 from .errors import Problem, UserError
-from .i18n import edition_catalogue, load_catalogue
+from .i18n import catalogue_path, edition_catalogue, load_catalogue
 from .layouts import (
     DEFAULT_LAYOUT,
+    DEFAULT_PAGE,
     TARGETS,
     Layout,
+    Page,
     Target,
     builtin_layouts,
     find_layout,
     unknown_layout,
 )
 from .load import LoadedEdition, load_edition
-from .render import DEFAULT_PAGE, Page, link_descriptions, render_html
 
 if TYPE_CHECKING:
     from .pdf import LaidOut
@@ -56,6 +60,7 @@ class BuildReport:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    cached: bool = False
 
     @property
     def ok(self) -> bool:
@@ -76,8 +81,19 @@ class Prepared:
         """Return the edition's language code."""
         return self.loaded.language
 
+    def locate_resource(self, url: str, reason: str) -> Problem | None:
+        """Return a problem at the picture field that asked for ``url``."""
+        issue_dir = self.loaded.document.path.parent.resolve()
+        for location, src in self.loaded.edition.image_locations():
+            is_remote = urlsplit(src).scheme in {"http", "https"}
+            if url == (src if is_remote else (issue_dir / src).as_uri()):
+                return self.loaded.document.problem(location, f"{src}: {reason}")
+        return None
+
     def html(self, page: Page = DEFAULT_PAGE) -> str:
         """Return the edition's HTML for ``page.target``."""
+        from .render import render_html  # not needed when nothing is rendered
+
         catalogue = edition_catalogue(self.loaded)
         return render_html(
             self.loaded.edition, self.layout, catalogue, self.language, page
@@ -93,10 +109,16 @@ class _Job:
     target: Target
     layout: str | None
     out_dir: Path
+    force: bool
+    allow_remote: bool
 
     def output(self, issue_id: str, suffix: str) -> Path:
         """Return ``<out>/<issue-id>-<lang>-<suffix>``."""
         return self.out_dir / f"{issue_id}-{self.language}-{suffix}"
+
+    def name(self, issue_id: str) -> str:
+        """Return ``<issue-id>-<lang>-<target>``, the name of this job's outputs."""
+        return f"{issue_id}-{self.language}-{self.target}"
 
 
 def build(
@@ -107,6 +129,8 @@ def build(
     layout: str | None = None,
     out_dir: Path | str = "build",
     jobs: int | None = None,
+    force: bool = False,
+    allow_remote: bool = False,
     on_built: Callable[[BuildReport], None] | None = None,
 ) -> list[Path]:
     """Write the PDFs of an issue's editions into ``out_dir``.
@@ -116,6 +140,9 @@ def build(
     edition (``None`` or ``"all"``: every edition), ``target`` is ``web``,
     ``print`` or ``all``; ``layout`` overrides the layout the editions name;
     ``jobs`` is the number of worker processes (one per core by default).
+    Outputs whose inputs have not changed since they were written are kept
+    as they are (their report says ``cached``) unless ``force`` is true.
+    Pictures given by web address are downloaded only if ``allow_remote``.
     ``on_built`` receives each report as it finishes.  Every edition is built
     even when another fails; afterwards :class:`~emn_pdf.errors.UserError`
     lists what failed.  Returns the PDF paths, editions in order.
@@ -124,7 +151,7 @@ def build(
     _refuse_output_inside(out, issue_dir)
     languages = chosen_languages(issue_dir, lang)
     work = [
-        _Job(issue_dir, language, each, layout, out)
+        _Job(issue_dir, language, each, layout, out, force, allow_remote)
         for language in languages
         for each in chosen_targets(target)
     ]
@@ -160,6 +187,8 @@ def check(
             prepared.append(item)
         except UserError as error:
             problems.extend(error.problems)
+    from .consistency import compare_editions
+
     problems.extend(compare_editions([item.loaded for item in prepared]))
     if problems:
         raise UserError(problems)
@@ -212,15 +241,29 @@ def chosen_targets(target: str) -> tuple[Target, ...]:
 
 
 def _run(work: list[_Job], jobs: int | None) -> Iterator[BuildReport]:
-    """Build every job, in worker processes when there is more than one."""
-    workers = min(jobs or default_jobs(), len(work))
+    """Build every job not up to date, in worker processes if more than one.
+
+    Up-to-date jobs are answered here, before any worker (and WeasyPrint)
+    starts, so that a build with nothing to do takes no time.
+    """
+    pending = []
+    editions: dict[str, BuildReport | Prepared] = {}
+    for job in work:
+        checked = _checked_in_advance(job, editions)
+        if isinstance(checked, BuildReport):
+            yield checked
+        else:
+            pending.append((job, checked))
+    workers = min(jobs or default_jobs(), len(pending))
     if workers <= 1:
-        yield from map(_build_job, work)
+        yield from (_build_job(job, item) for job, item in pending)
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
         # Print jobs take longest (QR codes, often two layouts): start them
         # first so that the workers finish together.
-        ordered = sorted(work, key=lambda job: job.target != "print")
+        ordered = sorted(
+            (job for job, _ in pending), key=lambda job: job.target != "print"
+        )
         futures: list[Future[BuildReport]] = [
             pool.submit(_build_job, job) for job in ordered
         ]
@@ -247,47 +290,163 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
-def _build_job(job: _Job) -> BuildReport:
-    """Build one edition for one target; bad input gives a failed report."""
+def _checked_in_advance(
+    job: _Job, editions: dict[str, BuildReport | Prepared]
+) -> BuildReport | Prepared:
+    """Return the report of a job with nothing to do, else its edition.
+
+    Nothing to do: its outputs are up to date, or its input is invalid.
+    ``editions`` keeps each language's edition for its other targets.
+    """
+    started = time.perf_counter()
+    if job.language not in editions:
+        try:
+            editions[job.language] = prepare(job.issue_dir, job.language, job.layout)
+        except UserError as error:
+            editions[job.language] = BuildReport(
+                job.language, job.target, problems=error.problems
+            )
+    item = editions[job.language]
+    if isinstance(item, BuildReport):
+        return replace(item, target=job.target)
+    if job.force or _has_remote_pictures(item):
+        return item  # a remote picture may have changed: no way to tell
+    entry = cache.lookup(job.out_dir, job.name(item.issue_id), _cache_key(job, item))
+    return item if entry is None else _cached_report(job, entry, started)
+
+
+def _build_job(job: _Job, item: Prepared | None = None) -> BuildReport:
+    """Build one edition for one target; bad input gives a failed report.
+
+    A worker process validates the edition again (``item`` is not sent over:
+    reading it is cheaper than pickling it).
+    """
     started = time.perf_counter()
     try:
-        item = prepare(job.issue_dir, job.language, job.layout)
-        return _write_target(job, item, started)
+        item = item or prepare(job.issue_dir, job.language, job.layout)
+        report = _write_target(job, item, started)
     except UserError as error:
         return BuildReport(job.language, job.target, problems=error.problems)
+    assert report.path is not None
+    outputs = [report.path, *report.extras]
+    name, key = job.name(item.issue_id), _cache_key(job, item)
+    cache.store(job.out_dir, name, key, outputs, report.pages, report.warnings)
+    return report
 
 
-def _write_target(job: _Job, item: Prepared, started: float) -> BuildReport:
-    from . import finish, preflight
-    from .pdf import atomic_output, write_pdf  # WeasyPrint loads only in workers
+def _has_remote_pictures(item: Prepared) -> bool:
+    return any(
+        urlsplit(src).scheme in {"http", "https"}
+        for src in item.loaded.edition.images()
+    )
 
-    path = job.output(item.issue_id, f"{job.target}.pdf")
-    extras = []
-    if job.target == "web":
-        laid_out = _lay_out(item, Page("web"))
-        descriptions = link_descriptions(item.loaded.edition)
-        write_pdf(laid_out, path, lambda pdf: finish.finish_web(pdf, descriptions))
-        cover = job.output(item.issue_id, "cover.png")
-        with atomic_output(cover) as partial:
-            finish.write_cover(path, partial, COVER_WIDTH)
-        extras.append(cover)
-    else:
-        laid_out = _lay_out_for_binding(item)
-        laid_out.warnings.extend(preflight.low_resolution_images(laid_out.document))
-        write_pdf(laid_out, path, finish.finish_print)
+
+def _cache_key(job: _Job, item: Prepared) -> str:
+    return cache.fingerprint(_input_files(item), [job.target, item.layout.name])
+
+
+def _input_files(item: Prepared) -> list[Path]:
+    """Return every file the outputs of ``item`` depend on."""
+    issue_dir = item.loaded.document.path.parent
+    layout_files = [path for path in item.layout.folder.rglob("*") if path.is_file()]
+    return [
+        item.loaded.document.path,
+        catalogue_path(item.language),
+        *(
+            issue_dir / src
+            for src in item.loaded.edition.images()
+            if not urlsplit(src).scheme
+        ),
+        *layout_files,
+        *(item.layout.font_path(face) for face in item.layout.theme.fonts),
+    ]
+
+
+def _cached_report(job: _Job, entry: cache.Entry, started: float) -> BuildReport:
+    path, *extras = (job.out_dir / name for name in entry.outputs)
     return BuildReport(
         job.language,
         job.target,
         path=path,
         extras=extras,
-        pages=laid_out.page_count,
+        pages=entry.pages,
         size=path.stat().st_size,
+        seconds=time.perf_counter() - started,
+        warnings=entry.warnings,
+        cached=True,
+    )
+
+
+def _write_target(job: _Job, item: Prepared, started: float) -> BuildReport:
+    """Lay out and write the job's files; return what was written."""
+    write = _write_web if job.target == "web" else _write_print
+    with pinned_clock(item.loaded.edition.masthead.date):
+        laid_out, files = write(job, item)
+    return BuildReport(
+        job.language,
+        job.target,
+        path=files[0],
+        extras=files[1:],
+        pages=laid_out.page_count,
+        size=files[0].stat().st_size,
         seconds=time.perf_counter() - started,
         warnings=laid_out.warnings,
     )
 
 
-def _lay_out(item: Prepared, page: Page) -> LaidOut:
+def _write_web(job: _Job, item: Prepared) -> tuple[LaidOut, list[Path]]:
+    """Write the web PDF, its links described, and its cover thumbnail."""
+    from . import finish
+    from .pdf import atomic_output, write_pdf  # WeasyPrint loads only in workers
+    from .render import link_descriptions
+
+    laid_out = _lay_out(job, item, Page("web"))
+    path = job.output(item.issue_id, "web.pdf")
+    descriptions = link_descriptions(item.loaded.edition)
+    write_pdf(
+        laid_out,
+        path,
+        job.name(item.issue_id),
+        lambda pdf: finish.finish_web(pdf, descriptions),
+    )
+    cover = job.output(item.issue_id, "cover.png")
+    with atomic_output(cover) as partial:
+        finish.write_cover(path, partial, COVER_WIDTH)
+    return laid_out, [path, cover]
+
+
+def _write_print(job: _Job, item: Prepared) -> tuple[LaidOut, list[Path]]:
+    """Write the print PDF, whole sheets of four, its pictures checked."""
+    from . import finish, preflight
+    from .pdf import write_pdf
+
+    laid_out = _lay_out_for_binding(job, item)
+    laid_out.warnings.extend(preflight.low_resolution_images(laid_out.document))
+    path = job.output(item.issue_id, "print.pdf")
+    identity = job.name(item.issue_id)
+    write_pdf(laid_out, path, identity, lambda pdf: finish.finish_print(pdf, identity))
+    return laid_out, [path]
+
+
+@contextmanager
+def pinned_clock(issue_date: dt.date) -> Iterator[None]:
+    """Make "now" the issue date for the libraries that stamp files with it.
+
+    fontTools dates the emoji font subsets it writes with the current time
+    unless ``SOURCE_DATE_EPOCH`` is set; a value the user set is kept.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    midnight = dt.datetime.combine(issue_date, dt.time(), tzinfo=dt.UTC)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def _lay_out(job: _Job, item: Prepared, page: Page) -> LaidOut:
     from .pdf import lay_out
 
     return lay_out(
@@ -295,19 +454,21 @@ def _lay_out(item: Prepared, page: Page) -> LaidOut:
         base_dir=item.loaded.document.path.parent,
         layout=item.layout,
         target=page.target,
+        allow_remote=job.allow_remote,
+        locate=item.locate_resource,
     )
 
 
-def _lay_out_for_binding(item: Prepared) -> LaidOut:
+def _lay_out_for_binding(job: _Job, item: Prepared) -> LaidOut:
     """Lay out the print edition, filled out to whole sheets of four pages.
 
     A second layout adds the designed pages (notes, then a back page) at the
     end; what comes before them does not move.
     """
-    laid_out = _lay_out(item, Page("print"))
+    laid_out = _lay_out(job, item, Page("print"))
     missing = -laid_out.page_count % PAGES_PER_SHEET
     if missing:
-        laid_out = _lay_out(item, Page("print", fill_pages=missing))
+        laid_out = _lay_out(job, item, Page("print", fill_pages=missing))
     return laid_out
 
 
@@ -323,10 +484,14 @@ def _edition_layout(loaded: LoadedEdition, requested: str | None) -> Layout:
 
 
 def _refuse_output_inside(out_dir: Path, issue_dir: Path) -> None:
-    """Keep build output out of the issue folder, which holds only sources."""
-    if out_dir.resolve().is_relative_to(issue_dir.resolve()):
+    """Keep build output out of the issue folder and of the ``issues/`` folder.
+
+    They hold what people wrote; a build never writes there.
+    """
+    sources = issue_dir.resolve()
+    if sources.parent.name == "issues":
+        sources = sources.parent
+    if out_dir.resolve().is_relative_to(sources):
         raise UserError(
-            Problem(
-                "the output folder must not be inside the issue folder", file=out_dir
-            )
+            Problem(f"the output folder must not be inside {sources}", file=out_dir)
         )

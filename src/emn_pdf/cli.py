@@ -85,9 +85,8 @@ class BuildDisplay:
         if report.path is None:
             self.console.print(f"failed: {report.language} {report.target}")
             return
-        typer.echo(
-            f"{display_path(report.path)}  {report.pages} pages  {report.seconds:.1f} s"
-        )
+        timing = "unchanged" if report.cached else f"{report.seconds:.1f} s"
+        typer.echo(f"{display_path(report.path)}  {report.pages} pages  {timing}")
         for extra in report.extras:
             typer.echo(display_path(extra))
 
@@ -104,7 +103,7 @@ class BuildDisplay:
                 display_path(report.path),
                 str(report.pages),
                 f"{report.size / 1024:.0f} KiB",
-                f"{report.seconds:.1f}",
+                "unchanged" if report.cached else f"{report.seconds:.1f}",
             )
         return table
 
@@ -138,6 +137,13 @@ def build_command(
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes; one per core."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even when nothing changed.")
+    ] = False,
+    allow_remote: Annotated[
+        bool,
+        typer.Option("--allow-remote", help="Download pictures given by web address."),
+    ] = False,
 ) -> None:
     """Build the PDFs of each edition (all of them by default)."""
     from .build import build, chosen_languages, chosen_targets
@@ -152,6 +158,8 @@ def build_command(
                 layout=layout,
                 out_dir=out_dir,
                 jobs=jobs,
+                force=force,
+                allow_remote=allow_remote,
                 on_built=display.add,
             )
 

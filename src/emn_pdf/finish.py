@@ -14,6 +14,7 @@ Also the cover thumbnail of the web edition is made here from the PDF.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -39,13 +40,23 @@ def finish_web(path: Path, link_descriptions: Mapping[str, str]) -> None:
         _save(pdf, path)
 
 
-def finish_print(path: Path) -> None:
-    """Remove interactive content and draw crop marks outside the bleed."""
+def finish_print(path: Path, identity: str) -> None:
+    """Remove interactive content and draw crop marks outside the bleed.
+
+    WeasyPrint gives PDF/X a random XMP document ID; ``identity`` (the issue,
+    edition and target) replaces it, so that the same inputs give the same
+    bytes and every version of one edition keeps one document ID.
+    """
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         for page in pdf.pages:
             if "/Annots" in page.obj:
                 del page.obj["/Annots"]
             _add_crop_marks(pdf, page)
+        document_id = uuid.uuid5(uuid.NAMESPACE_URL, identity)
+        with pdf.open_metadata(
+            set_pikepdf_as_editor=False, update_docinfo=False
+        ) as xmp:
+            xmp["xmpMM:DocumentID"] = f"xmp.did:{document_id}"
         _save(pdf, path)
 
 
@@ -55,15 +66,15 @@ def write_cover(pdf_path: Path, png_path: Path, width: int) -> None:
     try:
         page = document[0]
         image = page.render(scale=width / page.get_width()).to_pil()
-        image.save(png_path, format="PNG", optimize=True)
+        image.save(png_path, format="PNG", compress_level=1)  # flat art: as small
     finally:
         document.close()
 
 
 def _save(pdf: pikepdf.Pdf, path: Path) -> None:
-    # The identifier and dates WeasyPrint wrote are kept, so that the same
-    # inputs still give the same bytes.
-    pdf.save(path, static_id=True, deterministic_id=False)
+    # The file identifier is a digest of the content: the same inputs give
+    # the same bytes, different editions different identifiers.
+    pdf.save(path, deterministic_id=True)
 
 
 def _link_annotations(pdf: pikepdf.Pdf) -> Iterator[Any]:

@@ -56,10 +56,15 @@ def supported_languages() -> list[str]:
     return sorted(path.stem for path in CATALOGUE_DIR.glob("*.yaml"))
 
 
+def catalogue_path(language: str) -> Path:
+    """Return the file of the catalogue of ``language``."""
+    return CATALOGUE_DIR / f"{language}.yaml"
+
+
 @cache
 def load_catalogue(language: str) -> Catalogue:
     """Return the catalogue of ``language`` or explain which ones exist."""
-    path = CATALOGUE_DIR / f"{language}.yaml"
+    path = catalogue_path(language)
     if not path.is_file():
         supported = ", ".join(supported_languages())
         raise UserError(

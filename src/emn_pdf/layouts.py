@@ -25,6 +25,17 @@ Target = Literal["web", "print"]
 TARGETS: tuple[Target, ...] = ("web", "print")
 
 
+@dataclass(frozen=True)
+class Page:
+    """What the HTML is for: its target, and blank pages to design for binding."""
+
+    target: Target = "web"
+    fill_pages: int = 0
+
+
+DEFAULT_PAGE = Page()
+
+
 def package_data(name: str) -> Path:
     """Return a data folder shipped with emn-pdf (``layouts`` or ``fonts``).
 
@@ -150,10 +161,10 @@ def find_layout(name: str) -> Layout:
     return layout
 
 
-def template_environment(layout: Layout) -> Environment:
-    """Return the Jinja2 environment of ``layout``: autoescaped, strict."""
+def template_environment(folder: Path) -> Environment:
+    """Return the Jinja2 environment of a layout folder: autoescaped, strict."""
     return Environment(
-        loader=FileSystemLoader(layout.folder),
+        loader=FileSystemLoader(folder),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -3,22 +3,22 @@
 The YAML is composed into nodes (not loaded straight into Python objects) so
 that every value keeps the line it was written on; Pydantic's errors are then
 translated once, here, into :class:`~emn_pdf.errors.Problem` objects that name
-the file, the line and the dotted field path.  YAML 1.2 (ruamel.yaml) is used so
-that ``no`` or ``fr`` never turn into booleans behind the editor's back.
+the file, the line and the dotted field path.  PyYAML's C parser composes the
+nodes; scalars are then typed by the YAML 1.2 core schema, so that ``no`` or
+``fr`` never turn into booleans behind the editor's back.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem, UserError
 from .model import Edition
@@ -29,9 +29,27 @@ SAFE_TAGS = {
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
+STRING_TAG = "tag:yaml.org,2002:str"
+#: YAML 1.2 core schema: the only plain words that are not text.
+CORE_NULLS = {"", "~", "null", "Null", "NULL"}
+CORE_BOOLEANS = {
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+}
+CORE_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+CORE_FLOAT = re.compile(
+    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)"
+)
+#: Deeper than any issue file needs; stops self-referencing aliases.
+MAX_DEPTH = 40
+#: PyYAML's C parser when it was built with libyaml (the wheels are).
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: Bound on the values one file may expand to, so that aliases nested into a
 #: "billion laughs" document fail fast instead of exhausting memory.
 MAX_NODES = 100_000
+#: A newsletter edition is a few dozen kilobytes; anything far larger is a
+#: mistake (or an attack) better refused before parsing.
+MAX_YAML_BYTES = 1024 * 1024
 
 FieldPath = tuple[str | int, ...]
 
@@ -77,6 +95,9 @@ class LoadedEdition:
 def read_yaml(path: Path) -> YamlDocument:
     """Parse ``path`` into plain data, keeping the line of each value."""
     try:
+        if path.stat().st_size > MAX_YAML_BYTES:
+            limit = MAX_YAML_BYTES // 1024
+            raise UserError(Problem(f"larger than {limit} KiB", file=path))
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserError(Problem("file not found", file=path)) from None
@@ -84,20 +105,19 @@ def read_yaml(path: Path) -> YamlDocument:
         raise UserError(
             Problem(f"not UTF-8 text (byte {error.start})", file=path)
         ) from None
-    yaml = YAML(typ="safe", pure=True)
     try:
-        root = yaml.compose(text)
-    except MarkedYAMLError as error:
+        root = yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as error:
         raise UserError(_syntax_problem(path, error)) from None
-    except YAMLError as error:
+    except yaml.YAMLError as error:
         raise UserError(Problem(f"invalid YAML: {error}", file=path)) from None
     document = YamlDocument(path, None)
     if root is not None:
-        document.data = _NodeReader(yaml, document).read(root, ())
+        document.data = _NodeReader(document).read(root, ())
     return document
 
 
-def _syntax_problem(path: Path, error: MarkedYAMLError) -> Problem:
+def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
     mark = error.problem_mark or error.context_mark
     message = f"invalid YAML: {error.problem or error.context}"
     if error.context and error.context_mark and error.problem_mark:
@@ -108,36 +128,32 @@ def _syntax_problem(path: Path, error: MarkedYAMLError) -> Problem:
 class _NodeReader:
     """Turn composed nodes into dicts, lists and scalars, recording lines."""
 
-    def __init__(self, yaml: YAML, document: YamlDocument) -> None:
-        self.constructor = yaml.constructor
+    def __init__(self, document: YamlDocument) -> None:
         self.document = document
         self.visited = 0
 
-    def read(self, node: Node, location: FieldPath) -> Any:
+    def read(self, node: yaml.Node, location: FieldPath) -> Any:
         self.visited += 1
         if self.visited > MAX_NODES:
             raise self.problem(node, f"more than {MAX_NODES} values (nested aliases?)")
+        if len(location) > MAX_DEPTH:
+            raise self.problem(node, f"nested more than {MAX_DEPTH} levels deep")
         self.document.lines.setdefault(location, node.start_mark.line + 1)
         if node.tag not in SAFE_TAGS:
             tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
             raise self.problem(node, f"unsupported YAML tag {tag}")
-        if isinstance(node, MappingNode):
+        if isinstance(node, yaml.MappingNode):
             return dict(self.read_mapping(node, location))
-        if isinstance(node, SequenceNode):
+        if isinstance(node, yaml.SequenceNode):
             return [
                 self.read(item, (*location, index))
                 for index, item in enumerate(node.value)
             ]
-        assert isinstance(node, ScalarNode)
-        try:
-            return self.constructor.construct_object(node, deep=True)
-        except (YAMLError, ValueError):
-            # A value that looks like a date but is none ("2024-13-01") stays
-            # text, so that validation reports it with its field path.
-            return node.value
+        assert isinstance(node, yaml.ScalarNode)
+        return scalar_value(node)
 
     def read_mapping(
-        self, node: MappingNode, location: FieldPath
+        self, node: yaml.MappingNode, location: FieldPath
     ) -> Iterator[tuple[str, Any]]:
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -149,10 +165,31 @@ class _NodeReader:
             seen.add(key)
             yield key, self.read(value_node, (*location, key))
 
-    def problem(self, node: Node, message: str) -> UserError:
+    def problem(self, node: yaml.Node, message: str) -> UserError:
         return UserError(
             Problem(message, file=self.document.path, line=node.start_mark.line + 1)
         )
+
+
+def scalar_value(node: yaml.ScalarNode) -> Any:
+    """Return a scalar by the YAML 1.2 core schema, not PyYAML's YAML 1.1.
+
+    Only unquoted scalars are typed: ``null``, ``true``/``false``, integers
+    and floats.  ``no``, ``on`` or ``fr`` stay text, and dates stay text
+    too: validation turns them into dates and names the field when it can't.
+    """
+    text: str = node.value
+    if node.style:  # quoted or block scalar: always text (plain is "" or None)
+        return text
+    if text in CORE_NULLS:
+        return None
+    if text in CORE_BOOLEANS:
+        return CORE_BOOLEANS[text]
+    if CORE_INT.fullmatch(text):
+        return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+    if CORE_FLOAT.fullmatch(text):
+        return float(text.lower().replace(".inf", "inf"))
+    return text
 
 
 def load_edition(path: Path) -> LoadedEdition:

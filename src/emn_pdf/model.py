@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from .errors import display_path
+from .pictures import FORMATS, check_picture
 
 
 class Strict(BaseModel):
@@ -63,7 +64,7 @@ Markdown = Annotated[
     ),
 ]
 
-IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"}
+IMAGE_SUFFIXES = {".svg", *FORMATS}
 
 
 class Link(Strict):
@@ -79,7 +80,8 @@ class Image(Strict):
     """A picture from the issue's ``images/`` folder, always with alt text."""
 
     src: str = Field(
-        description="Path relative to the issue folder, e.g. images/event.png."
+        description="Path relative to the issue folder, e.g. images/event.png;"
+        " or an https:// address, fetched only when the build allows it.",
     )
     alt: Text = Field(
         description="What the picture shows, read aloud to blind readers."
@@ -88,7 +90,9 @@ class Image(Strict):
 
     @field_validator("src")
     @classmethod
-    def _file_in_issue_folder(cls, src: str, info: ValidationInfo) -> str:
+    def _readable_picture(cls, src: str, info: ValidationInfo) -> str:
+        if urlsplit(src).scheme in {"http", "https"}:
+            return _check_web_url(src)
         relative = PurePosixPath(src)
         if relative.is_absolute() or ".." in relative.parts:
             raise ValueError(f"{src!r} must be a path inside the issue folder")
@@ -96,11 +100,18 @@ class Image(Strict):
             allowed = ", ".join(sorted(IMAGE_SUFFIXES))
             raise ValueError(f"{src!r} is not a supported image ({allowed})")
         issue_dir = (info.context or {}).get("issue_dir")
-        if issue_dir is not None and not (Path(issue_dir) / relative).is_file():
-            raise ValueError(
-                f"image file {src!r} not found in {display_path(issue_dir)}"
-            )
+        if issue_dir is not None:
+            _check_picture_file(Path(issue_dir), src)
         return src
+
+
+def _check_picture_file(issue_dir: Path, src: str) -> None:
+    path = issue_dir / src
+    if not path.is_file():
+        raise ValueError(f"image file {src!r} not found in {display_path(issue_dir)}")
+    if not path.resolve().is_relative_to(issue_dir.resolve()):
+        raise ValueError(f"{src!r} is a link to a file outside the issue folder")
+    check_picture(path)
 
 
 class DateRange(Strict):
@@ -276,6 +287,19 @@ def _addresses(data: Any) -> Iterator[str]:
         yield from ADDRESS.findall(data)
 
 
+def _located_images(
+    data: Any, location: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(data, dict):
+        if "src" in data and "alt" in data:
+            yield (*location, "src"), data["src"]
+        for key, value in data.items():
+            yield from _located_images(value, (*location, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _located_images(item, (*location, index))
+
+
 def _images(data: Any) -> Iterator[str]:
     if isinstance(data, dict):
         if "src" in data and "alt" in data:
@@ -360,3 +384,11 @@ class Edition(Strict):
     masthead: Masthead
     editorial: Editorial | None = Field(None, description="Opening letter.")
     sections: list[Section] = Field(min_length=1, description="The content.")
+
+    def images(self) -> list[str]:
+        """Return the ``src`` of every picture of the edition, in order."""
+        return [src for _, src in self.image_locations()]
+
+    def image_locations(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Return each picture's ``src`` with the field path that names it."""
+        return list(_located_images(self.model_dump(mode="json"), ()))

@@ -12,6 +12,7 @@ never leaves a partial file and never destroys the previous one.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tempfile
@@ -52,29 +53,48 @@ class LaidOut:
         return len(self.document.pages)
 
 
-def lay_out(html: str, *, base_dir: Path, layout: Layout, target: Target) -> LaidOut:
-    """Paginate ``html`` for ``target``; relative paths resolve in ``base_dir``."""
-    fetcher = _fetcher(base_dir, layout, target)
+#: Names, for a message, the issue field behind a refused URL (and the reason).
+Locate = Callable[[str, str], Problem | None]
+
+
+def lay_out(
+    html: str,
+    *,
+    base_dir: Path,
+    layout: Layout,
+    target: Target,
+    allow_remote: bool = False,
+    locate: Locate | None = None,
+) -> LaidOut:
+    """Paginate ``html`` for ``target``; relative paths resolve in ``base_dir``.
+
+    A resource the fetcher refuses stops the layout with a user error, located
+    by ``locate`` at the field that asked for it when it comes from the issue.
+    """
+    fetcher = _fetcher(base_dir, layout, target, allow_remote)
     font_config = FontConfiguration()
     profiles: dict[str, Any] = {}
     common = {"font_config": font_config, "color_profiles": profiles}
     resources = font_face_css(layout) + color_profile_css(layout, target)
-    stylesheets = [CSS(string=resources, url_fetcher=fetcher, **common)] + [
-        CSS(filename=path, url_fetcher=fetcher, **common)
-        for path in layout.stylesheet_paths(target)
-    ]
     base_url = base_dir.resolve().as_uri() + "/"
-    with engine_warnings() as warnings, refused_resources():
+    with engine_warnings() as warnings, refused_resources(locate):
+        stylesheets = [CSS(string=resources, url_fetcher=fetcher, **common)] + [
+            CSS(filename=path, url_fetcher=fetcher, **common)
+            for path in layout.stylesheet_paths(target)
+        ]
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             stylesheets=stylesheets, **common, **TARGET_OPTIONS[target]
         )
     return LaidOut(document, target, warnings)
 
 
-def _fetcher(base_dir: Path, layout: Layout, target: Target) -> BuildFetcher:
+def _fetcher(
+    base_dir: Path, layout: Layout, target: Target, allow_remote: bool
+) -> BuildFetcher:
     profile = layout.color_profile(target)
     convert = print_raster(profile) if profile is not None else web_raster
-    return BuildFetcher([base_dir, layout.folder, package_data("fonts")], convert)
+    roots = [base_dir, layout.folder, package_data("fonts")]
+    return BuildFetcher(roots, convert, allow_remote)
 
 
 def font_face_css(layout: Layout) -> str:
@@ -103,12 +123,24 @@ def color_profile_css(layout: Layout, target: Target) -> str:
 
 
 def write_pdf(
-    laid_out: LaidOut, target: Path, finish: Callable[[Path], None] | None = None
+    laid_out: LaidOut,
+    target: Path,
+    identity: str,
+    finish: Callable[[Path], None] | None = None,
 ) -> None:
-    """Write the document to ``target`` atomically, after ``finish`` edits it."""
+    """Write the document to ``target`` atomically, after ``finish`` edits it.
+
+    ``identity`` names the document for good (issue, edition, target): the
+    PDF's file identifier derives from it, not from chance or the clock.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
+    identifier = hashlib.md5(identity.encode(), usedforsecurity=False).hexdigest()
     with engine_warnings() as warnings, atomic_output(target) as partial:
-        laid_out.document.write_pdf(partial, **TARGET_OPTIONS[laid_out.target])
+        laid_out.document.write_pdf(
+            partial,
+            pdf_identifier=identifier.encode(),
+            **TARGET_OPTIONS[laid_out.target],
+        )
         if finish is not None:
             finish(partial)
     laid_out.warnings.extend(warnings)
@@ -132,13 +164,13 @@ def atomic_output(target: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def refused_resources() -> Iterator[None]:
-    """Turn a resource the fetcher refused into a user error."""
+def refused_resources(locate: Locate | None) -> Iterator[None]:
+    """Turn a resource the fetcher refused into a located user error."""
     try:
         yield
     except RefusedResource as error:
-        message = str(error.__cause__ or error)
-        raise UserError(Problem(f"resource refused: {message}")) from None
+        problem = locate(error.url, error.reason) if locate is not None else None
+        raise UserError(problem or Problem(f"resource refused: {error}")) from None
 
 
 @contextmanager

@@ -10,34 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 import traceback
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import segno
-from jinja2 import Environment, TemplateError
+from jinja2 import Environment, TemplateError, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .errors import Problem, UserError
 from .i18n import Catalogue, format_date_range, format_day, format_month
-from .layouts import Layout, Target, template_environment
+from .layouts import DEFAULT_PAGE, Layout, Page, template_environment
 from .model import ADDRESS, DateRange, Edition
 from .text import markdown_to_html, typeset, typographic
 
 ENTRY_TEMPLATE = "issue.html.j2"
-
-
-@dataclass(frozen=True)
-class Page:
-    """What the HTML is for: its target, and blank pages to design for binding."""
-
-    target: Target = "web"
-    fill_pages: int = 0
-
-
-DEFAULT_PAGE = Page()
+T = TypeVar("T")
 
 
 def render_html(
@@ -53,15 +45,14 @@ def render_html(
     ``page.fill_pages`` asks for that many designed pages at the end (the
     last one a back page) so that a print edition binds in sheets of four.
     """
-    environment = template_environment(layout)
-    _add_filters(environment, language, catalogue.locale)
     try:
-        template = environment.get_template(ENTRY_TEMPLATE)
+        template = _environment(layout.folder).get_template(ENTRY_TEMPLATE)
         return template.render(
             edition=edition,
             masthead=edition.masthead,
             labels=catalogue.labels,
             catalogue=catalogue,
+            language=language,
             target=page.target,
             fill_pages=page.fill_pages,
         )
@@ -69,23 +60,50 @@ def render_html(
         raise UserError(_template_problem(layout, error)) from None
 
 
-def _add_filters(environment: Environment, language: str, locale: str) -> None:
-    """Give templates the text transforms, bound to the edition's language.
+@cache
+def _environment(folder: Path) -> Environment:
+    """Return the layout's environment, made once: templates compile once.
+
+    Jinja reloads a template whose file changed, so a long-lived process
+    (``watch``) still sees a designer's edits.
+    """
+    environment = template_environment(folder)
+    environment.filters.update(
+        markdown=_in_language(markdown_to_html),
+        typo=_in_language(typeset),
+        typo_plain=_in_language(typographic),
+        day=_in_locale(format_day),
+        month=_in_locale(format_month),
+        when=_in_locale(format_when),
+        short_url=short_url,
+        address_lines=address_lines,
+        qr=qr_code,
+    )
+    return environment
+
+
+def _in_language(transform: Callable[[str, str], T]) -> Callable[..., T]:
+    """Make a filter of ``transform`` for the edition's language.
 
     ``typo`` is for every text the editor wrote, ``typo_plain`` for the same
     in attributes and ``<title>``, ``markdown`` for bodies.
     """
-    environment.filters.update(
-        markdown=lambda source: markdown_to_html(source, language),
-        typo=lambda text: typeset(text, language),
-        typo_plain=lambda text: typographic(text, language),
-        day=lambda day: format_day(day, locale),
-        month=lambda day: format_month(day, locale),
-        when=lambda when: format_when(when, locale),
-        css_string=css_string,
-        short_url=short_url,
-        qr=qr_code,
-    )
+
+    @pass_context
+    def apply(context: Context, text: str) -> T:
+        return transform(text, context["language"])
+
+    return apply
+
+
+def _in_locale(transform: Callable[[Any, str], str]) -> Callable[..., str]:
+    """Make a filter of ``transform`` for the edition's locale (dates)."""
+
+    @pass_context
+    def apply(context: Context, value: Any) -> str:
+        return transform(value, context["catalogue"].locale)
+
+    return apply
 
 
 def format_when(when: dt.date | DateRange, locale: str) -> str:
@@ -110,6 +128,18 @@ def short_url(url: str, limit: int | None = None) -> str:
     if len(last) > room:
         last = last[: room - 1] + "…"
     return f"{host}/…/{last}"
+
+
+def address_lines(address: str, width: int = 22) -> Markup:
+    """Return a short address broken into lines of about ``width`` characters.
+
+    Broken here, preferably after a slash or a dot, rather than by the engine:
+    a QR code's caption is laid out again each time columns are balanced, and
+    WeasyPrint breaking a long word made the print edition much slower.
+    """
+    spaced = re.sub(r"(?<=[/.?=_-])", " ", short_url(address, 48))
+    lines = textwrap.wrap(spaced, width, break_long_words=True)
+    return Markup("<br>").join(line.replace(" ", "") for line in lines)
 
 
 def qr_code(address: str) -> Markup:
@@ -146,12 +176,6 @@ def _titled_addresses(data: Any, title: str) -> Iterator[tuple[str, str]]:
             yield from _titled_addresses(item, title)
     elif isinstance(data, str):
         yield from ((title, address) for address in ADDRESS.findall(data))
-
-
-def css_string(text: str) -> Markup:
-    """Quote ``text`` as a CSS string that cannot end its rule or its ``<style>``."""
-    escaped = re.sub(r'[\\"<>\n\r\f]', lambda m: f"\\{ord(m[0]):x} ", text)
-    return Markup(f'"{escaped}"')
 
 
 def _template_problem(layout: Layout, error: TemplateError) -> Problem:

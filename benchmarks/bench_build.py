@@ -1,0 +1,135 @@
+"""How fast emn-pdf builds the sample issue, against the engine's own floor.
+
+Plain Python, no timing assertions: run it, read the table.
+
+    .venv/bin/python benchmarks/bench_build.py [--runs 5]
+
+(a) WeasyPrint alone: our final HTML and stylesheets straight to PDF with
+    the target's options and WeasyPrint's own URL fetcher (the engine floor);
+(a') the same through emn-pdf's layout stage (our fetcher, which hands the
+    engine pictures already re-encoded for the target);
+(b) emn_pdf.build of the same edition and target, in this process;
+(c) the cold CLI process for one edition (imports included);
+(d) every edition and target, with one worker process and with the default;
+(e) a second build with unchanged inputs (the cache), in process and as a CLI.
+Every figure is the median of --runs runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+import emn_pdf
+from emn_pdf.build import default_jobs, prepare
+from emn_pdf.layouts import Page
+from emn_pdf.pdf import TARGET_OPTIONS, font_face_css, lay_out
+
+ROOT = Path(__file__).resolve().parent.parent
+ISSUE = (ROOT / "issues" / "2024-12").resolve()
+CLI = Path(sys.executable).parent / "emn-pdf"
+
+
+def median_seconds(action: Callable[[], object], runs: int) -> float:
+    """Run ``action`` once to warm up, then ``runs`` times; return the median."""
+    action()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def cli(*arguments: str) -> Callable[[], object]:
+    command = [str(CLI), "build", str(ISSUE), *arguments]
+    return lambda: subprocess.run(command, check=True, capture_output=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    runs = parser.parse_args().runs
+    out = Path(tempfile.mkdtemp(prefix="emn-pdf-bench-"))
+
+    item = prepare(ISSUE, "fr", None)
+    html = item.html(Page("web"))
+
+    def engine_alone() -> None:
+        fonts = FontConfiguration()
+        css = [CSS(string=font_face_css(item.layout), font_config=fonts)] + [
+            CSS(filename=path, font_config=fonts)
+            for path in item.layout.stylesheet_paths("web")
+        ]
+        HTML(string=html, base_url=ISSUE.as_uri() + "/").write_pdf(
+            out / "alone.pdf",
+            stylesheets=css,
+            font_config=fonts,
+            **TARGET_OPTIONS["web"],
+        )
+
+    def engine_floor() -> None:
+        laid_out = lay_out(html, base_dir=ISSUE, layout=item.layout, target="web")
+        laid_out.document.write_pdf(out / "floor.pdf", **TARGET_OPTIONS["web"])
+
+    def library_build() -> None:
+        emn_pdf.build(ISSUE, lang="fr", out_dir=out / "lib", force=True, jobs=1)
+
+    rows: list[tuple[str, float]] = []
+    a = median_seconds(engine_alone, runs)
+    a_ours = median_seconds(engine_floor, runs)
+    b = median_seconds(library_build, runs)
+    rows += [
+        ("(a) WeasyPrint alone, fr web", a),
+        ("(a') WeasyPrint through emn_pdf.pdf.lay_out, fr web", a_ours),
+        ("(b) emn_pdf.build, fr web", b),
+    ]
+    c = median_seconds(cli("--lang", "fr", "--force", "-o", str(out / "cli")), runs)
+    rows.append(("(c) cold CLI process, fr web", c))
+    everything = ("--lang", "all", "--target", "all", "--force", "-o", str(out / "all"))
+    one = median_seconds(cli(*everything, "--jobs", "1"), runs)
+    default = median_seconds(cli(*everything), runs)
+    rows += [
+        ("(d) all editions and targets, 1 job", one),
+        (f"(d) all editions and targets, {default_jobs()} jobs (default)", default),
+    ]
+    emn_pdf.build(ISSUE, lang="all", target="all", out_dir=out / "cached")
+
+    def cached_build() -> None:
+        emn_pdf.build(ISSUE, lang="all", target="all", out_dir=out / "cached")
+
+    rows += [
+        (
+            "(e) unchanged inputs, all, emn_pdf.build",
+            median_seconds(cached_build, runs),
+        ),
+        (
+            "(e) unchanged inputs, all, cold CLI",
+            median_seconds(
+                cli("--lang", "all", "--target", "all", "-o", str(out / "cached")), runs
+            ),
+        ),
+    ]
+    width = max(len(label) for label, _ in rows)
+    print(f"{'measure':<{width}}  median (s), {runs} runs")
+    for label, seconds in rows:
+        print(f"{label:<{width}}  {seconds:6.3f}")
+    print(f"{'ratio b/a (target <= 1.10)':<{width}}  {b / a:6.3f}")
+    print(f"{'ratio b/a (our own stages only)':<{width}}  {b / a_ours:6.3f}")
+    print(
+        f"{'speed-up of the default jobs over 1 job':<{width}}  {one / default:6.2f}x"
+    )
+    print(f"outputs in {out}")
+
+
+if __name__ == "__main__":
+    main()
