@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLE
-from pdfcheck import body_text, normalise
+from pdfcheck import body_text, metadata, normalise
 from PIL import Image
 
 import emn_pdf
@@ -319,3 +319,13 @@ def test_a_changed_output_is_rebuilt(
     emn_pdf.build(issue, out_dir=tmp_path, on_built=reports.append)
     assert not reports[0].cached
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_source_date_epoch_sets_the_modification_date(
+    make_issue: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01T00:00:00Z
+    (pdf,) = emn_pdf.build(make_issue(), out_dir=tmp_path, jobs=1)
+    info = metadata(pdf)
+    assert info["ModDate"].startswith("D:20250101000000")
+    assert info["CreationDate"].startswith("D:20250320")  # the issue date

@@ -9,6 +9,7 @@ catalogue.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import textwrap
 import traceback
@@ -53,6 +54,7 @@ def render_html(
             labels=catalogue.labels,
             catalogue=catalogue,
             language=language,
+            modified=modification_date(edition.masthead.date),
             target=page.target,
             fill_pages=page.fill_pages,
         )
@@ -104,6 +106,19 @@ def _in_locale(transform: Callable[[Any, str], str]) -> Callable[..., str]:
         return transform(value, context["catalogue"].locale)
 
     return apply
+
+
+def modification_date(issue_date: dt.date) -> str:
+    """Return when the PDF counts as modified, for its metadata.
+
+    The issue date, unless ``SOURCE_DATE_EPOCH`` gives a moment (the
+    reproducible-builds convention).
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not epoch.isdigit():
+        return issue_date.isoformat()
+    moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def format_when(when: dt.date | DateRange, locale: str) -> str:
