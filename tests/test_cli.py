@@ -80,7 +80,7 @@ def test_unknown_edition_lists_the_available_ones(
 def test_check_says_what_it_validated(make_issue: Callable[..., Path]) -> None:
     result = runner.invoke(app, ["check", str(make_issue())])
     assert result.exit_code == 0
-    assert result.stdout.strip().endswith(": fr valid")
+    assert result.stdout.strip().endswith(": 0 errors, 0 warnings")
 
 
 def test_output_inside_the_issue_folder_is_refused(

@@ -224,7 +224,7 @@ def test_consistent_editions_pass(make_issue: Callable[..., Path]) -> None:
     english = FRENCH.replace("language: fr", "language: en").replace(
         "Une nouvelle", "News"
     )
-    assert emn_pdf.check(two_editions(make_issue, FRENCH, english)) == ["en", "fr"]
+    assert emn_pdf.check(two_editions(make_issue, FRENCH, english), lay_out=False) == []
 
 
 def test_a_block_missing_in_one_edition_is_reported_by_name(
@@ -252,7 +252,7 @@ def test_an_edition_only_block_is_not_looked_for(
     english = FRENCH.replace("language: fr", "language: en").split(
         "      - kind: study"
     )[0]
-    assert emn_pdf.check(two_editions(make_issue, french, english)) == ["en", "fr"]
+    assert emn_pdf.check(two_editions(make_issue, french, english), lay_out=False) == []
 
 
 def test_a_different_link_is_reported(make_issue: Callable[..., Path]) -> None:

@@ -32,7 +32,7 @@ YAML_CHARACTERS = st.sampled_from(
 )
 
 
-def check_text(text: str) -> None:
+def check_text(text: str, lay_out: bool = False) -> None:
     """Run check on an issue whose French edition is ``text``."""
     with tempfile.TemporaryDirectory() as folder:
         issue = Path(folder) / "issues" / "2025-03"
@@ -46,7 +46,8 @@ def check_text(text: str) -> None:
             (issue / "images" / name).symlink_to(SAMPLE / "images" / name)
         (issue / "fr.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
         try:
-            assert emn_pdf.check(issue) == ["fr"]
+            findings = emn_pdf.check(issue, lay_out=lay_out)
+            assert all(finding.code[0] in "EW" for finding in findings)
         except UserError as error:
             assert error.problems and all(str(problem) for problem in error.problems)
 
@@ -88,3 +89,13 @@ def test_arbitrary_markdown_bodies(body: str) -> None:
     check_text(
         MINIMAL_EDITION.replace("body: Un paragraphe.", f"body: {json.dumps(body)}")
     )
+
+
+@settings(max_examples=8)
+@given(st.text(min_size=1, max_size=300))
+def test_arbitrary_markdown_laid_out(body: str) -> None:
+    """A few examples go through layout and preflight too (a second each)."""
+    edition = MINIMAL_EDITION.replace(
+        "body: Un paragraphe.", f"body: {json.dumps(body)}"
+    )
+    check_text(edition, lay_out=True)

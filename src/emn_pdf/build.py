@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from . import cache
-from .errors import Problem, UserError
+from .errors import Finding, Problem, UserError
 from .i18n import catalogue_path, edition_catalogue, load_catalogue
 from .layouts import (
     DEFAULT_LAYOUT,
@@ -59,6 +59,7 @@ class BuildReport:
     size: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     cached: bool = False
 
@@ -80,6 +81,33 @@ class Prepared:
     def language(self) -> str:
         """Return the edition's language code."""
         return self.loaded.language
+
+    def locate(self, finding: Finding, target: Target) -> Finding:
+        """Return ``finding`` with the YAML file, line and field of its block."""
+        location: tuple[str | int, ...] = ()
+        if finding.block:
+            section, block = finding.block.removeprefix("s").split("-b")
+            location = ("sections", int(section), "blocks", int(block))
+        problem = self.loaded.document.problem(location, finding.message)
+        return replace(
+            finding,
+            file=problem.file,
+            line=problem.line if location else None,
+            field=problem.field,
+            edition=f"{self.language} {target}",
+        )
+
+    def inspect(self, laid_out: LaidOut) -> list[Finding]:
+        """Return the preflight findings of this edition laid out."""
+        from .preflight import inspect
+
+        findings = inspect(
+            laid_out.document,
+            [self.layout.font_path(face) for face in self.layout.theme.fonts],
+            print_target=laid_out.target == "print",
+            pages=self.loaded.edition.pages,
+        )
+        return [self.locate(finding, laid_out.target) for finding in findings]
 
     def locate_resource(self, url: str, reason: str) -> Problem | None:
         """Return a problem at the picture field that asked for ``url``."""
@@ -169,15 +197,24 @@ def build(
 
 
 def check(
-    issue_dir: Path | str, *, lang: str | None = None, layout: str | None = None
-) -> list[str]:
-    """Validate an issue and render its HTML, without laying out any page.
+    issue_dir: Path | str,
+    *,
+    lang: str | None = None,
+    layout: str | None = None,
+    target: str = "web",
+    lay_out: bool = True,
+) -> list[Finding]:
+    """Check an issue: validate it, compare its editions, then preflight them.
 
-    When several editions are checked they are also compared: the same blocks
-    in the same order, with the same links and images.  Returns the language
-    codes checked; raises :class:`~emn_pdf.errors.UserError` listing every
-    problem found.
+    Invalid input (or editions that do not match: the same blocks in the same
+    order, with the same links and images) raises
+    :class:`~emn_pdf.errors.UserError` listing every problem.  Otherwise each
+    edition is laid out for ``target`` (unless ``lay_out`` is false) and the
+    defects found, errors and warnings, are returned.
     """
+    from . import preflight
+    from .consistency import compare_editions
+
     issue_dir = Path(issue_dir)
     prepared, problems = [], []
     for language in chosen_languages(issue_dir, lang):
@@ -187,12 +224,15 @@ def check(
             prepared.append(item)
         except UserError as error:
             problems.extend(error.problems)
-    from .consistency import compare_editions
-
     problems.extend(compare_editions([item.loaded for item in prepared]))
     if problems:
         raise UserError(problems)
-    return [item.language for item in prepared]
+    findings = preflight.unused_pictures(issue_dir, [item.loaded for item in prepared])
+    for item in prepared:
+        findings += preflight.dead_links(item.loaded)
+        for each in chosen_targets(target) if lay_out else ():
+            findings += item.inspect(_lay_out_target(item, each, allow_remote=False))
+    return findings
 
 
 def edition_files(issue_dir: Path) -> dict[str, Path]:
@@ -330,7 +370,10 @@ def _build_job(job: _Job, item: Prepared | None = None) -> BuildReport:
     assert report.path is not None
     outputs = [report.path, *report.extras]
     name, key = job.name(item.issue_id), _cache_key(job, item)
-    cache.store(job.out_dir, name, key, outputs, report.pages, report.warnings)
+    findings = [finding.as_json() for finding in report.findings]
+    cache.store(
+        job.out_dir, name, key, outputs, report.pages, report.warnings, findings
+    )
     return report
 
 
@@ -373,6 +416,7 @@ def _cached_report(job: _Job, entry: cache.Entry, started: float) -> BuildReport
         size=path.stat().st_size,
         seconds=time.perf_counter() - started,
         warnings=entry.warnings,
+        findings=[Finding.from_json(data) for data in entry.findings],
         cached=True,
     )
 
@@ -391,6 +435,7 @@ def _write_target(job: _Job, item: Prepared, started: float) -> BuildReport:
         size=files[0].stat().st_size,
         seconds=time.perf_counter() - started,
         warnings=laid_out.warnings,
+        findings=item.inspect(laid_out),
     )
 
 
@@ -400,7 +445,7 @@ def _write_web(job: _Job, item: Prepared) -> tuple[LaidOut, list[Path]]:
     from .pdf import atomic_output, write_pdf  # WeasyPrint loads only in workers
     from .render import link_descriptions
 
-    laid_out = _lay_out(job, item, Page("web"))
+    laid_out = _lay_out_target(item, "web", job.allow_remote)
     path = job.output(item.issue_id, "web.pdf")
     descriptions = link_descriptions(item.loaded.edition)
     write_pdf(
@@ -416,12 +461,11 @@ def _write_web(job: _Job, item: Prepared) -> tuple[LaidOut, list[Path]]:
 
 
 def _write_print(job: _Job, item: Prepared) -> tuple[LaidOut, list[Path]]:
-    """Write the print PDF, whole sheets of four, its pictures checked."""
-    from . import finish, preflight
+    """Write the print PDF, in whole sheets of four pages."""
+    from . import finish
     from .pdf import write_pdf
 
-    laid_out = _lay_out_for_binding(job, item)
-    laid_out.warnings.extend(preflight.low_resolution_images(laid_out.document))
+    laid_out = _lay_out_target(item, "print", job.allow_remote)
     path = job.output(item.issue_id, "print.pdf")
     identity = job.name(item.issue_id)
     write_pdf(laid_out, path, identity, lambda pdf: finish.finish_print(pdf, identity))
@@ -446,7 +490,7 @@ def pinned_clock(issue_date: dt.date) -> Iterator[None]:
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def _lay_out(job: _Job, item: Prepared, page: Page) -> LaidOut:
+def _lay_out(item: Prepared, page: Page, allow_remote: bool) -> LaidOut:
     from .pdf import lay_out
 
     return lay_out(
@@ -454,21 +498,21 @@ def _lay_out(job: _Job, item: Prepared, page: Page) -> LaidOut:
         base_dir=item.loaded.document.path.parent,
         layout=item.layout,
         target=page.target,
-        allow_remote=job.allow_remote,
+        allow_remote=allow_remote,
         locate=item.locate_resource,
     )
 
 
-def _lay_out_for_binding(job: _Job, item: Prepared) -> LaidOut:
-    """Lay out the print edition, filled out to whole sheets of four pages.
+def _lay_out_target(item: Prepared, target: Target, allow_remote: bool) -> LaidOut:
+    """Lay out the edition for ``target``; print fills out sheets of four.
 
-    A second layout adds the designed pages (notes, then a back page) at the
-    end; what comes before them does not move.
+    For print, a second layout adds the designed pages (notes, then a back
+    page) at the end; what comes before them does not move.
     """
-    laid_out = _lay_out(job, item, Page("print"))
+    laid_out = _lay_out(item, Page(target), allow_remote)
     missing = -laid_out.page_count % PAGES_PER_SHEET
-    if missing:
-        laid_out = _lay_out(job, item, Page("print", fill_pages=missing))
+    if target == "print" and missing:
+        laid_out = _lay_out(item, Page("print", fill_pages=missing), allow_remote)
     return laid_out
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 CACHE_DIR = ".emn-pdf-cache"
 #: Engine packages whose upgrade changes the output.
@@ -31,6 +32,7 @@ class Entry:
     outputs: dict[str, str]
     pages: int
     warnings: list[str] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
 
 
 def fingerprint(files: Iterable[Path], settings: Iterable[str]) -> str:
@@ -80,13 +82,15 @@ def store(
     outputs: list[Path],
     pages: int,
     warnings: list[str],
+    findings: list[dict[str, Any]],
 ) -> None:
-    """Remember the outputs just written for ``key``."""
+    """Remember the outputs just written for ``key``, with what was said of them."""
     entry = Entry(
         key,
         {path.name: _file_digest(path) for path in outputs},
         pages,
         warnings,
+        findings,
     )
     path = _entry_path(out_dir, name)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ its traceback.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +27,7 @@ from rich.progress import (
 from rich.table import Table
 
 from .build import BuildReport
-from .errors import UserError, display_path
+from .errors import Finding, Problem, UserError, display_path
 
 app = typer.Typer(
     help="Lay out a quarterly newsletter from YAML issue data into PDF.",
@@ -42,6 +43,12 @@ IssueDir = Annotated[
 Lang = Annotated[
     str | None,
     typer.Option("--lang", "-l", help="Edition language code, or 'all' (default)."),
+]
+TargetOption = Annotated[
+    str,
+    typer.Option(
+        "--target", "-t", help="web (tagged, small), print (PDF/X, bleed) or all."
+    ),
 ]
 LayoutName = Annotated[
     str | None,
@@ -82,6 +89,8 @@ class BuildDisplay:
         self.progress.advance(self.task)
         for warning in report.warnings:
             self.console.print(f"warning: {report.language}: {warning}")
+        for finding in report.findings:
+            self.console.print(f"{finding.severity}: {finding}")
         if report.path is None:
             self.console.print(f"failed: {report.language} {report.target}")
             return
@@ -108,6 +117,17 @@ class BuildDisplay:
         return table
 
 
+def invalid_input(problem: Problem) -> Finding:
+    """Return an input problem as a finding, for machine-readable output."""
+    return Finding(
+        "E000",
+        problem.message,
+        file=problem.file,
+        line=problem.line,
+        field=problem.field,
+    )
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Print input problems without a traceback and exit with status 2."""
@@ -127,12 +147,7 @@ def build_command(
     out_dir: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the PDF files.")
     ] = Path("build"),
-    target: Annotated[
-        str,
-        typer.Option(
-            "--target", "-t", help="web (tagged, small), print (PDF/X, bleed) or all."
-        ),
-    ] = "web",
+    target: TargetOption = "web",
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes; one per core."),
@@ -166,11 +181,42 @@ def build_command(
 
 @app.command("check")
 def check_command(
-    issue_dir: IssueDir, lang: Lang = None, layout: LayoutName = None
+    issue_dir: IssueDir,
+    lang: Lang = None,
+    layout: LayoutName = None,
+    target: TargetOption = "web",
+    output_format: Annotated[
+        str, typer.Option("--format", help="text, or json for machines.")
+    ] = "text",
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Validate only; do not lay pages out.")
+    ] = False,
 ) -> None:
-    """Validate the issue files and the layout without rendering pages."""
+    """Validate the issue, compare its editions and preflight the pages.
+
+    Exits with status 2 when there is an error (invalid input, or a defect
+    such as text overflowing its column); warnings alone exit with 0.
+    """
     from .build import check
 
+    if output_format not in {"text", "json"}:
+        raise typer.BadParameter("use text or json", param_hint="--format")
     with user_errors():
-        languages = check(issue_dir, lang=lang, layout=layout)
-    typer.echo(f"{display_path(issue_dir)}: {', '.join(languages)} valid")
+        try:
+            findings = check(
+                issue_dir, lang=lang, layout=layout, target=target, lay_out=not quick
+            )
+        except UserError as error:
+            if output_format == "text":
+                raise
+            findings = [invalid_input(problem) for problem in error.problems]
+    if output_format == "json":
+        typer.echo(json.dumps([finding.as_json() for finding in findings], indent=1))
+    else:
+        for finding in findings:
+            typer.echo(f"{finding.severity}: {finding}", err=True)
+        errors = sum(finding.severity == "error" for finding in findings)
+        warnings = len(findings) - errors
+        typer.echo(f"{display_path(issue_dir)}: {errors} errors, {warnings} warnings")
+    if any(finding.severity == "error" for finding in findings):
+        raise typer.Exit(2)

@@ -381,6 +381,12 @@ class Edition(Strict):
     labels: dict[str, Text] = Field(
         {}, description="Rewording of the layout's fixed labels for this edition."
     )
+    pages: int | None = Field(
+        None,
+        ge=1,
+        description="Exact page count the edition must have; checked, and the"
+        " goal of copyfitting.",
+    )
     masthead: Masthead
     editorial: Editorial | None = Field(None, description="Opening letter.")
     sections: list[Section] = Field(min_length=1, description="The content.")

@@ -1,55 +1,336 @@
 """Checks on the laid-out pages, as a printer's preflight makes them.
 
 This is the one module that reads WeasyPrint's laid-out boxes
-(``page._page_box``, private API that WeasyPrint's own tests rely on), so that
-an engine upgrade touches one place.
+(``page._page_box`` and the box tree below it, private API that WeasyPrint's
+own tests rely on), so that an engine upgrade touches one place.  Templates
+mark each block's element with ``data-block="s<section>-b<block>"``; a finding
+names the block it was found in, and the build turns that into the block's
+YAML file and line.
+
+Codes are stable; an ``E`` code is an error (the command fails), a ``W`` code
+a warning:
+
+- ``E101 overflow``: text or a picture runs out of its column, or off the page;
+- ``W102 lonely heading``: a heading or card title alone at a column or page foot;
+- ``E103 missing glyph``: a character no font of the layout can draw (tofu);
+- ``W104 low resolution``: a picture printed below 300 dpi (print target);
+- ``W105 unused picture``: a file in ``images/`` that no edition shows;
+- ``W106 dead link``: a Markdown link to something else than a web or e-mail
+  address, which is printed as text;
+- ``W107 empty page``: a page other than the last more than 25 % empty;
+- ``E108 page count``: not the number of pages the issue asks for (pages
+  added to fill out a print edition do not count).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import itertools
+import re
+import shutil
+import subprocess
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from fontTools.ttLib import TTFont
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
+
+from .errors import Finding
+from .load import FieldPath, LoadedEdition
 
 #: Below this, a picture looks soft on paper.
 PRINT_DPI = 300
 CSS_PX_PER_INCH = 96
+#: A page (not the last) may be at most this empty.
+MAX_EMPTY = 0.25
+#: Tolerance, in CSS pixels, for rounding in the engine's geometry.
+SLACK = 1.0
+#: Characters that take no glyph: spaces, joiners, selectors, soft hyphens.
+NO_GLYPH_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Mn"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+MARKDOWN_LINK = re.compile(r"\[[^\]]+\]\(([^)\s]*)\)")
+BLOCK_ATTRIBUTE = "data-block"
+FILLER_ATTRIBUTE = "data-filler"
 
 
 @dataclass(frozen=True)
-class PlacedImage:
-    """A raster picture as laid out: its source, page and effective resolution."""
+class _Context:
+    """What a box inherits from the boxes above it."""
 
-    source: str
     page: int
-    dpi: float
+    block: str | None = None  # "s<section>-b<block>", from data-block
+    limit: float = 0.0  # right edge of the containing block's content
+    heading: Any = None  # the heading element the box is part of
 
 
-def placed_images(document: Document) -> Iterator[PlacedImage]:
-    """Yield every raster picture of the document with its printed resolution."""
-    for number, page in enumerate(document.pages, start=1):
-        for box in page._page_box.descendants():
-            image = getattr(box, "replacement", None)
-            pixels = getattr(image, "width", None)
-            if not isinstance(box, boxes.ReplacedBox) or not pixels or not box.width:
-                continue  # SVG pictures have no pixels and print sharp
-            source = box.element.get("src", "") if box.element is not None else ""
-            inches = box.width / CSS_PX_PER_INCH
-            yield PlacedImage(source, number, pixels / inches)
+@dataclass
+class _Placed:
+    """A box with what it inherited."""
+
+    box: Any
+    context: _Context
+
+    @property
+    def page(self) -> int:
+        return self.context.page
+
+    @property
+    def block(self) -> str | None:
+        return self.context.block
 
 
-def low_resolution_images(document: Document) -> list[str]:
-    """Return a warning for each raster picture printed below 300 dpi."""
+@dataclass
+class _Survey:
+    """What one walk of the box tree gathers for the checks."""
+
+    placed: list[_Placed] = field(default_factory=list)
+    bottoms: dict[int, float] = field(default_factory=dict)
+    fillers: set[int] = field(default_factory=set)
+
+
+def inspect(
+    document: Document,
+    font_files: Iterable[Path],
+    *,
+    print_target: bool = False,
+    pages: int | None = None,
+) -> list[Finding]:
+    """Return every defect found on the laid-out ``document``."""
+    survey = _survey(document)
+    findings = [
+        *_overflows(document, survey),
+        *_lonely_headings(survey),
+        *_missing_glyphs(survey, tuple(sorted(font_files))),
+        *_empty_pages(document, survey),
+    ]
+    if print_target:
+        findings += _low_resolution(survey)
+    content_pages = len(document.pages) - len(survey.fillers)
+    if pages is not None and pages != content_pages:
+        findings.append(
+            Finding("E108", f"{content_pages} pages, the issue asks for {pages}")
+        )
+    return findings
+
+
+def unused_pictures(issue_dir: Path, editions: list[LoadedEdition]) -> list[Finding]:
+    """Return the files of ``images/`` that no edition shows."""
+    shown = {
+        (issue_dir / src).resolve()
+        for loaded in editions
+        for src in loaded.edition.images()
+        if not urlsplit(src).scheme
+    }
     return [
-        f"{_name(image.source)} is printed at {image.dpi:.0f} dpi on page "
-        f"{image.page}, below {PRINT_DPI} dpi: it will look soft on paper"
-        for image in placed_images(document)
-        if image.dpi < PRINT_DPI
+        Finding("W105", "no edition shows this picture", file=path)
+        for path in sorted((issue_dir / "images").rglob("*"))
+        if path.is_file()
+        and not path.name.startswith(".")
+        and path.resolve() not in shown
     ]
 
 
-def _name(source: str) -> str:
-    return unquote(urlsplit(source).path) or "an image"
+def dead_links(loaded: LoadedEdition) -> list[Finding]:
+    """Return the Markdown links that will print as text, not links."""
+    findings = []
+    for location, text in _texts(loaded.document.data, ()):
+        for target in MARKDOWN_LINK.findall(text):
+            if urlsplit(target).scheme not in {"http", "https", "mailto"}:
+                problem = loaded.document.problem(location, "")
+                findings.append(
+                    Finding(
+                        "W106",
+                        f"link to {target!r} is not a web or e-mail address:"
+                        " it prints as text",
+                        file=problem.file,
+                        line=problem.line,
+                        field=problem.field,
+                    )
+                )
+    return findings
+
+
+def _texts(data: Any, location: FieldPath) -> Iterator[tuple[FieldPath, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _texts(value, (*location, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _texts(item, (*location, index))
+    elif isinstance(data, str):
+        yield location, data
+
+
+def _survey(document: Document) -> _Survey:
+    survey = _Survey()
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box
+        for child in page_box.children:
+            if not isinstance(child, boxes.MarginBox):
+                limit = child.content_box_x() + child.width
+                _walk(child, _Context(number, limit=limit), survey)
+        if number not in survey.bottoms:
+            survey.bottoms[number] = page_box.content_box_y()
+    return survey
+
+
+def _walk(box: Any, context: _Context, survey: _Survey) -> None:
+    element = box.element
+    if element is not None and box.element_tag == element.tag:
+        context = replace(context, block=element.get(BLOCK_ATTRIBUTE, context.block))
+        if element.tag in HEADINGS:
+            context = replace(context, heading=element)
+        if element.get(FILLER_ATTRIBUTE) is not None:
+            survey.fillers.add(context.page)
+    if isinstance(box, boxes.BlockContainerBox) and not isinstance(box, boxes.LineBox):
+        context = replace(context, limit=box.content_box_x() + box.width)
+    survey.placed.append(_Placed(box, context))
+    if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) and box.height:
+        bottom = box.position_y + box.height
+        survey.bottoms[context.page] = max(
+            survey.bottoms.get(context.page, 0.0), bottom
+        )
+    for child in getattr(box, "children", ()):
+        _walk(child, context, survey)
+
+
+def _overflows(document: Document, survey: _Survey) -> Iterator[Finding]:
+    reported: set[tuple[int, str | None]] = set()
+    for placed in survey.placed:
+        box = placed.box
+        if not isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) or not box.width:
+            continue
+        page_box = document.pages[placed.page - 1]._page_box
+        page_bottom = page_box.content_box_y() + page_box.height
+        right, limit = box.position_x + box.width, placed.context.limit
+        if right > limit + SLACK:
+            excess = f"{(right - limit) * 25.4 / CSS_PX_PER_INCH:.1f} mm"
+            what = "a picture" if isinstance(box, boxes.ReplacedBox) else _quote(box)
+            message = f"{what} runs {excess} out of its column"
+        elif box.position_y + box.height > page_bottom + SLACK:
+            message = f"{_what(box)} runs below the bottom margin"
+        else:
+            continue
+        if (placed.page, placed.block) not in reported:
+            reported.add((placed.page, placed.block))
+            yield Finding("E101", message, placed.page, placed.block)
+
+
+def _lonely_headings(survey: _Survey) -> Iterator[Finding]:
+    """Headings whose next content stands in another column or on another page."""
+    content = [
+        placed
+        for placed in survey.placed
+        if isinstance(placed.box, (boxes.TextBox, boxes.ReplacedBox))
+    ]
+    for last, following in itertools.pairwise(content):
+        heading = last.context.heading
+        if heading is None or following.context.heading is heading:
+            continue
+        if last.page in survey.fillers:
+            continue  # designed pages have headings over blank space
+        elsewhere = following.page != last.page or (
+            abs(following.box.position_x - last.box.position_x) > SLACK
+            and following.box.position_y < last.box.position_y
+        )
+        if elsewhere:
+            where = "page" if following.page != last.page else "column"
+            yield Finding(
+                "W102",
+                f"heading {_quote(last.box)} is alone at the foot of a {where}",
+                last.page,
+                last.block,
+            )
+
+
+def _missing_glyphs(survey: _Survey, font_files: tuple[Path, ...]) -> Iterator[Finding]:
+    drawable = _drawable_characters(font_files)
+    reported: set[str] = set()
+    for placed in survey.placed:
+        if not isinstance(placed.box, boxes.TextBox):
+            continue
+        for character in placed.box.text:
+            if character in reported or ord(character) in drawable:
+                continue
+            if unicodedata.category(character) in NO_GLYPH_CATEGORIES:
+                continue
+            reported.add(character)
+            name = unicodedata.name(character, "unnamed character")
+            yield Finding(
+                "E103",
+                f"no font of the layout has {character!r} (U+{ord(character):04X}"
+                f" {name}): it would print as an empty box",
+                placed.page,
+                placed.block,
+            )
+
+
+@cache
+def _drawable_characters(font_files: tuple[Path, ...]) -> frozenset[int]:
+    """Return the code points the layout's fonts and the emoji font can draw."""
+    codes: set[int] = set()
+    for path in [*font_files, *_emoji_font()]:
+        with TTFont(path, fontNumber=0, lazy=True) as font:
+            codes.update(font.getBestCmap() or {})
+    return frozenset(codes)
+
+
+def _emoji_font() -> list[Path]:
+    """Return the system emoji font, the one font a build may take from outside."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return []
+    found = subprocess.run(
+        [fc_match, "-f", "%{file}", "emoji"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    return [Path(found)] if found and Path(found).is_file() else []
+
+
+def _empty_pages(document: Document, survey: _Survey) -> Iterator[Finding]:
+    for number, page in enumerate(document.pages[:-1], start=1):
+        if number in survey.fillers:
+            continue
+        page_box = page._page_box
+        top, height = page_box.content_box_y(), page_box.height
+        empty = 1 - (survey.bottoms[number] - top) / height
+        if empty > MAX_EMPTY:
+            yield Finding("W107", f"page {number} is {empty:.0%} empty", number)
+
+
+def _low_resolution(survey: _Survey) -> Iterator[Finding]:
+    for placed in survey.placed:
+        box = placed.box
+        pixels = getattr(getattr(box, "replacement", None), "width", None)
+        if not isinstance(box, boxes.ReplacedBox) or not pixels or not box.width:
+            continue  # SVG pictures have no pixels and print sharp
+        dpi = pixels / (box.width / CSS_PX_PER_INCH)
+        if dpi < PRINT_DPI:
+            yield Finding(
+                "W104",
+                f"{_source(box)} is printed at {dpi:.0f} dpi, below {PRINT_DPI} dpi:"
+                " it will look soft on paper",
+                placed.page,
+                placed.block,
+            )
+
+
+def _quote(box: Any) -> str:
+    text = " ".join(box.text.split())
+    return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
+
+
+def _what(box: Any) -> str:
+    return "a picture" if isinstance(box, boxes.ReplacedBox) else f"text {_quote(box)}"
+
+
+def _source(box: Any) -> str:
+    source = box.element.get("src", "") if box.element is not None else ""
+    return unquote(urlsplit(source).path) or "a picture"
