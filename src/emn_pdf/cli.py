@@ -9,8 +9,9 @@ its traceback.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated
 
@@ -44,6 +45,7 @@ Lang = Annotated[
     str | None,
     typer.Option("--lang", "-l", help="Edition language code, or 'all' (default)."),
 ]
+OutDir = Annotated[Path, typer.Option("--out", "-o", help="Folder for the files.")]
 TargetOption = Annotated[
     str,
     typer.Option(
@@ -87,12 +89,17 @@ class BuildDisplay:
         """Show one finished edition."""
         self.reports.append(report)
         self.progress.advance(self.task)
+        self.describe(report, self.console)
+
+    @staticmethod
+    def describe(report: BuildReport, console: Console) -> None:
+        """Print a report: the files written, or what failed; what to look at."""
         for warning in report.warnings:
-            self.console.print(f"warning: {report.language}: {warning}")
+            console.print(f"warning: {report.language}: {warning}")
         for finding in report.findings:
-            self.console.print(f"{finding.severity}: {finding}")
+            console.print(f"{finding.severity}: {finding}")
         if report.path is None:
-            self.console.print(f"failed: {report.language} {report.target}")
+            console.print(f"failed: {report.language} {report.target}")
             return
         timing = "unchanged" if report.cached else f"{report.seconds:.1f} s"
         typer.echo(f"{display_path(report.path)}  {report.pages} pages  {timing}")
@@ -115,6 +122,92 @@ class BuildDisplay:
                 "unchanged" if report.cached else f"{report.seconds:.1f}",
             )
         return table
+
+
+@app.command("new")
+def new_command(
+    issue_id: Annotated[
+        str, typer.Argument(help="Name of the new issue, e.g. 2025-03.")
+    ],
+    previous: Annotated[
+        str | None,
+        typer.Option("--from", help="Previous issue to carry the masthead from."),
+    ] = None,
+    languages: Annotated[
+        str | None,
+        typer.Option("--lang", "-l", help="Languages, comma-separated: fr,en."),
+    ] = None,
+    issues_dir: Annotated[
+        Path, typer.Option("--issues", help="Folder holding the issues.")
+    ] = Path("issues"),
+) -> None:
+    """Create a new issue folder whose files already validate."""
+    from .scaffold import new_issue
+
+    chosen = languages.split(",") if languages else None
+    with user_errors():
+        written = new_issue(
+            issue_id, issues_dir=issues_dir, previous=previous, languages=chosen
+        )
+    for path in written:
+        typer.echo(f"created {display_path(path)}")
+
+
+@app.command("watch")
+def watch_command(
+    issue_dir: IssueDir,
+    lang: Lang = None,
+    layout: LayoutName = None,
+    target: TargetOption = "web",
+    out_dir: OutDir = Path("build"),
+) -> None:
+    """Rebuild whenever an issue file, a picture, a layout or a font is saved."""
+    from .watch import Rebuild, watch
+
+    def show(rebuild: Rebuild) -> None:
+        changed = ", ".join(display_path(path) for path in rebuild.changed[:3])
+        typer.echo(f"\n{time.strftime('%H:%M:%S')} {changed or 'first build'}")
+        for problem in rebuild.problems:
+            typer.echo(f"error: {problem}", err=True)
+        if rebuild.problems:
+            typer.echo("the last good PDFs stay in place", err=True)
+        for report in rebuild.reports:
+            BuildDisplay.describe(report, Console(stderr=True, highlight=False))
+        typer.echo(
+            f"rebuilt in {rebuild.seconds:.2f} s; waiting for changes (Ctrl-C ends)"
+        )
+
+    with user_errors(), suppress(KeyboardInterrupt):
+        watch(issue_dir, show, lang=lang, target=target, layout=layout, out_dir=out_dir)
+
+
+@app.command("preview")
+def preview_command(
+    issue_dir: IssueDir,
+    lang: Lang = None,
+    layout: LayoutName = None,
+    target: TargetOption = "print",
+    out_dir: OutDir = Path("build"),
+) -> None:
+    """Write a contact sheet (all pages as spreads, one PNG) for each edition."""
+    from .build import build
+    from .preview import contact_sheet
+
+    with user_errors():
+        pdfs = build(
+            issue_dir, lang=lang, target=target, layout=layout, out_dir=out_dir
+        )
+    for pdf in pdfs:
+        sheet = contact_sheet(pdf, pdf.with_name(f"{pdf.stem}-sheet.png"))
+        typer.echo(display_path(sheet))
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of edition files (for VS Code's YAML extension)."""
+    from .model import issue_schema
+
+    typer.echo(json.dumps(issue_schema(), indent=2, ensure_ascii=False))
 
 
 def invalid_input(problem: Problem) -> Finding:
@@ -144,9 +237,7 @@ def build_command(
     issue_dir: IssueDir,
     lang: Lang = None,
     layout: LayoutName = None,
-    out_dir: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the PDF files.")
-    ] = Path("build"),
+    out_dir: OutDir = Path("build"),
     target: TargetOption = "web",
     jobs: Annotated[
         int | None,

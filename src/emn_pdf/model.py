@@ -137,6 +137,9 @@ When = Annotated[
 ]
 
 
+KIND = "Which kind of block this is; it decides the fields and the layout."
+
+
 class BlockBase(Strict):
     """What every content block has, whatever its kind."""
 
@@ -163,7 +166,7 @@ class BlockBase(Strict):
 class Event(BlockBase):
     """Something that took place: a workshop, a conference."""
 
-    kind: Literal["event"]
+    kind: Literal["event"] = Field(description=KIND)
     title: Text = Field(description="Name of the event.")
     date: When = Field(
         description="YYYY-MM-DD, or {start: YYYY-MM-DD, end: YYYY-MM-DD}."
@@ -177,7 +180,7 @@ class Event(BlockBase):
 class Study(BlockBase):
     """A study or report published by the network."""
 
-    kind: Literal["study"]
+    kind: Literal["study"] = Field(description=KIND)
     type: Text | None = Field(None, description="e.g. 'Étude nationale'.")
     title: Text = Field(description="Title of the publication.")
     summary: Markdown
@@ -190,14 +193,14 @@ class Brief(Strict):
 
     title: Text = Field(description="Title of the brief.")
     date: dt.date | None = Field(None, description="Publication date, YYYY-MM-DD.")
-    summary: Markdown | None = None
+    summary: Markdown | None = Field(None, description="A few lines about it.")
     url: WebUrl = Field(description="Where to read it.")
 
 
 class Briefs(BlockBase):
     """A list of briefs, each with a 'read' button."""
 
-    kind: Literal["briefs"]
+    kind: Literal["briefs"] = Field(description=KIND)
     intro: Text | None = Field(None, description="Line above the list.")
     items: list[Brief] = Field(min_length=1, description="The briefs, in order.")
 
@@ -219,7 +222,7 @@ class AppLinks(Strict):
 class Promotion(BlockBase):
     """A tool or product the network wants readers to try (a glossary)."""
 
-    kind: Literal["promotion"]
+    kind: Literal["promotion"] = Field(description=KIND)
     title: Text = Field(description="What is promoted.")
     tagline: Text | None = Field(None, description="A catchy line under the title.")
     body: Markdown
@@ -231,7 +234,7 @@ class Promotion(BlockBase):
 class News(BlockBase):
     """An announcement about the network."""
 
-    kind: Literal["news"]
+    kind: Literal["news"] = Field(description=KIND)
     title: Text = Field(description="Headline.")
     date: dt.date | None = Field(None, description="YYYY-MM-DD.")
     body: Markdown
@@ -254,7 +257,7 @@ class Social(Strict):
 class Contact(BlockBase):
     """How to reach the organisation."""
 
-    kind: Literal["contact"]
+    kind: Literal["contact"] = Field(description=KIND)
     title: Text | None = Field(
         None, description="Heading; the language's 'Restez en contact' if unset."
     )
@@ -266,7 +269,7 @@ class Contact(BlockBase):
 class Greeting(BlockBase):
     """A short closing wish shown as a banner ('Joyeux Noël')."""
 
-    kind: Literal["greeting"]
+    kind: Literal["greeting"] = Field(description=KIND)
     text: Text = Field(description="The wish; emoji are welcome.")
 
 
@@ -387,7 +390,7 @@ class Edition(Strict):
         description="Exact page count the edition must have; checked, and the"
         " goal of copyfitting.",
     )
-    masthead: Masthead
+    masthead: Masthead = Field(description="What page 1 says about the issue.")
     editorial: Editorial | None = Field(None, description="Opening letter.")
     sections: list[Section] = Field(min_length=1, description="The content.")
 
@@ -398,3 +401,13 @@ class Edition(Strict):
     def image_locations(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Return each picture's ``src`` with the field path that names it."""
         return list(_located_images(self.model_dump(mode="json"), ()))
+
+
+def issue_schema() -> dict[str, Any]:
+    """Return the JSON Schema of an edition file, for editors' autocompletion."""
+    schema = Edition.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **schema,
+        "title": "emn-pdf newsletter edition",
+    }
