@@ -18,8 +18,10 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
+
+from pydantic import ValidationError
 
 from . import cache
 from .errors import Finding, Problem, UserError
@@ -31,15 +33,14 @@ from .layouts import (
     Layout,
     Page,
     Target,
-    builtin_layouts,
     find_layout,
-    unknown_layout,
 )
-from .load import LoadedEdition, load_edition
+from .load import FieldPath, LoadedEdition, load_edition
 
 if TYPE_CHECKING:
     from .pdf import LaidOut
 
+T = TypeVar("T")
 LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}$")
 ALL = "all"
 #: A saddle-stitched newsletter is folded sheets: its pages come in fours.
@@ -519,12 +520,43 @@ def _lay_out_target(item: Prepared, target: Target, allow_remote: bool) -> LaidO
 def _edition_layout(loaded: LoadedEdition, requested: str | None) -> Layout:
     """Return the layout asked for on the command line, else the edition's.
 
-    An unknown layout named in the edition is reported at its line there.
+    A layout folder the edition names is found from the issue folder; a
+    mistake there, or in the edition's theme changes, is reported at its line.
     """
     named = loaded.edition.layout
-    if requested is None and named is not None and named not in builtin_layouts():
-        raise UserError(loaded.document.problem(("layout",), unknown_layout(named)))
-    return find_layout(requested or named or DEFAULT_LAYOUT)
+    if requested is not None or named is None:
+        layout = find_layout(requested or DEFAULT_LAYOUT)
+    else:
+        layout = _located(
+            loaded, ("layout",), lambda: find_layout(_from_issue(loaded, named))
+        )
+    changes = loaded.edition.theme
+    if changes is None:
+        return layout
+    theme = _located(loaded, ("theme",), lambda: layout.theme.overridden(changes))
+    return layout.with_theme(theme)
+
+
+def _from_issue(loaded: LoadedEdition, name: str) -> str:
+    if "/" not in name:
+        return name
+    return str(loaded.document.path.parent / name)
+
+
+def _located(loaded: LoadedEdition, location: FieldPath, action: Callable[[], T]) -> T:
+    """Run ``action``; report what goes wrong at ``location`` in the edition."""
+    try:
+        return action()
+    except UserError as error:
+        message = "; ".join(problem.message for problem in error.problems)
+        raise UserError(loaded.document.problem(location, message)) from None
+    except ValidationError as error:
+        message = "; ".join(
+            details["msg"].removeprefix("Value error, ") for details in error.errors()
+        )
+        raise UserError(loaded.document.problem(location, message)) from None
+    except ValueError as error:
+        raise UserError(loaded.document.problem(location, str(error))) from None
 
 
 def _refuse_output_inside(out_dir: Path, issue_dir: Path) -> None:

@@ -8,16 +8,17 @@ package; fonts likewise live in ``fonts/``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import Problem, UserError
 from .load import problem_from_error, read_yaml
+from .model import Colour, Length, ThemeOverride
 
 DEFAULT_LAYOUT = "emn"
 #: Where a PDF goes: the web site (tagged, small) or the printer (PDF/X, bleed).
@@ -74,12 +75,71 @@ class TargetTheme(BaseModel):
     )
 
 
+class PageSetup(BaseModel):
+    """Paper size and margins."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    size: str = Field("A4 portrait", description="CSS page size, e.g. A4, A5 portrait.")
+    top: Length = Field(description="Top margin.")
+    side: Length = Field(description="Left and right margins.")
+    bottom: Length = Field(description="Bottom margin, which holds the footer.")
+
+
+class Typography(BaseModel):
+    """Sizes the stylesheets read as custom properties (``--body-size``...)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    body_font: str = Field(description="Font family of body text.")
+    heading_font: str = Field(description="Font family of headings and labels.")
+    body_size: Length = Field(description="Body text size.")
+    body_leading: float = Field(ge=1, le=2, description="Line height of body text.")
+    small_size: Length = Field(description="Size of dates, labels and buttons.")
+    block_space: Length = Field(description="Space between blocks.")
+    gap: Length = Field(description="Space between columns.")
+
+
+class ContrastPair(BaseModel):
+    """A text colour the layout sets on a background colour."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(description="Colour role of the text.")
+    background: str = Field(description="Colour role of what is behind it.")
+    large: bool = Field(
+        False, description="Large text only (headings): 3:1 is enough, not 4.5:1."
+    )
+
+
+class Copyfit(BaseModel):
+    """Ranges copyfitting may move sizes in, from tightest to loosest."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    body_size: tuple[Length, Length] = Field(description="Body size range.")
+    body_leading: tuple[float, float] = Field(description="Line height range.")
+    block_space: tuple[Length, Length] = Field(description="Block space range.")
+
+    @model_validator(mode="after")
+    def _ranges_in_one_unit(self) -> Copyfit:
+        for name in ("body_size", "block_space"):
+            low, high = getattr(self, name)
+            if length_unit(low) != length_unit(high):
+                raise ValueError(f"{name}: both ends must be in the same unit")
+        return self
+
+
 class Theme(BaseModel):
-    """The validated ``theme.yaml`` of a layout."""
+    """The validated ``theme.yaml`` of a layout: its brand and its measures."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     description: str = Field(description="One line shown by 'emn-pdf layouts'.")
+    extends: str | None = Field(
+        None,
+        description="A built-in layout whose templates this one falls back on.",
+    )
     stylesheets: list[str] = Field(
         ["style.css"], description="CSS files of the layout folder, in order."
     )
@@ -91,16 +151,106 @@ class Theme(BaseModel):
         default_factory=lambda: TargetTheme(),
         description="The print edition's additions.",
     )
+    page: PageSetup = Field(description="Paper and margins.")
+    columns: int = Field(ge=1, le=4, description="Columns of a section by default.")
+    colours: dict[str, Colour] = Field(description="Colours by role: accent...")
+    contrast: list[ContrastPair] = Field(
+        description="Every text/background pair the stylesheets use, checked"
+        " against WCAG 2.1: 4.5:1, or 3:1 for large headings.",
+    )
+    type: Typography = Field(description="Text sizes and spaces.")
+    copyfit: Copyfit | None = Field(
+        None, description="What copyfitting may change to reach a page count."
+    )
+    logo: str | None = Field(None, description="Logo file of the layout folder.")
     fonts: list[FontFace] = Field(description="Every font file the CSS may use.")
+
+    @model_validator(mode="after")
+    def _legible(self) -> Theme:
+        for pair in self.contrast:
+            for role in (pair.text, pair.background):
+                if role not in self.colours:
+                    raise ValueError(f"contrast names an unknown colour {role!r}")
+            ratio = contrast_ratio(
+                self.colours[pair.text].rgb, self.colours[pair.background].rgb
+            )
+            needed = 3.0 if pair.large else 4.5
+            if ratio < needed:
+                raise ValueError(
+                    f"{pair.text} on {pair.background} has a contrast of"
+                    f" {ratio:.2f}:1, below WCAG's {needed}:1"
+                )
+        return self
+
+    def variables(self, target: Target) -> dict[str, str]:
+        """Return the CSS custom properties the stylesheets read, by name."""
+        colours = {
+            f"--{role.replace('_', '-')}": (
+                colour.rgb if target == "web" else device_cmyk(colour.cmyk)
+            )
+            for role, colour in self.colours.items()
+        }
+        measures = {
+            f"--{name.replace('_', '-')}": _css_value(name, value)
+            for name, value in self.type.model_dump().items()
+        }
+        return {
+            **colours,
+            **measures,
+            "--columns": str(self.columns),
+            "--page-top": self.page.top,
+            "--page-side": self.page.side,
+            "--page-bottom": self.page.bottom,
+        }
+
+    def overridden(self, changes: ThemeOverride) -> Theme:
+        """Return this theme with an issue's changes, validated again."""
+        unknown = sorted(set(changes.colours) - set(self.colours))
+        if unknown:
+            raise ValueError(f"no colour {unknown[0]!r} in the layout's theme")
+        data = self.model_dump()
+        data["colours"].update(changes.model_dump()["colours"])
+        data["type"].update(changes.type.model_dump(exclude_none=True))
+        return Theme.model_validate(data)
+
+
+def _css_value(name: str, value: object) -> str:
+    """Return a theme value as CSS: font family names are quoted."""
+    return f'"{value}"' if name.endswith("_font") else str(value)
+
+
+def length_unit(length: str) -> str:
+    """Return the unit of a CSS length: "mm" of "4.5mm"."""
+    return length.lstrip("0123456789.")
+
+
+def device_cmyk(inks: tuple[float, float, float, float]) -> str:
+    """Return inks as a CSS ``device-cmyk()`` colour."""
+    return "device-cmyk({})".format(" ".join(f"{ink:g}" for ink in inks))
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """Return the WCAG 2.1 contrast ratio of two #rrggbb colours."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [
+        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 @dataclass(frozen=True)
 class Layout:
-    """A layout folder with its theme and the font files it resolved."""
+    """A layout folder with its theme, and the folders its templates come from."""
 
     name: str
     folder: Path
     theme: Theme
+    template_folders: tuple[Path, ...]
 
     def target(self, target: Target) -> TargetTheme:
         """Return the theme's additions for ``target``."""
@@ -129,42 +279,77 @@ class Layout:
             )
         )
 
+    def with_theme(self, theme: Theme) -> Layout:
+        """Return the same layout dressed in another theme (an issue's changes)."""
+        return replace(self, theme=theme)
 
-def builtin_layouts() -> list[str]:
-    """Return the names of the layouts emn-pdf ships with."""
+
+def builtin_layouts() -> dict[str, str]:
+    """Return the layouts emn-pdf ships with, and their descriptions."""
     folder = package_data("layouts")
-    return sorted(path.parent.name for path in folder.glob("*/theme.yaml"))
+    return {
+        path.parent.name: read_yaml(path).data.get("description", "")
+        for path in sorted(folder.glob("*/theme.yaml"))
+    }
 
 
 def unknown_layout(name: str) -> str:
-    """Return the message for a layout name that is not built in."""
-    return f"unknown layout {name!r} (available: {', '.join(builtin_layouts())})"
+    """Return the message for a layout name that is neither built in nor a folder."""
+    return (
+        f"unknown layout {name!r} (built in: {', '.join(builtin_layouts())};"
+        " or give the path of a layout folder)"
+    )
 
 
 def find_layout(name: str) -> Layout:
-    """Return the built-in layout called ``name``, validated."""
-    folder = package_data("layouts") / name
-    if name not in builtin_layouts():
+    """Return a layout, validated: a built-in one by name, or any folder by path.
+
+    A name with a slash, or naming an existing folder, is a path; a folder
+    from outside gets the same validation and the same fetching rules.
+    """
+    is_path = "/" in name or Path(name).is_dir()
+    folder = Path(name) if is_path else package_data("layouts") / name
+    if not (folder / "theme.yaml").is_file():
+        if is_path:
+            raise UserError(Problem("not a layout folder (no theme.yaml)", file=folder))
         raise UserError(Problem(unknown_layout(name)))
-    document = read_yaml(folder / "theme.yaml")
+    theme = _read_theme(folder / "theme.yaml")
+    templates = [folder]
+    if theme.extends is not None:
+        templates.append(find_layout(theme.extends).folder)
+    layout = Layout(folder.name, folder.resolve(), theme, tuple(templates))
+    _check_files(layout)
+    return layout
+
+
+def _read_theme(path: Path) -> Theme:
+    document = read_yaml(path)
     try:
-        theme = Theme.model_validate(document.data)
+        return Theme.model_validate(document.data)
     except ValidationError as error:
         raise UserError(
             problem_from_error(document, details) for details in error.errors()
         ) from None
-    layout = Layout(name, folder, theme)
+
+
+def _check_files(layout: Layout) -> None:
+    named = [layout.folder / name for name in [layout.theme.logo] if name]
     for target in TARGETS:
-        for path in [*layout.stylesheet_paths(target), layout.color_profile(target)]:
-            if path is not None and not path.is_file():
-                raise UserError(Problem("named in theme.yaml, not found", file=path))
-    return layout
+        named += layout.stylesheet_paths(target)
+        named += [path for path in [layout.color_profile(target)] if path]
+    for path in named:
+        if not path.is_file():
+            raise UserError(Problem("named in theme.yaml, not found", file=path))
 
 
-def template_environment(folder: Path) -> Environment:
-    """Return the Jinja2 environment of a layout folder: autoescaped, strict."""
+def template_environment(folders: tuple[Path, ...]) -> Environment:
+    """Return the Jinja2 environment of a layout: autoescaped, strict.
+
+    Templates are looked up in the layout's folder, then in the layout it
+    extends: a layout overrides only the templates it changes.
+    """
     return Environment(
-        loader=FileSystemLoader(folder),
+        loader=FileSystemLoader(folders),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -375,11 +375,64 @@ class Masthead(Strict):
         return language
 
 
+def _check_length(length: str) -> str:
+    if not LENGTH.fullmatch(length):
+        raise ValueError(f"{length!r} is not a length such as 9pt or 4.5mm")
+    return length
+
+
+def _check_rgb(colour: str) -> str:
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        raise ValueError(f"{colour!r} is not a colour such as #1d4f91")
+    return colour.lower()
+
+
+LENGTH = re.compile(r"\d+(\.\d+)?(pt|mm|cm|in|px)")
+Length = Annotated[str, AfterValidator(_check_length)]
+Ink = Annotated[float, Field(ge=0, le=1)]
+
+
+class Colour(Strict):
+    """A brand colour, for the screen and for the press."""
+
+    rgb: Annotated[str, AfterValidator(_check_rgb)] = Field(
+        description="Screen colour, #rrggbb."
+    )
+    cmyk: tuple[Ink, Ink, Ink, Ink] = Field(
+        description="Printing inks, cyan, magenta, yellow and black from 0 to 1."
+    )
+
+
+class TypeOverride(Strict):
+    """Sizes of a layout that an issue may change (see the layout's theme)."""
+
+    body_size: Length | None = Field(None, description="Body text size, e.g. 9pt.")
+    body_leading: float | None = Field(
+        None, ge=1, le=2, description="Line height, relative to the body size."
+    )
+    block_space: Length | None = Field(None, description="Space between blocks.")
+
+
+class ThemeOverride(Strict):
+    """What one issue changes in its layout's theme: a special edition's colour."""
+
+    colours: dict[str, Colour] = Field(
+        {}, description="Colours by role (accent, highlight...), replacing the theme's."
+    )
+    type: TypeOverride = Field(
+        default_factory=lambda: TypeOverride(),
+        description="Sizes, replacing the theme's.",
+    )
+
+
 class Edition(Strict):
     """One language edition of an issue: a whole newsletter."""
 
     layout: Text | None = Field(
         None, description="Layout name; the command line's --layout wins."
+    )
+    theme: ThemeOverride | None = Field(
+        None, description="Theme values this issue changes (a special edition)."
     )
     labels: dict[str, Text] = Field(
         {}, description="Rewording of the layout's fixed labels for this edition."

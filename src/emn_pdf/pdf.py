@@ -16,7 +16,7 @@ import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,17 +65,25 @@ def lay_out(
     target: Target,
     allow_remote: bool = False,
     locate: Locate | None = None,
+    settings: Mapping[str, str] | None = None,
 ) -> LaidOut:
     """Paginate ``html`` for ``target``; relative paths resolve in ``base_dir``.
 
     A resource the fetcher refuses stops the layout with a user error, located
     by ``locate`` at the field that asked for it when it comes from the issue.
+    ``settings`` replace some of the theme's custom properties (copyfitting).
     """
     fetcher = _fetcher(base_dir, layout, target, allow_remote)
     font_config = FontConfiguration()
     profiles: dict[str, Any] = {}
     common = {"font_config": font_config, "color_profiles": profiles}
-    resources = font_face_css(layout) + color_profile_css(layout, target)
+    resources = "\n".join(
+        [
+            font_face_css(layout),
+            color_profile_css(layout, target),
+            theme_css(layout, target, settings),
+        ]
+    )
     base_url = base_dir.resolve().as_uri() + "/"
     with engine_warnings() as warnings, refused_resources(locate):
         stylesheets = [CSS(string=resources, url_fetcher=fetcher, **common)] + [
@@ -105,6 +113,22 @@ def font_face_css(layout: Layout) -> str:
         f"font-weight: {face.weight}; font-style: {face.style}; }}"
         for face in layout.theme.fonts
     )
+
+
+def theme_css(
+    layout: Layout, target: Target, settings: Mapping[str, str] | None = None
+) -> str:
+    """Return the theme as CSS: custom properties by role, and the paper size.
+
+    Stylesheets read every colour and measure from here (``var(--accent)``),
+    so that the theme is the one place they are written; print gets the CMYK
+    values.  ``settings`` replace some of them.
+    """
+    variables = layout.theme.variables(target) | dict(settings or {})
+    if layout.theme.logo is not None:
+        variables["--logo"] = f"url({(layout.folder / layout.theme.logo).as_uri()})"
+    declarations = "".join(f"\n  {name}: {value};" for name, value in variables.items())
+    return f":root {{{declarations}\n}}\n@page {{ size: {layout.theme.page.size}; }}"
 
 
 def color_profile_css(layout: Layout, target: Target) -> str:

@@ -47,7 +47,7 @@ def render_html(
     last one a back page) so that a print edition binds in sheets of four.
     """
     try:
-        template = _environment(layout.folder).get_template(ENTRY_TEMPLATE)
+        template = _environment(layout.template_folders).get_template(ENTRY_TEMPLATE)
         return template.render(
             edition=edition,
             masthead=edition.masthead,
@@ -63,13 +63,13 @@ def render_html(
 
 
 @cache
-def _environment(folder: Path) -> Environment:
+def _environment(folders: tuple[Path, ...]) -> Environment:
     """Return the layout's environment, made once: templates compile once.
 
     Jinja reloads a template whose file changed, so a long-lived process
     (``watch``) still sees a designer's edits.
     """
-    environment = template_environment(folder)
+    environment = template_environment(folders)
     environment.filters.update(
         markdown=_in_language(markdown_to_html),
         typo=_in_language(typeset),
@@ -203,7 +203,8 @@ def _template_problem(layout: Layout, error: TemplateError) -> Problem:
     file = getattr(error, "filename", None)
     line = getattr(error, "lineno", None)
     for frame, frame_line in traceback.walk_tb(error.__traceback__):
-        if Path(frame.f_code.co_filename).is_relative_to(layout.folder):
+        frame_file = Path(frame.f_code.co_filename)
+        if any(frame_file.is_relative_to(folder) for folder in layout.template_folders):
             file, line = frame.f_code.co_filename, frame_line
     return Problem(
         f"template error: {error.message}",
