@@ -31,16 +31,27 @@ sections:
 """
 
 
+#: Every test of the sample runs with each built-in layout.
+LAYOUTS = ["emn", "bulletin"]
+
+
+@pytest.fixture(scope="session", params=LAYOUTS)
+def layout(request: pytest.FixtureRequest) -> str:
+    """The name of a built-in layout."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="session")
 def sample(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, layout: str
 ) -> dict[tuple[str, str], emn_pdf.BuildReport]:
-    """Every edition and target of the sample issue, built once per session."""
+    """Every edition and target of the sample issue, built once per layout."""
     reports: list[emn_pdf.BuildReport] = []
     emn_pdf.build(
         SAMPLE,
         target="all",
-        out_dir=tmp_path_factory.mktemp("build"),
+        layout=layout,
+        out_dir=tmp_path_factory.mktemp(f"build-{layout}"),
         on_built=reports.append,
     )
     return {(report.language, report.target): report for report in reports}

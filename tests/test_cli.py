@@ -66,7 +66,10 @@ def test_a_failed_build_keeps_the_previous_pdf(
 def test_unknown_layout_is_an_error(make_issue: Callable[..., Path]) -> None:
     result = runner.invoke(app, ["check", str(make_issue()), "--layout", "fancy"])
     assert result.exit_code == 2
-    assert result.stderr.strip() == "error: unknown layout 'fancy' (built in: emn; or give the path of a layout folder)"
+    assert (
+        result.stderr.strip()
+        == "error: unknown layout 'fancy' (built in: bulletin, emn; or give the path of a layout folder)"
+    )
 
 
 def test_unknown_edition_lists_the_available_ones(

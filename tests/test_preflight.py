@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
+from conftest import MINIMAL_EDITION, SAMPLE
 from PIL import Image
 from typer.testing import CliRunner
 from weasyprint import HTML
@@ -107,9 +108,27 @@ def test_mostly_empty_pages(findings: list[Finding]) -> None:
 
 
 def test_page_count_against_pages(findings: list[Finding]) -> None:
+    # The layout's copyfitting ranges cannot stretch this content to 3 pages.
     finding = only(findings, "E108")
-    assert (finding.line, finding.message) == (None, "2 pages, the issue asks for 3")
-    assert only(findings, "E108", "fr print").message == "2 pages, the issue asks for 3"
+    assert (finding.line, finding.field) == (1, "pages")
+    assert finding.message.startswith("cannot copyfit: too short for 3 pages")
+    assert only(findings, "E108", "fr print").message == finding.message
+
+
+def test_page_count_without_copyfitting(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    layout = tmp_path / "fixed"
+    shutil.copytree(SAMPLE.parent.parent / "layouts" / "bulletin", layout)
+    theme = (layout / "theme.yaml").read_text()
+    (layout / "theme.yaml").write_text(
+        theme[: theme.index("copyfit:")] + theme[theme.index("fonts:") :]
+    )
+    issue = make_issue("pages: 2\n" + MINIMAL_EDITION)
+    (finding,) = [
+        f for f in emn_pdf.check(issue, layout=str(layout)) if f.code == "E108"
+    ]
+    assert finding.message == "1 pages, the issue asks for 2"
 
 
 def test_a_heading_alone_at_a_page_foot() -> None:
@@ -129,8 +148,9 @@ def test_a_heading_alone_at_a_page_foot() -> None:
     )
 
 
-def test_the_sample_has_no_preflight_error() -> None:
-    findings = emn_pdf.check(SAMPLE, target="all")
+@pytest.mark.parametrize("layout", ["emn", "bulletin"])
+def test_the_sample_has_no_preflight_error(layout: str) -> None:
+    findings = emn_pdf.check(SAMPLE, target="all", layout=layout)
     assert [finding for finding in findings if finding.severity == "error"] == []
 
 

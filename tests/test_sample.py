@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from conftest import SEED
 from pdfcheck import (
     body_text,
@@ -117,12 +116,3 @@ def test_the_engine_had_nothing_to_complain_about(
     sample_build: emn_pdf.BuildReport,
 ) -> None:
     assert sample_build.warnings == []
-
-
-@pytest.mark.parametrize(
-    "heading", ["ÉVÈNEMENTS RÉCENTS", "PUBLICATIONS", "NOTES DE SYNTHÈSE"]
-)
-def test_section_headings_are_set_in_capitals(
-    sample_build: emn_pdf.BuildReport, heading: str
-) -> None:
-    assert heading in body_text(sample_build.path)

@@ -101,7 +101,7 @@ CASES = {
     ),
     "unknown layout": (
         ("masthead:\n", "layout: fancy\nmasthead:\n"),
-        "fr.yaml:1 layout: unknown layout 'fancy' (built in: emn; or give the path of a layout folder)",
+        "fr.yaml:1 layout: unknown layout 'fancy' (built in: bulletin, emn; or give the path of a layout folder)",
     ),
 }
 

@@ -62,6 +62,7 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    copyfit: str | None = None
     cached: bool = False
 
     @property
@@ -108,7 +109,21 @@ class Prepared:
             print_target=laid_out.target == "print",
             pages=self.loaded.edition.pages,
         )
-        return [self.locate(finding, laid_out.target) for finding in findings]
+        located = [self.locate(finding, laid_out.target) for finding in findings]
+        if (problem := laid_out.copyfit_problem) is not None:
+            # Copyfitting says why the count is wrong better than a count does.
+            located = [finding for finding in located if finding.code != "E108"]
+            located.append(
+                Finding(
+                    "E108",
+                    problem.message,
+                    file=problem.file,
+                    line=problem.line,
+                    field=problem.field,
+                    edition=f"{self.language} {laid_out.target}",
+                )
+            )
+        return located
 
     def locate_resource(self, url: str, reason: str) -> Problem | None:
         """Return a problem at the picture field that asked for ``url``."""
@@ -140,6 +155,7 @@ class _Job:
     out_dir: Path
     force: bool
     allow_remote: bool
+    pages: int | None
 
     def output(self, issue_id: str, suffix: str) -> Path:
         """Return ``<out>/<issue-id>-<lang>-<suffix>``."""
@@ -160,6 +176,7 @@ def build(
     jobs: int | None = None,
     force: bool = False,
     allow_remote: bool = False,
+    pages: int | None = None,
     on_built: Callable[[BuildReport], None] | None = None,
 ) -> list[Path]:
     """Write the PDFs of an issue's editions into ``out_dir``.
@@ -172,6 +189,7 @@ def build(
     Outputs whose inputs have not changed since they were written are kept
     as they are (their report says ``cached``) unless ``force`` is true.
     Pictures given by web address are downloaded only if ``allow_remote``.
+    ``pages`` (else each edition's ``pages:``) asks for copyfitting.
     ``on_built`` receives each report as it finishes.  Every edition is built
     even when another fails; afterwards :class:`~emn_pdf.errors.UserError`
     lists what failed.  Returns the PDF paths, editions in order.
@@ -180,7 +198,7 @@ def build(
     _refuse_output_inside(out, issue_dir)
     languages = chosen_languages(issue_dir, lang)
     work = [
-        _Job(issue_dir, language, each, layout, out, force, allow_remote)
+        _Job(issue_dir, language, each, layout, out, force, allow_remote, pages)
         for language in languages
         for each in chosen_targets(target)
     ]
@@ -373,7 +391,14 @@ def _build_job(job: _Job, item: Prepared | None = None) -> BuildReport:
     name, key = job.name(item.issue_id), _cache_key(job, item)
     findings = [finding.as_json() for finding in report.findings]
     cache.store(
-        job.out_dir, name, key, outputs, report.pages, report.warnings, findings
+        job.out_dir,
+        name,
+        key,
+        outputs,
+        report.pages,
+        report.warnings,
+        findings,
+        report.copyfit,
     )
     return report
 
@@ -386,13 +411,19 @@ def _has_remote_pictures(item: Prepared) -> bool:
 
 
 def _cache_key(job: _Job, item: Prepared) -> str:
-    return cache.fingerprint(_input_files(item), [job.target, item.layout.name])
+    settings = [job.target, item.layout.name, str(job.pages)]
+    return cache.fingerprint(_input_files(item), settings)
 
 
 def _input_files(item: Prepared) -> list[Path]:
     """Return every file the outputs of ``item`` depend on."""
     issue_dir = item.loaded.document.path.parent
-    layout_files = [path for path in item.layout.folder.rglob("*") if path.is_file()]
+    layout_files = [
+        path
+        for folder in item.layout.folders
+        for path in folder.rglob("*")
+        if path.is_file()
+    ]
     return [
         item.loaded.document.path,
         catalogue_path(item.language),
@@ -418,6 +449,7 @@ def _cached_report(job: _Job, entry: cache.Entry, started: float) -> BuildReport
         seconds=time.perf_counter() - started,
         warnings=entry.warnings,
         findings=[Finding.from_json(data) for data in entry.findings],
+        copyfit=entry.copyfit,
         cached=True,
     )
 
@@ -426,7 +458,10 @@ def _write_target(job: _Job, item: Prepared, started: float) -> BuildReport:
     """Lay out and write the job's files; return what was written."""
     write = _write_web if job.target == "web" else _write_print
     with pinned_clock(item.loaded.edition.masthead.date):
-        laid_out, files = write(job, item)
+        laid_out = _lay_out_target(item, job.target, job.allow_remote, job.pages)
+        if laid_out.copyfit_problem is not None:
+            raise UserError(laid_out.copyfit_problem)
+        files = write(job, item, laid_out)
     return BuildReport(
         job.language,
         job.target,
@@ -437,16 +472,16 @@ def _write_target(job: _Job, item: Prepared, started: float) -> BuildReport:
         seconds=time.perf_counter() - started,
         warnings=laid_out.warnings,
         findings=item.inspect(laid_out),
+        copyfit=laid_out.copyfit,
     )
 
 
-def _write_web(job: _Job, item: Prepared) -> tuple[LaidOut, list[Path]]:
+def _write_web(job: _Job, item: Prepared, laid_out: LaidOut) -> list[Path]:
     """Write the web PDF, its links described, and its cover thumbnail."""
     from . import finish
     from .pdf import atomic_output, write_pdf  # WeasyPrint loads only in workers
     from .render import link_descriptions
 
-    laid_out = _lay_out_target(item, "web", job.allow_remote)
     path = job.output(item.issue_id, "web.pdf")
     descriptions = link_descriptions(item.loaded.edition)
     write_pdf(
@@ -458,19 +493,18 @@ def _write_web(job: _Job, item: Prepared) -> tuple[LaidOut, list[Path]]:
     cover = job.output(item.issue_id, "cover.png")
     with atomic_output(cover) as partial:
         finish.write_cover(path, partial, COVER_WIDTH)
-    return laid_out, [path, cover]
+    return [path, cover]
 
 
-def _write_print(job: _Job, item: Prepared) -> tuple[LaidOut, list[Path]]:
+def _write_print(job: _Job, item: Prepared, laid_out: LaidOut) -> list[Path]:
     """Write the print PDF, in whole sheets of four pages."""
     from . import finish
     from .pdf import write_pdf
 
-    laid_out = _lay_out_target(item, "print", job.allow_remote)
     path = job.output(item.issue_id, "print.pdf")
     identity = job.name(item.issue_id)
     write_pdf(laid_out, path, identity, lambda pdf: finish.finish_print(pdf, identity))
-    return laid_out, [path]
+    return [path]
 
 
 @contextmanager
@@ -491,7 +525,12 @@ def pinned_clock(issue_date: dt.date) -> Iterator[None]:
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def _lay_out(item: Prepared, page: Page, allow_remote: bool) -> LaidOut:
+def _lay_out(
+    item: Prepared,
+    page: Page,
+    allow_remote: bool,
+    settings: dict[str, str] | None = None,
+) -> LaidOut:
     from .pdf import lay_out
 
     return lay_out(
@@ -501,20 +540,75 @@ def _lay_out(item: Prepared, page: Page, allow_remote: bool) -> LaidOut:
         target=page.target,
         allow_remote=allow_remote,
         locate=item.locate_resource,
+        settings=settings,
     )
 
 
-def _lay_out_target(item: Prepared, target: Target, allow_remote: bool) -> LaidOut:
-    """Lay out the edition for ``target``; print fills out sheets of four.
+def _lay_out_target(
+    item: Prepared, target: Target, allow_remote: bool, pages: int | None = None
+) -> LaidOut:
+    """Lay out the edition for ``target``, copyfitted if a page count is asked.
 
-    For print, a second layout adds the designed pages (notes, then a back
-    page) at the end; what comes before them does not move.
+    ``pages`` (else the edition's ``pages:``) asks for copyfitting.  For print,
+    a last layout adds the designed pages (notes, then a back page) that fill
+    the edition out to sheets of four; what comes before them does not move.
     """
-    laid_out = _lay_out(item, Page(target), allow_remote)
+    laid_out, settings, copyfitted = _copyfitted(item, target, allow_remote, pages)
     missing = -laid_out.page_count % PAGES_PER_SHEET
     if target == "print" and missing:
-        laid_out = _lay_out(item, Page("print", fill_pages=missing), allow_remote)
+        filled = Page("print", fill_pages=missing)
+        problem = laid_out.copyfit_problem
+        laid_out = _lay_out(item, filled, allow_remote, settings)
+        laid_out.copyfit_problem = problem
+    laid_out.copyfit = copyfitted
     return laid_out
+
+
+def _copyfitted(
+    item: Prepared, target: Target, allow_remote: bool, requested: int | None
+) -> tuple[LaidOut, dict[str, str], str | None]:
+    """Lay out with the theme's sizes, or with those that give the page count.
+
+    The count is ``requested`` (``--pages``), else the edition's ``pages:``.
+    """
+    from . import copyfit
+    from .preflight import content_length
+
+    started = time.perf_counter()
+    natural = _lay_out(item, Page(target), allow_remote)
+    ranges = item.layout.theme.copyfit
+    pages = requested or item.loaded.edition.pages
+    if pages is None or ranges is None:
+        return natural, {}, None
+    own = copyfit.Trial(
+        copyfit.natural_density(ranges, item.layout.theme.type.body_size),
+        {},
+        *content_length(natural.document),
+        time.perf_counter() - started,
+        natural,
+    )
+    if own.fits(pages):
+        return (
+            natural,
+            {},
+            f"the layout's own sizes fit: 1 render ({own.seconds:.1f} s)",
+        )
+
+    def render(settings: dict[str, str]) -> tuple[LaidOut, int, float]:
+        laid_out = _lay_out(item, Page(target), allow_remote, settings)
+        return (laid_out, *content_length(laid_out.document))
+
+    try:
+        chosen, search = copyfit.fit(ranges, pages, render, own)
+    except copyfit.NoFit as error:
+        message = f"cannot copyfit: {error}"
+        natural.copyfit_problem = (
+            Problem(f"--pages {pages}: {message}")
+            if requested is not None
+            else item.loaded.document.problem(("pages",), message)
+        )
+        return natural, {}, None
+    return chosen.result, chosen.settings, search.report(chosen)
 
 
 def _edition_layout(loaded: LoadedEdition, requested: str | None) -> Layout:

@@ -33,6 +33,7 @@ class Entry:
     pages: int
     warnings: list[str] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
+    copyfit: str | None = None
 
 
 def fingerprint(files: Iterable[Path], settings: Iterable[str]) -> str:
@@ -83,6 +84,7 @@ def store(
     pages: int,
     warnings: list[str],
     findings: list[dict[str, Any]],
+    copyfit: str | None,
 ) -> None:
     """Remember the outputs just written for ``key``, with what was said of them."""
     entry = Entry(
@@ -91,6 +93,7 @@ def store(
         pages,
         warnings,
         findings,
+        copyfit,
     )
     path = _entry_path(out_dir, name)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -103,6 +103,10 @@ class BuildDisplay:
             return
         timing = "unchanged" if report.cached else f"{report.seconds:.1f} s"
         typer.echo(f"{display_path(report.path)}  {report.pages} pages  {timing}")
+        if report.copyfit:
+            console.print(
+                f"copyfit: {report.language} {report.target}: {report.copyfit}"
+            )
         for extra in report.extras:
             typer.echo(display_path(extra))
 
@@ -202,6 +206,15 @@ def preview_command(
         typer.echo(display_path(sheet))
 
 
+@app.command("layouts")
+def layouts_command() -> None:
+    """List the built-in layouts; any layout folder can be given by its path."""
+    from .layouts import builtin_layouts
+
+    for name, description in builtin_layouts().items():
+        typer.echo(f"{name:<12} {description}")
+
+
 @app.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of edition files (for VS Code's YAML extension)."""
@@ -246,6 +259,12 @@ def build_command(
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even when nothing changed.")
     ] = False,
+    pages: Annotated[
+        int | None,
+        typer.Option(
+            "--pages", min=1, help="Copyfit to this many pages (else the edition's)."
+        ),
+    ] = None,
     allow_remote: Annotated[
         bool,
         typer.Option("--allow-remote", help="Download pictures given by web address."),
@@ -266,6 +285,7 @@ def build_command(
                 jobs=jobs,
                 force=force,
                 allow_remote=allow_remote,
+                pages=pages,
                 on_built=display.add,
             )
 

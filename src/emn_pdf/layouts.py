@@ -13,7 +13,14 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import Problem, UserError
@@ -98,6 +105,7 @@ class Typography(BaseModel):
     small_size: Length = Field(description="Size of dates, labels and buttons.")
     block_space: Length = Field(description="Space between blocks.")
     gap: Length = Field(description="Space between columns.")
+    band_height: Length = Field(description="Height of pictures set as bands.")
 
 
 class ContrastPair(BaseModel):
@@ -250,7 +258,21 @@ class Layout:
     name: str
     folder: Path
     theme: Theme
-    template_folders: tuple[Path, ...]
+    ancestors: tuple[tuple[str, Path], ...] = ()  # the layouts it extends
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Return where the layout's files are looked up: its own folder first."""
+        return (self.folder, *(folder for _, folder in self.ancestors))
+
+    def file(self, name: str) -> Path:
+        """Return the file ``name`` of the layout, or of a layout it extends."""
+        for folder in self.folders:
+            if (folder / name).is_file():
+                return folder / name
+        raise UserError(
+            Problem(f"{name!r}, named in theme.yaml, not found", file=self.folder)
+        )
 
     def target(self, target: Target) -> TargetTheme:
         """Return the theme's additions for ``target``."""
@@ -259,12 +281,16 @@ class Layout:
     def stylesheet_paths(self, target: Target) -> list[Path]:
         """Return the layout's CSS files for ``target``, in cascade order."""
         names = self.theme.stylesheets + self.target(target).stylesheets
-        return [self.folder / name for name in names]
+        return [self.file(name) for name in names]
 
     def color_profile(self, target: Target) -> Path | None:
         """Return the ICC profile file ``target`` prints with, if any."""
         name = self.target(target).color_profile
-        return None if name is None else self.folder / name
+        return None if name is None else self.file(name)
+
+    def logo(self) -> Path | None:
+        """Return the logo file, if the theme names one."""
+        return None if self.theme.logo is None else self.file(self.theme.logo)
 
     def font_path(self, face: FontFace) -> Path:
         """Return the file of ``face``: the layout's own fonts/ first."""
@@ -314,10 +340,11 @@ def find_layout(name: str) -> Layout:
             raise UserError(Problem("not a layout folder (no theme.yaml)", file=folder))
         raise UserError(Problem(unknown_layout(name)))
     theme = _read_theme(folder / "theme.yaml")
-    templates = [folder]
+    ancestors: tuple[tuple[str, Path], ...] = ()
     if theme.extends is not None:
-        templates.append(find_layout(theme.extends).folder)
-    layout = Layout(folder.name, folder.resolve(), theme, tuple(templates))
+        parent = find_layout(theme.extends)
+        ancestors = ((parent.name, parent.folder), *parent.ancestors)
+    layout = Layout(folder.name, folder.resolve(), theme, ancestors)
     _check_files(layout)
     return layout
 
@@ -333,23 +360,26 @@ def _read_theme(path: Path) -> Theme:
 
 
 def _check_files(layout: Layout) -> None:
-    named = [layout.folder / name for name in [layout.theme.logo] if name]
+    """Fail now, naming the file, if the theme names a file that is missing."""
+    layout.logo()
     for target in TARGETS:
-        named += layout.stylesheet_paths(target)
-        named += [path for path in [layout.color_profile(target)] if path]
-    for path in named:
-        if not path.is_file():
-            raise UserError(Problem("named in theme.yaml, not found", file=path))
+        layout.stylesheet_paths(target)
+        layout.color_profile(target)
 
 
-def template_environment(folders: tuple[Path, ...]) -> Environment:
+def template_environment(
+    folder: Path, ancestors: tuple[tuple[str, Path], ...]
+) -> Environment:
     """Return the Jinja2 environment of a layout: autoescaped, strict.
 
-    Templates are looked up in the layout's folder, then in the layout it
-    extends: a layout overrides only the templates it changes.
+    Templates are looked up in the layout's folder, then in the layouts it
+    extends, so that a layout overrides only the templates it changes; and a
+    template can extend the one it replaces by naming it ``<parent>/name``.
     """
+    folders = [folder, *(parent for _, parent in ancestors)]
+    parents = {name: FileSystemLoader(parent) for name, parent in ancestors}
     return Environment(
-        loader=FileSystemLoader(folders),
+        loader=ChoiceLoader([FileSystemLoader(folders), PrefixLoader(parents)]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

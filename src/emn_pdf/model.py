@@ -53,6 +53,7 @@ def _check_email(address: str) -> str:
 
 
 WebUrl = Annotated[str, AfterValidator(_check_web_url)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
 Email = Annotated[str, AfterValidator(_check_email)]
 Text = Annotated[str, Field(min_length=1)]
 Markdown = Annotated[
@@ -87,6 +88,16 @@ class Image(Strict):
         description="What the picture shows, read aloud to blind readers."
     )
     caption: Text | None = Field(None, description="Optional caption under it.")
+    fit: Literal["column", "page-width", "full-bleed"] = Field(
+        "column",
+        description="column: as wide as its column; page-width: a band across the"
+        " page above the block; full-bleed: a band to the paper's edges.",
+    )
+    focus: tuple[Fraction, Fraction] = Field(
+        (0.5, 0.5),
+        description="The point to keep in view when a band crops the picture:"
+        " [x, y] from the top left, 0 to 1 (faces, say).",
+    )
 
     @field_validator("src")
     @classmethod

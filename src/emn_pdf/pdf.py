@@ -46,6 +46,8 @@ class LaidOut:
     document: Document
     target: Target
     warnings: list[str] = field(default_factory=list)
+    copyfit: str | None = None  # what copyfitting chose, if it ran
+    copyfit_problem: Problem | None = None  # why it could not, if it failed
 
     @property
     def page_count(self) -> int:
@@ -101,7 +103,7 @@ def _fetcher(
 ) -> BuildFetcher:
     profile = layout.color_profile(target)
     convert = print_raster(profile) if profile is not None else web_raster
-    roots = [base_dir, layout.folder, package_data("fonts")]
+    roots = [base_dir, *layout.folders, package_data("fonts")]
     return BuildFetcher(roots, convert, allow_remote)
 
 
@@ -125,8 +127,8 @@ def theme_css(
     values.  ``settings`` replace some of them.
     """
     variables = layout.theme.variables(target) | dict(settings or {})
-    if layout.theme.logo is not None:
-        variables["--logo"] = f"url({(layout.folder / layout.theme.logo).as_uri()})"
+    if (logo := layout.logo()) is not None:
+        variables["--logo"] = f"url({logo.resolve().as_uri()})"
     declarations = "".join(f"\n  {name}: {value};" for name, value in variables.items())
     return f":root {{{declarations}\n}}\n@page {{ size: {layout.theme.page.size}; }}"
 

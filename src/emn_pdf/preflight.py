@@ -17,7 +17,8 @@ a warning:
 - ``W105 unused picture``: a file in ``images/`` that no edition shows;
 - ``W106 dead link``: a Markdown link to something else than a web or e-mail
   address, which is printed as text;
-- ``W107 empty page``: a page other than the last more than 25 % empty;
+- ``W107 empty page``: a page other than the last more than 25 % empty (the
+  pages that fill out a print edition do not count);
 - ``E108 page count``: not the number of pages the issue asks for (pages
   added to fill out a print edition do not count).
 """
@@ -56,6 +57,7 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 MARKDOWN_LINK = re.compile(r"\[[^\]]+\]\(([^)\s]*)\)")
 BLOCK_ATTRIBUTE = "data-block"
 FILLER_ATTRIBUTE = "data-filler"
+BLEED_ATTRIBUTE = "data-bleed"
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,20 @@ def inspect(
             Finding("E108", f"{content_pages} pages, the issue asks for {pages}")
         )
     return findings
+
+
+def content_length(document: Document) -> tuple[int, float]:
+    """Return the pages with content, and how full the last of them is (0-1)."""
+    survey = _survey(document)
+    content = [
+        number
+        for number in range(1, len(document.pages) + 1)
+        if number not in survey.fillers
+    ]
+    last = content[-1]
+    page_box = document.pages[last - 1]._page_box
+    top, height = page_box.content_box_y(), page_box.height
+    return len(content), (survey.bottoms[last] - top) / height
 
 
 def unused_pictures(issue_dir: Path, editions: list[LoadedEdition]) -> list[Finding]:
@@ -187,6 +203,8 @@ def _walk(box: Any, context: _Context, survey: _Survey) -> None:
             context = replace(context, heading=element)
         if element.get(FILLER_ATTRIBUTE) is not None:
             survey.fillers.add(context.page)
+        if element.get(BLEED_ATTRIBUTE) is not None:
+            context = replace(context, limit=float("inf"))  # meant to leave the page
     if isinstance(box, boxes.BlockContainerBox) and not isinstance(box, boxes.LineBox):
         context = replace(context, limit=box.content_box_x() + box.width)
     survey.placed.append(_Placed(box, context))
@@ -295,9 +313,13 @@ def _emoji_font() -> list[Path]:
 
 
 def _empty_pages(document: Document, survey: _Survey) -> Iterator[Finding]:
-    for number, page in enumerate(document.pages[:-1], start=1):
-        if number in survey.fillers:
-            continue
+    """Pages more than a quarter empty, but for the last one (and fillers)."""
+    content = [
+        (number, page)
+        for number, page in enumerate(document.pages, start=1)
+        if number not in survey.fillers
+    ]
+    for number, page in content[:-1]:
         page_box = page._page_box
         top, height = page_box.content_box_y(), page_box.height
         empty = 1 - (survey.bottoms[number] - top) / height

@@ -47,7 +47,7 @@ def render_html(
     last one a back page) so that a print edition binds in sheets of four.
     """
     try:
-        template = _environment(layout.template_folders).get_template(ENTRY_TEMPLATE)
+        template = _environment(layout).get_template(ENTRY_TEMPLATE)
         return template.render(
             edition=edition,
             masthead=edition.masthead,
@@ -62,14 +62,21 @@ def render_html(
         raise UserError(_template_problem(layout, error)) from None
 
 
+def _environment(layout: Layout) -> Environment:
+    """Return the layout's environment (see :func:`_environment_of`)."""
+    return _environment_of(layout.folder, layout.ancestors)
+
+
 @cache
-def _environment(folders: tuple[Path, ...]) -> Environment:
+def _environment_of(
+    folder: Path, ancestors: tuple[tuple[str, Path], ...]
+) -> Environment:
     """Return the layout's environment, made once: templates compile once.
 
     Jinja reloads a template whose file changed, so a long-lived process
     (``watch``) still sees a designer's edits.
     """
-    environment = template_environment(folders)
+    environment = template_environment(folder, ancestors)
     environment.filters.update(
         markdown=_in_language(markdown_to_html),
         typo=_in_language(typeset),
@@ -204,7 +211,7 @@ def _template_problem(layout: Layout, error: TemplateError) -> Problem:
     line = getattr(error, "lineno", None)
     for frame, frame_line in traceback.walk_tb(error.__traceback__):
         frame_file = Path(frame.f_code.co_filename)
-        if any(frame_file.is_relative_to(folder) for folder in layout.template_folders):
+        if any(frame_file.is_relative_to(folder) for folder in layout.folders):
             file, line = frame.f_code.co_filename, frame_line
     return Problem(
         f"template error: {error.message}",

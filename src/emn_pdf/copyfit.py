@@ -1,0 +1,167 @@
+"""Copyfitting: the type sizes that give exactly the page count asked for.
+
+The theme declares ranges for the body size, the leading and the space between
+blocks, from tightest to loosest.  One number, the *density* from 0 (tightest)
+to 1 (loosest), moves them all together, and the length of the laid-out
+content grows with it; so a bisection on the density, from the layout's own
+setting towards the end of the range, finds the setting closest to the
+layout's own that gives the page count with the last page at least 70 % full:
+a few renders, the same ones every time.  When even the end of the range
+cannot, the message says by how much the content is over or under.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from .layouts import Copyfit, length_unit
+
+#: The last page must be at least this full.
+MIN_LAST_FILL = 0.7
+MAX_RENDERS = 8
+#: Densities closer than this are the same setting, near enough.
+RESOLUTION = 0.06
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Trial(Generic[T]):
+    """One render: its settings, how many pages it filled, how long it took."""
+
+    density: float
+    settings: dict[str, str]
+    pages: int
+    last_fill: float
+    seconds: float
+    result: T
+
+    @property
+    def length(self) -> float:
+        """Return the content's length in pages: 2.5 is two pages and a half."""
+        return self.pages - 1 + self.last_fill
+
+    def fits(self, pages: int) -> bool:
+        """Tell whether this is ``pages`` pages, the last one full enough."""
+        return self.pages == pages and self.last_fill >= MIN_LAST_FILL
+
+
+@dataclass
+class Search(Generic[T]):
+    """The renders a copyfit search made, in order."""
+
+    trials: list[Trial[T]] = field(default_factory=list)
+
+    def report(self, chosen: Trial[T]) -> str:
+        """Return what was chosen and what it cost, for the user."""
+        timings = ", ".join(f"{trial.seconds:.1f} s" for trial in self.trials)
+        return f"{describe(chosen.settings)}: {len(self.trials)} renders ({timings})"
+
+
+class NoFit(Exception):
+    """No setting within the theme's ranges gives the page count."""
+
+
+def settings_at(ranges: Copyfit, density: float) -> dict[str, str]:
+    """Return the custom properties of ``density``, between the ranges' ends."""
+    settings = {}
+    for name, (low, high) in ranges.model_dump().items():
+        unit = length_unit(low) if isinstance(low, str) else ""
+        start, end = (float(str(value).removesuffix(unit)) for value in (low, high))
+        value = start + (end - start) * density
+        settings[f"--{name.replace('_', '-')}"] = f"{value:.3g}{unit}"
+    return settings
+
+
+def describe(settings: Mapping[str, str]) -> str:
+    """Return settings as a person reads them: 'body 9.6pt, leading 1.32...'."""
+    names = {
+        "--body-size": "body",
+        "--body-leading": "leading",
+        "--block-space": "space",
+    }
+    return ", ".join(
+        f"{names.get(key, key)} {value}" for key, value in settings.items()
+    )
+
+
+def fit(
+    ranges: Copyfit,
+    pages: int,
+    render: Callable[[dict[str, str]], tuple[T, int, float]],
+    natural: Trial[T],
+) -> tuple[Trial[T], Search[T]]:
+    """Search the setting closest to ``natural`` that gives ``pages`` pages.
+
+    ``render`` lays the content out with some settings and returns the result,
+    its page count and how full its last page is; ``natural`` is the layout's
+    own setting, already rendered, too long or too short.  Content that is too
+    long gets the largest type that still fits, content too short the
+    smallest that fills the pages.  Raises :class:`NoFit`.
+    """
+    search: Search[T] = Search([natural])
+
+    def trial(density: float) -> Trial[T]:
+        settings = settings_at(ranges, density)
+        started = time.perf_counter()
+        result, count, last_fill = render(settings)
+        seconds = time.perf_counter() - started
+        made = Trial(density, settings, count, last_fill, seconds, result)
+        search.trials.append(made)
+        return made
+
+    shrinking = natural.length > pages
+    end = trial(0.0 if shrinking else 1.0)  # if the range's end cannot, none can
+    if not _reaches(end, pages, shrinking):
+        raise NoFit(_beyond_the_range(pages, end))
+    good, bad = end, natural
+    while (
+        abs(good.density - bad.density) >= RESOLUTION
+        and len(search.trials) < MAX_RENDERS
+    ):
+        middle = trial((good.density + bad.density) / 2)
+        good, bad = (
+            (middle, bad) if _reaches(middle, pages, shrinking) else (good, middle)
+        )
+    if not good.fits(pages):
+        raise NoFit(
+            f"no setting gives {pages} pages with the last one {MIN_LAST_FILL:.0%}"
+            f" full: from {describe(bad.settings)} to {describe(good.settings)} the"
+            f" content jumps from {bad.length:.2f} to {good.length:.2f} pages"
+        )
+    return good, search
+
+
+def _reaches(made: Trial[T], pages: int, shrinking: bool) -> bool:
+    """Tell whether the content fits within (or, growing, fills) the pages."""
+    return (
+        made.length <= pages if shrinking else made.length >= pages - 1 + MIN_LAST_FILL
+    )
+
+
+def natural_density(ranges: Copyfit, body_size: str) -> float:
+    """Return where the layout's own body size lies in the range, from 0 to 1."""
+    low, high = (
+        float(value.removesuffix(length_unit(value))) for value in ranges.body_size
+    )
+    size = float(body_size.removesuffix(length_unit(body_size)))
+    return min(max((size - low) / (high - low), 0.0), 1.0)
+
+
+def _beyond_the_range(pages: int, end: Trial[T]) -> str:
+    """Say by how much the content is over or under at the range's end."""
+    if end.length > pages:
+        return (
+            f"too long for {pages} pages: at the tightest setting"
+            f" ({describe(end.settings)}) it takes {end.length:.2f} pages,"
+            f" {end.length - pages:.2f} pages too many"
+        )
+    short = pages - 1 + MIN_LAST_FILL - end.length
+    return (
+        f"too short for {pages} pages: at the loosest setting"
+        f" ({describe(end.settings)}) it fills {end.length:.2f} pages,"
+        f" {short:.2f} pages short of a last page {MIN_LAST_FILL:.0%} full"
+    )

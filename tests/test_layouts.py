@@ -1,0 +1,261 @@
+"""Layouts as a product: themes, a second layout, layouts from outside, copyfitting, bands."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from conftest import ROOT, SAMPLE
+from pdfcheck import page_count
+from typer.testing import CliRunner
+
+import emn_pdf
+from emn_pdf.build import _lay_out, prepare
+from emn_pdf.cli import app
+from emn_pdf.errors import UserError
+from emn_pdf.layouts import Page, find_layout
+from emn_pdf.preflight import content_length
+
+runner = CliRunner()
+
+
+def pixel(pdf: Path, x_mm: float, y_mm: float) -> tuple[int, int, int]:
+    """The colour at a point of page 1, in millimetres from the trim box's top left."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        scale = 4
+        image = page.render(scale=scale).to_pil().convert("RGB")
+        left, _, _, top = page.get_trimbox()
+        media_left, _, _, media_top = page.get_mediabox()
+        x = (left - media_left + x_mm * 72 / 25.4) * scale
+        y = (media_top - top + y_mm * 72 / 25.4) * scale
+        return image.getpixel((round(x), round(y)))  # type: ignore[return-value]
+    finally:
+        document.close()
+
+
+# Layouts ------------------------------------------------------------------------
+
+
+def test_layouts_lists_the_built_in_ones() -> None:
+    result = runner.invoke(app, ["layouts"])
+    assert result.exit_code == 0
+    names = [line.split()[0] for line in result.stdout.splitlines()]
+    assert names == ["bulletin", "emn"]
+    assert "two-column" in result.stdout
+
+
+def test_the_bulletin_is_two_columns_of_its_own_colours(tmp_path: Path) -> None:
+    (pdf,) = emn_pdf.build(SAMPLE, lang="fr", layout="bulletin", out_dir=tmp_path)
+    item = prepare(SAMPLE, "fr", "bulletin")
+    assert item.layout.theme.columns == 2 and item.layout.ancestors[0][0] == "emn"
+    # No coloured masthead band: the top of page 1 is paper.
+    assert pixel(pdf, 105, 5) == (255, 255, 255)
+
+
+def test_a_layout_from_outside_the_package(tmp_path: Path) -> None:
+    mine = tmp_path / "brand"
+    shutil.copytree(ROOT / "layouts" / "bulletin", mine)
+    theme = (mine / "theme.yaml").read_text()
+    (mine / "theme.yaml").write_text(
+        theme.replace("#1f5c57", "#8a1538").replace("Sober", "Our own")
+    )
+    (pdf,) = emn_pdf.build(
+        SAMPLE, lang="fr", layout=str(mine), out_dir=tmp_path / "out"
+    )
+    assert page_count(pdf) >= 3
+
+
+def test_an_outside_layout_reading_outside_files_is_refused(tmp_path: Path) -> None:
+    mine = tmp_path / "brand"
+    shutil.copytree(ROOT / "layouts" / "bulletin", mine)
+    with (mine / "style.css").open("a") as css:
+        css.write("\nbody { background: url(file:///etc/passwd); }\n")
+    with pytest.raises(
+        UserError,
+        match=r"resource refused: .*/etc/passwd: outside the issue, layout and font folders",
+    ):
+        emn_pdf.build(SAMPLE, lang="fr", layout=str(mine), out_dir=tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{% if %}", r"issue\.html\.j2:1: template error: Expected an expression"),
+        (
+            "<p>{{ no_such_thing.title }}</p>",
+            r"issue\.html\.j2:1: template error: 'no_such_thing' is undefined",
+        ),
+    ],
+)
+def test_template_errors_name_the_template_and_line(
+    tmp_path: Path, template: str, message: str
+) -> None:
+    mine = tmp_path / "broken"
+    shutil.copytree(ROOT / "layouts" / "bulletin", mine)
+    (mine / "issue.html.j2").write_text(template)
+    with pytest.raises(UserError, match=message):
+        emn_pdf.check(SAMPLE, lang="fr", layout=str(mine), lay_out=False)
+
+
+def test_a_folder_without_theme_is_not_a_layout(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="not a layout folder"):
+        emn_pdf.check(SAMPLE, layout=str(tmp_path), lay_out=False)
+
+
+# Themes --------------------------------------------------------------------------
+
+
+def test_a_theme_below_wcag_contrast_is_refused(tmp_path: Path) -> None:
+    mine = tmp_path / "pale"
+    shutil.copytree(ROOT / "layouts" / "bulletin", mine)
+    theme = (mine / "theme.yaml").read_text()
+    (mine / "theme.yaml").write_text(
+        theme.replace('muted: {rgb: "#555555"', 'muted: {rgb: "#aaaaaa"')
+    )
+    with pytest.raises(
+        UserError,
+        match=r"theme\.yaml:\d+: muted on paper has a contrast of 2\.32:1, below WCAG's 4\.5:1",
+    ):
+        find_layout(str(mine))
+
+
+SPECIAL = """\
+theme:
+  colours:
+    accent_dark: {rgb: "#6b1030", cmyk: [0.2, 1, 0.6, 0.4]}
+"""
+
+
+def test_an_issue_may_override_the_theme(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    from conftest import MINIMAL_EDITION
+
+    (pdf,) = emn_pdf.build(make_issue(SPECIAL + MINIMAL_EDITION), out_dir=tmp_path)
+    # The masthead band is the special edition's colour.
+    assert pixel(pdf, 105, 5) == (0x6B, 0x10, 0x30)
+
+
+def test_an_illegible_override_is_refused_at_its_line(
+    make_issue: Callable[..., Path],
+) -> None:
+    from conftest import MINIMAL_EDITION
+
+    pale = SPECIAL.replace("#6b1030", "#f0e0e4")
+    with pytest.raises(
+        UserError,
+        match=r"fr\.yaml:2 theme: accent_dark on paper has a contrast of 1\.27:1, below WCAG.s 4\.5:1",
+    ):
+        emn_pdf.check(make_issue(pale + MINIMAL_EDITION), lay_out=False)
+
+
+# Copyfitting ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("layout", "pages", "renders"),
+    [
+        ("emn", 3, "the layout's own sizes fit: 1 render"),  # the natural count
+        ("emn", 4, " renders"),  # one more
+        ("bulletin", 3, " renders"),  # one fewer than its natural 4
+    ],
+)
+def test_copyfitting_to_a_page_count(
+    tmp_path: Path, layout: str, pages: int, renders: str
+) -> None:
+    reports: list[emn_pdf.BuildReport] = []
+    (pdf,) = emn_pdf.build(
+        SAMPLE,
+        lang="fr",
+        layout=layout,
+        pages=pages,
+        out_dir=tmp_path,
+        on_built=reports.append,
+    )
+    assert page_count(pdf) == pages
+    assert reports[0].copyfit is not None and renders in reports[0].copyfit
+    assert int(reports[0].copyfit.split(" render")[0].split()[-1]) <= 6  # a bisection
+    item = prepare(SAMPLE, "fr", layout)
+    settings = {}
+    for part in reports[0].copyfit.split(":")[0].split(", "):
+        name, _, value = part.partition(" ")
+        key = {
+            "body": "--body-size",
+            "leading": "--body-leading",
+            "space": "--block-space",
+        }.get(name)
+        if key:
+            settings[key] = value
+    count, last_fill = content_length(
+        _lay_out(item, Page("web"), False, settings).document
+    )
+    assert count == pages and last_fill >= 0.7
+
+
+def test_copyfitting_says_by_how_much_it_cannot(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["build", str(SAMPLE), "--lang", "fr", "--pages", "2", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert (
+        "error: --pages 2: cannot copyfit: too long for 2 pages: at the tightest setting "
+        "(body 8.2pt, leading 1.32, space 3mm) it takes 2.59 pages, 0.59 pages too many"
+    ) in result.stderr
+
+
+def test_copyfitting_from_the_edition_reports_at_its_line(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    from conftest import MINIMAL_EDITION
+
+    with pytest.raises(
+        UserError, match=r"fr\.yaml:1 pages: cannot copyfit: too short for 3 pages"
+    ):
+        emn_pdf.build(make_issue("pages: 3\n" + MINIMAL_EDITION), out_dir=tmp_path)
+
+
+# Pictures that fit -----------------------------------------------------------------
+
+BANDS = """\
+masthead: {organisation: EMN, title: Newsletter, number: 1, date: 2025-03-20, language: fr}
+sections:
+  - heading: Actualités
+    blocks:
+      - kind: news
+        title: Une bande
+        body: Texte.
+        image: {src: images/forecasting.png, alt: Des courbes., fit: page-width, focus: [0.5, 0.2]}
+      - kind: news
+        title: À fond perdu
+        body: Texte.
+        image: {src: images/forecasting.png, alt: Des courbes., fit: full-bleed}
+"""
+
+
+@pytest.mark.parametrize(("target", "bleed"), [("web", 0), ("print", 3)])
+def test_bands_span_the_page_and_bleed_to_its_edges(
+    make_issue: Callable[..., Path], target: str, bleed: float
+) -> None:
+    from weasyprint.formatting_structure import boxes
+
+    issue = make_issue(BANDS, images=("forecasting.png",))
+    item = prepare(issue, "fr", None)
+    document = _lay_out(item, Page(target), False).document
+    pictures = [
+        box
+        for box in document.pages[0]._page_box.descendants()
+        if isinstance(box, boxes.ReplacedBox)
+    ]
+    band, bleeding = (box.width * 25.4 / 96 for box in pictures)
+    assert band == pytest.approx(210 - 2 * 15, abs=0.5)
+    assert bleeding == pytest.approx(210 + 2 * bleed, abs=0.5)
+    assert [
+        finding.code
+        for finding in emn_pdf.check(issue, target=target)
+        if finding.code.startswith("E")
+    ] == []
