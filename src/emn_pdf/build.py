@@ -65,11 +65,6 @@ class BuildReport:
     copyfit: str | None = None
     cached: bool = False
 
-    @property
-    def ok(self) -> bool:
-        """Return whether the PDF was written."""
-        return self.path is not None
-
 
 @dataclass(frozen=True)
 class Prepared:
