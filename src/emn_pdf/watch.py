@@ -52,6 +52,8 @@ def watch(
     """
     issue_dir = Path(issue_dir)
     watched = [issue_dir, package_data("layouts"), package_data("fonts")]
+    if layout is not None and Path(layout).is_dir():
+        watched.append(Path(layout))  # a layout from outside the package
 
     def rebuild(changed: list[Path]) -> None:
         reports: list[BuildReport] = []
