@@ -526,17 +526,31 @@ def _lay_out(
     allow_remote: bool,
     settings: dict[str, str] | None = None,
 ) -> LaidOut:
+    from .galley import make_up
     from .pdf import lay_out
 
-    return lay_out(
+    def render(html: str) -> LaidOut:
+        return lay_out(
+            html,
+            base_dir=item.loaded.document.path.parent,
+            layout=item.layout,
+            target=page.target,
+            allow_remote=allow_remote,
+            locate=item.locate_resource,
+            settings=settings,
+        )
+
+    if not item.layout.theme.makeup:
+        return render(item.html(page))
+    made_up = make_up(
         item.html(page),
-        base_dir=item.loaded.document.path.parent,
-        layout=item.layout,
-        target=page.target,
-        allow_remote=allow_remote,
-        locate=item.locate_resource,
-        settings=settings,
+        item.loaded.edition,
+        item.layout.theme.columns,
+        lambda html: render(html).document,
     )
+    laid_out = render(made_up.html)
+    laid_out.makeup = made_up.placement
+    return laid_out
 
 
 def _lay_out_target(

@@ -170,6 +170,12 @@ class Theme(BaseModel):
     copyfit: Copyfit | None = Field(
         None, description="What copyfitting may change to reach a page count."
     )
+    makeup: bool = Field(
+        False,
+        description="Place each block whole on the page grid (page makeup)"
+        " instead of letting sections flow through balanced columns; in"
+        " progress, for trial layouts.",
+    )
     logo: str | None = Field(None, description="Logo file of the layout folder.")
     fonts: list[FontFace] = Field(description="Every font file the CSS may use.")
 

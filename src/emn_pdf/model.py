@@ -98,6 +98,12 @@ class Image(Strict):
         description="The point to keep in view when a band crops the picture:"
         " [x, y] from the top left, 0 to 1 (faces, say).",
     )
+    crop: Literal["auto", "never"] = Field(
+        "auto",
+        description="auto: page makeup may crop the picture around its focus to"
+        " fit a band or fill a column; never: shown whole, for charts and"
+        " infographics.",
+    )
 
     @field_validator("src")
     @classmethod
@@ -158,6 +164,16 @@ class BlockBase(Strict):
         False,
         description="True for a block that exists in this language edition only;"
         " 'emn-pdf check' then does not look for it in the other editions.",
+    )
+    span: Literal[1, 2, 3, "page"] | None = Field(
+        None,
+        description="How many columns the block spans, or 'page' for the whole"
+        " width; page makeup chooses if unset.",
+    )
+    new_page: bool = Field(False, description="True to start the block on a new page.")
+    keep_with_next: bool = Field(
+        False,
+        description="True to keep the block on the same page as the block after it.",
     )
 
     def addresses(self) -> list[str]:

@@ -48,6 +48,7 @@ class LaidOut:
     warnings: list[str] = field(default_factory=list)
     copyfit: str | None = None  # what copyfitting chose, if it ran
     copyfit_problem: Problem | None = None  # why it could not, if it failed
+    makeup: Any = None  # where page makeup placed each module
 
     @property
     def page_count(self) -> int:

@@ -1,0 +1,460 @@
+"""The HTML side of page makeup: modules out of the flow, galleys, pages.
+
+A layout's template writes the newsletter as one flow of HTML.  The contract
+page makeup relies on (see ``layouts/README.md``) is a handful of attributes:
+
+- ``data-running`` on the elements the page margins show (footers);
+- ``data-section`` on each section, with ``data-columns`` when it sets its own
+  column count; inside it, ``data-block="<id>"`` on every element of a block
+  (a band and its article, a list of briefs, share one id) and nothing else
+  but the section's heading;
+- ``data-flow`` on the element whose children may be split between columns
+  or pages (an article's paragraphs), for articles longer than a column;
+- ``data-filler`` on the designed pages that complete a print edition;
+- any other child of ``<body>`` (masthead, editorial) opens page 1.
+
+From that flow this module cuts the modules, writes the *galley* (each module
+alone at each width it may take, on one endless page, to be measured) and,
+once makeup has placed them, the *paged* HTML: one box per page, each module
+at its place, so that the engine paginates nothing on its own.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from lxml import html as lxml_html
+from lxml.etree import _Element
+
+from .makeup import Grid, Measure, Module, Placement, place
+from .model import Edition, Image
+
+#: Attributes of the contract (see the module docstring).
+RUNNING, SECTION, COLUMNS, BLOCK, FLOW, FILLER = (
+    "data-running",
+    "data-section",
+    "data-columns",
+    "data-block",
+    "data-flow",
+    "data-filler",
+)
+#: Attributes makeup writes for the engine and for preflight.
+ITEM, UNIT, PICTURE = "data-mk", "data-mk-unit", "data-mk-picture"
+#: The galley's page: the layout's width, endless.
+GALLEY_PAGE = "mk-galley"
+GALLEY_HEIGHT_MM = 5000
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One module of the flow: the masthead, a heading, a block."""
+
+    key: str  # "front-0", "s1-heading" or a block id "s1-b0"
+    role: str  # "front", "heading" or "block"
+    section: int | None
+    columns: int | None  # the section's own column count, if it sets one
+    elements: tuple[_Element, ...]
+
+    @property
+    def units(self) -> int:
+        """Return how many parts of its flow may be split apart (0: none)."""
+        flow = self._flow(self.elements)
+        return 0 if flow is None else len(flow)
+
+    def _flow(self, elements: tuple[_Element, ...]) -> list[_Element] | None:
+        for element in elements:
+            found = element if element.get(FLOW) is not None else None
+            found = found if found is not None else element.find(f".//*[@{FLOW}]")
+            if found is not None:
+                return [child for child in found if isinstance(child.tag, str)]
+        return None
+
+    def part(self, start: int, end: int) -> list[_Element]:
+        """Return copies of the elements, with flow units ``start:end`` only.
+
+        A part that does not start the flow loses what comes before it (the
+        header); one that does not end it loses what follows (the buttons).
+        """
+        elements = [copy.deepcopy(element) for element in self.elements]
+        units = self._flow(tuple(elements))
+        if units is None or (start, end) == (0, len(units)):
+            return elements
+        container = units[0].getparent()
+        for unit in units[:start] + units[end:]:
+            container.remove(unit)
+        kept = []
+        for element in elements:
+            if container in element.iter():
+                _trim_around(element, container, start > 0, end < len(units))
+                kept.append(element)
+            elif (start == 0 and not kept) or (end == len(units) and kept):
+                kept.append(element)
+        return kept
+
+
+def _trim_around(
+    root: _Element, container: _Element, before: bool, after: bool
+) -> None:
+    """Remove what stands before and after ``container`` inside ``root``."""
+    node = container
+    while node is not root:
+        parent = node.getparent()
+        siblings = [child for child in parent if child is not node]
+        position = list(parent).index(node)
+        for sibling in siblings:
+            index = list(parent).index(sibling)
+            if (before and index < position) or (after and index > position):
+                parent.remove(sibling)
+                position = list(parent).index(node)
+        node = parent
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A layout's HTML cut into what stays and what makeup places."""
+
+    document: Any  # the lxml tree of the flow HTML
+    running: tuple[_Element, ...]
+    pieces: tuple[Piece, ...]
+    fillers: tuple[_Element, ...]
+
+
+def cut(html: str) -> Flow:
+    """Return the flow HTML cut into modules (see the module docstring)."""
+    document = lxml_html.document_fromstring(html)
+    body = document.body
+    running: list[_Element] = []
+    pieces: list[Piece] = []
+    fillers: list[_Element] = []
+    for index, child in enumerate(list(body)):
+        if not isinstance(child.tag, str):
+            continue
+        if child.get(RUNNING) is not None:
+            running.append(child)
+        elif child.get(FILLER) is not None:
+            fillers.append(child)
+        elif child.get(SECTION) is not None:
+            pieces.extend(_section_pieces(child))
+        else:
+            pieces.append(Piece(f"front-{index}", "front", None, None, (child,)))
+        body.remove(child)
+    return Flow(document, tuple(running), tuple(pieces), tuple(fillers))
+
+
+def _section_pieces(section: _Element) -> Iterator[Piece]:
+    number = int(section.get(SECTION) or 0)
+    columns = int(section.get(COLUMNS)) if section.get(COLUMNS) else None
+    blocks: dict[str, list[_Element]] = {}
+    heading = []
+    for element in _outside_blocks(section):
+        if element.get(BLOCK) is not None:
+            blocks.setdefault(element.get(BLOCK), []).append(element)
+        elif not any(True for _ in element.iterfind(f".//*[@{BLOCK}]")):
+            heading.append(element)
+    if heading:
+        yield Piece(f"s{number}-heading", "heading", number, None, tuple(heading))
+    for key, elements in blocks.items():
+        yield Piece(key, "block", number, columns, tuple(elements))
+
+
+def _outside_blocks(element: _Element) -> Iterator[_Element]:
+    """Yield the blocks of a section and what stands outside them, in order."""
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        if child.get(BLOCK) is None and child.find(f".//*[@{BLOCK}]") is not None:
+            yield from _outside_blocks(child)
+        else:
+            yield child
+
+
+def galley_html(flow: Flow, grid: Grid, wanted: dict[str, tuple[int, ...]]) -> str:
+    """Return the galley: each piece alone at each span in ``wanted``.
+
+    Every wrapper is as wide as its span on the page grid, so that the engine
+    sets the text exactly as it will on the page; flow units and the picture
+    makeup may resize are marked to be found among the boxes.
+    """
+    document = copy.deepcopy(flow.document)
+    body = document.body
+    style = lxml_html.fragment_fromstring(
+        f"<style>@page {GALLEY_PAGE} {{ size: {grid.page_width:.3f}px"
+        f" {GALLEY_HEIGHT_MM}mm; }} .mk-galley {{ page: {GALLEY_PAGE}; }}</style>"
+    )
+    document.head.append(style)
+    galley = lxml_html.fragment_fromstring('<div class="mk-galley"></div>')
+    body.append(galley)
+    for piece in flow.pieces:
+        for span in wanted[piece.key]:
+            columns = grid.columns_of(piece.columns)
+            wrapper = _wrapper(piece, span, columns, grid)
+            wrapper.set(ITEM, f"{piece.key}@{span}")
+            _fill(wrapper, piece.elements)
+            _mark_units(wrapper)
+            galley.append(wrapper)
+    return _serialise(document)
+
+
+def _wrapper(piece: Piece, span: int, columns: int, grid: Grid) -> _Element:
+    wrapper = lxml_html.fragment_fromstring("<div></div>")
+    wrapper.set("class", f"mk-item mk-{piece.role}")
+    wrapper.set("data-span", str(span))
+    wrapper.set("data-grid", str(columns))
+    wrapper.set("style", f"width: {grid.width(span, columns):.3f}px")
+    return wrapper
+
+
+def _fill(wrapper: _Element, elements: Sequence[_Element]) -> None:
+    """Put copies of ``elements`` in the wrapper's body, which sets columns."""
+    body = lxml_html.fragment_fromstring('<div class="mk-body"></div>')
+    for element in elements:
+        body.append(copy.deepcopy(element))
+    wrapper.append(body)
+
+
+def _mark_units(wrapper: _Element) -> None:
+    flow = wrapper.find(f".//*[@{FLOW}]")
+    if flow is not None:
+        for index, unit in enumerate(
+            child for child in flow if isinstance(child.tag, str)
+        ):
+            unit.set(UNIT, str(index))
+    picture = wrapper.find(".//figure//img")
+    if picture is not None:
+        picture.set(PICTURE, "")
+
+
+def paged_html(flow: Flow, grid: Grid, placement: Placement) -> str:
+    """Return the final HTML: one box per page, each module at its place."""
+    document = copy.deepcopy(flow.document)
+    body = document.body
+    for element in flow.running:
+        body.append(copy.deepcopy(element))
+    pieces = {piece.key: piece for piece in flow.pieces}
+    for number, page in enumerate(placement.pages):
+        box = lxml_html.fragment_fromstring("<div></div>")
+        box.set("class", "mk-page")
+        height = grid.page_height(number)
+        box.set("style", f"height: {height:.3f}px")
+        for placed in page:
+            piece = pieces[placed.key]
+            columns = grid.columns_of(piece.columns)
+            wrapper = _wrapper(piece, placed.span, columns, grid)
+            left = grid.left(placed.column, columns)
+            wrapper.set(
+                "style",
+                f"{wrapper.get('style')}; left: {left:.3f}px; top: {placed.top:.3f}px",
+            )
+            wrapper.set(ITEM, f"{piece.key}@{placed.span}")
+            _fill(
+                wrapper, piece.part(*placed.units) if placed.units else piece.elements
+            )
+            if placed.picture is not None:
+                _resize_picture(wrapper, placed.picture)
+            box.append(wrapper)
+        body.append(box)
+    for element in flow.fillers:
+        body.append(copy.deepcopy(element))
+    return _serialise(document)
+
+
+def _serialise(document: Any) -> str:
+    return str(
+        lxml_html.tostring(document, encoding="unicode", doctype="<!DOCTYPE html>")
+    )
+
+
+def _resize_picture(wrapper: _Element, height: float) -> None:
+    picture = wrapper.find(".//figure//img")
+    if picture is not None:
+        style = picture.get("style", "")
+        picture.set("style", f"{style}; height: {height:.3f}px; object-fit: cover")
+
+
+# -- Reading what the engine measured ---------------------------------------
+
+
+def probe_html(flow: Flow) -> str:
+    """Return two empty pages and a line of text, to measure the page grid."""
+    document = copy.deepcopy(flow.document)
+    probe = lxml_html.fragment_fromstring(
+        '<div><div class="mk-page"><div class="mk-probe"></div>'
+        '<p class="mk-probe-line">x</p></div><div class="mk-page"></div></div>'
+    )
+    for element in probe:
+        document.body.append(element)
+    return _serialise(document)
+
+
+def read_grid(document: Any, columns: int, **options: Any) -> Grid:
+    """Return the page grid the engine laid the probe out on."""
+    first, second = (page._page_box for page in document.pages[:2])
+    probe = _first_box(first, "mk-probe")
+    line = _first_box(first, "mk-probe-line")
+    return Grid(
+        page_width=first.margin_width(),
+        content_width=first.width,
+        first_height=first.height,
+        height=second.height,
+        columns=columns,
+        gap=probe.width,
+        space=probe.height,
+        line=line.height,
+        **options,
+    )
+
+
+def _first_box(root: Any, css_class: str) -> Any:
+    for box in _descendants(root):
+        element = box.element
+        if element is not None and css_class in (element.get("class") or "").split():
+            return box
+    raise LookupError(css_class)
+
+
+def _descendants(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
+
+
+def read_measures(document: Any) -> dict[str, dict[int, Measure]]:
+    """Return each piece's measures by span, from the laid-out galley."""
+    found: dict[str, dict[int, Measure]] = {}
+    for page in document.pages:
+        for box in _descendants(page._page_box):
+            element = box.element
+            if element is None or box.element_tag != element.tag:
+                continue
+            item = element.get(ITEM)
+            if item is not None and box.style["position"] != "absolute":
+                key, span = item.rsplit("@", 1)
+                found.setdefault(key, {})[int(span)] = _measure(box)
+    return found
+
+
+def _measure(wrapper: Any) -> Measure:
+    top = wrapper.position_y
+    height = wrapper.border_height()
+    units: dict[int, float] = {}
+    picture = None
+    for box in _descendants(wrapper):
+        element = box.element
+        if element is None or box.element_tag != element.tag:
+            continue
+        if element.get(UNIT) is not None:
+            units.setdefault(int(element.get(UNIT)), box.position_y - top)
+        if element.get(PICTURE) is not None and picture is None:
+            picture = box.height
+    boundaries = (0.0, *(units[i] for i in sorted(units) if i > 0), height)
+    return Measure(height, picture, boundaries if len(units) > 1 else ())
+
+
+# -- Makeup from end to end -------------------------------------------------
+
+#: Lays HTML out and returns the engine's document.
+Render = Callable[[str], Any]
+#: Kinds that always take the whole width of the page.
+FULL_WIDTH_KINDS = {"contact", "greeting"}
+
+
+@dataclass(frozen=True)
+class MadeUp:
+    """The paged HTML makeup wrote, and what it decided."""
+
+    html: str
+    placement: Placement
+    renders: int
+
+
+def make_up(html: str, edition: Edition, columns: int, render: Render) -> MadeUp:
+    """Return ``html`` made up into pages: probe, galley, place, paginate."""
+    flow = cut(html)
+    grid = read_grid(render(probe_html(flow)), columns)
+    wishes = {piece.key: _wish(piece, edition, grid) for piece in flow.pieces}
+    wanted = _wanted_spans(flow.pieces, wishes, grid)
+    measures = read_measures(render(galley_html(flow, grid, wanted)))
+    modules = [
+        replace(wishes[piece.key], measures=measures[piece.key])
+        for piece in flow.pieces
+    ]
+    placement = place(modules, grid)
+    return MadeUp(paged_html(flow, grid, placement), placement, 2)
+
+
+def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:
+    """Return the module of ``piece``, with what the editor and its kind ask."""
+    columns = grid.columns_of(piece.columns)
+    if piece.role != "block":
+        return Module(piece.key, piece.role, grid.columns, {})
+    block = _block(edition, piece.key)
+    if block is None:
+        return Module(piece.key, piece.role, columns, {})
+    span = (
+        None if block.span is None else columns if block.span == "page" else block.span
+    )
+    pictures = [image for image in _block_images(block)]
+    if block.kind in FULL_WIDTH_KINDS or any(
+        image.fit != "column" for image in pictures
+    ):
+        span = columns
+    return Module(
+        piece.key,
+        "block",
+        columns,
+        {},
+        span=None if span is None else min(span, columns),
+        new_page=block.new_page,
+        keep_with_next=block.keep_with_next,
+        resizable=all(image.crop != "never" for image in pictures),
+    )
+
+
+def _block(edition: Edition, key: str) -> Any:
+    section, _, block = key.removeprefix("s").partition("-b")
+    try:
+        return edition.sections[int(section)].blocks[int(block)]
+    except (ValueError, IndexError):
+        return None
+
+
+def _block_images(block: Any) -> list[Image]:
+    return [
+        value
+        for name in type(block).model_fields
+        if isinstance(value := getattr(block, name), Image)
+    ]
+
+
+def _wanted_spans(
+    pieces: Sequence[Piece], wishes: dict[str, Module], grid: Grid
+) -> dict[str, tuple[int, ...]]:
+    """Return the spans to measure each piece at: only those it may take.
+
+    A column module is also measured across its whole grid when its run (the
+    column modules between two wide ones) is shorter than the grid.
+    """
+    wanted: dict[str, tuple[int, ...]] = {}
+    run: list[str] = []
+
+    def close_run() -> None:
+        columns = wishes[run[0]].columns if run else 0
+        for key in run:
+            wanted[key] = (1, columns) if len(run) < columns else (1,)
+            wanted[key] = tuple(sorted(set(wanted[key])))
+        run.clear()
+
+    for piece in pieces:
+        wish = wishes[piece.key]
+        if wish.full:
+            close_run()
+            wanted[piece.key] = (min(wish.span or wish.columns, wish.columns),)
+        else:
+            if run and wishes[run[-1]].columns != wish.columns:
+                close_run()
+            run.append(piece.key)
+    close_run()
+    return wanted

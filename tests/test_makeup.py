@@ -1,0 +1,146 @@
+"""Page makeup: modules placed whole on the page grid (issue 10, first step).
+
+The placement is pure arithmetic on measured heights, so most of it is tested
+on made-up measures; one test lays the sample out through a layout that turns
+makeup on, and reads the boxes of the result.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SAMPLE
+
+from emn_pdf.build import _lay_out_target, prepare
+from emn_pdf.makeup import Grid, Measure, Module, Placement, place
+
+LINE = 16.0
+GRID = Grid(
+    page_width=800,
+    content_width=680,
+    first_height=1000,
+    height=1000,
+    columns=3,
+    gap=20,
+    space=20,
+    line=LINE,
+)
+
+
+def block(
+    key: str,
+    height: float,
+    units: int = 0,
+    picture: float | None = None,
+    **wishes: object,
+) -> Module:
+    """Return a column module; ``units`` paragraphs of equal height if given."""
+    boundaries = tuple(height * i / units for i in range(units + 1)) if units else ()
+    measures = {1: Measure(height, picture, boundaries), 3: Measure(height / 3 + 40)}
+    return Module(key, "block", 3, measures, **wishes)  # type: ignore[arg-type]
+
+
+def heading(key: str) -> Module:
+    return Module(key, "heading", 3, {3: Measure(40)})
+
+
+def placed_keys(placement: Placement) -> list[list[str]]:
+    return [[placed.key for placed in page] for page in placement.pages]
+
+
+def test_short_blocks_are_never_split() -> None:
+    modules = [heading("h"), *(block(f"b{i}", 300, units=3) for i in range(7))]
+    placement = place(modules, GRID)
+    assert placement.splits == 0
+    for page in placement.pages:
+        for placed in page:
+            assert placed.units is None
+            assert placed.top + placed.height <= GRID.height + 0.5
+
+
+def test_a_long_article_goes_on_in_the_next_column_between_paragraphs() -> None:
+    modules = [block("long", 1500, units=10), *(block(f"b{i}", 200) for i in range(3))]
+    placement = place(modules, GRID)
+    parts = [placed for placed in placement.pages[0] if placed.key == "long"]
+    assert len(parts) == 2
+    assert parts[0].column == 0 and parts[1].column == 1
+    assert parts[0].units is not None and parts[1].units is not None
+    assert parts[0].units[1] == parts[1].units[0]  # cut between two paragraphs
+    assert placement.splits == 1
+
+
+def test_a_heading_never_stands_alone_at_a_page_foot() -> None:
+    modules = [block(f"a{i}", 900) for i in range(3)] + [
+        heading("h"),
+        block("b", 400),
+    ]
+    modules.insert(0, Module("front", "front", 3, {3: Measure(60)}))
+    placement = place(modules, GRID)
+    for page in placement.pages:
+        if page[-1].key == "h":
+            pytest.fail("a heading ends a page")
+
+
+def test_new_page_and_keep_with_next() -> None:
+    modules = [
+        block("a", 200),
+        block("b", 200),
+        block("c", 200, new_page=True),
+        block("d", 200),
+    ]
+    assert placed_keys(place(modules, GRID))[0] == ["a", "b"]
+
+
+def test_a_run_shorter_than_the_grid_spans_it() -> None:
+    placement = place([heading("h"), block("only", 600)], GRID)
+    (only,) = [placed for placed in placement.pages[0] if placed.key == "only"]
+    assert only.span == 3
+
+
+def test_full_pages_end_level_by_resizing_pictures() -> None:
+    modules = [
+        block(f"b{i}", 240 + 17 * (i % 4), units=2, picture=120) for i in range(16)
+    ]
+    placement = place(modules, GRID)
+    assert len(placement.pages) >= 2
+    for fills in placement.fills[:-1]:
+        assert min(fills) >= 0.9
+        assert max(fills) - min(fills) <= LINE / GRID.height + 1e-6
+
+
+@pytest.fixture(scope="module")
+def makeup_layout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The emn layout with page makeup turned on."""
+    folder = tmp_path_factory.mktemp("layouts") / "made-up"
+    folder.mkdir()
+    theme = (ROOT / "layouts" / "emn" / "theme.yaml").read_text(encoding="utf-8")
+    theme = theme.replace("description:", "extends: emn\nmakeup: true\ndescription:")
+    (folder / "theme.yaml").write_text(theme, encoding="utf-8")
+    shutil.copytree(ROOT / "layouts" / "emn" / "icc", folder / "icc")
+    return folder
+
+
+def test_the_sample_made_up_keeps_blocks_whole(makeup_layout: Path) -> None:
+    item = prepare(SAMPLE, "fr", str(makeup_layout))
+    laid_out = _lay_out_target(item, "web", allow_remote=False)
+    placement = laid_out.makeup
+    assert isinstance(placement, Placement)
+    assert laid_out.page_count == len(placement.pages)
+    keys = [placed.key for page in placement.pages for placed in page]
+    assert "s2-b0" in keys and "s4-b1" in keys  # briefs and contact placed
+    for number, page in enumerate(placement.pages):
+        for placed in page:
+            assert placed.top + placed.height <= GRID_HEIGHT_SLACK + (
+                laid_out.document.pages[number]._page_box.height
+            )
+    findings = item.inspect(laid_out)
+    assert not [finding for finding in findings if finding.code == "E101"]
+    glossary = [
+        placed for page in placement.pages for placed in page if placed.key == "s1-b2"
+    ]
+    assert len(glossary) == 1  # the glossary card whole
+
+
+GRID_HEIGHT_SLACK = 1.0
