@@ -8,11 +8,13 @@ makeup on, and reads the boxes of the result.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE
+from conftest import MINIMAL_EDITION, ROOT, SAMPLE
 
+import emn_pdf
 from emn_pdf.build import _lay_out_target, prepare
 from emn_pdf.makeup import Grid, Measure, Module, Placement, place
 
@@ -144,3 +146,17 @@ def test_the_sample_made_up_keeps_blocks_whole(makeup_layout: Path) -> None:
 
 
 GRID_HEIGHT_SLACK = 1.0
+
+
+def test_makeup_fields_a_flowing_layout_ignores_are_said(
+    make_issue: Callable[..., Path],
+) -> None:
+    issue = make_issue(
+        MINIMAL_EDITION.replace(
+            "      - kind: news", "      - kind: news\n        span: 2"
+        )
+    )
+    findings = emn_pdf.check(issue, layout="emn")
+    (wish,) = [finding for finding in findings if finding.code == "W109"]
+    assert wish.field == "sections.0.blocks.0.span" and wish.line == 11
+    assert "page makeup" in wish.message

@@ -96,7 +96,7 @@ class Prepared:
 
     def inspect(self, laid_out: LaidOut) -> list[Finding]:
         """Return the preflight findings of this edition laid out."""
-        from .preflight import inspect
+        from .preflight import inspect, unhonoured_wishes
 
         findings = inspect(
             laid_out.document,
@@ -105,6 +105,11 @@ class Prepared:
             pages=self.loaded.edition.pages,
         )
         located = [self.locate(finding, laid_out.target) for finding in findings]
+        if not self.layout.theme.makeup:
+            located += [
+                replace(finding, edition=f"{self.language} {laid_out.target}")
+                for finding in unhonoured_wishes(self.loaded)
+            ]
         if (problem := laid_out.copyfit_problem) is not None:
             # Copyfitting says why the count is wrong better than a count does.
             located = [finding for finding in located if finding.code != "E108"]

@@ -19,6 +19,8 @@ a warning:
   address, which is printed as text;
 - ``W107 empty page``: a page other than the last more than 25 % empty (the
   pages that fill out a print edition do not count);
+- ``W109 makeup wish``: a ``span``, ``new_page``, ``keep_with_next`` or
+  ``crop`` that the layout cannot honour (it has no page makeup);
 - ``E108 page count``: not the number of pages the issue asks for (pages
   added to fill out a print edition do not count).
 """
@@ -169,6 +171,44 @@ def dead_links(loaded: LoadedEdition) -> list[Finding]:
                     )
                 )
     return findings
+
+
+#: Fields only page makeup reads.
+MAKEUP_FIELDS = {"span", "new_page", "keep_with_next", "crop"}
+
+
+def unhonoured_wishes(loaded: LoadedEdition) -> list[Finding]:
+    """Return the makeup fields a layout without page makeup would ignore.
+
+    Nothing an editor writes may be dropped silently: such a field is said.
+    """
+    findings = []
+    for location, _ in _fields(loaded.document.data, (), MAKEUP_FIELDS):
+        problem = loaded.document.problem(location, "")
+        findings.append(
+            Finding(
+                "W109",
+                f"{location[-1]} is honoured only by a layout with page makeup"
+                " (makeup: true in its theme)",
+                file=problem.file,
+                line=problem.line,
+                field=problem.field,
+            )
+        )
+    return findings
+
+
+def _fields(
+    data: Any, location: FieldPath, names: set[str]
+) -> Iterator[tuple[FieldPath, Any]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in names:
+                yield (*location, key), value
+            yield from _fields(value, (*location, key), names)
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _fields(item, (*location, index), names)
 
 
 def _texts(data: Any, location: FieldPath) -> Iterator[tuple[FieldPath, str]]:
