@@ -160,3 +160,13 @@ def test_makeup_fields_a_flowing_layout_ignores_are_said(
     (wish,) = [finding for finding in findings if finding.code == "W109"]
     assert wish.field == "sections.0.blocks.0.span" and wish.line == 11
     assert "page makeup" in wish.message
+
+
+CORPUS = sorted(path for path in (ROOT / "tests" / "corpus").iterdir() if path.is_dir())
+
+
+@pytest.mark.parametrize("issue", CORPUS, ids=[path.name for path in CORPUS])
+def test_the_makeup_corpus_is_valid(issue: Path) -> None:
+    """The varied issues page makeup is judged on: each one validates."""
+    findings = emn_pdf.check(issue, lay_out=False)
+    assert not [finding for finding in findings if finding.code.startswith("E")]
