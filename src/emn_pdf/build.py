@@ -335,7 +335,7 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["emn_pdf.pdf", "emn_pdf.finish"])
+    context.set_forkserver_preload(["emn_pdf.pdf", "emn_pdf.finish", "emn_pdf.press"])
     return context
 
 
@@ -492,13 +492,20 @@ def _write_web(job: _Job, item: Prepared, laid_out: LaidOut) -> list[Path]:
 
 
 def _write_print(job: _Job, item: Prepared, laid_out: LaidOut) -> list[Path]:
-    """Write the print PDF, in whole sheets of four pages."""
-    from . import finish
+    """Write the print PDF in the printer's inks, in whole sheets of four pages."""
+    from . import finish, press
     from .pdf import write_pdf
 
     path = job.output(item.issue_id, "print.pdf")
     identity = job.name(item.issue_id)
-    write_pdf(laid_out, path, identity, lambda pdf: finish.finish_print(pdf, identity))
+    settings = press.press_settings(item.layout)
+
+    def finished(pdf: Path) -> None:
+        if settings is not None:
+            press.to_press(pdf, settings)
+        finish.finish_print(pdf, identity)
+
+    write_pdf(laid_out, path, identity, finished)
     return [path]
 
 
