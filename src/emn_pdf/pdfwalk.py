@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pikepdf
@@ -33,8 +34,9 @@ class Drawing:
     page: int  # first page (from 1) that draws it
     kind: str  # "page", "form", "pattern" or "glyph"
 
+    @cached_property
     def instructions(self) -> list[Any]:
-        """Return the parsed content stream."""
+        """Return the parsed content stream (parsed once: it is slow)."""
         return list(pikepdf.parse_content_stream(self.owner))
 
 

@@ -244,7 +244,7 @@ def _convert_drawing(
     changed = False
     operations = []
     fill, stroke, stack = False, False, []  # is the current space RGB?
-    for instruction in drawing.instructions():
+    for instruction in drawing.instructions:
         operands, operator = list(instruction.operands), str(instruction.operator)
         if operator == "q":
             stack.append((fill, stroke))
