@@ -11,13 +11,17 @@ Plain Python, no timing assertions: run it, read the table.
 (b) emn_pdf.build of the same edition and target, in this process;
 (c) the cold CLI process for one edition (imports included);
 (d) every edition and target, with one worker process and with the default;
-(e) a second build with unchanged inputs (the cache), in process and as a CLI.
+(e) a second build with unchanged inputs (the cache), in process and as a CLI;
+(f) the French print edition, and the same issue with a 6000×4000 camera photo
+    (the print target must take at most twice as long, and stay under 5 MB).
 Every figure is the median of --runs runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -26,6 +30,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from PIL import Image
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -119,6 +124,11 @@ def main() -> None:
             ),
         ),
     ]
+    sample_print, photo_print, size = print_with_photo(out, runs)
+    rows += [
+        ("(f) emn_pdf.build, fr print", sample_print),
+        ("(f) emn_pdf.build, fr print with a 6000×4000 photo", photo_print),
+    ]
     width = max(len(label) for label, _ in rows)
     print(f"{'measure':<{width}}  median (s), {runs} runs")
     for label, seconds in rows:
@@ -128,7 +138,40 @@ def main() -> None:
     print(
         f"{'speed-up of the default jobs over 1 job':<{width}}  {one / default:6.2f}x"
     )
+    print(
+        f"{'ratio photo/sample print (target <= 2)':<{width}}  {photo_print / sample_print:6.3f}"
+    )
+    print(
+        f"{'print PDF with the photo (target < 5 MB)':<{width}}  {size / 1e6:6.2f} MB"
+    )
     print(f"outputs in {out}")
+
+
+def print_with_photo(out: Path, runs: int) -> tuple[float, float, int]:
+    """Time the fr print edition with and without a camera photo in its first block."""
+    issue = out / "photo-issue" / "2024-12"
+    shutil.copytree(ISSUE, issue)
+    photo = Image.merge(
+        "RGB",
+        [
+            Image.linear_gradient("L").resize((600, 400)),
+            Image.effect_noise((600, 400), 60),
+            Image.radial_gradient("L").resize((600, 400)),
+        ],
+    ).resize((6000, 4000), Image.Resampling.BICUBIC)
+    photo.save(issue / "images" / "photo.jpg", quality=90)
+    edition = issue / "fr.yaml"
+    first_image = re.search(r"src: (images/\S+)", edition.read_text()).group(1)
+    edition.write_text(edition.read_text().replace(first_image, "images/photo.jpg", 1))
+
+    def build(folder: Path, name: str) -> Callable[[], object]:
+        return lambda: emn_pdf.build(
+            folder, lang="fr", target="print", out_dir=out / name, force=True, jobs=1
+        )
+
+    sample = median_seconds(build(ISSUE, "print"), runs)
+    with_photo = median_seconds(build(issue, "photo"), runs)
+    return sample, with_photo, (out / "photo" / "2024-12-fr-print.pdf").stat().st_size
 
 
 if __name__ == "__main__":

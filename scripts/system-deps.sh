@@ -4,9 +4,10 @@
 #   libharfbuzz-subset0                font subsetting (WeasyPrint)
 #   fonts-noto-color-emoji             the only system font a build may use
 #   poppler-utils                      pdftoppm, to rasterise pages for review
+#   ghostscript                        the print preflight's ink coverage
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-color-emoji poppler-utils)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-color-emoji poppler-utils ghostscript)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -247,3 +247,67 @@ def decoded_qr_codes(path: Path, dpi: int = 300) -> list[str]:
     finally:
         document.close()
     return found
+
+
+def device_rgb(path: Path) -> list[str]:
+    """Everything in the file painted in an RGB space, found object by object.
+
+    Independent of emn-pdf's own walker: every stream of the file is looked
+    at (page contents, forms, patterns, glyphs, images) and every shading.
+    """
+    rgb = {"/DeviceRGB", "/CalRGB"}
+
+    def is_rgb(space: object) -> bool:
+        if isinstance(space, pikepdf.Array) and len(space) > 1:
+            if str(space[0]) == "/ICCBased":
+                return int(space[1].get("/N", 0)) == 3
+            return str(space[0]) in rgb or is_rgb(space[1])
+        return str(space) in rgb
+
+    found = []
+    with pikepdf.open(path) as pdf:
+        contents = [page.obj for page in pdf.pages]
+        for obj in pdf.objects:
+            if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+                continue
+            if "/ColorSpace" in obj and is_rgb(obj.ColorSpace):
+                found.append(f"{obj.get('/Subtype', obj.get('/ShadingType'))} in RGB")
+            if "/CS" in obj and is_rgb(obj.CS):
+                found.append("RGB group")
+            if obj.get("/Subtype") == "/Form" or obj.get("/PatternType") == 1:
+                contents.append(obj)
+            contents += list(dict(obj.get("/CharProcs", {})).values())
+        for stream in contents:
+            found += [
+                str(each.operator)
+                for each in pikepdf.parse_content_stream(stream)
+                if str(each.operator) in ("rg", "RG")
+                or (str(each.operator) in ("cs", "CS") and is_rgb(each.operands[0]))
+            ]
+    return found
+
+
+def text_fill_colours(path: Path) -> dict[tuple[float, ...], int]:
+    """How many text-showing operators each CMYK fill colour paints, all pages."""
+    counts: dict[tuple[float, ...], int] = {}
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            fill: tuple[float, ...] = (0, 0, 0, 1)
+            for each in pikepdf.parse_content_stream(page):
+                operator = str(each.operator)
+                if operator in ("k", "scn", "sc") and len(each.operands) == 4:
+                    fill = tuple(round(float(value), 3) for value in each.operands)
+                elif operator in ("Tj", "TJ"):
+                    counts[fill] = counts.get(fill, 0) + 1
+    return counts
+
+
+def output_intent(path: Path) -> dict[str, str]:
+    """The first output intent's entries, as text."""
+    with pikepdf.open(path) as pdf:
+        intent = pdf.Root.OutputIntents[0]
+        return {
+            key: str(value)
+            for key, value in intent.items()
+            if key != "/DestOutputProfile"
+        }

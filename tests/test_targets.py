@@ -159,7 +159,7 @@ def test_the_layout_declares_its_colour_pairs_and_they_are_legible(layout: str) 
 def test_print_edition_is_pdf_x4_with_an_output_intent(sample: Reports) -> None:
     info = catalog(printed(sample))
     assert info["pdfx"] == "PDF/X-4"
-    assert info["OutputIntents"] == [("/GTS_PDFX", "ISO Coated v2 300% (basICColor)")]
+    assert info["OutputIntents"] == [("/GTS_PDFX", "FOGRA39")]
 
 
 def test_trim_bleed_and_room_for_crop_marks(sample: Reports) -> None:

@@ -12,6 +12,7 @@ import datetime as dt
 import multiprocessing
 import os
 import re
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -94,8 +95,13 @@ class Prepared:
             edition=f"{self.language} {target}",
         )
 
-    def inspect(self, laid_out: LaidOut) -> list[Finding]:
-        """Return the preflight findings of this edition laid out."""
+    def inspect(
+        self, laid_out: LaidOut, written: list[Finding] | None = None
+    ) -> list[Finding]:
+        """Return the preflight findings of this edition laid out.
+
+        ``written`` are the findings of the print preflight on the written PDF.
+        """
         from .preflight import inspect, unhonoured_wishes
 
         findings = inspect(
@@ -103,7 +109,7 @@ class Prepared:
             [self.layout.font_path(face) for face in self.layout.theme.fonts],
             print_target=laid_out.target == "print",
             pages=self.loaded.edition.pages,
-        )
+        ) + (written or [])
         located = [self.locate(finding, laid_out.target) for finding in findings]
         if not self.layout.theme.makeup:
             located += [
@@ -250,8 +256,17 @@ def check(
     for item in prepared:
         findings += preflight.dead_links(item.loaded)
         for each in chosen_targets(target) if lay_out else ():
-            findings += item.inspect(_lay_out_target(item, each, allow_remote=False))
+            laid_out = _lay_out_target(item, each, allow_remote=False)
+            written = _checked_print(item, laid_out) if each == "print" else []
+            findings += item.inspect(laid_out, written)
     return findings
+
+
+def _checked_print(item: Prepared, laid_out: LaidOut) -> list[Finding]:
+    """Write the print PDF aside and return what the print preflight finds."""
+    identity = f"{item.issue_id}-{item.language}-print"
+    with tempfile.TemporaryDirectory(prefix="emn-pdf-check-") as folder:
+        return _write_print(item, laid_out, Path(folder) / "print.pdf", identity)
 
 
 def edition_files(issue_dir: Path) -> dict[str, Path]:
@@ -340,7 +355,7 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["emn_pdf.pdf", "emn_pdf.finish"])
+    context.set_forkserver_preload(["emn_pdf.pdf", "emn_pdf.finish", "emn_pdf.press"])
     return context
 
 
@@ -456,12 +471,16 @@ def _cached_report(job: _Job, entry: cache.Entry, started: float) -> BuildReport
 
 def _write_target(job: _Job, item: Prepared, started: float) -> BuildReport:
     """Lay out and write the job's files; return what was written."""
-    write = _write_web if job.target == "web" else _write_print
+    written: list[Finding] = []
     with pinned_clock(item.loaded.edition.masthead.date):
         laid_out = _lay_out_target(item, job.target, job.allow_remote, job.pages)
         if laid_out.copyfit_problem is not None:
             raise UserError(laid_out.copyfit_problem)
-        files = write(job, item, laid_out)
+        if job.target == "web":
+            files = _write_web(job, item, laid_out)
+        else:
+            files = [job.output(item.issue_id, "print.pdf")]
+            written = _write_print(item, laid_out, files[0], job.name(item.issue_id))
     return BuildReport(
         job.language,
         job.target,
@@ -471,7 +490,7 @@ def _write_target(job: _Job, item: Prepared, started: float) -> BuildReport:
         size=files[0].stat().st_size,
         seconds=time.perf_counter() - started,
         warnings=laid_out.warnings,
-        findings=item.inspect(laid_out),
+        findings=item.inspect(laid_out, written),
         copyfit=laid_out.copyfit,
     )
 
@@ -496,15 +515,32 @@ def _write_web(job: _Job, item: Prepared, laid_out: LaidOut) -> list[Path]:
     return [path, cover]
 
 
-def _write_print(job: _Job, item: Prepared, laid_out: LaidOut) -> list[Path]:
-    """Write the print PDF, in whole sheets of four pages."""
-    from . import finish
+def _write_print(
+    item: Prepared, laid_out: LaidOut, path: Path, identity: str
+) -> list[Finding]:
+    """Write the print PDF in the printer's inks; return its print preflight.
+
+    A page count that is not whole sheets of four stops the build: no
+    printer can bind it.
+    """
+    from . import finish, press, printcheck
     from .pdf import write_pdf
 
-    path = job.output(item.issue_id, "print.pdf")
-    identity = job.name(item.issue_id)
-    write_pdf(laid_out, path, identity, lambda pdf: finish.finish_print(pdf, identity))
-    return [path]
+    settings = press.press_settings(item.layout)
+    findings: list[Finding] = []
+
+    def finished(pdf: Path) -> None:
+        if settings is not None:
+            press.to_press(pdf, settings)
+        finish.finish_print(pdf, identity)
+        findings.extend(printcheck.check_print(pdf, item.layout.theme.print.ink_limit))
+        unbound = [finding for finding in findings if finding.code == "E124"]
+        if unbound:
+            message = f"{unbound[0].code} {unbound[0].message}"
+            raise UserError(item.loaded.document.problem((), message))
+
+    write_pdf(laid_out, path, identity, finished)
+    return findings
 
 
 @contextmanager

@@ -4,9 +4,9 @@ A build may read the issue folder, its layout folder and the fonts; nothing
 else (a ``..`` or a symbolic link that leads out is refused, as the resolved
 path decides), and nothing from the network unless the user allows remote
 pictures, which are then downloaded within a time and size limit.  Raster
-pictures are also prepared for their destination on the way in: re-encoded as
-JPEG for the web edition (small files), converted to the printer's CMYK
-profile for the print edition.
+pictures for the web edition are also re-encoded as JPEG on the way in (small
+files); print pictures are converted and resampled later, in the written PDF
+(``press.py``), once their printed size is known.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname, urlopen
 
-from PIL import Image, ImageCms
+from PIL import Image
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .pictures import check_picture_data
@@ -26,7 +26,6 @@ from .pictures import check_picture_data
 #: Picture formats that are re-encoded (SVG stays vector).
 RASTER_TYPES = {"image/png", "image/jpeg", "image/webp", "image/gif"}
 WEB_JPEG_QUALITY = 82
-PRINT_JPEG_QUALITY = 92
 
 #: Inline data a layout may embed in its CSS (a small icon, not a photo).
 MAX_DATA_URL = 64 * 1024
@@ -143,26 +142,3 @@ def web_raster(data: bytes) -> tuple[bytes, str]:
     output = io.BytesIO()
     image.convert("RGB").save(output, "JPEG", quality=WEB_JPEG_QUALITY, optimize=True)
     return output.getvalue(), "image/jpeg"
-
-
-def print_raster(profile: Path) -> Converter:
-    """Return a converter of raster pictures to the printer's CMYK profile."""
-    transform = ImageCms.buildTransform(
-        ImageCms.createProfile("sRGB"),
-        ImageCms.getOpenProfile(str(profile)),
-        "RGB",
-        "CMYK",
-        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-    )
-
-    def convert(data: bytes) -> tuple[bytes, str]:
-        image = Image.open(io.BytesIO(data)).convert("RGBA")
-        flat = Image.new("RGB", image.size, "white")
-        flat.paste(image, mask=image.getchannel("A"))
-        cmyk = ImageCms.applyTransform(flat, transform)
-        assert cmyk is not None
-        output = io.BytesIO()
-        cmyk.save(output, "JPEG", quality=PRINT_JPEG_QUALITY)
-        return output.getvalue(), "image/jpeg"
-
-    return convert

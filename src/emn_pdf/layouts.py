@@ -78,7 +78,26 @@ class TargetTheme(BaseModel):
     color_profile: str | None = Field(
         None,
         description="CMYK ICC profile of the printing condition (print target):"
-        " the PDF's output intent, and the space raster pictures are converted to.",
+        " the PDF's output intent, and the space every colour is converted to.",
+    )
+    output_condition: str | None = Field(
+        None,
+        description="The printing condition's name in the ICC registry"
+        " (print target), e.g. FOGRA39: what a printer's preflight matches.",
+    )
+    ink_limit: int = Field(
+        300,
+        ge=200,
+        le=400,
+        description="Total area coverage the profile allows, in percent (print"
+        " target): no theme colour and no area of a page may exceed it.",
+    )
+    picture_ppi: int = Field(
+        300,
+        ge=150,
+        le=450,
+        description="Resolution raster pictures are resampled to for the size"
+        " they are printed at (print target): no more pixels than print.",
     )
 
 
@@ -193,6 +212,18 @@ class Theme(BaseModel):
                 raise ValueError(
                     f"{pair.text} on {pair.background} has a contrast of"
                     f" {ratio:.2f}:1, below WCAG's {needed}:1"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _within_ink_limit(self) -> Theme:
+        limit = self.print.ink_limit
+        for role, colour in self.colours.items():
+            coverage = round(sum(colour.cmyk) * 100)
+            if coverage > limit:
+                raise ValueError(
+                    f"colour {role} takes {coverage} % ink, above the"
+                    f" print profile's limit of {limit} %"
                 )
         return self
 

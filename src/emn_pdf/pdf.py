@@ -27,7 +27,7 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
 from .errors import Problem, UserError
-from .fetch import BuildFetcher, RefusedResource, print_raster, web_raster
+from .fetch import BuildFetcher, RefusedResource, web_raster
 from .layouts import Layout, Target, package_data
 
 ENGINE_LOGGER = "weasyprint"
@@ -102,8 +102,9 @@ def lay_out(
 def _fetcher(
     base_dir: Path, layout: Layout, target: Target, allow_remote: bool
 ) -> BuildFetcher:
-    profile = layout.color_profile(target)
-    convert = print_raster(profile) if profile is not None else web_raster
+    # Print pictures reach the press stage (press.py) as they are: it converts
+    # and resamples them once, for the size they are printed at.
+    convert = web_raster if target == "web" else None
     roots = [base_dir, *layout.folders, package_data("fonts")]
     return BuildFetcher(roots, convert, allow_remote)
 
