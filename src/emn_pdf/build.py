@@ -33,6 +33,7 @@ from .layouts import (
     Layout,
     Page,
     Target,
+    builtin_layout,
     find_layout,
 )
 from .load import FieldPath, LoadedEdition, load_edition
@@ -609,27 +610,20 @@ def _copyfitted(
 def _edition_layout(loaded: LoadedEdition, requested: str | None) -> Layout:
     """Return the layout asked for on the command line, else the edition's.
 
-    A layout folder the edition names is found from the issue folder; a
-    mistake there, or in the edition's theme changes, is reported at its line.
+    An edition names a built-in layout, never a folder (a folder that came
+    with the issue could run anything); a mistake there, or in the edition's
+    theme changes, is reported at its line.
     """
     named = loaded.edition.layout
     if requested is not None or named is None:
         layout = find_layout(requested or DEFAULT_LAYOUT)
     else:
-        layout = _located(
-            loaded, ("layout",), lambda: find_layout(_from_issue(loaded, named))
-        )
+        layout = _located(loaded, ("layout",), lambda: builtin_layout(named))
     changes = loaded.edition.theme
     if changes is None:
         return layout
     theme = _located(loaded, ("theme",), lambda: layout.theme.overridden(changes))
     return layout.with_theme(theme)
-
-
-def _from_issue(loaded: LoadedEdition, name: str) -> str:
-    if "/" not in name:
-        return name
-    return str(loaded.document.path.parent / name)
 
 
 def _located(loaded: LoadedEdition, location: FieldPath, action: Callable[[], T]) -> T:
