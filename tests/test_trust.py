@@ -3,16 +3,22 @@ and reads nothing outside the folders a build may read."""
 
 from __future__ import annotations
 
+import http.server
 import shutil
+import threading
+import time
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
 from conftest import MINIMAL_EDITION, ROOT, SAMPLE
+from PIL import Image
 
 import emn_pdf
-from emn_pdf import layouts
+from emn_pdf import fetch, layouts
 from emn_pdf.errors import UserError
+from emn_pdf.fetch import BuildFetcher, RefusedResource
 
 
 def hostile_layout(tmp_path: Path, template: str = "", css: str = "") -> Path:
@@ -172,3 +178,108 @@ def test_a_layout_extending_itself_is_refused(
     )
     message = problems_of(lambda: layouts.find_layout("bulletin"))
     assert "bulletin/theme.yaml extends: a layout cannot extend itself" in message
+
+
+# Every byte through the fetcher's checks ------------------------------------------
+
+NEWS_WITH_IMAGE = """\
+masthead: {organisation: EMN, title: Newsletter, number: 1, date: 2025-03-20, language: fr}
+sections:
+  - blocks:
+      - kind: news
+        title: Une image
+        body: Texte.
+        image: {src: "SRC", alt: Une image.}
+"""
+
+
+def bomb_png(path: Path) -> None:
+    """A small PNG file of 144 megapixels."""
+    Image.new("1", (12_000, 12_000)).save(path, optimize=True)
+
+
+def svg_embedding(href: str) -> str:
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="30">'
+        f'<image xlink:href="{href}" width="40" height="30"/></svg>'
+    )
+
+
+@pytest.mark.parametrize("href", ["bomb.png", "bomb.css", "../../outside.png"])
+def test_a_picture_inside_an_svg_gets_the_picture_checks(
+    make_issue: Callable[..., Path], tmp_path: Path, href: str
+) -> None:
+    issue = make_issue(NEWS_WITH_IMAGE.replace("SRC", "images/clean.svg"))
+    bomb_png(issue / "images" / "bomb.png")
+    shutil.copy(issue / "images" / "bomb.png", issue / "images" / "bomb.css")
+    Image.new("RGB", (4, 4)).save(issue.parent / "outside.png")
+    (issue / "images" / "clean.svg").write_text(svg_embedding(href))
+    message = problems_of(lambda: emn_pdf.build(issue, out_dir=tmp_path / "out"))
+    assert f"fr.yaml:7 sections.0.blocks.0.image.src: images/clean.svg: {href}:" in (
+        message
+    )
+    assert not (tmp_path / "out" / "2025-03-fr-web.pdf").exists()
+
+
+def test_a_refusal_while_drawing_an_svg_stops_the_build(tmp_path: Path) -> None:
+    fetcher = BuildFetcher([tmp_path])
+    (tmp_path / "a.svg").write_text(svg_embedding("file:///etc/hostname"))
+    with pytest.raises(RefusedResource, match="outside the issue"):
+        fetcher.fetch((tmp_path / "a.svg").as_uri())
+    assert fetcher.refused
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "data:image/png;base64,iVBORw0KGgo=",
+        "file:images/planted.png",
+        "file:///etc/passwd.png",
+        "images/planted.png?x=.png",
+        "images/planted.png#.png",
+        "images/%2e%2e/planted.png",
+    ],
+)
+def test_an_src_is_a_relative_path_or_a_web_address(
+    make_issue: Callable[..., Path], src: str
+) -> None:
+    issue = make_issue(NEWS_WITH_IMAGE.replace("SRC", src))
+    (issue / "images" / "file:images").mkdir()
+    Image.new("RGB", (4, 4)).save(issue / "images" / "planted.png")
+    message = problems_of(lambda: emn_pdf.check(issue, lay_out=False))
+    assert "must be a path inside the issue folder or an https:// address" in message
+
+
+class _Trickle(http.server.BaseHTTPRequestHandler):
+    """Answers with a picture one byte at a time, slowly."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+        with suppress(OSError):  # the client hangs up
+            for _ in range(40):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.2)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_download_has_a_deadline_for_the_whole(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(fetch, "REMOTE_TIMEOUT", 1)
+    started = time.monotonic()
+    try:
+        with pytest.raises(RefusedResource, match="not downloaded within 1 s"):
+            BuildFetcher([tmp_path], allow_remote=True).fetch(
+                f"http://127.0.0.1:{server.server_port}/slow.png"
+            )
+    finally:
+        server.shutdown()
+    assert time.monotonic() - started < 3

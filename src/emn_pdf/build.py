@@ -475,7 +475,8 @@ def _write_target(job: _Job, item: Prepared, started: float) -> BuildReport:
 def _write_web(job: _Job, item: Prepared, laid_out: LaidOut) -> list[Path]:
     """Write the web PDF, its links described, and its cover thumbnail."""
     from . import finish
-    from .pdf import atomic_output, write_pdf  # WeasyPrint loads only in workers
+    from .files import atomic_output
+    from .pdf import write_pdf  # WeasyPrint loads only in workers
     from .render import link_descriptions
 
     path = job.output(item.issue_id, "web.pdf")
