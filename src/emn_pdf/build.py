@@ -14,7 +14,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from . import cache
-from .errors import Finding, Problem, UserError
+from .errors import Finding, Problem, UserError, faults_as_user_errors
+from .files import sweep_parts
 from .i18n import catalogue_path, edition_catalogue, load_catalogue
 from .layouts import (
     DEFAULT_LAYOUT,
@@ -37,6 +38,7 @@ from .layouts import (
     find_layout,
 )
 from .load import FieldPath, LoadedEdition, load_edition
+from .workers import layout_deadline, worker_pool
 
 if TYPE_CHECKING:
     from .pdf import LaidOut
@@ -192,6 +194,7 @@ def build(
     """
     issue_dir, out = Path(issue_dir), Path(out_dir)
     _refuse_output_inside(out, issue_dir)
+    sweep_parts(out)
     languages = chosen_languages(issue_dir, lang)
     work = [
         _Job(issue_dir, language, each, layout, out, force, allow_remote, pages)
@@ -234,8 +237,9 @@ def check(
     prepared, problems = [], []
     for language in chosen_languages(issue_dir, lang):
         try:
-            item = prepare(issue_dir, language, layout)
-            item.html()
+            with faults_as_user_errors():
+                item = prepare(issue_dir, language, layout)
+                item.html()
             prepared.append(item)
         except UserError as error:
             problems.extend(error.problems)
@@ -313,7 +317,7 @@ def _run(work: list[_Job], jobs: int | None) -> Iterator[BuildReport]:
     if workers <= 1:
         yield from (_build_job(job, item) for job, item in pending)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    with worker_pool(workers, _context()) as pool:
         # Print jobs take longest (QR codes, often two layouts): start them
         # first so that the workers finish together.
         ordered = sorted(
@@ -356,7 +360,10 @@ def _checked_in_advance(
     started = time.perf_counter()
     if job.language not in editions:
         try:
-            editions[job.language] = prepare(job.issue_dir, job.language, job.layout)
+            with faults_as_user_errors():
+                editions[job.language] = prepare(
+                    job.issue_dir, job.language, job.layout
+                )
         except UserError as error:
             editions[job.language] = BuildReport(
                 job.language, job.target, problems=error.problems
@@ -378,8 +385,9 @@ def _build_job(job: _Job, item: Prepared | None = None) -> BuildReport:
     """
     started = time.perf_counter()
     try:
-        item = item or prepare(job.issue_dir, job.language, job.layout)
-        report = _write_target(job, item, started)
+        with faults_as_user_errors(), layout_deadline():
+            item = item or prepare(job.issue_dir, job.language, job.layout)
+            report = _write_target(job, item, started)
     except UserError as error:
         return BuildReport(job.language, job.target, problems=error.problems)
     assert report.path is not None

@@ -63,12 +63,25 @@ def atomic_output(target: Path) -> Iterator[Path]:
     )
     os.close(handle)
     partial = Path(name)
+    _PARTIALS.add(partial)
     try:
         yield partial
         partial.chmod(0o644)
         partial.replace(target)
     finally:
+        _PARTIALS.discard(partial)
         with suppress(FileNotFoundError):
+            partial.unlink()
+
+
+#: Temporary files this process is writing, for a signal handler to remove.
+_PARTIALS: set[Path] = set()
+
+
+def remove_partials() -> None:
+    """Remove the temporary files this process is writing (it is ending)."""
+    for partial in list(_PARTIALS):
+        with suppress(OSError):
             partial.unlink()
 
 

@@ -109,9 +109,7 @@ class Image(Strict):
         # A scheme (data:, file:), a query, a fragment or an escape would make
         # the address the engine reads differ from the file checked here.
         if relative.is_absolute() or ".." in relative.parts or NOT_IN_PATHS & set(src):
-            raise ValueError(
-                f"{src!r} must be a path inside the issue folder or an https:// address"
-            )
+            raise ValueError(f"{src!r} must be a path inside the issue folder")
         if relative.suffix.lower() not in IMAGE_SUFFIXES:
             allowed = ", ".join(sorted(IMAGE_SUFFIXES))
             raise ValueError(f"{src!r} is not a supported image ({allowed})")
