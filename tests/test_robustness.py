@@ -255,7 +255,7 @@ def test_a_build_failing_while_writing_keeps_the_previous_pdf(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(finish, "finish_web", crash)
-    with pytest.raises(RuntimeError, match="disk full"):
+    with pytest.raises(UserError, match="RuntimeError: disk full"):
         emn_pdf.build(issue, out_dir=out, force=True, jobs=1)
     assert pdf.read_bytes() == before
     assert not [path for path in out.iterdir() if path.suffix == ".part"]

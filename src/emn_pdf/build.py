@@ -15,7 +15,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,7 +25,8 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from . import cache
-from .errors import Finding, Problem, UserError
+from .errors import Finding, Problem, UserError, faults_as_user_errors
+from .files import sweep_parts
 from .i18n import catalogue_path, edition_catalogue, load_catalogue
 from .layouts import (
     DEFAULT_LAYOUT,
@@ -34,9 +35,11 @@ from .layouts import (
     Layout,
     Page,
     Target,
+    builtin_layout,
     find_layout,
 )
 from .load import FieldPath, LoadedEdition, load_edition
+from .workers import layout_deadline, worker_pool
 
 if TYPE_CHECKING:
     from .pdf import LaidOut
@@ -202,6 +205,7 @@ def build(
     """
     issue_dir, out = Path(issue_dir), Path(out_dir)
     _refuse_output_inside(out, issue_dir)
+    sweep_parts(out)
     languages = chosen_languages(issue_dir, lang)
     work = [
         _Job(issue_dir, language, each, layout, out, force, allow_remote, pages)
@@ -244,8 +248,9 @@ def check(
     prepared, problems = [], []
     for language in chosen_languages(issue_dir, lang):
         try:
-            item = prepare(issue_dir, language, layout)
-            item.html()
+            with faults_as_user_errors():
+                item = prepare(issue_dir, language, layout)
+                item.html()
             prepared.append(item)
         except UserError as error:
             problems.extend(error.problems)
@@ -332,7 +337,7 @@ def _run(work: list[_Job], jobs: int | None) -> Iterator[BuildReport]:
     if workers <= 1:
         yield from (_build_job(job, item) for job, item in pending)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    with worker_pool(workers, _context()) as pool:
         # Print jobs take longest (QR codes, often two layouts): start them
         # first so that the workers finish together.
         ordered = sorted(
@@ -375,7 +380,10 @@ def _checked_in_advance(
     started = time.perf_counter()
     if job.language not in editions:
         try:
-            editions[job.language] = prepare(job.issue_dir, job.language, job.layout)
+            with faults_as_user_errors():
+                editions[job.language] = prepare(
+                    job.issue_dir, job.language, job.layout
+                )
         except UserError as error:
             editions[job.language] = BuildReport(
                 job.language, job.target, problems=error.problems
@@ -397,8 +405,9 @@ def _build_job(job: _Job, item: Prepared | None = None) -> BuildReport:
     """
     started = time.perf_counter()
     try:
-        item = item or prepare(job.issue_dir, job.language, job.layout)
-        report = _write_target(job, item, started)
+        with faults_as_user_errors(), layout_deadline():
+            item = item or prepare(job.issue_dir, job.language, job.layout)
+            report = _write_target(job, item, started)
     except UserError as error:
         return BuildReport(job.language, job.target, problems=error.problems)
     assert report.path is not None
@@ -498,7 +507,8 @@ def _write_target(job: _Job, item: Prepared, started: float) -> BuildReport:
 def _write_web(job: _Job, item: Prepared, laid_out: LaidOut) -> list[Path]:
     """Write the web PDF, its links described, and its cover thumbnail."""
     from . import finish
-    from .pdf import atomic_output, write_pdf  # WeasyPrint loads only in workers
+    from .files import atomic_output
+    from .pdf import write_pdf  # WeasyPrint loads only in workers
     from .render import link_descriptions
 
     path = job.output(item.issue_id, "web.pdf")
@@ -664,27 +674,20 @@ def _copyfitted(
 def _edition_layout(loaded: LoadedEdition, requested: str | None) -> Layout:
     """Return the layout asked for on the command line, else the edition's.
 
-    A layout folder the edition names is found from the issue folder; a
-    mistake there, or in the edition's theme changes, is reported at its line.
+    An edition names a built-in layout, never a folder (a folder that came
+    with the issue could run anything); a mistake there, or in the edition's
+    theme changes, is reported at its line.
     """
     named = loaded.edition.layout
     if requested is not None or named is None:
         layout = find_layout(requested or DEFAULT_LAYOUT)
     else:
-        layout = _located(
-            loaded, ("layout",), lambda: find_layout(_from_issue(loaded, named))
-        )
+        layout = _located(loaded, ("layout",), lambda: builtin_layout(named))
     changes = loaded.edition.theme
     if changes is None:
         return layout
     theme = _located(loaded, ("theme",), lambda: layout.theme.overridden(changes))
     return layout.with_theme(theme)
-
-
-def _from_issue(loaded: LoadedEdition, name: str) -> str:
-    if "/" not in name:
-        return name
-    return str(loaded.document.path.parent / name)
 
 
 def _located(loaded: LoadedEdition, location: FieldPath, action: Callable[[], T]) -> T:

@@ -18,6 +18,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from .files import atomic_output, sweep_parts
+
 CACHE_DIR = ".emn-pdf-cache"
 #: Engine packages whose upgrade changes the output.
 ENGINE_PACKAGES = ("weasyprint", "pydyf", "pikepdf", "pypdfium2", "segno", "pillow")
@@ -51,14 +53,16 @@ def fingerprint(files: Iterable[Path], settings: Iterable[str]) -> str:
 def _content_digest(path: Path) -> bytes:
     """Return the digest of a file, read again only when it changed."""
     status = path.stat()
-    signature = (path.resolve(), status.st_mtime_ns, status.st_size)
+    # The change time too: an edit of the same size with its modification
+    # time set back (an editor, a sync tool) still changes it.
+    signature = (path.resolve(), status.st_mtime_ns, status.st_ctime_ns, status.st_size)
     if signature not in _DIGESTS:
         _DIGESTS[signature] = hashlib.sha256(path.read_bytes()).digest()
     return _DIGESTS[signature]
 
 
 #: Digests of the files read by this process (fonts and profiles are large).
-_DIGESTS: dict[tuple[Path, int, int], bytes] = {}
+_DIGESTS: dict[tuple[Path, int, int, int], bytes] = {}
 
 
 def lookup(out_dir: Path, name: str, key: str) -> Entry | None:
@@ -67,7 +71,7 @@ def lookup(out_dir: Path, name: str, key: str) -> Entry | None:
         entry = Entry(**json.loads(_entry_path(out_dir, name).read_text()))
     except (OSError, ValueError, TypeError):
         return None
-    if entry.key != key:
+    if entry.key != key or not _well_formed(entry, name):
         return None
     for output, digest in entry.outputs.items():
         path = out_dir / output
@@ -97,9 +101,31 @@ def store(
     )
     path = _entry_path(out_dir, name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".part")
-    partial.write_text(json.dumps(asdict(entry), indent=1), encoding="utf-8")
-    partial.replace(path)
+    sweep_parts(path.parent)
+    with atomic_output(path) as partial:
+        partial.write_text(json.dumps(asdict(entry), indent=1), encoding="utf-8")
+
+
+def _well_formed(entry: Entry, name: str) -> bool:
+    """Tell whether an entry names only this job's outputs, as this code writes.
+
+    The cache folder is only as trustworthy as the output folder: an entry
+    pointing at any other file is not believed.
+    """
+    return (
+        isinstance(entry.pages, int)
+        and isinstance(entry.outputs, dict)
+        and bool(entry.outputs)
+        and all(
+            isinstance(digest, str)
+            and output.startswith(name.rsplit("-", 1)[0])
+            and "/" not in output
+            and not output.startswith(".")
+            for output, digest in entry.outputs.items()
+        )
+        and isinstance(entry.warnings, list)
+        and isinstance(entry.findings, list)
+    )
 
 
 def _entry_path(out_dir: Path, name: str) -> Path:

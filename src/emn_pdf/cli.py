@@ -1,9 +1,9 @@
 """The ``emn-pdf`` command: options in, one library call, messages out.
 
 Every command maps its options onto :func:`emn_pdf.build` or
-:func:`emn_pdf.check`.  Mistakes in the input (:class:`UserError`) are printed
-to stderr with exit status 2 and no traceback; anything else is a bug and keeps
-its traceback.
+:func:`emn_pdf.check`.  Mistakes in the input (:class:`UserError`), and faults
+such as a full disk or an unreadable file, are printed to stderr with exit
+status 2 and no traceback.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from rich.progress import (
 from rich.table import Table
 
 from .build import BuildReport
-from .errors import Finding, Problem, UserError, display_path
+from .errors import Finding, Problem, UserError, display_path, faults_as_user_errors
+from .workers import end_cleanly_on_sigterm
 
 app = typer.Typer(
     help="Lay out a quarterly newsletter from YAML issue data into PDF.",
@@ -236,9 +237,11 @@ def invalid_input(problem: Problem) -> Finding:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Print input problems without a traceback and exit with status 2."""
+    """Print input problems, and faults, without a traceback; exit with status 2."""
+    end_cleanly_on_sigterm()
     try:
-        yield
+        with faults_as_user_errors():
+            yield
     except UserError as error:
         for problem in error.problems:
             typer.echo(f"error: {problem}", err=True)

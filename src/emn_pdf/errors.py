@@ -3,14 +3,17 @@
 Anything that goes wrong because of what a person wrote (an issue file, a layout,
 a command-line option) is raised as :class:`UserError`, carrying one
 :class:`Problem` per mistake so that all of them are reported at once.  The CLI
-prints them and exits with status 2; any other exception is a bug in emn-pdf and
-keeps its traceback.  A :class:`Finding` is what preflight says of an edition
-that could be built: an error (the page is wrong) or a warning, both located.
+prints them and exits with status 2; a fault of the system or of the engine
+becomes one too (:func:`fault_problem`), so no run ends in a traceback.  A
+:class:`Finding` is what preflight says of an edition that could be built: an
+error (the page is wrong) or a warning, both located.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -95,6 +98,36 @@ class UserError(Exception):
     def __init__(self, problems: Problem | Iterable[Problem]) -> None:
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+def fault_problem(error: Exception) -> Problem:
+    """Return what a fault of the system or the engine means to the user.
+
+    The one place where a library's error becomes a :class:`Problem`: a file
+    that cannot be read or written (with its name), input nested too deeply,
+    or an engine that gave up on the input.
+    """
+    if isinstance(error, OSError):
+        file = Path(os.fsdecode(error.filename)) if error.filename else None
+        return Problem(error.strerror or str(error), file=file)
+    if isinstance(error, RecursionError):
+        return Problem("the input is nested too deeply to lay out")
+    return Problem(f"the layout engine failed: {type(error).__name__}: {error}")
+
+
+@contextmanager
+def faults_as_user_errors() -> Iterator[None]:
+    """Turn any fault into a :class:`UserError`, so that no traceback ends a run.
+
+    Used around each edition (the others are still built) and around every
+    command, after the input's own problems have been reported.
+    """
+    try:
+        yield
+    except UserError:
+        raise
+    except Exception as error:
+        raise UserError(fault_problem(error)) from None
 
 
 def display_path(path: Path) -> str:

@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import io
 import mimetypes
+import re
+import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from urllib.parse import urlsplit
+from http.client import HTTPResponse
+from pathlib import Path, PurePosixPath
+from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname, urlopen
 
 from PIL import Image
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .pictures import check_picture_data
+from .files import read_bounded
+from .pictures import MAX_PICTURE_BYTES, check_resource, is_svg
 
 #: Picture formats that are re-encoded (SVG stays vector).
 RASTER_TYPES = {"image/png", "image/jpeg", "image/webp", "image/gif"}
@@ -32,6 +36,12 @@ MAX_DATA_URL = 64 * 1024
 #: Remote pictures, when allowed: how long to wait, how much to accept.
 REMOTE_TIMEOUT = 10
 MAX_REMOTE_BYTES = 10 * 1024 * 1024
+#: Largest file a build reads (a font, a profile, a picture).
+MAX_RESOURCE_BYTES = MAX_PICTURE_BYTES
+#: What an SVG may refer to: an ``href`` (pictures, other SVGs) or a CSS ``url()``.
+SVG_REFERENCE = re.compile(
+    rb"""href\s*=\s*["']([^"']*)["']|url\(\s*["']?([^"')]*)""", re.IGNORECASE
+)
 
 #: Prefix of the URL of a converted picture, so that it is not read again.
 CONVERTED = "emn-pdf-converted:"
@@ -53,6 +63,10 @@ class BuildFetcher(URLFetcher):
 
     ``data:`` URLs (a layout may inline a small picture in its CSS) are
     served up to :data:`MAX_DATA_URL` characters; any other scheme is refused.
+    Every resource gets the picture checks, whatever its name or type says,
+    and an SVG's own references are fetched and checked with it, so that a
+    picture inside a clean SVG cannot bypass them.  What is refused is also
+    kept in ``refused``: WeasyPrint swallows errors while drawing an SVG.
     """
 
     def __init__(
@@ -65,13 +79,40 @@ class BuildFetcher(URLFetcher):
         self.roots = [root.resolve() for root in roots]
         self.convert = convert
         self.allow_remote = allow_remote
+        self.refused: list[RefusedResource] = []
+        self.checked: set[str] = set()
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
-        """Return the resource behind ``url``, prepared for the target."""
+        """Return the resource behind ``url``, checked and prepared for the target."""
+        try:
+            body, mime_type = self.checked_resource(url)
+        except RefusedResource as error:
+            self.refused.append(error)
+            raise
+        return self.prepared(url, body, mime_type)
+
+    def checked_resource(self, url: str) -> tuple[bytes, str]:
+        """Return the bytes and type of ``url`` once they pass every check."""
+        body, mime_type = self.read(url)
+        if url not in self.checked:
+            self.checked.add(url)
+            try:
+                check_resource(PurePosixPath(urlsplit(url).path).name, body, mime_type)
+            except ValueError as error:
+                raise RefusedResource(url, str(error)) from None
+            if is_svg(body, mime_type):
+                self.check_references(url, body)
+        return body, mime_type
+
+    def read(self, url: str) -> tuple[bytes, str]:
+        """Return the bytes of ``url`` and their type, if a build may read it."""
         scheme = urlsplit(url).scheme.lower()
         if scheme == "file":
             path = self.allowed_path(url)
-            body = path.read_bytes()
+            try:
+                body = read_bounded(path, MAX_RESOURCE_BYTES)
+            except (ValueError, OSError) as error:
+                raise RefusedResource(url, f"cannot be read ({error})") from None
             mime_type = mimetypes.guess_type(path.name)[0]
         elif scheme == "data" and len(url) <= MAX_DATA_URL:
             with urlopen(url) as response:
@@ -80,7 +121,18 @@ class BuildFetcher(URLFetcher):
             body, mime_type = self.remote(url)
         else:
             raise RefusedResource(url, _refusal(scheme, self.allow_remote))
-        return self.prepared(url, body, mime_type or "application/octet-stream")
+        return body, mime_type or "application/octet-stream"
+
+    def check_references(self, url: str, svg: bytes) -> None:
+        """Check what an SVG refers to; a refusal names the SVG, then the reference."""
+        for match in SVG_REFERENCE.finditer(svg):
+            reference = (match[1] or match[2]).decode("utf-8", "replace").strip()
+            if reference.startswith("#"):
+                continue
+            try:
+                self.checked_resource(urljoin(url, reference))
+            except RefusedResource as error:
+                raise RefusedResource(url, f"{reference}: {error.reason}") from None
 
     def prepared(self, url: str, body: bytes, mime_type: str) -> URLFetcherResponse:
         """Convert raster pictures for the target on their way to WeasyPrint."""
@@ -104,21 +156,33 @@ class BuildFetcher(URLFetcher):
         """Download a picture, within the time and size limits."""
         try:
             with urlopen(url, timeout=REMOTE_TIMEOUT) as response:
-                body = response.read(MAX_REMOTE_BYTES + 1)
+                body = _read_before(response, time.monotonic() + REMOTE_TIMEOUT)
                 mime_type = response.headers.get_content_type()
-        except (OSError, ValueError) as error:
+        except ValueError as error:  # too large, or not an address
+            raise RefusedResource(url, str(error)) from None
+        except OSError as error:
             raise RefusedResource(url, f"download failed ({error})") from None
-        if len(body) > MAX_REMOTE_BYTES:
-            limit = MAX_REMOTE_BYTES // (1024 * 1024)
-            raise RefusedResource(url, f"larger than {limit} MiB")
         if mime_type not in RASTER_TYPES | {"image/svg+xml"}:
             raise RefusedResource(url, f"not a picture ({mime_type})")
-        name = "remote" + (mimetypes.guess_extension(mime_type) or "")
-        try:
-            check_picture_data(name, body)
-        except ValueError as error:
-            raise RefusedResource(url, str(error)) from None
         return body, mime_type
+
+
+def _read_before(response: HTTPResponse, deadline: float) -> bytes:
+    """Read a response within :data:`MAX_REMOTE_BYTES` and by ``deadline``.
+
+    The socket's timeout bounds each read only: a server trickling a byte at a
+    time would hold the build for ever without a deadline for the whole.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read1(64 * 1024):
+        size += len(chunk)
+        if size > MAX_REMOTE_BYTES:
+            raise ValueError(f"larger than {MAX_REMOTE_BYTES // (1024 * 1024)} MiB")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not downloaded within {REMOTE_TIMEOUT} s")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _refusal(scheme: str, allow_remote: bool) -> str:

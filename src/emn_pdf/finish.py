@@ -14,6 +14,7 @@ Also the cover thumbnail of the web edition is made here from the PDF.
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -73,8 +74,11 @@ def write_cover(pdf_path: Path, png_path: Path, width: int) -> None:
 
 def _save(pdf: pikepdf.Pdf, path: Path) -> None:
     # The file identifier is a digest of the content: the same inputs give
-    # the same bytes, different editions different identifiers.
-    pdf.save(path, deterministic_id=True)
+    # the same bytes, different editions different identifiers.  Saved in
+    # memory first: on a full disk qpdf aborts the process instead of raising.
+    output = io.BytesIO()
+    pdf.save(output, deterministic_id=True)
+    path.write_bytes(output.getvalue())
 
 
 def _link_annotations(pdf: pikepdf.Pdf) -> Iterator[Any]:

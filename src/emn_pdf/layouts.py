@@ -8,26 +8,46 @@ package; fonts likewise live in ``fonts/``.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
+from fontTools.ttLib import TTFont
 from jinja2 import (
+    BaseLoader,
     ChoiceLoader,
     Environment,
-    FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    TemplateNotFound,
     select_autoescape,
 )
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from PIL import ImageCms
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import Problem, UserError
+from .files import contained, read_bounded
 from .load import problem_from_error, read_yaml
-from .model import Colour, Length, ThemeOverride
+from .model import LENGTH, Colour, Length, ThemeOverride
 
 DEFAULT_LAYOUT = "emn"
+#: What a built-in layout's name looks like (never a path).
+LAYOUT_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+#: Jinja's own filters and globals a layout may use; the sandbox refuses the
+#: rest, and attributes such as ``__globals__``, with a template error.
+TEMPLATE_FILTERS = (
+    "default", "e", "escape", "first", "format", "join", "last", "length",
+    "list", "lower", "map", "reject", "rejectattr", "replace", "select",
+    "selectattr", "sort", "string", "title", "trim", "truncate", "upper",
+)  # fmt: skip
+TEMPLATE_GLOBALS = ("range",)
+#: Largest template accepted: a layout's templates are a few kilobytes.
+MAX_TEMPLATE_BYTES = 1024 * 1024
 #: Where a PDF goes: the web site (tagged, small) or the printer (PDF/X, bleed).
 Target = Literal["web", "print"]
 TARGETS: tuple[Target, ...] = ("web", "print")
@@ -111,6 +131,58 @@ class PageSetup(BaseModel):
     side: Length = Field(description="Left and right margins.")
     bottom: Length = Field(description="Bottom margin, which holds the footer.")
 
+    @model_validator(mode="after")
+    def _room_for_text(self) -> PageSetup:
+        width, height = paper_size(self.size)
+        if width - 2 * millimetres(self.side) < MIN_TEXT_MM or (
+            height - millimetres(self.top) - millimetres(self.bottom) < MIN_TEXT_MM
+        ):
+            raise ValueError(
+                f"page {self.size!r} leaves less than {MIN_TEXT_MM} mm"
+                " between its margins"
+            )
+        return self
+
+
+#: Paper sizes CSS names (in mm, portrait), and the unit lengths in mm.
+PAPER_SIZES = {
+    "a5": (148, 210), "a4": (210, 297), "a3": (297, 420), "b5": (176, 250),
+    "b4": (250, 353), "letter": (215.9, 279.4), "legal": (215.9, 355.6),
+    "ledger": (279.4, 431.8),
+}  # fmt: skip
+UNIT_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
+#: The smallest text area a page may leave, and the page size it may have.
+MIN_TEXT_MM = 20
+MAX_PAGE_MM = 2000
+
+
+def millimetres(length: str) -> float:
+    """Return a CSS length of the theme (``4.5mm``, ``9pt``) in millimetres."""
+    unit = length_unit(length)
+    return float(length.removesuffix(unit)) * UNIT_MM[unit]
+
+
+def paper_size(size: str) -> tuple[float, float]:
+    """Return the width and height in mm of a CSS ``size`` (``A4 landscape``).
+
+    Raises ``ValueError`` for what WeasyPrint would misread or choke on.
+    """
+    words = size.lower().split()
+    orientation = (
+        words.pop() if words and words[-1] in ("portrait", "landscape") else ""
+    )
+    if len(words) == 1 and words[0] in PAPER_SIZES:
+        width, height = PAPER_SIZES[words[0]]
+    elif 1 <= len(words) <= 2 and all(LENGTH.fullmatch(word) for word in words):
+        width, height = (millimetres(words[0]), millimetres(words[-1]))
+    else:
+        raise ValueError(f"page size {size!r} is not a paper name or two lengths")
+    if max(width, height) > MAX_PAGE_MM:
+        raise ValueError(f"page size {size!r} is larger than {MAX_PAGE_MM} mm")
+    if orientation:
+        width, height = sorted((width, height), reverse=orientation == "landscape")
+    return width, height
+
 
 class Typography(BaseModel):
     """Sizes the stylesheets read as custom properties (``--body-size``...)."""
@@ -125,6 +197,13 @@ class Typography(BaseModel):
     block_space: Length = Field(description="Space between blocks.")
     gap: Length = Field(description="Space between columns.")
     band_height: Length = Field(description="Height of pictures set as bands.")
+
+    @model_validator(mode="after")
+    def _visible(self) -> Typography:
+        for name in ("body_size", "small_size", "band_height"):
+            if millimetres(getattr(self, name)) <= 0:
+                raise ValueError(f"{name} must be larger than zero")
+        return self
 
 
 class ContrastPair(BaseModel):
@@ -154,6 +233,8 @@ class Copyfit(BaseModel):
             low, high = getattr(self, name)
             if length_unit(low) != length_unit(high):
                 raise ValueError(f"{name}: both ends must be in the same unit")
+        if millimetres(self.body_size[0]) <= 0:
+            raise ValueError("body_size must be larger than zero")
         return self
 
 
@@ -303,12 +384,19 @@ class Layout:
         return (self.folder, *(folder for _, folder in self.ancestors))
 
     def file(self, name: str) -> Path:
-        """Return the file ``name`` of the layout, or of a layout it extends."""
+        """Return the file ``name`` of the layout, or of a layout it extends.
+
+        Only files inside those folders count: an absolute path, a ``..`` or
+        a symbolic link leading elsewhere is not found.
+        """
         for folder in self.folders:
-            if (folder / name).is_file():
-                return folder / name
+            if (path := contained(folder, name)) is not None:
+                return path
         raise UserError(
-            Problem(f"{name!r}, named in theme.yaml, not found", file=self.folder)
+            Problem(
+                f"{name!r}, named in theme.yaml, not found inside the layout folders",
+                file=self.folder / "theme.yaml",
+            )
         )
 
     def target(self, target: Target) -> TargetTheme:
@@ -331,9 +419,12 @@ class Layout:
 
     def font_path(self, face: FontFace) -> Path:
         """Return the file of ``face``: the layout's own fonts/ first."""
-        for folder in (self.folder / "fonts", package_data("fonts")):
-            if (folder / face.file).is_file():
-                return folder / face.file
+        for folder, name in (
+            (self.folder, f"fonts/{face.file}"),
+            (package_data("fonts"), face.file),
+        ):
+            if (path := contained(folder, name)) is not None:
+                return path
         raise UserError(
             Problem(
                 f"font file {face.file!r} not found in {self.folder / 'fonts'} "
@@ -368,22 +459,61 @@ def find_layout(name: str) -> Layout:
     """Return a layout, validated: a built-in one by name, or any folder by path.
 
     A name with a slash, or naming an existing folder, is a path; a folder
-    from outside gets the same validation and the same fetching rules.
+    from outside gets the same validation and the same fetching rules.  Only
+    the user gives a path (``--layout``): an issue names a built-in layout.
     """
-    is_path = "/" in name or Path(name).is_dir()
-    folder = Path(name) if is_path else package_data("layouts") / name
+    if "/" not in name and not Path(name).is_dir():
+        return builtin_layout(name)
+    folder = Path(name)
     if not (folder / "theme.yaml").is_file():
-        if is_path:
-            raise UserError(Problem("not a layout folder (no theme.yaml)", file=folder))
+        raise UserError(Problem("not a layout folder (no theme.yaml)", file=folder))
+    return _layout_at(folder, ())
+
+
+def builtin_layout(name: str, extending: tuple[Path, ...] = ()) -> Layout:
+    """Return a layout emn-pdf ships with, by name; never a path.
+
+    This is how an issue file and a theme's ``extends`` name a layout: what
+    came with an issue folder cannot point at a folder of its choosing.
+    """
+    folder = package_data("layouts") / name
+    if not LAYOUT_NAME.fullmatch(name) or not (folder / "theme.yaml").is_file():
         raise UserError(Problem(unknown_layout(name)))
-    theme = _read_theme(folder / "theme.yaml")
+    return _layout_at(folder, extending)
+
+
+def _layout_at(folder: Path, extending: tuple[Path, ...]) -> Layout:
+    """Return the layout in ``folder``; ``extending`` are the layouts below it."""
+    folder = folder.resolve()
+    theme_file = folder / "theme.yaml"
+    if folder in extending:
+        raise UserError(Problem("a layout cannot extend itself", file=theme_file))
+    theme = _read_theme(theme_file)
     ancestors: tuple[tuple[str, Path], ...] = ()
     if theme.extends is not None:
-        parent = find_layout(theme.extends)
+        parent = _located_in(
+            theme_file,
+            lambda: builtin_layout(theme.extends or "", (*extending, folder)),
+        )
         ancestors = ((parent.name, parent.folder), *parent.ancestors)
-    layout = Layout(folder.name, folder.resolve(), theme, ancestors)
+    layout = Layout(folder.name, folder, theme, ancestors)
     _check_files(layout)
     return layout
+
+
+def _located_in(theme_file: Path, action: Callable[[], Layout]) -> Layout:
+    """Run ``action``; a problem without a file is located in ``theme_file``."""
+    try:
+        return action()
+    except UserError as error:
+        raise UserError(
+            replace(
+                problem,
+                file=problem.file or theme_file,
+                field=problem.field or "extends",
+            )
+            for problem in error.problems
+        ) from None
 
 
 def _read_theme(path: Path) -> Theme:
@@ -397,29 +527,100 @@ def _read_theme(path: Path) -> Theme:
 
 
 def _check_files(layout: Layout) -> None:
-    """Fail now, naming the file, if the theme names a file that is missing."""
+    """Fail now, naming the file, if a file the theme names is missing or wrong.
+
+    Fonts and colour profiles are parsed here: the engine would abort on them
+    later, far from the line that named them.
+    """
     layout.logo()
     for target in TARGETS:
         layout.stylesheet_paths(target)
-        layout.color_profile(target)
+        if (profile := layout.color_profile(target)) is not None:
+            _check_profile(layout, profile)
+    for face in layout.theme.fonts:
+        _check_font(layout, layout.font_path(face))
+
+
+def _check_profile(layout: Layout, path: Path) -> None:
+    try:
+        space = ImageCms.getOpenProfile(str(path)).profile.xcolor_space.strip()
+    except (ImageCms.PyCMSError, OSError) as error:
+        raise _theme_file_problem(
+            layout, path, f"not an ICC profile ({error})"
+        ) from None
+    if space != "CMYK":
+        raise _theme_file_problem(layout, path, f"a {space} profile, not CMYK")
+
+
+def _check_font(layout: Layout, path: Path) -> None:
+    try:
+        with TTFont(path, lazy=True) as font:
+            font["head"]
+    except Exception as error:  # fontTools raises many kinds for a bad file
+        raise _theme_file_problem(layout, path, f"not a font file ({error})") from None
+
+
+def _theme_file_problem(layout: Layout, path: Path, message: str) -> UserError:
+    return UserError(
+        Problem(f"{path.name}: {message}", file=layout.folder / "theme.yaml")
+    )
 
 
 def template_environment(
     folder: Path, ancestors: tuple[tuple[str, Path], ...]
 ) -> Environment:
-    """Return the Jinja2 environment of a layout: autoescaped, strict.
+    """Return the Jinja2 environment of a layout: sandboxed, autoescaped, strict.
 
     Templates are looked up in the layout's folder, then in the layouts it
     extends, so that a layout overrides only the templates it changes; and a
     template can extend the one it replaces by naming it ``<parent>/name``.
+    A layout may come from anyone: its templates run in Jinja's immutable
+    sandbox with only :data:`TEMPLATE_FILTERS` and :data:`TEMPLATE_GLOBALS`,
+    and may read only files inside those folders.
     """
     folders = [folder, *(parent for _, parent in ancestors)]
-    parents = {name: FileSystemLoader(parent) for name, parent in ancestors}
-    return Environment(
-        loader=ChoiceLoader([FileSystemLoader(folders), PrefixLoader(parents)]),
+    parents = {name: ContainedLoader([parent]) for name, parent in ancestors}
+    environment = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader([ContainedLoader(folders), PrefixLoader(parents)]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters = {name: environment.filters[name] for name in TEMPLATE_FILTERS}
+    environment.globals = {name: environment.globals[name] for name in TEMPLATE_GLOBALS}
+    return environment
+
+
+class ContainedLoader(BaseLoader):
+    """Load templates from folders, refusing any that resolves outside them."""
+
+    def __init__(self, folders: list[Path]) -> None:
+        self.folders = folders
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """Return a template's text, its file, and how to tell it changed."""
+        name = "/".join(split_template_path(template))
+        for folder in self.folders:
+            if (path := contained(folder, name)) is not None:
+                return _template_source(path)
+        raise TemplateNotFound(template)
+
+
+def _template_source(path: Path) -> tuple[str, str, Callable[[], bool]]:
+    modified = path.stat().st_mtime_ns
+
+    def unchanged() -> bool:
+        try:
+            return path.stat().st_mtime_ns == modified
+        except OSError:
+            return False
+
+    try:
+        text = read_bounded(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+    except (ValueError, OSError) as error:
+        raise UserError(Problem(f"cannot read template: {error}", file=path)) from None
+    return text, str(path), unchanged

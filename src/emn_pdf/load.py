@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Problem, UserError
+from .files import contained, read_bounded
 from .model import Edition
 
 #: Standard YAML tags an issue file may use; anything else (``!!python/...``,
@@ -95,16 +96,19 @@ class LoadedEdition:
 def read_yaml(path: Path) -> YamlDocument:
     """Parse ``path`` into plain data, keeping the line of each value."""
     try:
-        if path.stat().st_size > MAX_YAML_BYTES:
-            limit = MAX_YAML_BYTES // 1024
-            raise UserError(Problem(f"larger than {limit} KiB", file=path))
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, MAX_YAML_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise UserError(Problem("file not found", file=path)) from None
     except UnicodeDecodeError as error:
         raise UserError(
             Problem(f"not UTF-8 text (byte {error.start})", file=path)
         ) from None
+    except OSError as error:
+        raise UserError(
+            Problem(f"cannot be read: {error.strerror}", file=path)
+        ) from None
+    except ValueError as error:  # a device, a pipe, a file too large
+        raise UserError(Problem(str(error), file=path)) from None
     try:
         root = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as error:
@@ -150,7 +154,10 @@ class _NodeReader:
                 for index, item in enumerate(node.value)
             ]
         assert isinstance(node, yaml.ScalarNode)
-        return scalar_value(node)
+        try:
+            return scalar_value(node)
+        except ValueError as error:  # an integer of thousands of digits
+            raise self.problem(node, f"invalid number: {error}") from None
 
     def read_mapping(
         self, node: yaml.MappingNode, location: FieldPath
@@ -198,6 +205,8 @@ def load_edition(path: Path) -> LoadedEdition:
     Relative paths inside it (images) are checked against the issue folder the
     file lives in, never against the working directory.
     """
+    if contained(path.parent, path.name) is None and path.is_file():
+        raise UserError(Problem("a link to a file outside the issue folder", file=path))
     document = read_yaml(path)
     if document.data is None:
         raise UserError(Problem("the file is empty", file=path))

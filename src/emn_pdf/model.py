@@ -66,6 +66,7 @@ Markdown = Annotated[
 ]
 
 IMAGE_SUFFIXES = {".svg", *FORMATS}
+NOT_IN_PATHS = set(":?#%\\")
 
 
 class Link(Strict):
@@ -111,7 +112,9 @@ class Image(Strict):
         if urlsplit(src).scheme in {"http", "https"}:
             return _check_web_url(src)
         relative = PurePosixPath(src)
-        if relative.is_absolute() or ".." in relative.parts:
+        # A scheme (data:, file:), a query, a fragment or an escape would make
+        # the address the engine reads differ from the file checked here.
+        if relative.is_absolute() or ".." in relative.parts or NOT_IN_PATHS & set(src):
             raise ValueError(f"{src!r} must be a path inside the issue folder")
         if relative.suffix.lower() not in IMAGE_SUFFIXES:
             allowed = ", ".join(sorted(IMAGE_SUFFIXES))

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .errors import Problem, UserError
 from .fetch import BuildFetcher, RefusedResource, web_raster
+from .files import atomic_output
 from .layouts import Layout, Target, package_data
 
 ENGINE_LOGGER = "weasyprint"
@@ -46,6 +45,8 @@ class LaidOut:
     document: Document
     target: Target
     warnings: list[str] = field(default_factory=list)
+    fetcher: BuildFetcher | None = None  # still reads SVG pictures' parts
+    locate: Locate | None = None
     copyfit: str | None = None  # what copyfitting chose, if it ran
     copyfit_problem: Problem | None = None  # why it could not, if it failed
     makeup: Any = None  # where page makeup placed each module
@@ -88,15 +89,15 @@ def lay_out(
         ]
     )
     base_url = base_dir.resolve().as_uri() + "/"
-    with engine_warnings() as warnings, refused_resources(locate):
+    with engine_warnings() as warnings, refused_resources(fetcher, locate):
         stylesheets = [CSS(string=resources, url_fetcher=fetcher, **common)] + [
-            CSS(filename=path, url_fetcher=fetcher, **common)
+            CSS(url=path.as_uri(), url_fetcher=fetcher, **common)
             for path in layout.stylesheet_paths(target)
         ]
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             stylesheets=stylesheets, **common, **TARGET_OPTIONS[target]
         )
-    return LaidOut(document, target, warnings)
+    return LaidOut(document, target, warnings, fetcher=fetcher, locate=locate)
 
 
 def _fetcher(
@@ -163,7 +164,11 @@ def write_pdf(
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     identifier = hashlib.md5(identity.encode(), usedforsecurity=False).hexdigest()
-    with engine_warnings() as warnings, atomic_output(target) as partial:
+    with (
+        engine_warnings() as warnings,
+        atomic_output(target) as partial,
+        refused_resources(laid_out.fetcher, laid_out.locate),
+    ):
         laid_out.document.write_pdf(
             partial,
             pdf_identifier=identifier.encode(),
@@ -175,30 +180,26 @@ def write_pdf(
 
 
 @contextmanager
-def atomic_output(target: Path) -> Iterator[Path]:
-    """Yield a temporary path that replaces ``target`` only on success."""
-    handle, name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".part", dir=target.parent
-    )
-    os.close(handle)
-    partial = Path(name)
-    try:
-        yield partial
-        partial.chmod(0o644)
-        partial.replace(target)
-    finally:
-        with suppress(FileNotFoundError):
-            partial.unlink()
+def refused_resources(
+    fetcher: BuildFetcher | None, locate: Locate | None
+) -> Iterator[None]:
+    """Turn a resource the fetcher refused into a located user error.
 
-
-@contextmanager
-def refused_resources(locate: Locate | None) -> Iterator[None]:
-    """Turn a resource the fetcher refused into a located user error."""
+    WeasyPrint stops at a refusal, except while it draws an SVG picture,
+    where it logs it and leaves the picture out: the fetcher's record of
+    refusals catches those.
+    """
     try:
         yield
     except RefusedResource as error:
-        problem = locate(error.url, error.reason) if locate is not None else None
-        raise UserError(problem or Problem(f"resource refused: {error}")) from None
+        raise UserError(_refusal_problem(error, locate)) from None
+    if fetcher is not None and fetcher.refused:
+        raise UserError(_refusal_problem(fetcher.refused[0], locate))
+
+
+def _refusal_problem(error: RefusedResource, locate: Locate | None) -> Problem:
+    problem = locate(error.url, error.reason) if locate is not None else None
+    return problem or Problem(f"resource refused: {error}")
 
 
 @contextmanager

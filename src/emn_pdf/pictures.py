@@ -49,6 +49,38 @@ def check_picture_data(name: str, data: bytes) -> None:
         _check_raster(name, data, FORMATS.get(suffix))
 
 
+def is_svg(data: bytes, mime_type: str) -> bool:
+    """Tell whether WeasyPrint would read ``data`` as an SVG picture."""
+    return mime_type == "image/svg+xml" or bool(SVG_START.match(data))
+
+
+def check_resource(name: str, data: bytes, mime_type: str) -> None:
+    """Check any file a build reads as the picture it could be drawn as.
+
+    WeasyPrint decides what a resource is by its content (a picture inside
+    an SVG is "image/*" whatever its name), so the content decides here too:
+    an SVG gets the SVG checks, anything Pillow recognises the size checks
+    (reading the header only), anything else (CSS, fonts) passes.
+    """
+    _check_size(name, len(data))
+    if is_svg(data, mime_type):
+        _check_svg(name, data)
+        return
+    expected = FORMATS.get(PurePosixPath(name).suffix.lower())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                if expected is not None:
+                    _check_header(name, image, expected)
+                _check_pixels(name, image)
+        except Image.DecompressionBombError:
+            raise ValueError(f"{name} is too large once decoded") from None
+        except UnidentifiedImageError:
+            if mime_type.startswith("image/"):
+                raise ValueError(f"{name} is not a picture Pillow can read") from None
+
+
 def _check_size(name: str, size: int) -> None:
     if size > MAX_PICTURE_BYTES:
         limit = MAX_PICTURE_BYTES // (1024 * 1024)
@@ -96,6 +128,10 @@ def _check_header(name: str, image: Image.Image, expected: str | None) -> None:
             f"{name} is a {image.format} file, not {expected or 'a picture'}"
             " as its name says"
         )
+    _check_pixels(name, image)
+
+
+def _check_pixels(name: str, image: Image.Image) -> None:
     if image.width * image.height > MAX_PIXELS:
         megapixels = image.width * image.height / 1e6
         raise ValueError(

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import segno
-from jinja2 import Environment, TemplateError, pass_context
+from jinja2 import Environment, TemplateError, TemplateNotFound, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -58,7 +58,9 @@ def render_html(
             target=page.target,
             fill_pages=page.fill_pages,
         )
-    except TemplateError as error:
+    except UserError:
+        raise
+    except Exception as error:  # a layout's mistake, whatever it raised
         raise UserError(_template_problem(layout, error)) from None
 
 
@@ -200,12 +202,13 @@ def _titled_addresses(data: Any, title: str) -> Iterator[tuple[str, str]]:
         yield from ((title, address) for address in ADDRESS.findall(data))
 
 
-def _template_problem(layout: Layout, error: TemplateError) -> Problem:
+def _template_problem(layout: Layout, error: Exception) -> Problem:
     """Locate a template error in the template file, not in Jinja's code.
 
     Syntax errors carry their file and line; errors raised while rendering
-    (an unknown variable) are found in the traceback, whose template frames
-    Jinja rewrites to the template's own file and line.
+    (an unknown variable, a division by zero, a template extending itself)
+    are found in the traceback, whose template frames Jinja rewrites to the
+    template's own file and line.
     """
     file = getattr(error, "filename", None)
     line = getattr(error, "lineno", None)
@@ -213,8 +216,11 @@ def _template_problem(layout: Layout, error: TemplateError) -> Problem:
         frame_file = Path(frame.f_code.co_filename)
         if any(frame_file.is_relative_to(folder) for folder in layout.folders):
             file, line = frame.f_code.co_filename, frame_line
+    message = error.message if isinstance(error, TemplateError) else repr(error)
+    if isinstance(error, TemplateNotFound):
+        message = f"no template {error.name!r} inside the layout folders"
     return Problem(
-        f"template error: {error.message}",
+        f"template error: {message}",
         file=Path(file) if file else layout.folder,
         line=line,
     )

@@ -1,0 +1,107 @@
+"""Reading and writing files safely: contained paths, bounded reads, atomic outputs.
+
+Issue folders and layouts come from other people, so every path they name is
+resolved (symbolic links included) and must stay inside the folder that names
+it, and every file is read only if it is a regular file, with a bound: a link
+to ``/dev/zero`` or a named pipe is refused instead of hanging the build.
+Outputs are written to a temporary file with a unique name (the writer's
+process id in it) and renamed; temporary files a killed build left behind are
+swept by the next one.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+PART_SUFFIX = ".part"
+
+
+def contained(folder: Path, name: str) -> Path | None:
+    """Return the file ``name`` of ``folder`` if it resolves inside ``folder``.
+
+    ``None`` when it does not exist, is not a regular file, or leads out of
+    the folder by ``..``, an absolute path or a symbolic link.
+    """
+    root = folder.resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """Return the bytes of the regular file ``path``, at most ``limit`` of them.
+
+    Raises ``ValueError`` saying why for anything else (a device, a pipe, a
+    folder, a file over the limit); ``OSError`` when it cannot be read.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise ValueError("not a regular file")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit // 1024} KiB")
+    return data
+
+
+@contextmanager
+def atomic_output(target: Path) -> Iterator[Path]:
+    """Yield a temporary path that replaces ``target`` only on success.
+
+    The temporary file is removed on failure, and on SIGTERM or Ctrl-C too
+    (see :mod:`emn_pdf.workers`); one a killed process left is swept by
+    :func:`sweep_parts`, which knows it by the process id in its name.
+    """
+    handle, name = tempfile.mkstemp(
+        prefix=f".{target.name}.{os.getpid()}.", suffix=PART_SUFFIX, dir=target.parent
+    )
+    os.close(handle)
+    partial = Path(name)
+    _PARTIALS.add(partial)
+    try:
+        yield partial
+        partial.chmod(0o644)
+        partial.replace(target)
+    finally:
+        _PARTIALS.discard(partial)
+        with suppress(FileNotFoundError):
+            partial.unlink()
+
+
+#: Temporary files this process is writing, for a signal handler to remove.
+_PARTIALS: set[Path] = set()
+
+
+def remove_partials() -> None:
+    """Remove the temporary files this process is writing (it is ending)."""
+    for partial in list(_PARTIALS):
+        with suppress(OSError):
+            partial.unlink()
+
+
+def sweep_parts(folder: Path) -> None:
+    """Remove the temporary files of processes that no longer run."""
+    for path in folder.glob(f".*{PART_SUFFIX}"):
+        if not _writer_alive(path.name):
+            with suppress(OSError):
+                path.unlink()
+
+
+def _writer_alive(name: str) -> bool:
+    """Tell whether the process named in a temporary file's name still runs."""
+    parts = name.split(".")  # .<target>.<pid>.<random>.part
+    if len(parts) < 4 or not parts[-3].isdigit():
+        return False
+    try:
+        os.kill(int(parts[-3]), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

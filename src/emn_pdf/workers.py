@@ -1,0 +1,113 @@
+"""Worker processes that die with their parent, and a deadline for each edition.
+
+A build's workers are forked from a server process, so the kernel does not
+tie them to the command the user runs: killed with ``kill -9``, it would leave
+them writing PDFs.  Each worker watches the command's process and ends when it
+ends; on SIGTERM any process of a build removes its temporary files first.
+An edition's layout is also given a deadline, so that input within every
+size limit (thousands of briefs, a huge SVG) cannot hold a build for ever.
+"""
+
+from __future__ import annotations
+
+import multiprocessing.context
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from types import FrameType
+
+from .errors import Problem, UserError
+from .files import remove_partials
+
+#: Seconds between two looks at whether the parent still runs.
+PARENT_CHECK = 0.2
+#: Longest an edition and target may take to lay out and write.
+LAYOUT_SECONDS = 300
+
+
+@contextmanager
+def worker_pool(
+    workers: int, context: multiprocessing.context.BaseContext
+) -> Iterator[ProcessPoolExecutor]:
+    """Yield a pool of workers that end with this process, or with its failure."""
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_watch_parent,
+        initargs=(os.getpid(),),
+    )
+    try:
+        yield pool
+    except BaseException:
+        # ProcessPoolExecutor only ever waits for running jobs (CPython #93234).
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _watch_parent(parent: int) -> None:
+    """Make this worker end, cleanly, when ``parent`` or a SIGTERM ends it."""
+    signal.signal(signal.SIGTERM, _end_now)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+
+    def watch() -> None:
+        while _running(parent):
+            time.sleep(PARENT_CHECK)
+        remove_partials()
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _end_now(signum: int, frame: FrameType | None) -> None:
+    remove_partials()
+    os._exit(128 + signum)
+
+
+def end_cleanly_on_sigterm() -> None:
+    """Let SIGTERM end this process as Ctrl-C does: temporary files removed."""
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def layout_deadline(seconds: float | None = None) -> Iterator[None]:
+    """Stop the work inside after ``seconds`` (:data:`LAYOUT_SECONDS`) with a problem.
+
+    Only the main thread of a process receives the alarm; elsewhere (a test
+    running builds in threads) the work is not bounded.
+    """
+    limit = seconds or LAYOUT_SECONDS
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise UserError(
+            Problem(f"laying out took longer than {limit:g} s; the input is too large")
+        )
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

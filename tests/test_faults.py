@@ -1,0 +1,333 @@
+"""Faults: whatever the system or the input does, a located message, exit 2,
+no traceback, no stray process and no temporary file left behind."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL_EDITION, ROOT, SAMPLE
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import emn_pdf
+from emn_pdf import cache, finish, layouts, workers
+from emn_pdf.cli import app
+from emn_pdf.errors import UserError
+
+runner = CliRunner()
+EMN_PDF = str(Path(sys.executable).parent / "emn-pdf")
+
+
+def cli(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.exit_code, result.stderr
+
+
+# Edition files ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda path: os.symlink("/dev/zero", path), "fr.yaml: not a regular file"),
+        (lambda path: os.mkfifo(path), "fr.yaml: not a regular file"),
+        (
+            lambda path: path.write_text("a: 1\n" * 300_000),
+            "fr.yaml: larger than 1024 KiB",
+        ),
+    ],
+    ids=["dev-zero", "fifo", "large"],
+)
+def test_an_edition_must_be_a_small_regular_file(
+    make_issue: Callable[..., Path], make: Callable[[Path], None], message: str
+) -> None:
+    issue = make_issue()
+    (issue / "fr.yaml").unlink()
+    make(issue / "fr.yaml")
+    code, stderr = cli("check", str(issue), "--quick")
+    assert code == 2 and message in stderr
+
+
+def test_an_edition_linked_outside_the_issue_is_not_read(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    issue = make_issue()
+    outside = tmp_path / "secret.yaml"
+    outside.write_text(MINIMAL_EDITION)
+    (issue / "fr.yaml").unlink()
+    (issue / "fr.yaml").symlink_to(outside)
+    code, stderr = cli("check", str(issue), "--quick")
+    assert code == 2 and "fr.yaml: a link to a file outside the issue folder" in stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_edition_is_named(make_issue: Callable[..., Path]) -> None:
+    issue = make_issue()
+    (issue / "fr.yaml").chmod(0)
+    code, stderr = cli("check", str(issue), "--quick")
+    assert code == 2 and "fr.yaml: cannot be read: Permission denied" in stderr
+
+
+def test_an_integer_of_thousands_of_digits_is_located(
+    make_issue: Callable[..., Path],
+) -> None:
+    issue = make_issue(MINIMAL_EDITION.replace("number: 7", "number: " + "9" * 5000))
+    code, stderr = cli("check", str(issue), "--quick")
+    assert code == 2 and "fr.yaml:4: invalid number" in stderr
+
+
+# Outputs ---------------------------------------------------------------------
+
+
+def test_an_output_folder_that_is_a_file_is_named(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.write_text("not a folder")
+    code, stderr = cli("build", str(make_issue()), "-o", str(out))
+    assert code == 2 and "out" in stderr and "Traceback" not in stderr
+
+
+def test_an_output_that_is_a_folder_is_named(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    (tmp_path / "out" / "2025-03-fr-web.pdf").mkdir(parents=True)
+    code, stderr = cli("build", str(make_issue()), "-o", str(tmp_path / "out"))
+    assert code == 2 and "Is a directory" in stderr
+    assert not list((tmp_path / "out").glob(".*.part"))
+
+
+def test_a_full_disk_is_a_message_and_leaves_no_temporary_file(
+    make_issue: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "out"))
+
+    monkeypatch.setattr(finish, "_save", full)
+    code, stderr = cli("build", str(make_issue()), "-o", str(tmp_path / "out"))
+    assert code == 2 and "No space left on device" in stderr
+    assert not list((tmp_path / "out").glob(".*.part"))
+
+
+def test_a_fault_in_one_edition_does_not_stop_the_others(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    issue = make_issue()
+    (issue / "en.yaml").write_text(
+        MINIMAL_EDITION.replace("language: fr", "language: en"), encoding="utf-8"
+    )
+    (tmp_path / "out" / "2025-03-fr-web.pdf").mkdir(parents=True)
+    reports: list[emn_pdf.BuildReport] = []
+    with pytest.raises(UserError, match="Is a directory"):
+        emn_pdf.build(issue, out_dir=tmp_path / "out", jobs=2, on_built=reports.append)
+    assert [report.language for report in reports if report.path] == ["en"]
+
+
+def test_stale_temporary_files_are_swept(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    stale = out / f".2025-03-fr-web.pdf.{dead}.abc123.part"
+    live = out / f".2025-03-fr-web.pdf.{os.getpid()}.def456.part"
+    stale.write_text("half a PDF")
+    live.write_text("another build's")
+    emn_pdf.build(make_issue(), out_dir=out)
+    assert not stale.exists() and live.exists()
+
+
+def test_killing_a_parallel_build_leaves_no_worker_and_no_temporary_file(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    build = subprocess.Popen(
+        [EMN_PDF, "build", str(SAMPLE), "--target", "all",
+         "--jobs", "2", "-o", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".*.part")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    children = _descendants(build.pid)
+    assert children, "the build started no worker"
+    build.kill()
+    build.wait()
+    time.sleep(2 * workers.PARENT_CHECK + 1.5)
+    assert [pid for pid in children if _alive(pid)] == []
+    assert not list(out.glob(".*.part"))
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found += [int(entry.name), *_descendants(int(entry.name))]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_sigterm_removes_the_temporary_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build = subprocess.Popen(
+        [EMN_PDF, "build", str(SAMPLE), "--lang", "fr",
+         "--jobs", "1", "-o", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".*.part")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    build.send_signal(signal.SIGTERM)
+    build.wait(timeout=30)
+    assert not list(out.glob(".*.part"))
+
+
+def test_an_edition_has_a_deadline(
+    make_issue: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "LAYOUT_SECONDS", 0.01)
+    with pytest.raises(UserError, match=r"laying out took longer than 0\.01 s"):
+        emn_pdf.build(make_issue(), out_dir=tmp_path / "out", jobs=1)
+
+
+# Themes ----------------------------------------------------------------------
+
+
+def theme_with(tmp_path: Path, old: str, new: str) -> Path:
+    folder = tmp_path / "theme"
+    shutil.copytree(ROOT / "layouts" / "emn", folder)
+    theme = (folder / "theme.yaml").read_text()
+    assert old in theme
+    (folder / "theme.yaml").write_text(theme.replace(old, new, 1))
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("size: A4 portrait", "size: 1mm 1mm", "leaves less than 20 mm"),
+        ("size: A4 portrait", "size: huge", "not a paper name or two lengths"),
+        ("body_size: 8.8pt", "body_size: 0pt", "body_size must be larger than zero"),
+        (
+            "color_profile: icc/ISOcoated_v2_300_bas.icc",
+            "color_profile: base.css",
+            "base.css: not an ICC profile",
+        ),
+    ],
+)
+def test_theme_mistakes_are_named(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    with pytest.raises(UserError, match=message):
+        layouts.find_layout(str(theme_with(tmp_path, old, new)))
+
+
+def test_a_font_that_is_not_a_font_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "theme"
+    shutil.copytree(ROOT / "layouts" / "emn", folder)
+    (folder / "fonts" / "inter").mkdir(parents=True)
+    (folder / "fonts" / "inter" / "Inter-Regular.otf").write_text("not a font")
+    with pytest.raises(UserError, match=r"Inter-Regular\.otf: not a font file"):
+        layouts.find_layout(str(folder))
+
+
+THEME_LINES = (ROOT / "layouts" / "emn" / "theme.yaml").read_text().splitlines()
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    index=st.integers(0, len(THEME_LINES) - 1),
+    replacement=st.sampled_from(
+        ["", "0mm", "1mm 1mm", "-3", "x: [", "/etc/passwd", "../..", "9" * 5000, "é"]
+    ),
+)
+def test_any_theme_mistake_is_a_user_error(index: int, replacement: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        theme = Path(folder) / "mine"
+        shutil.copytree(ROOT / "layouts" / "emn", theme)
+        lines = list(THEME_LINES)
+        key, _, _ = lines[index].partition(":")
+        lines[index] = f"{key}: {replacement}" if key.strip() else replacement
+        (theme / "theme.yaml").write_text("\n".join(lines))
+        try:
+            layouts.find_layout(str(theme))
+        except UserError as error:
+            assert error.problems
+
+
+@settings(deadline=None, max_examples=5)
+@given(
+    error=st.sampled_from(
+        [errno.ENOSPC, errno.EACCES, errno.EROFS, errno.ENAMETOOLONG, errno.EISDIR]
+    )
+)
+def test_any_os_error_while_writing_is_a_message(error: int) -> None:
+    import tempfile
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise OSError(error, os.strerror(error), "somewhere")
+
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as m:
+        m.setattr(finish, "finish_web", failing)
+        with pytest.raises(UserError) as raised:
+            emn_pdf.build(SAMPLE, lang="fr", out_dir=folder, force=True)
+        assert os.strerror(error) in str(raised.value)
+        assert not list(Path(folder).glob(".*.part"))
+
+
+# The cache -------------------------------------------------------------------
+
+
+def test_a_same_size_edit_with_its_time_set_back_is_rebuilt(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    issue = make_issue()
+    edition = issue / "fr.yaml"
+    emn_pdf.build(issue, out_dir=tmp_path / "out")
+    status = edition.stat()
+    edition.write_text(edition.read_text().replace("Une nouvelle", "Une nouvelli"))
+    os.utime(edition, ns=(status.st_atime_ns, status.st_mtime_ns))
+    reports: list[emn_pdf.BuildReport] = []
+    emn_pdf.build(issue, out_dir=tmp_path / "out", on_built=reports.append)
+    assert not reports[0].cached
+
+
+def test_a_crafted_cache_entry_is_not_believed(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    issue = make_issue()
+    out = tmp_path / "out"
+    emn_pdf.build(issue, out_dir=out)
+    entry = out / cache.CACHE_DIR / "2025-03-fr-web.json"
+    (tmp_path / "other.pdf").write_bytes(b"%PDF-1.7 not ours")
+    text = entry.read_text().replace('"2025-03-fr-web.pdf"', '"../other.pdf"')
+    entry.write_text(text)
+    reports: list[emn_pdf.BuildReport] = []
+    emn_pdf.build(issue, out_dir=out, on_built=reports.append)
+    assert not reports[0].cached and reports[0].path == out / "2025-03-fr-web.pdf"
