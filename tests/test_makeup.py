@@ -12,11 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import MINIMAL_EDITION, ROOT, SAMPLE
+from pypdf import PdfReader
 
 import emn_pdf
 from emn_pdf.build import _lay_out_target, prepare
 from emn_pdf.makeup import Grid, Measure, Module, Placement, place
+from emn_pdf.render import short_url
 
 LINE = 16.0
 GRID = Grid(
@@ -112,6 +115,38 @@ def test_full_pages_end_level_by_resizing_pictures() -> None:
         assert max(fills) - min(fills) <= LINE / GRID.height + 1e-6
 
 
+def test_a_band_stays_on_the_page_of_its_article() -> None:
+    band = Module("s0-b1~band", "band", 3, {3: Measure(300)}, keep_with_next=True)
+    article = block("s0-b1", 500)
+    modules = [block("a", 850), block("b", 850), block("c", 850), band, article]
+    pages = placed_keys(place(modules, GRID))
+    (with_band,) = [page for page in pages if "s0-b1~band" in page]
+    assert with_band.index("s0-b1~band") < with_band.index("s0-b1")
+
+
+def test_a_section_may_end_with_a_module_wider_than_a_column() -> None:
+    short = block("short", 200)
+    wide = Module("wide", "block", 3, {1: Measure(600), 2: Measure(280)})
+    placement = place([heading("h"), short, wide, heading("next")], GRID)
+    placed = {item.key: item for item in placement.pages[0]}
+    assert (placed["wide"].span, placed["wide"].column) == (2, 1)
+    assert placed["next"].top < placed["wide"].top + 300 + 2 * GRID.space
+
+
+def test_a_new_page_takes_its_section_heading_along() -> None:
+    modules = [block("a", 200), heading("h"), block("b", 200, new_page=True)]
+    assert placed_keys(place(modules, GRID)) == [["a"], ["h", "b"]]
+
+
+def test_fill_is_read_on_the_page_grid_whatever_the_section_grid() -> None:
+    two = [
+        Module(f"t{i}", "block", 2, {1: Measure(900), 2: Measure(450)})
+        for i in range(2)
+    ]
+    placement = place(two, GRID)
+    assert placement.fills[0] == pytest.approx([0.9, 0.9, 0.9])
+
+
 @pytest.fixture(scope="module")
 def makeup_layout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The emn layout with page makeup turned on."""
@@ -170,3 +205,26 @@ def test_the_makeup_corpus_is_valid(issue: Path) -> None:
     """The varied issues page makeup is judged on: each one validates."""
     findings = emn_pdf.check(issue, lay_out=False)
     assert not [finding for finding in findings if finding.code.startswith("E")]
+
+
+@pytest.mark.parametrize(
+    ("issue", "target"),
+    [(SAMPLE, "print"), (ROOT / "tests" / "corpus" / "fr-long-addresses", "web")],
+)
+def test_addresses_are_never_hyphenated(
+    issue: Path, target: str, tmp_path: Path
+) -> None:
+    """Each contact address reads whole once its line breaks are taken out."""
+    (pdf,) = emn_pdf.build(issue, lang="fr", target=target, out_dir=tmp_path)
+    text = "".join(
+        page.extract_text().replace("\n", "") for page in PdfReader(pdf).pages
+    )
+    contact = yaml.safe_load((issue / "fr.yaml").read_text(encoding="utf-8"))
+    (block,) = [
+        block
+        for section in contact["sections"]
+        for block in section.get("blocks", [])
+        if block["kind"] == "contact"
+    ]
+    addresses = [block["email"], short_url(block["website"])]
+    assert addresses and all(address in text for address in addresses)

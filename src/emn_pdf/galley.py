@@ -33,16 +33,19 @@ from .makeup import Grid, Measure, Module, Placement, place
 from .model import Edition, Image
 
 #: Attributes of the contract (see the module docstring).
-RUNNING, SECTION, COLUMNS, BLOCK, FLOW, FILLER = (
+RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER = (
     "data-running",
     "data-section",
     "data-columns",
     "data-block",
+    "data-band",
     "data-flow",
     "data-filler",
 )
 #: Attributes makeup writes for the engine and for preflight.
 ITEM, UNIT, PICTURE = "data-mk", "data-mk-unit", "data-mk-picture"
+#: Added to a block's key for its band, a module of its own.
+BAND_SUFFIX = "~band"
 #: The galley's page: the layout's width, endless.
 GALLEY_PAGE = "mk-galley"
 GALLEY_HEIGHT_MM = 5000
@@ -157,6 +160,9 @@ def _section_pieces(section: _Element) -> Iterator[Piece]:
     if heading:
         yield Piece(f"s{number}-heading", "heading", number, None, tuple(heading))
     for key, elements in blocks.items():
+        if len(elements) > 1 and elements[0].get(BAND) is not None:
+            yield Piece(f"{key}{BAND_SUFFIX}", "band", number, columns, (elements[0],))
+            elements = elements[1:]
         yield Piece(key, "block", number, columns, tuple(elements))
 
 
@@ -386,20 +392,38 @@ def make_up(html: str, edition: Edition, columns: int, render: Render) -> MadeUp
 
 
 def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:
-    """Return the module of ``piece``, with what the editor and its kind ask."""
+    """Return the module of ``piece``, with what the editor and its kind ask.
+
+    A band is a module of its own across the grid, kept with its article,
+    which stands in the columns under it.
+    """
     columns = grid.columns_of(piece.columns)
-    if piece.role != "block":
+    if piece.role not in ("block", "band"):
         return Module(piece.key, piece.role, grid.columns, {})
-    block = _block(edition, piece.key)
+    block = _block(edition, piece.key.removesuffix(BAND_SUFFIX))
     if block is None:
         return Module(piece.key, piece.role, columns, {})
+    pictures = [
+        image
+        for image in _block_images(block)
+        if (image.fit != "column") == (piece.role == "band")
+    ]
+    resizable = all(image.crop != "never" for image in pictures)
+    banded = any(image.fit != "column" for image in _block_images(block))
+    if piece.role == "band":
+        return Module(
+            piece.key,
+            "band",
+            columns,
+            {},
+            new_page=block.new_page,
+            keep_with_next=True,
+            resizable=resizable,
+        )
     span = (
         None if block.span is None else columns if block.span == "page" else block.span
     )
-    pictures = [image for image in _block_images(block)]
-    if block.kind in FULL_WIDTH_KINDS or any(
-        image.fit != "column" for image in pictures
-    ):
+    if block.kind in FULL_WIDTH_KINDS:
         span = columns
     return Module(
         piece.key,
@@ -407,9 +431,9 @@ def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:
         columns,
         {},
         span=None if span is None else min(span, columns),
-        new_page=block.new_page,
+        new_page=block.new_page and not banded,
         keep_with_next=block.keep_with_next,
-        resizable=all(image.crop != "never" for image in pictures),
+        resizable=resizable,
     )
 
 
@@ -434,8 +458,9 @@ def _wanted_spans(
 ) -> dict[str, tuple[int, ...]]:
     """Return the spans to measure each piece at: only those it may take.
 
-    A column module is also measured across its whole grid when its run (the
-    column modules between two wide ones) is shorter than the grid.
+    A column module of a run (the column modules between two wide ones) may
+    end it wider than a column; it is also measured across its whole grid
+    when its run is shorter than the grid.
     """
     wanted: dict[str, tuple[int, ...]] = {}
     run: list[str] = []
@@ -443,8 +468,10 @@ def _wanted_spans(
     def close_run() -> None:
         columns = wishes[run[0]].columns if run else 0
         for key in run:
-            wanted[key] = (1, columns) if len(run) < columns else (1,)
-            wanted[key] = tuple(sorted(set(wanted[key])))
+            spans = set(range(1, columns + 1)) if len(run) > 1 else {1}
+            if len(run) < columns:
+                spans.add(columns)
+            wanted[key] = tuple(sorted(spans))
         run.clear()
 
     for piece in pieces:

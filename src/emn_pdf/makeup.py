@@ -31,8 +31,12 @@ MIN_LAST_FILL = 0.5
 #: Space before a section heading and after it, in block spaces.
 SECTION_SPACE = 1.6
 HEADING_SPACE = 0.8
+#: The least first part of a split article, header included, in lines.
+FIRST_PART_LINES = 6
 #: Added to the height of a part of a split article, for rounding.
 PART_SAFETY = 1.0
+#: Roles of modules that head what follows them.
+KEPT_ROLES = ("heading", "band")
 #: Weight of a hole that stretching cannot close, against plain slack.
 HOLE_WEIGHT = 1000.0
 
@@ -261,13 +265,19 @@ def _hole(slack: float, parts: Sequence[Part], grid: Grid) -> float:
 
 
 def _column_fits(
-    atoms: Sequence[_Atom], start: int, end: int, height: float, grid: Grid
+    atoms: Sequence[_Atom],
+    start: int,
+    end: int,
+    height: float,
+    grid: Grid,
+    foot: bool = False,
 ) -> bool:
     """Tell whether ``atoms[start:end]`` may stand in a column of ``height``.
 
     They must fit (pictures may shrink), and an article may go on in the next
-    column only if it is longer than this one: a shorter one is never split,
-    nor is an article split before its first paragraph.
+    column only if it is longer than a column of the page, or, at the foot of
+    a page (``foot``), than the room left in this one; it never leaves its
+    header with too little text.
     """
     parts = _parts(atoms[start:end])
     if _stack_height(parts, grid) - _shrink(parts, grid) > height:
@@ -275,9 +285,26 @@ def _column_fits(
     if end < len(atoms) and atoms[end - 1].module is atoms[end].module:
         module = atoms[end].module
         whole = module.measures[1].height - _shrink(_parts([atoms[end]]), grid)
-        if atoms[end].unit == 1 or whole <= height:
+        if atoms[end].unit == 1 and not _opens_well(module, grid):
+            return False
+        if whole <= (height if foot else grid.height):
             return False
     return True
+
+
+def _opens_well(module: Module, grid: Grid) -> bool:
+    """Tell whether a module's first flow unit may stand alone in a column.
+
+    It holds the article's header; with too few lines of text under it, the
+    header would seem to stand alone.
+    """
+    return module.measures[1].boundaries[1] >= FIRST_PART_LINES * grid.line
+
+
+def _first_part(module: Module, grid: Grid) -> float:
+    """Return the height of the least part a split module may start with."""
+    boundaries = module.measures[1].boundaries
+    return boundaries[1] if _opens_well(module, grid) else boundaries[2]
 
 
 def _column_end(atoms: Sequence[_Atom], start: int, height: float, grid: Grid) -> int:
@@ -339,7 +366,7 @@ def _best_columns(
                 parts = _parts(atoms[start:end])
                 if _stack_height(parts, grid) - _shrink(parts, grid) > height:
                     break
-                if _column_fits(atoms, start, end, height, grid):
+                if _column_fits(atoms, start, end, height, grid, foot=not whole):
                     slack = height - _stack_height(parts, grid)
                     total = cost + _hole(slack, parts, grid)
                     _keep_cheaper(following, end, total, [*ends, end])
@@ -355,6 +382,23 @@ def _best_columns(
     _, (cost, ends) = min(valid.items(), key=lambda item: (item[1][0], -item[0]))
     starts = [0, *ends[:-1]]
     return cost, [list(atoms[a:b]) for a, b in zip(starts, ends, strict=True)]
+
+
+def _foot_columns(
+    atoms: Sequence[_Atom], columns: int, height: float, grid: Grid
+) -> list[list[_Atom]]:
+    """Return what goes in the columns at a page foot; the last may stay empty.
+
+    An empty column costs as a whole hole, so it is left empty only when
+    nothing that may stand there fits.
+    """
+    options = []
+    for used in range(columns, 0, -1):
+        cost, filled = _best_columns(atoms, used, height, grid, whole=False)
+        if filled:
+            empty = (columns - used) * _hole(height, [], grid)
+            options.append((cost + empty, filled))
+    return min(options, key=lambda option: option[0])[1] if options else []
 
 
 def _keep_cheaper(
@@ -396,7 +440,7 @@ class _Pages:
         if not self.pages[-1]:
             return 0.0
         previous = self.pages[-1][-1].role
-        if previous == "heading":
+        if previous in KEPT_ROLES:
             return HEADING_SPACE * self.grid.space
         if role == "heading":
             return SECTION_SPACE * self.grid.space
@@ -415,16 +459,26 @@ class _Pages:
 def place(modules: Sequence[Module], grid: Grid) -> Placement:
     """Return where each module goes: pages of rows, stretched to their foot."""
     pages = _Pages(grid)
-    items = list(_items(modules))
+    items = list(_items(_new_pages_lead(modules)))
     for index, item in enumerate(items):
-        following = items[index + 1] if index + 1 < len(items) else None
         if isinstance(item, Module):
-            _place_full(pages, item, following)
+            _place_full(pages, item, _kept_height(items[index + 1 :], grid))
         else:
             _place_run(pages, item)
     while len(pages.pages) > 1 and not pages.pages[-1]:
         pages.pages.pop()
     return _finish(pages.pages, grid)
+
+
+def _new_pages_lead(modules: Sequence[Module]) -> list[Module]:
+    """Move a ``new_page`` up to the heading or band kept with its module."""
+    moved = list(modules)
+    for index in range(len(moved) - 1, 0, -1):
+        before, module = moved[index - 1], moved[index]
+        if module.new_page and (before.role in KEPT_ROLES or before.keep_with_next):
+            moved[index - 1] = replace(before, new_page=True)
+            moved[index] = replace(module, new_page=False)
+    return moved
 
 
 def _items(modules: Sequence[Module]) -> Iterator[Module | list[Module]]:
@@ -447,16 +501,33 @@ def _items(modules: Sequence[Module]) -> Iterator[Module | list[Module]]:
         yield run
 
 
-def _first_height(item: Module | list[Module] | None, grid: Grid) -> float:
-    """Return the least of ``item`` that must share a page with a heading."""
-    if item is None:
-        return 0.0
+def _first_height(item: Module | list[Module], grid: Grid) -> float:
+    """Return the least of ``item`` that must share a page with what heads it."""
     if isinstance(item, Module):
         return item.measures[_full_span(item)].height
     measure = item[0].measures[1]
-    if measure.height > grid.height and len(measure.boundaries) > 2:
-        return measure.boundaries[1]
-    return measure.height
+    first = measure.height
+    if measure.height > grid.height and len(measure.boundaries) > 3:
+        first = _first_part(item[0], grid)
+    if _widened(item, grid.height):
+        first = min(first, item[0].measures[item[0].columns].height)
+    return first
+
+
+def _kept_height(following: Sequence[Module | list[Module]], grid: Grid) -> float:
+    """Return what must follow a module that heads them on its page.
+
+    A heading or a band is kept with the first part of what follows; so is a
+    module that asks to be kept with the next, and so on down the chain.
+    """
+    height = 0.0
+    for item in following:
+        height += HEADING_SPACE * grid.space + _first_height(item, grid)
+        if not isinstance(item, Module) or not (
+            item.keep_with_next or item.role in KEPT_ROLES
+        ):
+            break
+    return height
 
 
 def _full_span(module: Module) -> int:
@@ -467,15 +538,16 @@ def _full_span(module: Module) -> int:
     )
 
 
-def _place_full(pages: _Pages, module: Module, following: object) -> None:
+def _place_full(pages: _Pages, module: Module, kept: float) -> None:
+    """Place a full-width module, on a new page if it cannot stand here.
+
+    ``kept`` is what must follow it on its page, if it heads what follows.
+    """
     span = _full_span(module)
     height = module.measures[span].height
     needed = height + pages.space_before(module.role)
-    if module.role == "heading" or module.keep_with_next:
-        assert following is None or isinstance(following, (Module, list))
-        needed += HEADING_SPACE * pages.grid.space + _first_height(
-            following, pages.grid
-        )
+    if module.role in KEPT_ROLES or module.keep_with_next:
+        needed += kept
     if module.new_page or needed > pages.room:
         pages.new_page()
     stack = Stack(0, span, [Part(module, span, None, height)])
@@ -487,7 +559,7 @@ def _place_run(pages: _Pages, run: list[Module]) -> None:
     if run[0].new_page:
         pages.new_page()
     columns = run[0].columns
-    if len(run) < columns and all(columns in module.measures for module in run):
+    if _widened(run, pages.room - pages.space_before("block") * len(run)):
         _place_widened(pages, run)
         return
     atoms = _atoms(run)
@@ -496,9 +568,18 @@ def _place_run(pages: _Pages, run: list[Module]) -> None:
         height = _balanced_height(atoms, columns, room, grid)
         if height is not None:
             _, filled = _best_columns(atoms, columns, height, grid, whole=True)
-            _add_columns(pages, filled, columns, height, True)
+            stacks = [
+                Stack(index, 1, _parts(column))
+                for index, column in enumerate(filled)
+                if column
+            ]
+            height, stacks = min(
+                [(height, stacks), *_wide_rows(atoms, columns, room, grid)],
+                key=lambda option: _hole_area(option[0], option[1], columns, grid),
+            )
+            pages.add(Row(stacks, columns, height, 0.0, "block"))
             return
-        _, filled = _best_columns(atoms, columns, room, grid, whole=False)
+        filled = _foot_columns(atoms, columns, room, grid)
         if pages.pages[-1] and (not filled or _poor_start(filled, grid)):
             pages.new_page()
             continue
@@ -509,16 +590,78 @@ def _place_run(pages: _Pages, run: list[Module]) -> None:
         pages.new_page()
 
 
+def _wide_rows(
+    atoms: Sequence[_Atom], columns: int, limit: float, grid: Grid
+) -> Iterator[tuple[float, list[Stack]]]:
+    """Yield the rows that end a run with its first or last module wider.
+
+    A module set across some columns, the others holding the rest of the run
+    balanced, often ends a section more level than every module in one column.
+    """
+    ends = {id(atom.module): atom.module for atom in (atoms[0], atoms[-1])}
+    candidates = [
+        (module, span)
+        for module in ends.values()
+        for span in range(2, columns + 1)
+        if span in module.measures
+        and all(atom.unit is None for atom in atoms if atom.module is module)
+    ]
+    for module, span in candidates:
+        wide = Part(module, span, None, module.measures[span].height)
+        first = atoms[0].module is module
+        rest = [atom for atom in atoms if atom.module is not module]
+        if wide.height > limit or (span == columns) != (not rest):
+            continue
+        if not rest:
+            yield wide.height, [Stack(0, span, [wide])]
+            continue
+        height = _balanced_height(rest, columns - span, limit, grid)
+        if height is None:
+            continue
+        _, filled = _best_columns(rest, columns - span, height, grid, whole=True)
+        offset = span if first else 0
+        stacks = [
+            Stack(offset + index, 1, _parts(column))
+            for index, column in enumerate(filled)
+            if column
+        ]
+        wide_stack = Stack(0 if first else columns - span, span, [wide])
+        stacks = [wide_stack, *stacks] if first else [*stacks, wide_stack]
+        yield max(height, wide.height), stacks
+
+
+def _hole_area(height: float, stacks: list[Stack], columns: int, grid: Grid) -> float:
+    """Return the area a row leaves blank under its stacks, in column-heights."""
+    used = sum(
+        stack.span * min(height, _stack_height(stack.parts, grid)) for stack in stacks
+    )
+    return columns * height - used
+
+
 def _poor_start(filled: list[list[_Atom]], grid: Grid) -> bool:
     """Tell whether columns at a page foot hold too little to start there."""
     used = [_stack_height(_parts(column), grid) for column in filled if column]
     return not used or max(used) < 3 * grid.line
 
 
+def _widened(run: list[Module], room: float) -> bool:
+    """Tell whether a run shorter than its grid is set across the whole grid.
+
+    It is, when its modules then fit in ``room``: otherwise they go on in
+    columns, between paragraphs, rather than leave the room empty.
+    """
+    columns = run[0].columns
+    return (
+        len(run) < columns
+        and all(columns in module.measures for module in run)
+        and sum(module.measures[columns].height for module in run) <= room
+    )
+
+
 def _place_widened(pages: _Pages, run: list[Module]) -> None:
     """Place a run shorter than the grid as modules across the whole grid."""
     for module in run:
-        _place_full(pages, replace(module, span=module.columns), None)
+        _place_full(pages, replace(module, span=module.columns), 0.0)
 
 
 def _add_columns(
@@ -583,7 +726,7 @@ def _stretch_page(rows: list[Row], height: float, grid: Grid) -> None:
 
 def _may_widen(rows: list[Row], index: int) -> bool:
     """Tell whether the space above row ``index`` may widen (not under a heading)."""
-    return index > 0 and rows[index - 1].role != "heading"
+    return index > 0 and rows[index - 1].role not in KEPT_ROLES
 
 
 def _row_room(row: Row, grid: Grid) -> float:
@@ -644,21 +787,21 @@ def _place_stack(stack: Stack, row: Row, grid: Grid) -> Iterator[Placed]:
 
 
 def _fills(rows: list[Row], height: float, grid: Grid) -> list[float]:
-    """Return how far down each column of the page is inked, as a fraction."""
-    columns = max((row.columns for row in rows), default=grid.columns)
+    """Return how far down each column of the page is inked, as a fraction.
+
+    A module covers the columns of the page grid it overlaps by a quarter,
+    whatever grid its own section sets.
+    """
+    columns = grid.columns
+    width = grid.column_width(columns)
     bottoms = [0.0] * columns
     for row in rows:
         for placed in _place_row(row, grid):
-            end = placed.top + placed.height
-            for column in range(
-                placed.column, placed.column + _cover(placed, row, columns)
-            ):
-                bottoms[column] = max(bottoms[column], end)
+            left = grid.left(placed.column, row.columns)
+            right = left + grid.width(placed.span, row.columns)
+            for column in range(columns):
+                start = grid.left(column, columns)
+                overlap = min(right, start + width) - max(left, start)
+                if overlap >= width / 4:
+                    bottoms[column] = max(bottoms[column], placed.top + placed.height)
     return [bottom / height for bottom in bottoms]
-
-
-def _cover(placed: Placed, row: Row, columns: int) -> int:
-    """Return how many columns of the page grid a placed module covers."""
-    if row.columns == columns:
-        return placed.span
-    return columns if placed.span >= row.columns else 1
