@@ -148,19 +148,20 @@ def test_fill_is_read_on_the_page_grid_whatever_the_section_grid() -> None:
 
 
 @pytest.fixture(scope="module")
-def makeup_layout(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The emn layout with page makeup turned on."""
-    folder = tmp_path_factory.mktemp("layouts") / "made-up"
+def flowing_layout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The emn layout with page makeup turned off, as a layout may have it."""
+    folder = tmp_path_factory.mktemp("layouts") / "flowing"
     folder.mkdir()
     theme = (ROOT / "layouts" / "emn" / "theme.yaml").read_text(encoding="utf-8")
-    theme = theme.replace("description:", "extends: emn\nmakeup: true\ndescription:")
+    theme = theme.replace("makeup: true", "makeup: false")
+    theme = theme.replace("description:", "extends: emn\ndescription:")
     (folder / "theme.yaml").write_text(theme, encoding="utf-8")
     shutil.copytree(ROOT / "layouts" / "emn" / "icc", folder / "icc")
     return folder
 
 
-def test_the_sample_made_up_keeps_blocks_whole(makeup_layout: Path) -> None:
-    item = prepare(SAMPLE, "fr", str(makeup_layout))
+def test_the_sample_made_up_keeps_blocks_whole() -> None:
+    item = prepare(SAMPLE, "fr", "emn")
     laid_out = _lay_out_target(item, "web", allow_remote=False)
     placement = laid_out.makeup
     assert isinstance(placement, Placement)
@@ -184,14 +185,14 @@ GRID_HEIGHT_SLACK = 1.0
 
 
 def test_makeup_fields_a_flowing_layout_ignores_are_said(
-    make_issue: Callable[..., Path],
+    make_issue: Callable[..., Path], flowing_layout: Path
 ) -> None:
     issue = make_issue(
         MINIMAL_EDITION.replace(
             "      - kind: news", "      - kind: news\n        span: 2"
         )
     )
-    findings = emn_pdf.check(issue, layout="emn")
+    findings = emn_pdf.check(issue, layout=str(flowing_layout))
     (wish,) = [finding for finding in findings if finding.code == "W109"]
     assert wish.field == "sections.0.blocks.0.span" and wish.line == 11
     assert "page makeup" in wish.message

@@ -49,6 +49,7 @@ BAND_SUFFIX = "~band"
 #: The galley's page: the layout's width, endless.
 GALLEY_PAGE = "mk-galley"
 GALLEY_HEIGHT_MM = 5000
+COLUMNS_GALLEY_MM = 600
 
 
 @dataclass(frozen=True)
@@ -182,25 +183,37 @@ def galley_html(flow: Flow, grid: Grid, wanted: dict[str, tuple[int, ...]]) -> s
 
     Every wrapper is as wide as its span on the page grid, so that the engine
     sets the text exactly as it will on the page; flow units and the picture
-    makeup may resize are marked to be found among the boxes.
+    makeup may resize are marked to be found among the boxes.  Modules that
+    set their text in balanced columns go on pages of their own, no taller
+    than a page may hold: the engine balances columns by trial and error, and
+    on an endless page every trial costs more.
     """
     document = copy.deepcopy(flow.document)
     body = document.body
+    width = f"{grid.page_width:.3f}px"
     style = lxml_html.fragment_fromstring(
-        f"<style>@page {GALLEY_PAGE} {{ size: {grid.page_width:.3f}px"
-        f" {GALLEY_HEIGHT_MM}mm; }} .mk-galley {{ page: {GALLEY_PAGE}; }}</style>"
+        f"<style>@page {GALLEY_PAGE} {{ size: {width} {GALLEY_HEIGHT_MM}mm; }}"
+        f" @page {GALLEY_PAGE}-columns {{ size: {width} {COLUMNS_GALLEY_MM}mm; }}"
+        f" .mk-galley {{ page: {GALLEY_PAGE}; }}"
+        f" .mk-galley-columns {{ page: {GALLEY_PAGE}-columns; }}"
+        " .mk-galley-columns > .mk-item { break-inside: avoid; }</style>"
     )
     document.head.append(style)
-    galley = lxml_html.fragment_fromstring('<div class="mk-galley"></div>')
-    body.append(galley)
+    galleys = {
+        balanced: lxml_html.fragment_fromstring(
+            f'<div class="mk-galley{"-columns" if balanced else ""}"></div>'
+        )
+        for balanced in (False, True)
+    }
     for piece in flow.pieces:
-        for span in wanted[piece.key]:
+        for span in wanted.get(piece.key, ()):
             columns = grid.columns_of(piece.columns)
             wrapper = _wrapper(piece, span, columns, grid)
             wrapper.set(ITEM, f"{piece.key}@{span}")
             _fill(wrapper, piece.elements)
             _mark_units(wrapper)
-            galley.append(wrapper)
+            galleys[piece.role == "block" and span > 1].append(wrapper)
+    body.extend(galley for galley in galleys.values() if len(galley))
     return _serialise(document)
 
 
@@ -434,6 +447,7 @@ def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:
         new_page=block.new_page and not banded,
         keep_with_next=block.keep_with_next,
         resizable=resizable,
+        closing=block.kind in FULL_WIDTH_KINDS,
     )
 
 
@@ -453,24 +467,40 @@ def _block_images(block: Any) -> list[Image]:
     ]
 
 
+#: Text, in characters, of a block that may leave a hole if it cannot go
+#: wider, and of one that is split into columns anyway.
+LONG_TEXT = (600, 3000)
+
+
+def _may_go_wider(piece: Piece) -> bool:
+    """Tell whether a piece is measured in the engine's balanced columns too.
+
+    The engine balances by trial and error, which is worth it only for a
+    block long enough to leave a hole, and not so long that it is split.
+    """
+    text = sum(len(element.text_content()) for element in piece.elements)
+    return LONG_TEXT[0] <= text <= LONG_TEXT[1]
+
+
 def _wanted_spans(
     pieces: Sequence[Piece], wishes: dict[str, Module], grid: Grid
 ) -> dict[str, tuple[int, ...]]:
     """Return the spans to measure each piece at: only those it may take.
 
-    A column module of a run (the column modules between two wide ones) may
-    end it wider than a column; it is also measured across its whole grid
-    when its run is shorter than the grid.
+    A column module is also measured across its whole grid when its run
+    (the column modules between two wide ones) is shorter than the grid.
+    A long block may also end its run wider than a column.
     """
     wanted: dict[str, tuple[int, ...]] = {}
     run: list[str] = []
+    pieces_by_key = {piece.key: piece for piece in pieces}
 
     def close_run() -> None:
         columns = wishes[run[0]].columns if run else 0
         for key in run:
-            spans = set(range(1, columns + 1)) if len(run) > 1 else {1}
-            if len(run) < columns:
-                spans.add(columns)
+            spans = {1, columns} if len(run) < columns else {1}
+            if _may_go_wider(pieces_by_key[key]):
+                spans.update(range(2, columns + 1))
             wanted[key] = tuple(sorted(spans))
         run.clear()
 

@@ -54,7 +54,8 @@ class Grid:
     space: float  # between modules
     line: float  # one line of body text
     space_stretch: float = 1.8  # the widest space, in block spaces
-    picture_range: tuple[float, float] = (0.85, 1.4)
+    space_shrink: float = 0.6  # the narrowest
+    picture_range: tuple[float, float] = (0.7, 1.4)
 
     def columns_of(self, own: int | None) -> int:
         """Return the columns of a section: its own count, else the theme's."""
@@ -98,6 +99,7 @@ class Module:
     new_page: bool = False
     keep_with_next: bool = False
     resizable: bool = True  # its picture may be cropped to a new height
+    closing: bool = False  # it closes the issue (contact, greeting)
 
     @property
     def full(self) -> bool:
@@ -467,7 +469,33 @@ def place(modules: Sequence[Module], grid: Grid) -> Placement:
             _place_run(pages, item)
     while len(pages.pages) > 1 and not pages.pages[-1]:
         pages.pages.pop()
+    _pull_up_closing(pages)
     return _finish(pages.pages, grid)
+
+
+def _pull_up_closing(pages: _Pages) -> None:
+    """Bring closing blocks alone on the last page up onto the page before.
+
+    They close the issue under its content; alone they make a page that is
+    nearly empty.  They go up if the page before can give the room.
+    """
+    last = pages.pages[-1]
+    if len(pages.pages) < 2 or not all(_closing(row) for row in last):
+        return
+    saved = [replace(row) for row in last]
+    pages.pages.pop()
+    for row in last:
+        pages.add(row)
+    previous = pages.pages[-1]
+    height = pages.grid.page_height(len(pages.pages) - 1)
+    overflow = previous[-1].top + previous[-1].height - height
+    if overflow > _page_give(previous, pages.grid):
+        del previous[len(previous) - len(last) :]
+        pages.pages.append(saved)
+
+
+def _closing(row: Row) -> bool:
+    return all(part.module.closing for stack in row.stacks for part in stack.parts)
 
 
 def _new_pages_lead(modules: Sequence[Module]) -> list[Module]:
@@ -548,10 +576,13 @@ def _place_full(pages: _Pages, module: Module, kept: float) -> None:
     needed = height + pages.space_before(module.role)
     if module.role in KEPT_ROLES or module.keep_with_next:
         needed += kept
-    if module.new_page or needed > pages.room:
+    part = Part(module, span, None, height)
+    short = needed - pages.room  # what its picture must give to stand here
+    if module.new_page or short > _shrink([part], pages.grid):
         pages.new_page()
-    stack = Stack(0, span, [Part(module, span, None, height)])
-    pages.add(Row([stack], module.columns, height, 0.0, module.role))
+        short = 0.0
+    stack = Stack(0, span, [part])
+    pages.add(Row([stack], module.columns, height - max(short, 0.0), 0.0, module.role))
 
 
 def _place_run(pages: _Pages, run: list[Module]) -> None:
@@ -567,14 +598,10 @@ def _place_run(pages: _Pages, run: list[Module]) -> None:
         room = pages.room - pages.space_before("block")
         height = _balanced_height(atoms, columns, room, grid)
         if height is not None:
-            _, filled = _best_columns(atoms, columns, height, grid, whole=True)
-            stacks = [
-                Stack(index, 1, _parts(column))
-                for index, column in enumerate(filled)
-                if column
-            ]
+            balanced = _balanced_stacks(atoms, columns, height, grid, 0)
+            assert balanced is not None
             height, stacks = min(
-                [(height, stacks), *_wide_rows(atoms, columns, room, grid)],
+                [balanced, *_wide_rows(atoms, columns, room, grid)],
                 key=lambda option: _hole_area(option[0], option[1], columns, grid),
             )
             pages.add(Row(stacks, columns, height, 0.0, "block"))
@@ -595,39 +622,45 @@ def _wide_rows(
 ) -> Iterator[tuple[float, list[Stack]]]:
     """Yield the rows that end a run with its first or last module wider.
 
-    A module set across some columns, the others holding the rest of the run
-    balanced, often ends a section more level than every module in one column.
+    That module is set across some columns (in the engine's balanced columns,
+    as measured); the other columns hold the rest of the run, balanced.  This
+    often ends a section more level than every module in one column.
     """
     ends = {id(atom.module): atom.module for atom in (atoms[0], atoms[-1])}
-    candidates = [
-        (module, span)
-        for module in ends.values()
-        for span in range(2, columns + 1)
-        if span in module.measures
-        and all(atom.unit is None for atom in atoms if atom.module is module)
-    ]
-    for module, span in candidates:
-        wide = Part(module, span, None, module.measures[span].height)
+    for module in ends.values():
+        if any(atom.unit is not None for atom in atoms if atom.module is module):
+            continue  # split: it goes on from the previous page, or is long
         first = atoms[0].module is module
         rest = [atom for atom in atoms if atom.module is not module]
-        if wide.height > limit or (span == columns) != (not rest):
-            continue
-        if not rest:
-            yield wide.height, [Stack(0, span, [wide])]
-            continue
-        height = _balanced_height(rest, columns - span, limit, grid)
-        if height is None:
-            continue
-        _, filled = _best_columns(rest, columns - span, height, grid, whole=True)
-        offset = span if first else 0
-        stacks = [
-            Stack(offset + index, 1, _parts(column))
-            for index, column in enumerate(filled)
-            if column
-        ]
-        wide_stack = Stack(0 if first else columns - span, span, [wide])
-        stacks = [wide_stack, *stacks] if first else [*stacks, wide_stack]
-        yield max(height, wide.height), stacks
+        for span in range(2, columns + (not rest)):
+            measure = module.measures.get(span)
+            if measure is None or measure.height > limit:
+                continue
+            wide = Stack(0 if first else columns - span, span)
+            wide.parts.append(Part(module, span, None, measure.height))
+            if not rest:
+                yield measure.height, [wide]
+                continue
+            offset = span if first else 0
+            others = _balanced_stacks(rest, columns - span, limit, grid, offset)
+            if others is not None:
+                stacks = [wide, *others[1]] if first else [*others[1], wide]
+                yield max(measure.height, others[0]), stacks
+
+
+def _balanced_stacks(
+    atoms: Sequence[_Atom], columns: int, limit: float, grid: Grid, offset: int
+) -> tuple[float, list[Stack]] | None:
+    """Return ``atoms`` balanced in ``columns`` from column ``offset``, if they fit."""
+    height = _balanced_height(atoms, columns, limit, grid)
+    if height is None:
+        return None
+    _, filled = _best_columns(atoms, columns, height, grid, whole=True)
+    return height, [
+        Stack(offset + index, 1, _parts(column))
+        for index, column in enumerate(filled)
+        if column
+    ]
 
 
 def _hole_area(height: float, stacks: list[Stack], columns: int, grid: Grid) -> float:
@@ -685,7 +718,7 @@ def _finish(pages: list[list[Row]], grid: Grid) -> Placement:
     for number, rows in enumerate(pages):
         last = number == len(pages) - 1
         height = grid.page_height(number)
-        if not last:
+        if not last or rows[-1].top + rows[-1].height > height:
             _stretch_page(rows, height, grid)
         placed_pages.append(
             [placed for row in rows for placed in _place_row(row, grid)]
@@ -696,32 +729,56 @@ def _finish(pages: list[list[Row]], grid: Grid) -> Placement:
 
 
 def _stretch_page(rows: list[Row], height: float, grid: Grid) -> None:
-    """Spread what is left at the foot of a page over its rows and spaces.
+    """Make a page end at its foot: its rows and spaces grow, or shrink.
 
     Each row takes a share as large as its columns can absorb (their pictures
-    and spaces), each space between rows up to the widest space; what none
-    can take stays at the foot.
+    and spaces), each space between rows a share within its range; what none
+    can take stays at the foot.  A page that holds more than its height (its
+    closing blocks pulled up) shrinks the same way.
     """
     left = height - (rows[-1].top + rows[-1].height) if rows else 0.0
-    if left <= 0:
+    space, rooms = _page_room(rows, grid, grow=left > 0)
+    total = sum(
+        space * _may_widen(rows, index) + room for index, room in enumerate(rooms)
+    )
+    if left == 0 or total <= 0:
         return
-    widest = (grid.space_stretch - 1) * grid.space
-    room = {
-        id(row): _row_room(row, grid) + (widest if _may_widen(rows, index) else 0.0)
-        for index, row in enumerate(rows)
-    }
-    total = sum(room.values())
-    if total <= 0:
-        return
-    ratio = min(1.0, left / total)
+    ratio = min(1.0, abs(left) / total) * (1 if left > 0 else -1)
     shift = 0.0
-    for index, row in enumerate(rows):
-        extra = room[id(row)] * ratio
-        into_space = min(extra, widest) if _may_widen(rows, index) else 0.0
+    for index, (row, room) in enumerate(zip(rows, rooms, strict=True)):
+        into_space = space * ratio * _may_widen(rows, index)
         row.space_before += into_space
         row.top += shift + into_space
-        row.height += extra - into_space
-        shift += extra
+        row.height += room * ratio
+        shift += into_space + room * ratio
+
+
+def _page_room(rows: list[Row], grid: Grid, grow: bool) -> tuple[float, list[float]]:
+    """Return how much each space between rows, and each row, may grow or give."""
+    if grow:
+        return (grid.space_stretch - 1) * grid.space, [_row_room(r, grid) for r in rows]
+    return (1 - grid.space_shrink) * grid.space, [_row_give(r, grid) for r in rows]
+
+
+def _page_give(rows: list[Row], grid: Grid) -> float:
+    """Return how much shorter a page of ``rows`` may become."""
+    space, gives = _page_room(rows, grid, grow=False)
+    return sum(
+        space * _may_widen(rows, index) + give for index, give in enumerate(gives)
+    )
+
+
+def _row_give(row: Row, grid: Grid) -> float:
+    """Return how much shorter a row may become: its pictures, cropped."""
+    if row.role == "heading":
+        return 0.0
+    return max(
+        0.0,
+        min(
+            row.height - _stack_height(stack.parts, grid) + _shrink(stack.parts, grid)
+            for stack in row.stacks
+        ),
+    )
 
 
 def _may_widen(rows: list[Row], index: int) -> bool:
