@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import emn_pdf
+from pdfcheck import body_text, link_uris
 from emn_pdf.errors import UserError
 
 EDITION = """\
@@ -42,8 +43,31 @@ CASES = {
         "fr.yaml:2 masthead.title: missing required field 'title'",
     ),
     "unknown field": (
-        ("  number: 7\n", "  number: 7\n  subtitle: x\n"),
-        "fr.yaml:5 masthead.subtitle: unknown field 'subtitle'",
+        ("  number: 7\n", "  number: 7\n  editor: x\n"),
+        "fr.yaml:5 masthead.editor: unknown field 'editor' (allowed here: "
+        "organisation, title, number, season, date, language, keywords)",
+    ),
+    "misspelt field": (
+        ("        links:", "        link:"),
+        "fr.yaml:15 sections.0.blocks.0.link: unknown field 'link' (did you mean "
+        "'links'? allowed here: edition_only, span, new_page, keep_with_next, kind, "
+        "title, date, place, body, links, image)",
+    ),
+    "misspelt field of a date range": (
+        ("end: 2025", "ned: 2025"),
+        "fr.yaml:12 sections.0.blocks.0.date.ned: unknown field 'ned' (did you mean "
+        "'end'? allowed here: start, end)",
+    ),
+    "colon inside plain French text": (
+        ("title: Un atelier", "title: Atelier : les migrations"),
+        "fr.yaml:11: invalid YAML: mapping values are not allowed in this context; a "
+        "value containing ': ' must be put in quotes (\"...\") or written as a block "
+        "after '|' on the lines below",
+    ),
+    "misspelt choice": (
+        ("alt: Une image.", "alt: Une image.\n          fit: colum"),
+        "fr.yaml:19 sections.0.blocks.0.image.fit: unknown value 'colum' (did you "
+        "mean 'column'? expected one of: column, page-width, full-bleed)",
     ),
     "wrong type": (
         ("number: 7", "number: sept"),
@@ -79,8 +103,9 @@ CASES = {
     ),
     "unknown block kind": (
         ("kind: event", "kind: evnt"),
-        "fr.yaml:10 sections.0.blocks.0.kind: unknown block kind 'evnt' (expected one "
-        "of: 'event', 'study', 'briefs', 'promotion', 'news', 'contact', 'greeting')",
+        "fr.yaml:10 sections.0.blocks.0.kind: unknown block kind 'evnt' (did you mean "
+        "'event'? expected one of: event, study, briefs, promotion, news, contact, "
+        "greeting)",
     ),
     "block without kind": (
         ("      - kind: event\n        title", "      - title"),
@@ -185,3 +210,43 @@ def test_yaml_words_that_look_boolean_stay_text(
     masthead = load_edition(issue / "fr.yaml").edition.masthead
     assert masthead.title == "no"
     assert masthead.number == 7
+
+
+CONTACT = """\
+masthead:
+  organisation: EMN Test
+  title: Newsletter
+  number: 7
+  date: 2025-03-20
+  language: fr
+sections:
+  - blocks:
+      - kind: contact
+        email: mailto:emn@uni.lu
+        social:
+          - {network: linkedin, url: "https://www.linkedin.com/company/emn"}
+"""
+
+
+def test_an_unknown_social_network_lists_the_known_ones(
+    make_issue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issue = make_issue(CONTACT.replace("network: linkedin", "network: twitter"))
+    monkeypatch.chdir(issue.parent.parent)
+    with pytest.raises(UserError) as raised:
+        emn_pdf.check(issue, lay_out=False)
+    assert [str(problem) for problem in raised.value.problems] == [
+        "issues/2025-03/fr.yaml:12 sections.0.blocks.0.social.0.network: unknown "
+        "value 'twitter' (expected one of: linkedin, x, bluesky, mastodon, facebook, "
+        "instagram, youtube)"
+    ]
+
+
+def test_a_mailto_address_is_an_email_without_its_scheme(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    [pdf] = emn_pdf.build(make_issue(CONTACT), out_dir=tmp_path / "out")
+    text = body_text(pdf)
+    assert "emn@uni.lu" in text
+    assert "mailto" not in text
+    assert "mailto:emn@uni.lu" in link_uris(pdf)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import Problem, UserError
-from .load import LoadedEdition, problem_from_error, read_yaml
+from .load import LoadedEdition, read_yaml, validated
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogues"
 
@@ -70,13 +70,7 @@ def load_catalogue(language: str) -> Catalogue:
         raise UserError(
             Problem(f"no catalogue for language {language!r} (supported: {supported})")
         )
-    document = read_yaml(path)
-    try:
-        return Catalogue.model_validate(document.data)
-    except ValidationError as error:
-        raise UserError(
-            problem_from_error(document, details) for details in error.errors()
-        ) from None
+    return validated(read_yaml(path), Catalogue)
 
 
 def edition_catalogue(loaded: LoadedEdition) -> Catalogue:

@@ -47,6 +47,9 @@ def _check_web_url(url: str) -> str:
 
 
 def _check_email(address: str) -> str:
+    # Editors copy addresses from a web page's link: "mailto:" is how a
+    # link says "e-mail", not part of the address.
+    address = address.removeprefix("mailto:")
     if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}", address):
         raise ValueError(f"{address!r} is not an e-mail address")
     return address
