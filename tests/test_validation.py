@@ -6,9 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pdfcheck import body_text, link_uris
 
 import emn_pdf
-from pdfcheck import body_text, link_uris
 from emn_pdf.errors import UserError
 
 EDITION = """\
@@ -45,13 +45,14 @@ CASES = {
     "unknown field": (
         ("  number: 7\n", "  number: 7\n  editor: x\n"),
         "fr.yaml:5 masthead.editor: unknown field 'editor' (allowed here: "
-        "organisation, title, number, season, date, language, keywords)",
+        "organisation, publisher, logo, title, number, season, date, language, "
+        "keywords)",
     ),
     "misspelt field": (
         ("        links:", "        link:"),
         "fr.yaml:15 sections.0.blocks.0.link: unknown field 'link' (did you mean "
         "'links'? allowed here: edition_only, span, new_page, keep_with_next, kind, "
-        "title, date, place, body, links, image)",
+        "title, date, place, byline, body, links, image, images)",
     ),
     "misspelt field of a date range": (
         ("end: 2025", "ned: 2025"),
@@ -104,8 +105,8 @@ CASES = {
     "unknown block kind": (
         ("kind: event", "kind: evnt"),
         "fr.yaml:10 sections.0.blocks.0.kind: unknown block kind 'evnt' (did you mean "
-        "'event'? expected one of: event, study, briefs, promotion, news, contact, "
-        "greeting)",
+        "'event'? expected one of: event, study, briefs, promotion, news, figure, "
+        "contact, greeting)",
     ),
     "block without kind": (
         ("      - kind: event\n        title", "      - title"),

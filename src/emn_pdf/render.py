@@ -24,7 +24,13 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .errors import Problem, UserError
-from .i18n import Catalogue, format_date_range, format_day, format_month
+from .i18n import (
+    Catalogue,
+    fill_message,
+    format_date_range,
+    format_day,
+    format_month,
+)
 from .layouts import DEFAULT_PAGE, Layout, Page, template_environment
 from .model import ADDRESS, DateRange, Edition
 from .text import markdown_to_html, typeset, typographic
@@ -89,8 +95,15 @@ def _environment_of(
         short_url=short_url,
         address_lines=address_lines,
         qr=qr_code,
+        message=_message,
     )
     return environment
+
+
+@pass_context
+def _message(context: Context, message: str, **values: str) -> str:
+    """Fill a catalogue message in: ``labels.published_by|message(publisher=...)``."""
+    return fill_message(message, context["catalogue"], **values)
 
 
 def _in_language(transform: Callable[[str, str], T]) -> Callable[..., T]:

@@ -52,7 +52,7 @@ RULES = {
 NEUTRAL = Rules(double_quotes=("“", "”"), single_quotes=("‘", "’"))
 
 APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
-DOUBLE_QUOTE = re.compile(r"[\"“”„]")
+DOUBLE_QUOTE = re.compile(r"\"")
 SINGLE_QUOTE = re.compile(r"(?<!\w)'|'(?!\w)")
 SUPERSCRIPT = re.compile(r"(?<=\d)(ᵉʳ|ʳᵉ|ᵉ)")
 SUPERSCRIPT_LETTERS = {"ᵉ": "e", "ʳ": "r"}
