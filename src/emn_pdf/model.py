@@ -11,6 +11,7 @@ code in the file name) reads the folder from the validation context that
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -596,3 +597,8 @@ def issue_schema() -> dict[str, Any]:
         **schema,
         "title": "emn-pdf newsletter edition",
     }
+
+
+def issue_schema_text() -> str:
+    """Return the JSON Schema as the file ``issue.schema.json`` holds it."""
+    return json.dumps(issue_schema(), indent=2, ensure_ascii=False) + "\n"
