@@ -130,6 +130,11 @@ COLON_HINT = (
     " as a block after '|' on the lines below"
 )
 
+COMMA_HINT = (
+    "; a ',' inside {...} starts a new field: put a value containing ', ' in"
+    ' quotes ("...")'
+)
+
 
 def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
     mark = error.problem_mark or error.context_mark
@@ -319,6 +324,8 @@ def _readable_message(error: ErrorDetails, model: type[BaseModel]) -> str:
     if kind == "missing":
         return f"missing required field {field_name!r}"
     if kind == "extra_forbidden":
+        if " " in field_name:  # {alt: Une photo, prise en mai} splits at the comma
+            return f"unknown field {field_name!r}{COMMA_HINT}"
         allowed = fields_at(model, error["loc"][:-1])
         hint = choices_hint(field_name, allowed, "allowed here") if allowed else ""
         return f"unknown field {field_name!r}{hint}"

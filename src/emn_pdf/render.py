@@ -167,7 +167,7 @@ def short_url(url: str, limit: int | None = None) -> str:
     return f"{host}/…/{last}"
 
 
-def address_lines(address: str, width: int = 22) -> Markup:
+def address_lines(address: str, width: int = 20) -> Markup:
     """Return a short address broken into lines of about ``width`` characters.
 
     Broken here, preferably after a slash or a dot, rather than by the engine:
