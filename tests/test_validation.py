@@ -65,6 +65,15 @@ CASES = {
         "value containing ': ' must be put in quotes (\"...\") or written as a block "
         "after '|' on the lines below",
     ),
+    "comma inside a flow mapping": (
+        (
+            "        image:\n          src: images/forecasting.png\n          alt: Une image.\n",
+            "        image: {src: images/forecasting.png, alt: Une image, prise en mai}\n",
+        ),
+        "fr.yaml:16 sections.0.blocks.0.image.prise en mai: unknown field 'prise en "
+        "mai'; a ',' inside {...} starts a new field: put a value containing ', ' in "
+        'quotes ("...")',
+    ),
     "misspelt choice": (
         ("alt: Une image.", "alt: Une image.\n          fit: colum"),
         "fr.yaml:19 sections.0.blocks.0.image.fit: unknown value 'colum' (did you "
