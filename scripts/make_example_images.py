@@ -10,6 +10,7 @@ JPEG large enough for print at 300 ppi.  The output is deterministic:
 
 from __future__ import annotations
 
+import io
 import random
 from pathlib import Path
 
@@ -85,7 +86,7 @@ def cover(colour: str) -> str:
     )
 
 
-def photo(path: Path, seed: int, sky: str, ground: str) -> None:
+def photo(seed: int, sky: str, ground: str) -> bytes:
     """A soft scene of people in a room, 1800 x 1200, as a JPEG photo."""
     rng = random.Random(seed)
     image = Image.new("RGB", (1800, 1200), sky)
@@ -96,12 +97,13 @@ def photo(path: Path, seed: int, sky: str, ground: str) -> None:
         colour = rng.choice([BLUE, CORAL, MINT, GOLD, NAVY, PLUM])
         draw.ellipse([x - 48, y - 260, x + 48, y - 164], fill="#e9c2a0")
         draw.rounded_rectangle([x - 90, y - 160, x + 90, y + 200], 60, fill=colour)
-    image = image.filter(ImageFilter.GaussianBlur(3))
-    image.save(path, quality=82, optimize=True)
+    output = io.BytesIO()
+    image.filter(ImageFilter.GaussianBlur(3)).save(output, "JPEG", quality=82)
+    return output.getvalue()
 
 
 def main() -> None:
-    pictures = {
+    pictures: dict[str, dict[str, str | bytes]] = {
         "fr-institut-recherche": {
             "logo-institut.svg": logo(NAVY, GOLD, 1),
             "logo-partenaire.svg": logo(TEAL, MINT, 0),
@@ -112,6 +114,7 @@ def main() -> None:
                 BLUE,
             ),
             "rapport-integration.svg": cover(NAVY),
+            "seminaire.jpg": photo(11, "#dfe7f1", "#8a9bb0"),
         },
         "en-ngo-newsletter": {
             "logo-open-doors.svg": logo(PLUM, GOLD, 2),
@@ -122,6 +125,7 @@ def main() -> None:
                 [412, 530, 611, 587],
                 PLUM,
             ),
+            "volunteers.jpg": photo(12, "#f4ead7", "#b89b72"),
         },
         "de-stadt-integration": {
             "logo-stadt.svg": logo(TEAL, CORAL, 2),
@@ -132,20 +136,17 @@ def main() -> None:
                 [380, 720, 865, 940],
                 TEAL,
             ),
+            "sprachcafe.jpg": photo(13, "#e6f0ea", "#7f9a88"),
         },
-    }
-    photos = {
-        "fr-institut-recherche": ("seminaire.jpg", 11, "#dfe7f1", "#8a9bb0"),
-        "en-ngo-newsletter": ("volunteers.jpg", 12, "#f4ead7", "#b89b72"),
-        "de-stadt-integration": ("sprachcafe.jpg", 13, "#e6f0ea", "#7f9a88"),
     }
     for example, drawings in pictures.items():
         folder = EXAMPLES / example / "images"
         folder.mkdir(parents=True, exist_ok=True)
-        for name, drawing in drawings.items():
-            (folder / name).write_text(drawing, encoding="utf-8")
-        name, seed, sky, ground = photos[example]
-        photo(folder / name, seed, sky, ground)
+        for name, content in drawings.items():
+            if isinstance(content, bytes):
+                (folder / name).write_bytes(content)
+            else:
+                (folder / name).write_text(content, encoding="utf-8")
     print(f"pictures written under {EXAMPLES}")
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, build_all
 from pdfcheck import body_text, decoded_qr_codes, link_uris, normalise, structure
 
 import emn_pdf
@@ -36,15 +36,8 @@ def built(
     example: Path, layout: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Reports:
     """Both targets of the example, built with ``layout``."""
-    reports: list[emn_pdf.BuildReport] = []
-    emn_pdf.build(
-        example,
-        target="all",
-        layout=layout,
-        out_dir=tmp_path_factory.mktemp(f"{example.name}-{layout}"),
-        on_built=reports.append,
-    )
-    return {report.target: report for report in reports}
+    out_dir = tmp_path_factory.mktemp(f"{example.name}-{layout}")
+    return {report.target: report for report in build_all(example, layout, out_dir)}
 
 
 def edition_file(example: Path) -> Path:

@@ -222,13 +222,9 @@ def test_yaml_words_that_look_boolean_stay_text(
     assert masthead.number == 7
 
 
-CONTACT = """\
-masthead:
-  organisation: EMN Test
-  title: Newsletter
-  number: 7
-  date: 2025-03-20
-  language: fr
+CONTACT = (
+    EDITION.split("sections:")[0]
+    + """\
 sections:
   - blocks:
       - kind: contact
@@ -236,6 +232,7 @@ sections:
         social:
           - {network: linkedin, url: "https://www.linkedin.com/company/emn"}
 """
+)
 
 
 def test_an_unknown_social_network_lists_the_known_ones(
