@@ -77,16 +77,24 @@ def test_french_catalogue_has_the_button_labels() -> None:
 @pytest.mark.parametrize(
     ("language", "source", "expected"),
     [
-        # Quotes the editor typed as they meant them are left alone: a
-        # Bulgarian name keeps „…“ in the English edition.
+        # A quotation opened by a low-9 mark was typed as its language
+        # writes it: a Bulgarian name keeps „…“ in the English edition.
         ("en", "the „Ivan Vazov“ theatre", "the „Ivan Vazov“ theatre"),
         ("fr", "le théâtre „Ivan Vazov“", "le théâtre „Ivan Vazov“"),
+        ("en", "a ‚small‘ one", "a ‚small‘ one"),
+        # Straight quotes, and the “ ” word processors make of them, follow
+        # the edition's language.
         ("en", 'a "straight" quote', "a “straight” quote"),
+        (
+            "fr",
+            "l’outil “Destination Europe”",
+            "l’outil «\u202fDestination Europe\u202f»",
+        ),
         ("fr", 'un mot "cité"', "un mot «\u202fcité\u202f»"),
         ("de", 'ein "Wort"', "ein „Wort“"),
     ],
 )
-def test_only_straight_quotes_are_rewritten(
+def test_quotes_follow_the_language_but_low_9_quotations_are_kept(
     language: str, source: str, expected: str
 ) -> None:
     assert typographic(source, language) == expected

@@ -74,6 +74,15 @@ CASES = {
         "mai'; a ',' inside {...} starts a new field: put a value containing ', ' in "
         'quotes ("...")',
     ),
+    "comma inside a flow mapping, cutting off one word": (
+        (
+            "          - url: https://example.org/\n",
+            '          - {url: "https://example.org/", label: Rapport, annexe}\n',
+        ),
+        "fr.yaml:15 sections.0.blocks.0.links.0.annexe: unknown field 'annexe' "
+        "(allowed here: url, label); a ',' inside {...} starts a new field: put a "
+        "value containing ', ' in quotes (\"...\")",
+    ),
     "misspelt choice": (
         ("alt: Une image.", "alt: Une image.\n          fit: colum"),
         "fr.yaml:19 sections.0.blocks.0.image.fit: unknown value 'colum' (did you "

@@ -311,6 +311,23 @@ def _has_part(node: Any, part: int | str) -> bool:
     return isinstance(node, list) and isinstance(part, int) and part < len(node)
 
 
+def _field_hint(error: ErrorDetails, model: type[BaseModel]) -> str:
+    """Return what an unknown field was probably meant to be.
+
+    A name with spaces, or without a value, is most often text cut at a
+    comma inside ``{...}`` (``{alt: Une photo, prise en mai}``); otherwise
+    the closest allowed field and the list of them.
+    """
+    name = str(error["loc"][-1])
+    allowed = fields_at(model, error["loc"][:-1])
+    hint = ""
+    if allowed and " " not in name:
+        hint = choices_hint(name, allowed, "allowed here")
+    if " " in name or error.get("input") is None:
+        hint += COMMA_HINT
+    return hint
+
+
 def _readable_message(error: ErrorDetails, model: type[BaseModel]) -> str:
     """Reword the Pydantic messages editors meet most often.
 
@@ -324,11 +341,7 @@ def _readable_message(error: ErrorDetails, model: type[BaseModel]) -> str:
     if kind == "missing":
         return f"missing required field {field_name!r}"
     if kind == "extra_forbidden":
-        if " " in field_name:  # {alt: Une photo, prise en mai} splits at the comma
-            return f"unknown field {field_name!r}{COMMA_HINT}"
-        allowed = fields_at(model, error["loc"][:-1])
-        hint = choices_hint(field_name, allowed, "allowed here") if allowed else ""
-        return f"unknown field {field_name!r}{hint}"
+        return f"unknown field {field_name!r}{_field_hint(error, model)}"
     if kind == "union_tag_invalid":
         tag = str(context.get("tag"))
         kinds = literal_choices(context.get("expected_tags", ""))
