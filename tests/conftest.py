@@ -46,15 +46,18 @@ def sample(
     tmp_path_factory: pytest.TempPathFactory, layout: str
 ) -> dict[tuple[str, str], emn_pdf.BuildReport]:
     """Every edition and target of the sample issue, built once per layout."""
+    out_dir = tmp_path_factory.mktemp(f"build-{layout}")
+    reports = build_all(SAMPLE, layout, out_dir)
+    return {(report.language, report.target): report for report in reports}
+
+
+def build_all(issue: Path, layout: str, out_dir: Path) -> list[emn_pdf.BuildReport]:
+    """Build every edition of ``issue`` for both targets; return the reports."""
     reports: list[emn_pdf.BuildReport] = []
     emn_pdf.build(
-        SAMPLE,
-        target="all",
-        layout=layout,
-        out_dir=tmp_path_factory.mktemp(f"build-{layout}"),
-        on_built=reports.append,
+        issue, target="all", layout=layout, out_dir=out_dir, on_built=reports.append
     )
-    return {(report.language, report.target): report for report in reports}
+    return reports
 
 
 @pytest.fixture(scope="session")

@@ -100,3 +100,27 @@ def test_output_inside_the_issue_folder_is_refused(
 def test_help_is_available(arguments: list[str]) -> None:
     result = runner.invoke(app, arguments)
     assert "build" in result.output or "ISSUE_DIR" in result.output
+
+
+def test_a_colon_in_french_text_says_to_quote_it(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    issue = make_issue()
+    text = (issue / "fr.yaml").read_text(encoding="utf-8")
+    (issue / "fr.yaml").write_text(
+        text.replace("title: Une nouvelle", "title: Atelier : les migrations"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(issue), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    failed, line = result.stderr.splitlines()
+    assert failed == "failed: fr web"
+    assert line.startswith("error: ")
+    assert line.endswith(
+        "fr.yaml:11: invalid YAML: mapping values are not allowed in this context; a "
+        "value containing ': ' must be put in quotes (\"...\") or written as a block "
+        "after '|' on the lines below"
+    )
+    assert not out.exists() or not any(out.iterdir())

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import get_args
 
 import jsonschema
 import pytest
@@ -19,7 +20,7 @@ import emn_pdf
 from emn_pdf.cli import app
 from emn_pdf.errors import UserError
 from emn_pdf.load import read_yaml
-from emn_pdf.model import Edition, issue_schema
+from emn_pdf.model import Block, Edition, issue_schema
 from emn_pdf.scaffold import new_issue
 
 ROOT = SAMPLE.parent.parent
@@ -74,13 +75,36 @@ def test_new_carries_the_masthead_contact_and_layout(issues: Path) -> None:
 
 def test_the_commented_examples_are_valid_once_uncommented(issues: Path) -> None:
     (fr,) = new_issue("2025-03", issues_dir=issues, languages=["fr"])
-    uncommented = re.sub(r"^# (?=[- ])", "", fr.read_text(), flags=re.MULTILINE)
+    uncommented = re.sub(
+        r"^(\s*)# (?=[- ]|\w+:)", r"\1", fr.read_text(), flags=re.MULTILINE
+    )
     fr.write_text(uncommented)
     edition = Edition.model_validate(
         read_yaml(fr).data
     )  # no folder: pictures not checked
     kinds = {block.kind for section in edition.sections for block in section.blocks}
-    assert kinds == {"event", "promotion", "study", "briefs", "news", "greeting"}
+    every_kind = {
+        get_args(model.model_fields["kind"].annotation)[0]
+        for model in get_args(get_args(Block)[0])
+    }
+    assert kinds == every_kind
+    # Every optional field the issue format has is shown once.
+    assert edition.masthead.publisher and edition.masthead.logo
+    assert edition.editorial is not None and edition.editorial.greeting
+    event = next(b for s in edition.sections for b in s.blocks if b.kind == "event")
+    assert event.byline and event.images and len(event.links) == 2
+    assert event.image and event.image.credit
+
+
+def test_new_writes_the_schema_its_files_point_to(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "newsletters" / "issues"
+    (fr,) = new_issue("2025-03", issues_dir=elsewhere, languages=["fr"])
+    first_line = fr.read_text().splitlines()[0]
+    relative = first_line.removeprefix("# yaml-language-server: $schema=")
+    schema = (fr.parent / relative).resolve()
+    assert schema == (tmp_path / "newsletters" / "issue.schema.json").resolve()
+    assert json.loads(schema.read_text()) == issue_schema()
+    jsonschema.validate(read_yaml(fr).data, issue_schema())
 
 
 def test_new_refuses_to_overwrite(issues: Path) -> None:

@@ -204,7 +204,7 @@ def test_copyfitting_says_by_how_much_it_cannot(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert (
         "error: --pages 2: cannot copyfit: too long for 2 pages: at the tightest setting "
-        "(body 8.2pt, leading 1.32, space 3mm) it takes 2.59 pages, 0.59 pages too many"
+        "(body 8.2pt, leading 1.32, space 3mm) it takes 2.60 pages, 0.60 pages too many"
     ) in result.stderr
 
 

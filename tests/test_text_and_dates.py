@@ -6,8 +6,14 @@ import datetime as dt
 
 import pytest
 
-from emn_pdf.i18n import format_date_range, format_day, format_month, load_catalogue
-from emn_pdf.text import markdown_to_html
+from emn_pdf.i18n import (
+    fill_message,
+    format_date_range,
+    format_day,
+    format_month,
+    load_catalogue,
+)
+from emn_pdf.text import markdown_to_html, typographic
 
 
 def test_markdown_paragraphs_emphasis_links_and_lists() -> None:
@@ -66,3 +72,62 @@ def test_french_catalogue_has_the_button_labels() -> None:
     labels = load_catalogue("fr").labels
     assert labels.link == "Lien"
     assert labels.read == "Cliquez ici pour lire"
+
+
+@pytest.mark.parametrize(
+    ("language", "source", "expected"),
+    [
+        # A quotation opened by a low-9 mark was typed as its language
+        # writes it: a Bulgarian name keeps „…“ in the English edition.
+        ("en", "the „Ivan Vazov“ theatre", "the „Ivan Vazov“ theatre"),
+        ("fr", "le théâtre „Ivan Vazov“", "le théâtre „Ivan Vazov“"),
+        ("en", "a ‚small‘ one", "a ‚small‘ one"),
+        # Straight quotes, and the “ ” word processors make of them, follow
+        # the edition's language.
+        ("en", 'a "straight" quote', "a “straight” quote"),
+        (
+            "fr",
+            "l’outil “Destination Europe”",
+            "l’outil «\u202fDestination Europe\u202f»",
+        ),
+        ("fr", 'un mot "cité"', "un mot «\u202fcité\u202f»"),
+        ("de", 'ein "Wort"', "ein „Wort“"),
+    ],
+)
+def test_quotes_follow_the_language_but_low_9_quotations_are_kept(
+    language: str, source: str, expected: str
+) -> None:
+    assert typographic(source, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "publisher", "expected"),
+    [
+        (
+            "fr",
+            "l’Institut luxembourgeois",
+            "Une publication de l’Institut luxembourgeois",
+        ),
+        ("fr", "le Centre d’études", "Une publication du Centre d’études"),
+        ("fr", "les Amis du quartier", "Une publication des Amis du quartier"),
+        ("fr", "la Ville de Luxembourg", "Une publication de la Ville de Luxembourg"),
+        ("fr", "EMN Luxembourg", "Une publication d’EMN Luxembourg"),
+        ("de", "dem Verein Brücken", "Eine Veröffentlichung vom Verein Brücken"),
+        ("de", "der Stadt Trier", "Eine Veröffentlichung von der Stadt Trier"),
+        ("en", "the City of Esch", "A publication of the City of Esch"),
+    ],
+)
+def test_the_publisher_line_elides_and_contracts(
+    language: str, publisher: str, expected: str
+) -> None:
+    catalogue = load_catalogue(language)
+    line = fill_message(catalogue.labels.published_by, catalogue, publisher=publisher)
+    assert line == expected
+
+
+def test_a_reworded_message_without_placeholder_gets_the_value_after_it() -> None:
+    catalogue = load_catalogue("fr")
+    assert (
+        fill_message("Publié par", catalogue, publisher="le Centre")
+        == "Publié par le Centre"
+    )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pdfcheck import body_text, link_uris
 
 import emn_pdf
 from emn_pdf.errors import UserError
@@ -42,8 +43,50 @@ CASES = {
         "fr.yaml:2 masthead.title: missing required field 'title'",
     ),
     "unknown field": (
-        ("  number: 7\n", "  number: 7\n  subtitle: x\n"),
-        "fr.yaml:5 masthead.subtitle: unknown field 'subtitle'",
+        ("  number: 7\n", "  number: 7\n  editor: x\n"),
+        "fr.yaml:5 masthead.editor: unknown field 'editor' (allowed here: "
+        "organisation, publisher, logo, title, number, season, date, language, "
+        "keywords)",
+    ),
+    "misspelt field": (
+        ("        links:", "        link:"),
+        "fr.yaml:15 sections.0.blocks.0.link: unknown field 'link' (did you mean "
+        "'links'? allowed here: edition_only, span, new_page, keep_with_next, kind, "
+        "title, date, place, byline, body, links, image, images)",
+    ),
+    "misspelt field of a date range": (
+        ("end: 2025", "ned: 2025"),
+        "fr.yaml:12 sections.0.blocks.0.date.ned: unknown field 'ned' (did you mean "
+        "'end'? allowed here: start, end)",
+    ),
+    "colon inside plain French text": (
+        ("title: Un atelier", "title: Atelier : les migrations"),
+        "fr.yaml:11: invalid YAML: mapping values are not allowed in this context; a "
+        "value containing ': ' must be put in quotes (\"...\") or written as a block "
+        "after '|' on the lines below",
+    ),
+    "comma inside a flow mapping": (
+        (
+            "        image:\n          src: images/forecasting.png\n          alt: Une image.\n",
+            "        image: {src: images/forecasting.png, alt: Une image, prise en mai}\n",
+        ),
+        "fr.yaml:16 sections.0.blocks.0.image.prise en mai: unknown field 'prise en "
+        "mai'; a ',' inside {...} starts a new field: put a value containing ', ' in "
+        'quotes ("...")',
+    ),
+    "comma inside a flow mapping, cutting off one word": (
+        (
+            "          - url: https://example.org/\n",
+            '          - {url: "https://example.org/", label: Rapport, annexe}\n',
+        ),
+        "fr.yaml:15 sections.0.blocks.0.links.0.annexe: unknown field 'annexe' "
+        "(allowed here: url, label); a ',' inside {...} starts a new field: put a "
+        "value containing ', ' in quotes (\"...\")",
+    ),
+    "misspelt choice": (
+        ("alt: Une image.", "alt: Une image.\n          fit: colum"),
+        "fr.yaml:19 sections.0.blocks.0.image.fit: unknown value 'colum' (did you "
+        "mean 'column'? expected one of: column, page-width, full-bleed)",
     ),
     "wrong type": (
         ("number: 7", "number: sept"),
@@ -79,8 +122,9 @@ CASES = {
     ),
     "unknown block kind": (
         ("kind: event", "kind: evnt"),
-        "fr.yaml:10 sections.0.blocks.0.kind: unknown block kind 'evnt' (expected one "
-        "of: 'event', 'study', 'briefs', 'promotion', 'news', 'contact', 'greeting')",
+        "fr.yaml:10 sections.0.blocks.0.kind: unknown block kind 'evnt' (did you mean "
+        "'event'? expected one of: event, study, briefs, promotion, news, figure, "
+        "contact, greeting)",
     ),
     "block without kind": (
         ("      - kind: event\n        title", "      - title"),
@@ -185,3 +229,40 @@ def test_yaml_words_that_look_boolean_stay_text(
     masthead = load_edition(issue / "fr.yaml").edition.masthead
     assert masthead.title == "no"
     assert masthead.number == 7
+
+
+CONTACT = (
+    EDITION.split("sections:")[0]
+    + """\
+sections:
+  - blocks:
+      - kind: contact
+        email: mailto:emn@uni.lu
+        social:
+          - {network: linkedin, url: "https://www.linkedin.com/company/emn"}
+"""
+)
+
+
+def test_an_unknown_social_network_lists_the_known_ones(
+    make_issue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issue = make_issue(CONTACT.replace("network: linkedin", "network: twitter"))
+    monkeypatch.chdir(issue.parent.parent)
+    with pytest.raises(UserError) as raised:
+        emn_pdf.check(issue, lay_out=False)
+    assert [str(problem) for problem in raised.value.problems] == [
+        "issues/2025-03/fr.yaml:12 sections.0.blocks.0.social.0.network: unknown "
+        "value 'twitter' (expected one of: linkedin, x, bluesky, mastodon, facebook, "
+        "instagram, youtube)"
+    ]
+
+
+def test_a_mailto_address_is_an_email_without_its_scheme(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    [pdf] = emn_pdf.build(make_issue(CONTACT), out_dir=tmp_path / "out")
+    text = body_text(pdf)
+    assert "emn@uni.lu" in text
+    assert "mailto" not in text
+    assert "mailto:emn@uni.lu" in link_uris(pdf)

@@ -684,10 +684,12 @@ def _edition_layout(loaded: LoadedEdition, requested: str | None) -> Layout:
     else:
         layout = _located(loaded, ("layout",), lambda: builtin_layout(named))
     changes = loaded.edition.theme
-    if changes is None:
-        return layout
-    theme = _located(loaded, ("theme",), lambda: layout.theme.overridden(changes))
-    return layout.with_theme(theme)
+    if changes is not None:
+        theme = _located(loaded, ("theme",), lambda: layout.theme.overridden(changes))
+        layout = layout.with_theme(theme)
+    if loaded.edition.masthead.logo is not None:  # the logo replaces it
+        layout = layout.with_theme(layout.theme.model_copy(update={"logo": None}))
+    return layout
 
 
 def _located(loaded: LoadedEdition, location: FieldPath, action: Callable[[], T]) -> T:

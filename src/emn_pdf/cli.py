@@ -219,9 +219,9 @@ def layouts_command() -> None:
 @app.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of edition files (for VS Code's YAML extension)."""
-    from .model import issue_schema
+    from .model import issue_schema_text
 
-    typer.echo(json.dumps(issue_schema(), indent=2, ensure_ascii=False))
+    typer.echo(issue_schema_text(), nl=False)
 
 
 def invalid_input(problem: Problem) -> Finding:

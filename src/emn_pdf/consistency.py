@@ -136,5 +136,5 @@ def _placed_blocks(loaded: LoadedEdition) -> Iterator[_Placed]:
                 block,
                 ("sections", s, "blocks", b),
                 frozenset(block.addresses()),
-                tuple(block.images()),
+                tuple(block.picture_sources()),
             )

@@ -8,15 +8,17 @@ from a template or from Python code, so that adding a language is adding a file.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 from pathlib import Path
+from re import Pattern
 
 from babel import Locale
 from babel.dates import format_date
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import Problem, UserError
-from .load import LoadedEdition, problem_from_error, read_yaml
+from .load import LoadedEdition, read_yaml, validated
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogues"
 
@@ -36,7 +38,14 @@ class Labels(BaseModel):
     issue_number: str = Field(description="Before the issue number: 'Numéro'.")
     stay_in_touch: str = Field(description="Default title of a contact block.")
     notes: str = Field(description="Title of a page left for notes (print).")
-    published_by: str = Field(description="Before the publisher on the back page.")
+    published_by: str = Field(
+        description="The publisher line, '{publisher}' standing for the"
+        " publisher: 'Une publication de {publisher}'."
+    )
+    date_to_be_confirmed: str = Field(
+        description="Printed for an event without a date: 'Date à confirmer'."
+    )
+    by: str = Field(description="Before an author's name: 'Par'.")
 
 
 class Catalogue(BaseModel):
@@ -49,6 +58,30 @@ class Catalogue(BaseModel):
     labels: Labels
     networks: dict[str, str] = Field(description="Social network display names.")
     stores: dict[str, str] = Field(description="App store display names.")
+    contractions: list[tuple[Pattern[str], str]] = Field(
+        [],
+        description="What the language contracts once a message is filled in,"
+        " as [regular expression, replacement]: French 'de le ' -> 'du ',"
+        " 'de' before a vowel -> 'd’'.",
+    )
+
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill_message(message: str, catalogue: Catalogue, **values: str) -> str:
+    """Return ``message`` with its ``{name}`` placeholders filled in.
+
+    The language's contractions then make the words agree: "de l’Institut"
+    stays, "de le Centre" becomes "du Centre", "de EMN" becomes "d’EMN".  A
+    message without a placeholder (a reworded label) gets the values after it.
+    """
+    if not PLACEHOLDER.search(message):
+        message += " " + " ".join(f"{{{name}}}" for name in values)
+    text = PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), message)
+    for pattern, replacement in catalogue.contractions:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def supported_languages() -> list[str]:
@@ -70,13 +103,7 @@ def load_catalogue(language: str) -> Catalogue:
         raise UserError(
             Problem(f"no catalogue for language {language!r} (supported: {supported})")
         )
-    document = read_yaml(path)
-    try:
-        return Catalogue.model_validate(document.data)
-    except ValidationError as error:
-        raise UserError(
-            problem_from_error(document, details) for details in error.errors()
-        ) from None
+    return validated(read_yaml(path), Catalogue)
 
 
 def edition_catalogue(loaded: LoadedEdition) -> Catalogue:

@@ -28,11 +28,11 @@ from jinja2 import (
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from PIL import ImageCms
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .errors import Problem, UserError
 from .files import contained, read_bounded
-from .load import problem_from_error, read_yaml
+from .load import read_yaml, validated
 from .model import LENGTH, Colour, Length, ThemeOverride
 
 DEFAULT_LAYOUT = "emn"
@@ -517,13 +517,7 @@ def _located_in(theme_file: Path, action: Callable[[], Layout]) -> Layout:
 
 
 def _read_theme(path: Path) -> Theme:
-    document = read_yaml(path)
-    try:
-        return Theme.model_validate(document.data)
-    except ValidationError as error:
-        raise UserError(
-            problem_from_error(document, details) for details in error.errors()
-        ) from None
+    return validated(read_yaml(path), Theme)
 
 
 def _check_files(layout: Layout) -> None:

@@ -14,14 +14,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Problem, UserError
 from .files import contained, read_bounded
+from .hints import choices_hint, closest, fields_at, literal_choices
 from .model import Edition
 
 #: Standard YAML tags an issue file may use; anything else (``!!python/...``,
@@ -121,11 +122,27 @@ def read_yaml(path: Path) -> YamlDocument:
     return document
 
 
+#: PyYAML's words for a ": " inside an unquoted value, which French text
+#: ("Atelier : les migrations") meets on every issue.
+COLON_IN_TEXT = "mapping values are not allowed"
+COLON_HINT = (
+    "; a value containing ': ' must be put in quotes (\"...\") or written"
+    " as a block after '|' on the lines below"
+)
+
+COMMA_HINT = (
+    "; a ',' inside {...} starts a new field: put a value containing ', ' in"
+    ' quotes ("...")'
+)
+
+
 def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
     mark = error.problem_mark or error.context_mark
     message = f"invalid YAML: {error.problem or error.context}"
     if error.context and error.context_mark and error.problem_mark:
         message += f" ({error.context} on line {error.context_mark.line + 1})"
+    if COLON_IN_TEXT in message:
+        message += COLON_HINT
     return Problem(message, file=path, line=mark.line + 1 if mark else None)
 
 
@@ -215,21 +232,59 @@ def load_edition(path: Path) -> LoadedEdition:
             Problem("an edition must be a mapping of fields", file=path, line=1)
         )
     context = {"issue_dir": path.parent, "language": path.stem}
+    return LoadedEdition(validated(document, Edition, context), document)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(
+    document: YamlDocument, model: type[M], context: dict[str, Any] | None = None
+) -> M:
+    """Return ``document`` validated as ``model``, or every mistake located.
+
+    The one place where Pydantic's errors become problems, for issue files,
+    themes and catalogues alike.
+    """
     try:
-        edition = Edition.model_validate(document.data, context=context)
+        return model.model_validate(document.data, context=context)
     except ValidationError as error:
+        errors = error.errors()
+        misspelt = _misspelt(errors, model)
         raise UserError(
-            problem_from_error(document, details) for details in error.errors()
+            problem_from_error(document, details, model)
+            for details in errors
+            if not (details["type"] == "missing" and details["loc"] in misspelt)
         ) from None
-    return LoadedEdition(edition, document)
 
 
-def problem_from_error(document: YamlDocument, error: ErrorDetails) -> Problem:
-    """Translate one Pydantic error into a located, readable problem."""
+def _misspelt(errors: list[ErrorDetails], model: type[BaseModel]) -> set[Any]:
+    """Return the locations of missing fields that an unknown one misspells.
+
+    ``titel`` is reported as an unknown field that means ``title``; saying
+    that ``title`` is missing as well would be the same mistake twice.
+    """
+    meant = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            *parent, name = error["loc"]
+            close = closest(str(name), fields_at(model, parent))
+            meant.add((*parent, close))
+    return meant
+
+
+def problem_from_error(
+    document: YamlDocument, error: ErrorDetails, model: type[BaseModel]
+) -> Problem:
+    """Translate one Pydantic error into a located, readable problem.
+
+    ``model`` is what the document was validated as: it says which fields
+    an unknown one could have meant.
+    """
     location = _data_location(document.data, error["loc"], error["type"])
     if error["type"] == "union_tag_invalid":
         location += ("kind",)
-    return document.problem(location, _readable_message(error))
+    return document.problem(location, _readable_message(error, model))
 
 
 def _data_location(data: Any, loc: tuple[int | str, ...], error_type: str) -> FieldPath:
@@ -256,21 +311,44 @@ def _has_part(node: Any, part: int | str) -> bool:
     return isinstance(node, list) and isinstance(part, int) and part < len(node)
 
 
-def _readable_message(error: ErrorDetails) -> str:
-    """Reword the Pydantic messages editors meet most often."""
+def _field_hint(error: ErrorDetails, model: type[BaseModel]) -> str:
+    """Return what an unknown field was probably meant to be.
+
+    A name with spaces, or without a value, is most often text cut at a
+    comma inside ``{...}`` (``{alt: Une photo, prise en mai}``); otherwise
+    the closest allowed field and the list of them.
+    """
+    name = str(error["loc"][-1])
+    allowed = fields_at(model, error["loc"][:-1])
+    hint = ""
+    if allowed and " " not in name:
+        hint = choices_hint(name, allowed, "allowed here")
+    if " " in name or error.get("input") is None:
+        hint += COMMA_HINT
+    return hint
+
+
+def _readable_message(error: ErrorDetails, model: type[BaseModel]) -> str:
+    """Reword the Pydantic messages editors meet most often.
+
+    A name or value that is not allowed comes with the closest allowed one
+    and the list to choose from.
+    """
     kind = error["type"]
     value = error.get("input")
+    context = error.get("ctx", {})
     field_name = str(error["loc"][-1]) if error["loc"] else ""
     if kind == "missing":
         return f"missing required field {field_name!r}"
     if kind == "extra_forbidden":
-        return f"unknown field {field_name!r}"
+        return f"unknown field {field_name!r}{_field_hint(error, model)}"
     if kind == "union_tag_invalid":
-        context = error.get("ctx", {})
-        expected = context.get("expected_tags", "")
-        return (
-            f"unknown block kind {context.get('tag')!r} (expected one of: {expected})"
-        )
+        tag = str(context.get("tag"))
+        kinds = literal_choices(context.get("expected_tags", ""))
+        return f"unknown block kind {tag!r}{choices_hint(tag, kinds)}"
+    if kind == "literal_error":
+        choices = literal_choices(context.get("expected", ""))
+        return f"unknown value {value!r}{choices_hint(str(value), choices)}"
     if kind == "union_tag_not_found":
         return "missing required field 'kind' (which kind of block this is)"
     if kind == "too_short":

@@ -11,6 +11,7 @@ code in the file name) reads the folder from the validation context that
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -47,6 +48,9 @@ def _check_web_url(url: str) -> str:
 
 
 def _check_email(address: str) -> str:
+    # Editors copy addresses from a web page's link: "mailto:" is how a
+    # link says "e-mail", not part of the address.
+    address = address.removeprefix("mailto:")
     if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}", address):
         raise ValueError(f"{address!r} is not an e-mail address")
     return address
@@ -89,6 +93,11 @@ class Image(Strict):
         description="What the picture shows, read aloud to blind readers."
     )
     caption: Text | None = Field(None, description="Optional caption under it.")
+    credit: Text | None = Field(
+        None,
+        description="Source or photographer, printed in small type under the"
+        " picture: 'Source : STATEC, 2024', '© Ville de Luxembourg'.",
+    )
     fit: Literal["column", "page-width", "full-bleed"] = Field(
         "column",
         description="column: as wide as its column; page-width: a band across the"
@@ -160,6 +169,24 @@ When = Annotated[
 KIND = "Which kind of block this is; it decides the fields and the layout."
 
 
+class Byline(Strict):
+    """Who wrote an article, as the newsletter credits them."""
+
+    name: Text = Field(description="The author's name.")
+    role: Text | None = Field(None, description="e.g. 'chargée de recherche'.")
+
+
+BYLINE = "Who wrote it: {name, role}."
+MORE_IMAGES = (
+    "More pictures, in a row under the text (a partner's logo, a second"
+    " photo); none is enlarged beyond its own pixels."
+)
+LINKS = (
+    "Links: the first is the button, the others are listed under it; in"
+    " print each is a QR code captioned with its label."
+)
+
+
 class BlockBase(Strict):
     """What every content block has, whatever its kind."""
 
@@ -188,7 +215,15 @@ class BlockBase(Strict):
         """
         return list(dict.fromkeys(_addresses(self.model_dump(mode="json"))))
 
-    def images(self) -> list[str]:
+    def link_labels(self) -> dict[str, str]:
+        """Return the label the editor gave each labelled address of the block.
+
+        A QR code's caption is the link's label when it has one: a reader
+        cannot tell three truncated addresses of one site apart.
+        """
+        return dict(_labelled(self.model_dump(mode="json")))
+
+    def picture_sources(self) -> list[str]:
         """Return the ``src`` of every picture the block shows."""
         return list(_images(self.model_dump(mode="json")))
 
@@ -198,13 +233,17 @@ class Event(BlockBase):
 
     kind: Literal["event"] = Field(description=KIND)
     title: Text = Field(description="Name of the event.")
-    date: When = Field(
-        description="YYYY-MM-DD, or {start: YYYY-MM-DD, end: YYYY-MM-DD}."
+    date: When | None = Field(
+        None,
+        description="YYYY-MM-DD, or {start: YYYY-MM-DD, end: YYYY-MM-DD};"
+        " left out, the language's 'date to be confirmed' is printed.",
     )
     place: Text | None = Field(None, description="City or country.")
+    byline: Byline | None = Field(None, description=BYLINE)
     body: Markdown
-    links: list[Link] = Field([], description="Buttons under the text.")
+    links: list[Link] = Field([], description=LINKS)
     image: Image | None = Field(None, description="Illustration above the text.")
+    images: list[Image] = Field([], description=MORE_IMAGES)
 
 
 class Study(BlockBase):
@@ -213,9 +252,27 @@ class Study(BlockBase):
     kind: Literal["study"] = Field(description=KIND)
     type: Text | None = Field(None, description="e.g. 'Étude nationale'.")
     title: Text = Field(description="Title of the publication.")
+    byline: Byline | None = Field(None, description=BYLINE)
     summary: Markdown
-    link: Link = Field(description="Where to read or download it.")
+    link: Link | None = Field(
+        None, description="Where to read or download it (one link)."
+    )
+    links: list[Link] = Field(
+        [],
+        description="Where to read it, when there are several (report, annex,"
+        " infographic); after 'link' if both are given. " + LINKS,
+    )
     cover: Image | None = Field(None, description="Its cover, shown beside it.")
+
+    @model_validator(mode="after")
+    def _at_least_one_link(self) -> Study:
+        if self.link is None and not self.links:
+            raise ValueError("give the study a 'link' (or several 'links')")
+        return self
+
+    def all_links(self) -> list[Link]:
+        """Return the study's links, ``link`` first."""
+        return [self.link, *self.links] if self.link else self.links
 
 
 class Brief(Strict):
@@ -256,9 +313,10 @@ class Promotion(BlockBase):
     title: Text = Field(description="What is promoted.")
     tagline: Text | None = Field(None, description="A catchy line under the title.")
     body: Markdown
-    links: list[Link] = Field([], description="Buttons under the text.")
+    links: list[Link] = Field([], description=LINKS)
     apps: AppLinks | None = Field(None, description="App store links.")
     image: Image | None = Field(None, description="Illustration above the text.")
+    images: list[Image] = Field([], description=MORE_IMAGES)
 
 
 class News(BlockBase):
@@ -267,9 +325,25 @@ class News(BlockBase):
     kind: Literal["news"] = Field(description=KIND)
     title: Text = Field(description="Headline.")
     date: dt.date | None = Field(None, description="YYYY-MM-DD.")
+    byline: Byline | None = Field(None, description=BYLINE)
     body: Markdown
-    links: list[Link] = Field([], description="Buttons under the text.")
+    links: list[Link] = Field([], description=LINKS)
     image: Image | None = Field(None, description="Illustration above the text.")
+    images: list[Image] = Field([], description=MORE_IMAGES)
+
+
+class Figure(BlockBase):
+    """A chart, map or infographic, shown whole with its caption and source."""
+
+    kind: Literal["figure"] = Field(description=KIND)
+    title: Text | None = Field(None, description="What the figure shows.")
+    image: Image = Field(
+        description="The chart; never cropped, whatever its 'crop'. Its"
+        " 'caption' and 'credit' (the source line) are printed under it."
+    )
+    byline: Byline | None = Field(None, description=BYLINE)
+    body: Markdown | None = Field(None, description="A comment under the figure.")
+    links: list[Link] = Field([], description=LINKS)
 
 
 SocialNetwork = Literal[
@@ -320,6 +394,17 @@ def _addresses(data: Any) -> Iterator[str]:
         yield from ADDRESS.findall(data)
 
 
+def _labelled(data: Any) -> Iterator[tuple[str, str]]:
+    if isinstance(data, dict):
+        if data.get("url") and data.get("label"):
+            yield data["url"], data["label"]
+        for value in data.values():
+            yield from _labelled(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _labelled(item)
+
+
 def _located_images(
     data: Any, location: tuple[str | int, ...]
 ) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -345,7 +430,7 @@ def _images(data: Any) -> Iterator[str]:
 
 
 Block = Annotated[
-    Event | Study | Briefs | Promotion | News | Contact | Greeting,
+    Event | Study | Briefs | Promotion | News | Figure | Contact | Greeting,
     Field(discriminator="kind"),
 ]
 
@@ -364,9 +449,13 @@ class Editorial(Strict):
     """The letter opening the issue."""
 
     title: Text | None = Field(None, description="Optional heading.")
-    greeting: Text = Field(description="e.g. 'Chères lectrices, chers lecteurs,'.")
+    greeting: Text | None = Field(
+        None, description="e.g. 'Chères lectrices, chers lecteurs,'; optional."
+    )
     body: Markdown
-    signoff: Text = Field(description="Closing line of the letter.")
+    signoff: Text | None = Field(
+        None, description="Closing line of the letter; optional."
+    )
     signature: Text | None = Field(None, description="Who signs it.")
 
 
@@ -374,8 +463,22 @@ class Masthead(Strict):
     """What the top of the first page says about the issue."""
 
     organisation: Text = Field(description="Publisher, e.g. 'EMN Luxembourg'.")
+    publisher: Text | None = Field(
+        None,
+        description="The organisation as a sentence names it, with its article"
+        " ('l’Institut de recherche', 'le Centre', 'die Stadt Trier'); printed"
+        " as the language's 'A publication of ...' line, elided as the language"
+        " wants ('de l’Institut', 'du Centre').",
+    )
+    logo: Image | None = Field(
+        None,
+        description="The organisation's logo, at the top of page 1; it replaces"
+        " the layout's (the EU stars of the emn layout).",
+    )
     title: Text = Field(description="Name of the newsletter.")
-    number: int | None = Field(None, ge=1, description="Issue number.")
+    number: int | None = Field(
+        None, ge=1, description="Issue number; printed with the season if both."
+    )
     season: Text | None = Field(None, description="e.g. 'Hiver 2024'.")
     date: dt.date = Field(description="Publication date, YYYY-MM-DD.")
     language: str = Field(
@@ -494,3 +597,8 @@ def issue_schema() -> dict[str, Any]:
         **schema,
         "title": "emn-pdf newsletter edition",
     }
+
+
+def issue_schema_text() -> str:
+    """Return the JSON Schema as the file ``issue.schema.json`` holds it."""
+    return json.dumps(issue_schema(), indent=2, ensure_ascii=False) + "\n"

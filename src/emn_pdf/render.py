@@ -24,7 +24,13 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from .errors import Problem, UserError
-from .i18n import Catalogue, format_date_range, format_day, format_month
+from .i18n import (
+    Catalogue,
+    fill_message,
+    format_date_range,
+    format_day,
+    format_month,
+)
 from .layouts import DEFAULT_PAGE, Layout, Page, template_environment
 from .model import ADDRESS, DateRange, Edition
 from .text import markdown_to_html, typeset, typographic
@@ -90,8 +96,15 @@ def _environment_of(
         address_lines=address_lines,
         address=breakable_address,
         qr=qr_code,
+        message=_message,
     )
     return environment
+
+
+@pass_context
+def _message(context: Context, message: str, **values: str) -> str:
+    """Fill a catalogue message in: ``labels.published_by|message(publisher=...)``."""
+    return fill_message(message, context["catalogue"], **values)
 
 
 def _in_language(transform: Callable[[str, str], T]) -> Callable[..., T]:
@@ -155,7 +168,7 @@ def short_url(url: str, limit: int | None = None) -> str:
     return f"{host}/…/{last}"
 
 
-def address_lines(address: str, width: int = 22) -> Markup:
+def address_lines(address: str, width: int = 20) -> Markup:
     """Return a short address broken into lines of about ``width`` characters.
 
     Broken here, preferably after a slash or a dot, rather than by the engine:

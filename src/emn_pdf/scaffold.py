@@ -19,9 +19,11 @@ import yaml
 from .errors import Problem, UserError
 from .i18n import load_catalogue
 from .load import load_edition
+from .model import issue_schema_text
 
 ISSUE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-SCHEMA_LINE = "# yaml-language-server: $schema=../../issue.schema.json\n"
+SCHEMA_FILE = "issue.schema.json"
+SCHEMA_LINE = f"# yaml-language-server: $schema=../../{SCHEMA_FILE}\n"
 #: Blocks that belong to the newsletter rather than to one issue.
 CARRIED_KINDS = {"contact"}
 
@@ -51,6 +53,7 @@ def new_issue(
     for language in languages:
         load_catalogue(language)  # an unsupported language stops here
     (folder / "images").mkdir(parents=True)
+    _write_schema(issues_dir.parent / SCHEMA_FILE)
     written = []
     for language in languages:
         path = folder / f"{language}.yaml"
@@ -59,6 +62,17 @@ def new_issue(
         load_edition(path)  # what new writes must validate
         written.append(path)
     return written
+
+
+def _write_schema(path: Path) -> None:
+    """Write the JSON Schema beside ``issues/``, where the files point.
+
+    Editors' completion then works wherever the issues live, not only in
+    this repository.
+    """
+    text = issue_schema_text()
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
 
 
 def issue_date(issue_id: str) -> dt.date:
@@ -126,12 +140,19 @@ def _placeholder() -> dict[str, Any]:
 
 
 def _edition_text(data: dict[str, Any], issue_id: str, language: str) -> str:
+    """Return the edition file: its data, with every optional field commented.
+
+    The masthead's and editorial's examples go before ``sections:``, the
+    blocks' after the carried-over ones, so that each is uncommented in place.
+    """
     dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=88)
-    examples = (
-        files("emn_pdf").joinpath("scaffold/examples.yaml").read_text(encoding="utf-8")
-    )
+    head, _, sections = dumped.partition("\nsections:\n")
     return (
         f"{SCHEMA_LINE}# Issue {issue_id}, {language} edition, made by 'emn-pdf new'.\n"
         f"# Check it with:  emn-pdf check issues/{issue_id}\n\n"
-        f"{dumped}{examples}"
+        f"{head}\n{_resource('head.yaml')}sections:\n{sections}{_resource('examples.yaml')}"
     )
+
+
+def _resource(name: str) -> str:
+    return files("emn_pdf").joinpath(f"scaffold/{name}").read_text(encoding="utf-8")

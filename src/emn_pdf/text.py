@@ -52,7 +52,10 @@ RULES = {
 NEUTRAL = Rules(double_quotes=("“", "”"), single_quotes=("‘", "’"))
 
 APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
-DOUBLE_QUOTE = re.compile(r"[\"“”„]")
+DOUBLE_QUOTE = re.compile(r"[\"“”]")
+#: A quotation opened by a low-9 mark („Ivan Vazov“, ‚so‘) was typed as its
+#: language writes it (Bulgarian, German, Czech...): it keeps its marks.
+LOW_QUOTED = re.compile(r"[„‚][^\"“”„‚‘’]*[“”‘’]")
 SINGLE_QUOTE = re.compile(r"(?<!\w)'|'(?!\w)")
 SUPERSCRIPT = re.compile(r"(?<=\d)(ᵉʳ|ʳᵉ|ᵉ)")
 SUPERSCRIPT_LETTERS = {"ᵉ": "e", "ʳ": "r"}
@@ -62,8 +65,9 @@ def typographic(text: str, language: str) -> str:
     """Return ``text`` with the language's quotes, apostrophes and spaces."""
     rules = RULES.get(language, NEUTRAL)
     text = APOSTROPHE.sub("’", text)
-    text = _pair_quotes(DOUBLE_QUOTE, text, rules.double_quotes)
-    text = _pair_quotes(SINGLE_QUOTE, text, rules.single_quotes)
+    kept = [match.span() for match in LOW_QUOTED.finditer(text)]
+    text = _pair_quotes(DOUBLE_QUOTE, text, rules.double_quotes, kept)
+    text = _pair_quotes(SINGLE_QUOTE, text, rules.single_quotes, kept)
     if rules.space_inside_quotes:
         text = _space_guillemets(text, rules.space_inside_quotes)
     for mark, space in (rules.space_before or {}).items():
@@ -76,12 +80,22 @@ def typographic(text: str, language: str) -> str:
     return text
 
 
-def _pair_quotes(pattern: re.Pattern[str], text: str, quotes: tuple[str, str]) -> str:
-    """Replace each quote by an opening or closing one, by where it stands."""
+def _pair_quotes(
+    pattern: re.Pattern[str],
+    text: str,
+    quotes: tuple[str, str],
+    kept: list[tuple[int, int]],
+) -> str:
+    """Replace each quote by an opening or closing one, by where it stands.
+
+    Quotes inside the ``kept`` spans are left as the editor typed them.
+    """
     opening, closing = quotes
 
     def replace(match: re.Match[str]) -> str:
         start = match.start()
+        if any(begin <= start < end for begin, end in kept):
+            return match[0]
         opens = start == 0 or text[start - 1].isspace() or text[start - 1] in "([{"
         return opening if opens else closing
 
