@@ -13,11 +13,10 @@ from pdfcheck import page_count
 from typer.testing import CliRunner
 
 import emn_pdf
-from emn_pdf.build import _lay_out, prepare
+from emn_pdf.build import _lay_out, content_length, prepare
 from emn_pdf.cli import app
 from emn_pdf.errors import UserError
 from emn_pdf.layouts import Page, find_layout
-from emn_pdf.preflight import content_length
 
 runner = CliRunner()
 
@@ -191,9 +190,7 @@ def test_copyfitting_to_a_page_count(
         }.get(name)
         if key:
             settings[key] = value
-    count, last_fill = content_length(
-        _lay_out(item, Page("web"), False, settings).document
-    )
+    count, last_fill = content_length(_lay_out(item, Page("web"), False, settings))
     assert count == pages and last_fill >= 0.7
 
 

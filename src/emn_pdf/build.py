@@ -113,6 +113,10 @@ class Prepared:
             print_target=laid_out.target == "print",
             pages=self.loaded.edition.pages,
         ) + (written or [])
+        if laid_out.makeup is not None:
+            # Makeup knows the fill of each column, which W107 estimates.
+            findings = [finding for finding in findings if finding.code != "W107"]
+            findings += laid_out.makeup.findings()
         located = [self.locate(finding, laid_out.target) for finding in findings]
         if not self.layout.theme.makeup:
             located += [
@@ -600,7 +604,7 @@ def _lay_out(
         lambda html: render(html).document,
     )
     laid_out = render(made_up.html)
-    laid_out.makeup = made_up.placement
+    laid_out.makeup = made_up
     return laid_out
 
 
@@ -632,7 +636,6 @@ def _copyfitted(
     The count is ``requested`` (``--pages``), else the edition's ``pages:``.
     """
     from . import copyfit
-    from .preflight import content_length
 
     started = time.perf_counter()
     natural = _lay_out(item, Page(target), allow_remote)
@@ -643,7 +646,7 @@ def _copyfitted(
     own = copyfit.Trial(
         copyfit.natural_density(ranges, item.layout.theme.type.body_size),
         {},
-        *content_length(natural.document),
+        *content_length(natural),
         time.perf_counter() - started,
         natural,
     )
@@ -656,7 +659,7 @@ def _copyfitted(
 
     def render(settings: dict[str, str]) -> tuple[LaidOut, int, float]:
         laid_out = _lay_out(item, Page(target), allow_remote, settings)
-        return (laid_out, *content_length(laid_out.document))
+        return (laid_out, *content_length(laid_out))
 
     try:
         chosen, search = copyfit.fit(ranges, pages, render, own)
@@ -669,6 +672,19 @@ def _copyfitted(
         )
         return natural, {}, None
     return chosen.result, chosen.settings, search.report(chosen)
+
+
+def content_length(laid_out: LaidOut) -> tuple[int, float]:
+    """Return the pages with content, and how full the last of them is (0-1).
+
+    Page makeup knows; otherwise preflight reads it off the boxes.
+    """
+    from .preflight import page_content_length
+
+    if laid_out.makeup is None:
+        return page_content_length(laid_out.document)
+    placement = laid_out.makeup.placement
+    return len(placement.pages), max(placement.fills[-1])
 
 
 def _edition_layout(loaded: LoadedEdition, requested: str | None) -> Layout:

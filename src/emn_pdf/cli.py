@@ -330,7 +330,7 @@ def check_command(
         for finding in findings:
             typer.echo(f"{finding.severity}: {finding}", err=True)
         errors = sum(finding.severity == "error" for finding in findings)
-        warnings = len(findings) - errors
+        warnings = sum(finding.severity == "warning" for finding in findings)
         typer.echo(f"{display_path(issue_dir)}: {errors} errors, {warnings} warnings")
     if any(finding.severity == "error" for finding in findings):
         raise typer.Exit(2)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,12 @@ class Finding:
     line: int | None = None
     field: str = ""
     edition: str = ""  # language and target, "fr web"
+    figures: dict[str, Any] | None = None  # measured figures, for machines
 
     @property
     def severity(self) -> Severity:
-        """Return ``error`` for ``E`` codes, ``warning`` for ``W`` codes."""
-        return "error" if self.code.startswith("E") else "warning"
+        """Return ``error`` for ``E`` codes, ``info`` for ``I``, else ``warning``."""
+        return {"E": "error", "I": "info"}.get(self.code[0], "warning")  # type: ignore[return-value]
 
     def __str__(self) -> str:
         page = f"page {self.page}" if self.page else ""
@@ -75,6 +76,7 @@ class Finding:
             "field": self.field or None,
             "edition": self.edition or None,
             "page": self.page,
+            **({"figures": self.figures} if self.figures else {}),
         }
 
     @classmethod
@@ -89,6 +91,7 @@ class Finding:
             line=data["line"],
             field=data["field"] or "",
             edition=data["edition"] or "",
+            figures=data.get("figures"),
         )
 
 

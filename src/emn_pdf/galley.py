@@ -22,6 +22,7 @@ at its place, so that the engine paginates nothing on its own.
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -29,6 +30,7 @@ from typing import Any
 from lxml import html as lxml_html
 from lxml.etree import _Element
 
+from .errors import Finding
 from .makeup import Grid, Measure, Module, Placement, place
 from .model import Edition, Image
 
@@ -376,8 +378,11 @@ def _measure(wrapper: Any) -> Measure:
 
 #: Lays HTML out and returns the engine's document.
 Render = Callable[[str], Any]
-#: Kinds that always take the whole width of the page.
-FULL_WIDTH_KINDS = {"contact", "greeting"}
+#: Kinds that close an issue, and kinds that always take the whole width.
+CLOSING_KINDS = {"contact", "greeting"}
+FULL_WIDTH_KINDS = CLOSING_KINDS | {"figure"}
+#: Kinds whose picture is shown whole: makeup never crops it.
+WHOLE_PICTURE_KINDS = {"figure"}
 
 
 @dataclass(frozen=True)
@@ -387,10 +392,34 @@ class MadeUp:
     html: str
     placement: Placement
     renders: int
+    seconds: float  # measuring and placing, the final render not counted
+
+    def figures(self) -> dict[str, object]:
+        """Return what makeup decided and what it cost, as a build reports it."""
+        return {
+            **self.placement.figures(),
+            "renders": self.renders + 1,
+            "seconds": round(self.seconds, 2),
+        }
+
+    def findings(self) -> list[Finding]:
+        """Return what a designer would see on the pages, and the figures."""
+        figures = self.figures()
+        summary = ", ".join(f"{name} {value}" for name, value in figures.items())
+        return [
+            Finding(
+                note.code,
+                note.message,
+                page=note.page + 1,
+                block=note.key.removesuffix(BAND_SUFFIX) if note.key else None,
+            )
+            for note in self.placement.notes
+        ] + [Finding("I110", f"page makeup: {summary}", figures=figures)]
 
 
 def make_up(html: str, edition: Edition, columns: int, render: Render) -> MadeUp:
     """Return ``html`` made up into pages: probe, galley, place, paginate."""
+    started = time.perf_counter()
     flow = cut(html)
     grid = read_grid(render(probe_html(flow)), columns)
     wishes = {piece.key: _wish(piece, edition, grid) for piece in flow.pieces}
@@ -401,7 +430,8 @@ def make_up(html: str, edition: Edition, columns: int, render: Render) -> MadeUp
         for piece in flow.pieces
     ]
     placement = place(modules, grid)
-    return MadeUp(paged_html(flow, grid, placement), placement, 2)
+    paged = paged_html(flow, grid, placement)
+    return MadeUp(paged, placement, 2, time.perf_counter() - started)
 
 
 def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:
@@ -421,7 +451,9 @@ def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:
         for image in _block_images(block)
         if (image.fit != "column") == (piece.role == "band")
     ]
-    resizable = all(image.crop != "never" for image in pictures)
+    resizable = block.kind not in WHOLE_PICTURE_KINDS and all(
+        image.crop != "never" for image in pictures
+    )
     banded = any(image.fit != "column" for image in _block_images(block))
     if piece.role == "band":
         return Module(
@@ -447,7 +479,7 @@ def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:
         new_page=block.new_page and not banded,
         keep_with_next=block.keep_with_next,
         resizable=resizable,
-        closing=block.kind in FULL_WIDTH_KINDS,
+        closing=block.kind in CLOSING_KINDS,
     )
 
 

@@ -56,6 +56,11 @@ class Grid:
     space_stretch: float = 1.8  # the widest space, in block spaces
     space_shrink: float = 0.6  # the narrowest
     picture_range: tuple[float, float] = (0.7, 1.4)
+    band_range: tuple[float, float] = (0.5, 1.3)  # a band may become a strip
+
+    def range_of(self, module: Module) -> tuple[float, float]:
+        """Return how far the picture of ``module`` may shrink and grow."""
+        return self.band_range if module.role == "band" else self.picture_range
 
     def columns_of(self, own: int | None) -> int:
         """Return the columns of a section: its own count, else the theme's."""
@@ -162,6 +167,16 @@ class Row:
     balanced: bool = True  # False: its columns go on on the next page
 
 
+@dataclass(frozen=True)
+class Note:
+    """What a designer would see on the made-up pages: a preflight finding."""
+
+    code: str
+    message: str
+    page: int  # from 0
+    key: str | None = None  # the module it is about
+
+
 @dataclass
 class Placement:
     """The pages, each a list of placed modules, and what makeup measured."""
@@ -169,13 +184,16 @@ class Placement:
     pages: list[list[Placed]]
     fills: list[list[float]]  # each page's columns, how full (0-1)
     splits: int  # articles split between columns or pages
+    notes: list[Note] = field(default_factory=list)
 
     def figures(self) -> dict[str, object]:
         """Return the makeup figures a build reports."""
         return {
             "pages": len(self.pages),
             "splits": self.splits,
-            "fill": [round(min(columns), 3) for columns in self.fills],
+            "short_splits": sum(note.code == "W110" for note in self.notes),
+            "fill": [round(min(columns), 2) for columns in self.fills[:-1]],
+            "last_page_fill": round(max(self.fills[-1]), 2),
         }
 
 
@@ -240,7 +258,7 @@ def _stack_height(parts: Sequence[Part], grid: Grid) -> float:
 def _shrink(parts: Sequence[Part], grid: Grid) -> float:
     """Return how much shorter a column may become: its pictures, cropped."""
     return sum(
-        part.picture * (1 - grid.picture_range[0])
+        part.picture * (1 - grid.range_of(part.module)[0])
         for part in parts
         if part.picture is not None
     )
@@ -249,7 +267,7 @@ def _shrink(parts: Sequence[Part], grid: Grid) -> float:
 def _capacity(parts: Sequence[Part], grid: Grid) -> float:
     """Return how much taller a column may become without a hole."""
     pictures = sum(
-        part.picture * (grid.picture_range[1] - 1)
+        part.picture * (grid.range_of(part.module)[1] - 1)
         for part in parts
         if part.picture is not None
     )
@@ -454,8 +472,25 @@ class _Pages:
         self.pages[-1].append(row)
 
     def new_page(self) -> None:
-        if self.pages[-1]:
-            self.pages.append([])
+        """Start a new page, taking along what heads it from the page's foot.
+
+        A heading, a band or a module kept with the next never ends a page:
+        what it heads did not fit under it.
+        """
+        rows = self.pages[-1]
+        if not rows:
+            return
+        heads = 0
+        while heads < len(rows) and _heads(rows[-1 - heads]):
+            heads += 1
+        carried = rows[len(rows) - heads :] if heads < len(rows) else []
+        del rows[len(rows) - len(carried) :]
+        self.pages.append([])
+        for row in carried:
+            row.height = max(
+                _stack_height(stack.parts, self.grid) for stack in row.stacks
+            )
+            self.add(row)
 
 
 def place(modules: Sequence[Module], grid: Grid) -> Placement:
@@ -492,6 +527,14 @@ def _pull_up_closing(pages: _Pages) -> None:
     if overflow > _page_give(previous, pages.grid):
         del previous[len(previous) - len(last) :]
         pages.pages.append(saved)
+
+
+def _heads(row: Row) -> bool:
+    """Tell whether a row heads what follows it: it never ends a page."""
+    return row.role in KEPT_ROLES or (
+        len(row.stacks) == 1
+        and all(part.module.keep_with_next for part in row.stacks[0].parts)
+    )
 
 
 def _closing(row: Row) -> bool:
@@ -532,12 +575,14 @@ def _items(modules: Sequence[Module]) -> Iterator[Module | list[Module]]:
 def _first_height(item: Module | list[Module], grid: Grid) -> float:
     """Return the least of ``item`` that must share a page with what heads it."""
     if isinstance(item, Module):
-        return item.measures[_full_span(item)].height
+        span = _full_span(item)
+        height = item.measures[span].height
+        return height - _shrink([Part(item, span, None, height)], grid)
     measure = item[0].measures[1]
     first = measure.height
     if measure.height > grid.height and len(measure.boundaries) > 3:
         first = _first_part(item[0], grid)
-    if _widened(item, grid.height):
+    if _widened(item, grid.height, grid):
         first = min(first, item[0].measures[item[0].columns].height)
     return first
 
@@ -590,7 +635,7 @@ def _place_run(pages: _Pages, run: list[Module]) -> None:
     if run[0].new_page:
         pages.new_page()
     columns = run[0].columns
-    if _widened(run, pages.room - pages.space_before("block") * len(run)):
+    if _widened(run, pages.room - pages.space_before("block"), grid):
         _place_widened(pages, run)
         return
     atoms = _atoms(run)
@@ -677,18 +722,18 @@ def _poor_start(filled: list[list[_Atom]], grid: Grid) -> bool:
     return not used or max(used) < 3 * grid.line
 
 
-def _widened(run: list[Module], room: float) -> bool:
+def _widened(run: list[Module], room: float, grid: Grid) -> bool:
     """Tell whether a run shorter than its grid is set across the whole grid.
 
-    It is, when its modules then fit in ``room``: otherwise they go on in
-    columns, between paragraphs, rather than leave the room empty.
+    It is when each of its modules then fits in a page, and the first in
+    ``room``: otherwise they go on in columns, between paragraphs, rather
+    than leave the room empty.
     """
     columns = run[0].columns
-    return (
-        len(run) < columns
-        and all(columns in module.measures for module in run)
-        and sum(module.measures[columns].height for module in run) <= room
-    )
+    if len(run) >= columns or any(columns not in module.measures for module in run):
+        return False
+    heights = [module.measures[columns].height for module in run]
+    return heights[0] <= room and max(heights) <= grid.height
 
 
 def _place_widened(pages: _Pages, run: list[Module]) -> None:
@@ -725,7 +770,53 @@ def _finish(pages: list[list[Row]], grid: Grid) -> Placement:
         )
         fills.append(_fills(rows, height, grid))
     splits = len({p.key for page in placed_pages for p in page if p.units is not None})
-    return Placement(placed_pages, fills, splits)
+    notes = [*_short_splits(pages, grid), *_fill_notes(pages, fills)]
+    return Placement(placed_pages, fills, splits, notes)
+
+
+def _short_splits(pages: list[list[Row]], grid: Grid) -> Iterator[Note]:
+    """Note the modules split though shorter than a column of the page."""
+    noted: set[str] = set()
+    for number, rows in enumerate(pages):
+        for row in rows:
+            for stack in row.stacks:
+                for part in stack.parts:
+                    module = part.module
+                    whole = module.measures[1].height if 1 in module.measures else 0
+                    if part.units and module.key not in noted and whole <= grid.height:
+                        noted.add(module.key)
+                        yield Note(
+                            "W110",
+                            "split between columns or pages, though shorter than"
+                            " a column",
+                            number,
+                            module.key,
+                        )
+
+
+def _fill_notes(pages: list[list[Row]], fills: list[list[float]]) -> Iterator[Note]:
+    """Note the pages below the fill targets.
+
+    Every column of a page but the last is nearly full; the last page is at
+    least half full, unless it holds the closing blocks under some content.
+    """
+    for number, columns in enumerate(fills[:-1]):
+        if min(columns) < MIN_FILL:
+            yield Note(
+                "W111",
+                f"a column is only {min(columns):.0%} full"
+                f" (every column of a page but the last: {MIN_FILL:.0%})",
+                number,
+            )
+    last = pages[-1]
+    closing_under_content = any(map(_closing, last)) and not all(map(_closing, last))
+    if max(fills[-1]) < MIN_LAST_FILL and not closing_under_content:
+        yield Note(
+            "W111",
+            f"the last page is only {max(fills[-1]):.0%} full"
+            f" (at least {MIN_LAST_FILL:.0%}, or the closing blocks under content)",
+            len(pages) - 1,
+        )
 
 
 def _stretch_page(rows: list[Row], height: float, grid: Grid) -> None:
@@ -813,10 +904,10 @@ def _place_stack(stack: Stack, row: Row, grid: Grid) -> Iterator[Placed]:
     """
     slack = row.height - _stack_height(stack.parts, grid)
     pictures = [part for part in stack.parts if part.picture is not None]
-    low, high = grid.picture_range
     change = {}
     for part in pictures:
         assert part.picture is not None
+        low, high = grid.range_of(part.module)
         share = slack / len(pictures)
         change[id(part)] = min(
             max(share, part.picture * (low - 1)), part.picture * (high - 1)

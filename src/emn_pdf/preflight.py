@@ -122,7 +122,7 @@ def inspect(
     return findings
 
 
-def content_length(document: Document) -> tuple[int, float]:
+def page_content_length(document: Document) -> tuple[int, float]:
     """Return the pages with content, and how full the last of them is (0-1)."""
     survey = _survey(document)
     content = [
