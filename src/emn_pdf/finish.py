@@ -23,6 +23,8 @@ from typing import Any
 import pikepdf
 import pypdfium2
 
+from .tagging import tidy_structure
+
 MM = 72 / 25.4
 #: Crop marks: their length, their distance from the bleed edge, their width.
 MARK_LENGTH = 5 * MM
@@ -31,9 +33,10 @@ MARK_WIDTH = 0.25
 
 
 def finish_web(path: Path, link_descriptions: Mapping[str, str]) -> None:
-    """Make footers artifacts and describe every link, in place."""
+    """Make footers artifacts, tidy the tags and describe every link, in place."""
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         _footers_as_artifacts(pdf)
+        tidy_structure(pdf)
         for annotation in _link_annotations(pdf):
             uri = str(annotation.A.URI)
             if uri in link_descriptions:
