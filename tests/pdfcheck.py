@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -101,26 +102,110 @@ def metadata(path: Path) -> dict[str, str]:
 
 def structure(path: Path) -> list[tuple[str, dict[str, str]]]:
     """Structure elements in reading order: tag and attributes (``Alt``...)."""
+    return [(element.tag, element.attributes) for element in structure_elements(path)]
+
+
+@dataclass
+class Element:
+    """A structure element as an assistive technology meets it."""
+
+    tag: str
+    attributes: dict[str, str]  # Alt, ActualText, Lang
+    ancestors: tuple[str, ...]  # tags from the root down
+    content: int  # marked content, annotations and elements it holds
+    bbox: list[float] | None  # a figure's layout box, if any
+    page_box: list[float] | None  # the MediaBox of its page
+
+
+def structure_elements(path: Path) -> list[Element]:
+    """Every structure element, in reading order."""
     with pikepdf.open(path) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
-        if root is None:
-            return []
-        found: list[tuple[str, dict[str, str]]] = []
-        _walk_structure(root, found)
+        found: list[Element] = []
+        if root is not None:
+            _walk_structure(root, (), found)
         return found
 
 
-def _walk_structure(
-    node: pikepdf.Object, found: list[tuple[str, dict[str, str]]]
-) -> None:
+def _kids(node: pikepdf.Object) -> list[pikepdf.Object]:
     kids = node.get("/K")
-    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _walk_structure(
+    node: pikepdf.Object, ancestors: tuple[str, ...], found: list[Element]
+) -> None:
+    for kid in _kids(node):
         if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
             attributes = {
-                key[1:]: str(kid[key]) for key in ("/Alt", "/ActualText") if key in kid
+                key[1:]: str(kid[key])
+                for key in ("/Alt", "/ActualText", "/Lang")
+                if key in kid
             }
-            found.append((str(kid.S)[1:], attributes))
-            _walk_structure(kid, found)
+            layout = kid.get("/A")
+            bbox = (
+                layout.get("/BBox") if isinstance(layout, pikepdf.Dictionary) else None
+            )
+            page = kid.get("/Pg")
+            found.append(
+                Element(
+                    str(kid.S)[1:],
+                    attributes,
+                    ancestors,
+                    len(_kids(kid)),
+                    [float(value) for value in bbox] if bbox is not None else None,
+                    [float(value) for value in page.MediaBox] if page else None,
+                )
+            )
+            _walk_structure(kid, (*ancestors, str(kid.S)[1:]), found)
+
+
+def outline_actions(path: Path) -> list[dict[str, str]]:
+    """Each outline entry's go-to: the page it opens and the element it leads to."""
+    found = []
+    with pikepdf.open(path) as pdf:
+        outlines = pdf.Root.get("/Outlines")
+        stack = [outlines.First] if outlines is not None else []
+        while stack:
+            entry = stack.pop()
+            action = entry.get("/A", {})
+            destination = action.get("/SD")
+            found.append(
+                {
+                    "title": str(entry.Title),
+                    "page": str(action.get("/D", entry.get("/Dest"))),
+                    "element": str(destination[0].S) if destination else "",
+                }
+            )
+            stack += [entry[key] for key in ("/Next", "/First") if key in entry]
+        return found
+
+
+def page_mode(path: Path) -> str:
+    with pikepdf.open(path) as pdf:
+        return str(pdf.Root.get("/PageMode", "/UseNone"))
+
+
+def reader_words(path: Path) -> set[str]:
+    """Words of the page bodies as a reader's search sees them.
+
+    A hyphen at a line end joins the two halves, as pdf.js's find and
+    poppler do ("sou-" and "haitons"); when it was a compound's own hyphen
+    ("bien-" and "être") the halves are words too.  pdfium reports such a
+    hyphen as U+0002 (U+FFFE in whole page text).  A U+2010 hyphen is not
+    joined: readers take it for a real one.
+    """
+    text = body_text(path)
+    line_end = r"\x02\s*|[-\ufffe]\s*\n\s*"
+    return words(re.sub(line_end, "", text)) | words(re.sub(line_end, " ", text))
+
+
+def words(text: str) -> set[str]:
+    """The words of ``text``, folded: letters only, two or more."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return set(re.findall(r"[^\W\d_]{2,}", folded))
 
 
 def orphan_marked_content(path: Path) -> list[tuple[int, int]]:
