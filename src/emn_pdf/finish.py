@@ -23,7 +23,7 @@ from typing import Any
 import pikepdf
 import pypdfium2
 
-from .tagging import tidy_structure
+from .tagging import rewrite_marked_content, tidy_structure
 
 MM = 72 / 25.4
 #: Crop marks: their length, their distance from the bleed edge, their width.
@@ -132,20 +132,12 @@ def _parent_tree(tree: Any) -> dict[int, list[Any]]:
 
 
 def _mark_as_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> None:
-    operations: list[Any] = []
-    for instruction in pikepdf.parse_content_stream(page):
-        operands, operator = instruction.operands, instruction.operator
-        properties = operands[1] if len(operands) == 2 else None
-        if (
-            str(operator) == "BDC"
-            and isinstance(properties, pikepdf.Dictionary)
-            and int(properties.get("/MCID", -1)) in mcids
-        ):
-            instruction = pikepdf.ContentStreamInstruction(
-                [pikepdf.Name.Artifact], pikepdf.Operator("BMC")
-            )
-        operations.append(instruction)
-    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
+    artifact = pikepdf.ContentStreamInstruction(
+        [pikepdf.Name.Artifact], pikepdf.Operator("BMC")
+    )
+    rewrite_marked_content(
+        pdf, page, lambda mcid, tag: artifact if mcid in mcids else None
+    )
 
 
 def _add_crop_marks(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:

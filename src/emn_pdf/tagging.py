@@ -4,7 +4,8 @@ WeasyPrint (70) tags each *box*, not each HTML element: a paragraph cut by a
 column or page break becomes two ``P`` in two ``Art``, the ``::after`` arrow of
 a link becomes a second ``Link`` (and a second annotation) inside the first,
 anonymous boxes become ``Div`` inside their ``Div``, and ``lang`` attributes
-are dropped.  While the engine writes the tree, :func:`source_keys` marks each
+are dropped, and a space between two inline elements becomes an empty-sounding
+``Span``.  While the engine writes the tree, :func:`source_keys` marks each
 element with the HTML element it comes from (and its ``lang``); after the
 file is written, :func:`tidy_structure` merges the parts of one HTML element
 into one structure element, one link annotation per link and page, and
@@ -15,8 +16,9 @@ pixels, page destinations in the outline.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 import pikepdf
@@ -24,6 +26,7 @@ import pikepdf
 #: Private keys the engine hook writes and the tidy pass removes.
 SOURCE = "/EMNSource"
 BOOKMARK = "/EMNBookmark"
+BLANK = "/EMNBlank"
 #: CSS pixels per PDF point: WeasyPrint writes figure boxes in pixels.
 PX = 0.75
 
@@ -41,16 +44,37 @@ def source_keys() -> Iterator[None]:
     original = tags._build_box_tree
     bookmarks = iter(range(1_000_000))
 
-    def keyed(box: Any, *args: Any) -> Iterator[Any]:
-        for element in original(box, *args):
+    def keyed(box: Any, parent: Any, pdf: Any, *args: Any) -> Iterator[Any]:
+        nums, tags_of_boxes = args[1], args[-1]
+        blanks = [
+            tags_of_boxes[text]["mcid"]
+            for text in _text_children(box)
+            if text in tags_of_boxes and not text.text.strip()
+        ]
+        made = []
+        for element in original(box, parent, pdf, *args):
             _mark(element, box, bookmarks)
+            made.append(id(element))
             yield element
+        for mcid in blanks:
+            wrapper = pdf.objects[int(nums[mcid].split()[0])]
+            if id(wrapper) not in made:  # a link holds its text itself
+                wrapper[BLANK[1:]] = True
 
     tags._build_box_tree = keyed
     try:
         yield
     finally:
         tags._build_box_tree = original
+
+
+def _text_children(box: Any) -> Iterator[Any]:
+    """Yield the text boxes the engine tags as ``box``'s own kids."""
+    from weasyprint.formatting_structure import boxes
+
+    for child in getattr(box, "children", ()):
+        lines = child.children if isinstance(child, boxes.LineBox) else [child]
+        yield from (each for each in lines if isinstance(each, boxes.TextBox))
 
 
 def _mark(element: Any, box: Any, bookmarks: Iterator[int]) -> None:
@@ -65,6 +89,20 @@ def _mark(element: Any, box: Any, bookmarks: Iterator[int]) -> None:
         element["Lang"] = pydyf.String(lang)
     if getattr(box, "bookmark_label", None) and box.style["bookmark_level"] != "none":
         element[BOOKMARK[1:]] = next(bookmarks)
+    if _restyled(box) and (text := " ".join("".join(source.itertext()).split())):
+        element["ActualText"] = pydyf.String(text)
+
+
+def _restyled(box: Any) -> bool:
+    """Say whether CSS changes how ``box``'s text extracts: capitals, tracking.
+
+    Capitals would be stored as capitals, and letter-spacing makes readers
+    see a space between every two letters.
+    """
+    spacing = box.style["letter_spacing"]
+    return bool(
+        box.style["text_transform"] != "none" or (spacing != "normal" and spacing > 0)
+    )
 
 
 def tidy_structure(pdf: pikepdf.Pdf) -> None:
@@ -83,11 +121,10 @@ def tidy_structure(pdf: pikepdf.Pdf) -> None:
         if BOOKMARK in element
     }
     _structure_destinations(pdf, bookmarked)
+    _actual_text_in_content(pdf, document)
     for element in _elements(document):
         _figure_box_in_user_space(element)
-        for key in (SOURCE, BOOKMARK):
-            if key in element:
-                del element[key]
+    _remove_private_keys(pdf)
     pdf.Root.PageMode = pikepdf.Name.UseOutlines
 
 
@@ -102,6 +139,10 @@ def _kids(element: Any) -> list[Any]:
     return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
+def _is_blank(kid: Any) -> bool:
+    return _is_element(kid) and BLANK in kid
+
+
 def _source(element: Any) -> tuple[int, str] | None:
     if not _is_element(element) or SOURCE not in element:
         return None
@@ -112,7 +153,8 @@ def _merge_kids(element: Any, moved: dict[tuple[int, int], Any]) -> None:
     """Make one kid of each source: later parts join the first one.
 
     A kid from the same source and of the same type as ``element`` itself (an
-    anonymous box, a link's ``::after``) dissolves into it.
+    anonymous box, a link's ``::after``) dissolves into it, and so does the
+    wrapper of a mere space: its content is ``element``'s own.
     """
     own = _source(element)
     queue = deque(_kids(element))
@@ -121,7 +163,7 @@ def _merge_kids(element: Any, moved: dict[tuple[int, int], Any]) -> None:
     while queue:
         kid = queue.popleft()
         source = _source(kid)
-        if source is not None and source == own:
+        if (source is not None and source == own) or _is_blank(kid):
             queue.extendleft(reversed(_adopted(kid, element)))
             moved[kid.objgen] = element
         elif source is not None and source in first:
@@ -270,6 +312,74 @@ def _outline_entries(entry: Any) -> Iterator[Any]:
         yield entry
         yield from _outline_entries(entry.get("/First"))
         entry = entry.get("/Next")
+
+
+def _actual_text_in_content(pdf: pikepdf.Pdf, document: Any) -> None:
+    """Copy an element's ``/ActualText`` onto its content when it is one piece.
+
+    Text extraction (poppler, pdfium, MuPDF) reads the marked content's
+    ``/ActualText``, not the structure element's; an element cut in several
+    pieces keeps it in the tags only.
+    """
+    replaced: dict[tuple[int, int], dict[int, Any]] = {}
+    for element in _elements(document):
+        pieces = list(_marked_content(element)) if "/ActualText" in element else []
+        if len(pieces) == 1:
+            page, mcid = pieces[0]
+            replaced.setdefault(page.objgen, {})[mcid] = element.ActualText
+    for page in pdf.pages:
+        texts = replaced.get(page.obj.objgen, {})
+        if texts:
+            rewrite_marked_content(pdf, page, partial(_with_actual_text, texts=texts))
+
+
+def _with_actual_text(mcid: int, tag: Any, texts: dict[int, Any]) -> Any:
+    if mcid not in texts:
+        return None
+    properties = pikepdf.Dictionary(MCID=mcid, ActualText=texts[mcid])
+    return pikepdf.ContentStreamInstruction([tag, properties], pikepdf.Operator("BDC"))
+
+
+def _marked_content(element: Any) -> Iterator[tuple[Any, int]]:
+    """Yield (page, MCID) of the content under ``element``, in order."""
+    for kid in _kids(element):
+        if isinstance(kid, int):
+            yield element.Pg, kid
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            yield kid.Pg, int(kid.MCID)
+        elif _is_element(kid):
+            yield from _marked_content(kid)
+
+
+def rewrite_marked_content(
+    pdf: pikepdf.Pdf, page: pikepdf.Page, rewrite: Callable[[int, Any], Any]
+) -> None:
+    """Replace the opening of each marked content with an MCID on ``page``.
+
+    ``rewrite(mcid, tag)`` returns the instruction to put instead, or None to
+    keep it.
+    """
+    operations: list[Any] = []
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, operator = instruction.operands, instruction.operator
+        properties = operands[1] if len(operands) == 2 else None
+        if str(operator) == "BDC" and isinstance(properties, pikepdf.Dictionary):
+            mcid = int(properties.get("/MCID", -1))
+            instruction = rewrite(mcid, operands[0]) or instruction
+        operations.append(instruction)
+    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
+
+
+def _remove_private_keys(pdf: pikepdf.Pdf) -> None:
+    """Remove the hook's marks everywhere, footers' elements outside the tree too.
+
+    They hold addresses in memory: left in, no two builds would be the same.
+    """
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and "/S" in obj:
+            for key in (SOURCE, BOOKMARK, BLANK):
+                if key in obj:
+                    del obj[key]
 
 
 def _figure_box_in_user_space(element: Any) -> None:
