@@ -115,15 +115,17 @@ class Element:
     content: int  # marked content, annotations and elements it holds
     bbox: list[float] | None  # a figure's layout box, if any
     page_box: list[float] | None  # the MediaBox of its page
+    marked: list[tuple[int, int]]  # its own marked content: (page index, MCID)
 
 
 def structure_elements(path: Path) -> list[Element]:
     """Every structure element, in reading order."""
     with pikepdf.open(path) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
+        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
         found: list[Element] = []
         if root is not None:
-            _walk_structure(root, (), found)
+            _walk_structure(root, (), pages, found)
         return found
 
 
@@ -135,7 +137,10 @@ def _kids(node: pikepdf.Object) -> list[pikepdf.Object]:
 
 
 def _walk_structure(
-    node: pikepdf.Object, ancestors: tuple[str, ...], found: list[Element]
+    node: pikepdf.Object,
+    ancestors: tuple[str, ...],
+    pages: dict[tuple[int, int], int],
+    found: list[Element],
 ) -> None:
     for kid in _kids(node):
         if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
@@ -157,9 +162,47 @@ def _walk_structure(
                     len(_kids(kid)),
                     [float(value) for value in bbox] if bbox is not None else None,
                     [float(value) for value in page.MediaBox] if page else None,
+                    _marked(kid, pages),
                 )
             )
-            _walk_structure(kid, (*ancestors, str(kid.S)[1:]), found)
+            _walk_structure(kid, (*ancestors, str(kid.S)[1:]), pages, found)
+
+
+def _marked(element: pikepdf.Object, pages: dict[tuple[int, int], int]) -> list:
+    """(page index, MCID) of the marked content ``element`` holds itself."""
+    marked = []
+    for kid in _kids(element):
+        if isinstance(kid, int):
+            marked.append((pages[element.Pg.objgen], kid))
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            marked.append((pages[kid.Pg.objgen], int(kid.MCID)))
+    return marked
+
+
+def marked_texts(path: Path) -> dict[tuple[int, int], str]:
+    """The text of each piece of marked content: (page index, MCID) -> text."""
+    found: dict[tuple[int, int], str] = {}
+    for index, page in enumerate(pypdf.PdfReader(path).pages):
+        found |= {(index, mcid): text for mcid, text in _page_marked(page).items()}
+    return found
+
+
+def _page_marked(page: pypdf.PageObject) -> dict[int, str]:
+    found: dict[int, str] = {}
+    current: list[int | None] = [None]
+
+    def operator(name: bytes, operands: list, *_: object) -> None:
+        if name == b"BDC" and isinstance(operands[1], dict):
+            current[0] = operands[1].get("/MCID")
+        elif name == b"EMC":
+            current[0] = None
+
+    def text(chars: str, *_: object) -> None:
+        if current[0] is not None:
+            found[int(current[0])] = found.get(int(current[0]), "") + chars
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return found
 
 
 def outline_actions(path: Path) -> list[dict[str, str]]:

@@ -17,8 +17,10 @@ from conftest import SAMPLE
 from pdfcheck import (
     body_text,
     link_annotations,
+    marked_texts,
     outline_actions,
     page_mode,
+    page_texts,
     reader_words,
     structure_elements,
     words,
@@ -90,6 +92,23 @@ def test_one_element_per_paragraph_and_per_block(
     assert tags.count("P") == len(html.xpath("//p[not(@data-running)]"))
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_capitals_and_tracking_extract_as_written(sample: Reports, lang: str) -> None:
+    edition = yaml.safe_load((SAMPLE / f"{lang}.yaml").read_text(encoding="utf-8"))
+    text = "\n".join(page_texts(web(sample, lang)))
+    headings = [
+        section["heading"] for section in edition["sections"] if "heading" in section
+    ]
+    for written in [edition["masthead"]["organisation"], *headings]:
+        assert plain_text(written, lang) in text
+    tagged = [
+        element.attributes["ActualText"]
+        for element in structure_elements(web(sample, lang))
+        if "ActualText" in element.attributes
+    ]
+    assert not [value for value in tagged if value.isupper() and len(value) > 4]
+
+
 def test_foreign_phrases_carry_their_language(sample: Reports) -> None:
     marked = re.findall(r"\]\{lang=(\w+)\}", (SAMPLE / "fr.yaml").read_text())
     languages = [
@@ -104,6 +123,16 @@ def test_foreign_phrases_carry_their_language(sample: Reports) -> None:
 def test_structure_is_tidy(sample: Reports, lang: str) -> None:
     elements = structure_elements(web(sample, lang))
     assert [element.tag for element in elements if not element.content] == []
+    texts = marked_texts(web(sample, lang))
+    blank_spans = [
+        element
+        for element in elements
+        if element.tag == "Span"
+        and element.marked
+        and element.content == len(element.marked)
+        and not "".join(texts.get(each, "") for each in element.marked).strip()
+    ]
+    assert blank_spans == []
     for figure in (element for element in elements if element.tag == "Figure"):
         assert figure.bbox is not None and figure.page_box is not None
         left, bottom, right, top = figure.page_box
