@@ -15,6 +15,7 @@ pixels, page destinations in the outline.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,6 +40,7 @@ def source_keys() -> Iterator[None]:
     one call per box; wrapping it is the one place where a structure element
     and the HTML element behind it are both known.
     """
+    import pydyf
     from weasyprint.pdf import tags
 
     original = tags._build_box_tree
@@ -46,19 +48,23 @@ def source_keys() -> Iterator[None]:
 
     def keyed(box: Any, parent: Any, pdf: Any, *args: Any) -> Iterator[Any]:
         nums, tags_of_boxes = args[1], args[-1]
-        blanks = [
-            tags_of_boxes[text]["mcid"]
+        pieces = [
+            (tags_of_boxes[text]["mcid"], text.text)
             for text in _text_children(box)
-            if text in tags_of_boxes and not text.text.strip()
+            if text in tags_of_boxes
         ]
         made = []
         for element in original(box, parent, pdf, *args):
             _mark(element, box, bookmarks)
             made.append(id(element))
             yield element
-        for mcid in blanks:
+        for mcid, actual in _written_pieces(box, pieces):
             wrapper = pdf.objects[int(nums[mcid].split()[0])]
-            if id(wrapper) not in made:  # a link holds its text itself
+            if id(wrapper) in made:
+                continue  # a link holds its text itself, without wrappers
+            if actual.strip():
+                wrapper["ActualText"] = pydyf.String(actual)
+            else:
                 wrapper[BLANK[1:]] = True
 
     tags._build_box_tree = keyed
@@ -75,6 +81,29 @@ def _text_children(box: Any) -> Iterator[Any]:
     for child in getattr(box, "children", ()):
         lines = child.children if isinstance(child, boxes.LineBox) else [child]
         yield from (each for each in lines if isinstance(each, boxes.TextBox))
+
+
+def _written_pieces(
+    box: Any, pieces: list[tuple[int, str]]
+) -> Iterator[tuple[int, str]]:
+    """Yield each text piece (MCID, text) of ``box`` as the editor wrote it.
+
+    Pieces that CSS put in capitals are found, in order, in the source
+    element's text; any other piece is as written.
+    """
+    if box.element is None or not _restyled(box):
+        yield from pieces
+        return
+    written = re.sub(r"\s+", " ", "".join(box.element.itertext()))
+    capitals, start = written.upper(), 0
+    for mcid, text in pieces:
+        needle = re.sub(r"\s+", " ", text).upper()
+        found = capitals.find(needle, start)
+        if found < 0 or len(capitals) != len(written):
+            yield mcid, text
+            continue
+        start = found + len(needle)
+        yield mcid, written[found:start]
 
 
 def _mark(element: Any, box: Any, bookmarks: Iterator[int]) -> None:
