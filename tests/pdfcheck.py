@@ -6,7 +6,10 @@ pypdf and pdfium are driven.
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
+import subprocess
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +29,11 @@ def page_count(path: Path) -> int:
 
 def body_text(path: Path) -> str:
     """Text of every page without the running footer, pages joined in order."""
+    return "\n".join(body_texts(path))
+
+
+def body_texts(path: Path) -> list[str]:
+    """Text of each page without the running footer."""
     document = pdfium.PdfDocument(path)
     try:
         texts = []
@@ -34,7 +42,7 @@ def body_text(path: Path) -> str:
             texts.append(
                 page.get_textpage().get_text_bounded(0, FOOTER_HEIGHT, width, height)
             )
-        return "\n".join(texts)
+        return texts
     finally:
         document.close()
 
@@ -243,6 +251,32 @@ def reader_words(path: Path) -> set[str]:
     text = body_text(path)
     line_end = r"\x02\s*|[-\ufffe]\s*\n\s*"
     return words(re.sub(line_end, "", text)) | words(re.sub(line_end, " ", text))
+
+
+def words_across_pages(path: Path) -> set[str]:
+    """Words hyphenated across a page break: no reader's find, page by page, sees them."""
+    pages = body_texts(path)
+    found = set()
+    for page, following in itertools.pairwise(pages):
+        end = re.search(r"(\w+)[-\x02\ufffe]\s*$", page)
+        start = re.match(r"\s*(\w+)", following)
+        if end and start:
+            found |= words(end[1] + start[1])
+    return found
+
+
+def pdfjs_find(path: Path, queries: list[str]) -> dict[str, int]:
+    """How many matches pdf.js's find (Firefox's Ctrl+F) gives each query."""
+    script = Path(__file__).parent / "js" / "find.mjs"
+    result = subprocess.run(
+        ["node", str(script), str(path)],
+        input=json.dumps(queries),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return dict(json.loads(result.stdout))
 
 
 def words(text: str) -> set[str]:
