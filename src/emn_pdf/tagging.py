@@ -1,11 +1,11 @@
 """The structure tree of the web edition, as screen readers and PDF/UA-2 want it.
 
-WeasyPrint (70) tags each *box*, not each HTML element: a paragraph cut by a
-column or page break becomes two ``P`` in two ``Art``, the ``::after`` arrow of
-a link becomes a second ``Link`` (and a second annotation) inside the first,
-anonymous boxes become ``Div`` inside their ``Div``, and ``lang`` attributes
-are dropped, and a space between two inline elements becomes an empty-sounding
-``Span``.  While the engine writes the tree, :func:`source_keys` marks each
+WeasyPrint (70) tags each *box*, not each HTML element (upstream #2903): a
+paragraph cut by a column or page break becomes two ``P`` in two ``Art``, the
+``::after`` arrow of a link a second ``Link`` (and a second annotation) inside
+the first, anonymous boxes ``Div`` inside their ``Div``, ``lang`` attributes
+are dropped, and a space between two inline elements becomes a ``Span`` of its
+own.  While the engine writes the tree, :func:`source_keys` marks each
 element with the HTML element it comes from (and its ``lang``); after the
 file is written, :func:`tidy_structure` merges the parts of one HTML element
 into one structure element, one link annotation per link and page, and
@@ -15,6 +15,7 @@ pixels, page destinations in the outline.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -44,7 +45,7 @@ def source_keys() -> Iterator[None]:
     from weasyprint.pdf import tags
 
     original = tags._build_box_tree
-    bookmarks = iter(range(1_000_000))
+    bookmarks = itertools.count()
 
     def keyed(box: Any, parent: Any, pdf: Any, *args: Any) -> Iterator[Any]:
         nums, tags_of_boxes = args[1], args[-1]
@@ -91,15 +92,18 @@ def _written_pieces(
     Pieces that CSS put in capitals are found, in order, in the source
     element's text; any other piece is as written.
     """
-    if box.element is None or not _restyled(box):
-        yield from pieces
-        return
-    written = re.sub(r"\s+", " ", "".join(box.element.itertext()))
+    source = box.element
+    written = (
+        re.sub(r"\s+", " ", "".join(source.itertext())) if source is not None else ""
+    )
     capitals, start = written.upper(), 0
+    if not written or not _restyled(box) or len(capitals) != len(written):
+        yield from pieces  # as written, or capitals that change length ("ß")
+        return
     for mcid, text in pieces:
         needle = re.sub(r"\s+", " ", text).upper()
         found = capitals.find(needle, start)
-        if found < 0 or len(capitals) != len(written):
+        if found < 0:
             yield mcid, text
             continue
         start = found + len(needle)
@@ -107,7 +111,7 @@ def _written_pieces(
 
 
 def _mark(element: Any, box: Any, bookmarks: Iterator[int]) -> None:
-    """Write the source element, its language and its bookmark order."""
+    """Write the source element, its language, its bookmark order, its text."""
     import pydyf
 
     source = getattr(box, "element", None)
