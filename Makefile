@@ -2,6 +2,7 @@
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PDFJS  := tests/js/node_modules/.package-lock.json
 PYTHON ?= python3
 ISSUE  ?= issues/2024-12
 
@@ -14,6 +15,11 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# pdf.js under Node, for the tests that search the web edition as Firefox does.
+$(PDFJS): tests/js/package.json scripts/pdfjs.sh
+	./scripts/pdfjs.sh
+	touch $(PDFJS)
+
 pdf: $(STAMP)
 	$(BIN)/emn-pdf build $(ISSUE) --target all -o build/
 
@@ -22,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests scripts benchmarks
 	$(BIN)/mypy src
 
-test: lint
+test: lint $(PDFJS)
 	$(BIN)/pytest
 
 # Rewrite tests/golden/ from the current templates; review the diff before committing.

@@ -6,8 +6,12 @@ pypdf and pdfium are driven.
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
+import subprocess
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -25,6 +29,11 @@ def page_count(path: Path) -> int:
 
 def body_text(path: Path) -> str:
     """Text of every page without the running footer, pages joined in order."""
+    return "\n".join(body_texts(path))
+
+
+def body_texts(path: Path) -> list[str]:
+    """Text of each page without the running footer."""
     document = pdfium.PdfDocument(path)
     try:
         texts = []
@@ -33,7 +42,7 @@ def body_text(path: Path) -> str:
             texts.append(
                 page.get_textpage().get_text_bounded(0, FOOTER_HEIGHT, width, height)
             )
-        return "\n".join(texts)
+        return texts
     finally:
         document.close()
 
@@ -101,26 +110,179 @@ def metadata(path: Path) -> dict[str, str]:
 
 def structure(path: Path) -> list[tuple[str, dict[str, str]]]:
     """Structure elements in reading order: tag and attributes (``Alt``...)."""
+    return [(element.tag, element.attributes) for element in structure_elements(path)]
+
+
+@dataclass
+class Element:
+    """A structure element as an assistive technology meets it."""
+
+    tag: str
+    attributes: dict[str, str]  # Alt, ActualText, Lang
+    ancestors: tuple[str, ...]  # tags from the root down
+    content: int  # marked content, annotations and elements it holds
+    bbox: list[float] | None  # a figure's layout box, if any
+    page_box: list[float] | None  # the MediaBox of its page
+    marked: list[tuple[int, int]]  # its own marked content: (page index, MCID)
+
+
+def structure_elements(path: Path) -> list[Element]:
+    """Every structure element, in reading order."""
     with pikepdf.open(path) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
-        if root is None:
-            return []
-        found: list[tuple[str, dict[str, str]]] = []
-        _walk_structure(root, found)
+        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+        found: list[Element] = []
+        if root is not None:
+            _walk_structure(root, (), pages, found)
         return found
 
 
-def _walk_structure(
-    node: pikepdf.Object, found: list[tuple[str, dict[str, str]]]
-) -> None:
+def _kids(node: pikepdf.Object) -> list[pikepdf.Object]:
     kids = node.get("/K")
-    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _walk_structure(
+    node: pikepdf.Object,
+    ancestors: tuple[str, ...],
+    pages: dict[tuple[int, int], int],
+    found: list[Element],
+) -> None:
+    for kid in _kids(node):
         if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
             attributes = {
-                key[1:]: str(kid[key]) for key in ("/Alt", "/ActualText") if key in kid
+                key[1:]: str(kid[key])
+                for key in ("/Alt", "/ActualText", "/Lang")
+                if key in kid
             }
-            found.append((str(kid.S)[1:], attributes))
-            _walk_structure(kid, found)
+            layout = kid.get("/A")
+            bbox = (
+                layout.get("/BBox") if isinstance(layout, pikepdf.Dictionary) else None
+            )
+            page = kid.get("/Pg")
+            found.append(
+                Element(
+                    str(kid.S)[1:],
+                    attributes,
+                    ancestors,
+                    len(_kids(kid)),
+                    [float(value) for value in bbox] if bbox is not None else None,
+                    [float(value) for value in page.MediaBox] if page else None,
+                    _marked(kid, pages),
+                )
+            )
+            _walk_structure(kid, (*ancestors, str(kid.S)[1:]), pages, found)
+
+
+def _marked(element: pikepdf.Object, pages: dict[tuple[int, int], int]) -> list:
+    """(page index, MCID) of the marked content ``element`` holds itself."""
+    marked = []
+    for kid in _kids(element):
+        if isinstance(kid, int):
+            marked.append((pages[element.Pg.objgen], kid))
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            marked.append((pages[kid.Pg.objgen], int(kid.MCID)))
+    return marked
+
+
+def marked_texts(path: Path) -> dict[tuple[int, int], str]:
+    """The text of each piece of marked content: (page index, MCID) -> text."""
+    found: dict[tuple[int, int], str] = {}
+    for index, page in enumerate(pypdf.PdfReader(path).pages):
+        found |= {(index, mcid): text for mcid, text in _page_marked(page).items()}
+    return found
+
+
+def _page_marked(page: pypdf.PageObject) -> dict[int, str]:
+    found: dict[int, str] = {}
+    current: list[int | None] = [None]
+
+    def operator(name: bytes, operands: list, *_: object) -> None:
+        if name == b"BDC" and isinstance(operands[1], dict):
+            current[0] = operands[1].get("/MCID")
+        elif name == b"EMC":
+            current[0] = None
+
+    def text(chars: str, *_: object) -> None:
+        if current[0] is not None:
+            found[int(current[0])] = found.get(int(current[0]), "") + chars
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return found
+
+
+def outline_actions(path: Path) -> list[dict[str, str]]:
+    """Each outline entry's go-to: the page it opens and the element it leads to."""
+    found = []
+    with pikepdf.open(path) as pdf:
+        outlines = pdf.Root.get("/Outlines")
+        stack = [outlines.First] if outlines is not None else []
+        while stack:
+            entry = stack.pop()
+            action = entry.get("/A", {})
+            destination = action.get("/SD")
+            found.append(
+                {
+                    "title": str(entry.Title),
+                    "page": str(action.get("/D", entry.get("/Dest"))),
+                    "element": str(destination[0].S) if destination else "",
+                }
+            )
+            stack += [entry[key] for key in ("/Next", "/First") if key in entry]
+        return found
+
+
+def page_mode(path: Path) -> str:
+    with pikepdf.open(path) as pdf:
+        return str(pdf.Root.get("/PageMode", "/UseNone"))
+
+
+def reader_words(path: Path) -> set[str]:
+    """Words of the page bodies as a reader's search sees them.
+
+    A hyphen at a line end joins the two halves, as pdf.js's find and
+    poppler do ("sou-" and "haitons"); when it was a compound's own hyphen
+    ("bien-" and "être") the halves are words too.  pdfium reports such a
+    hyphen as U+0002 (U+FFFE in whole page text).  A U+2010 hyphen is not
+    joined: readers take it for a real one.
+    """
+    text = body_text(path)
+    line_end = r"\x02\s*|[-\ufffe]\s*\n\s*"
+    return words(re.sub(line_end, "", text)) | words(re.sub(line_end, " ", text))
+
+
+def words_across_pages(path: Path) -> set[str]:
+    """Words hyphenated across a page break: no reader's find, page by page, sees them."""
+    pages = body_texts(path)
+    found = set()
+    for page, following in itertools.pairwise(pages):
+        end = re.search(r"(\w+)[-\x02\ufffe]\s*$", page)
+        start = re.match(r"\s*(\w+)", following)
+        if end and start:
+            found |= words(end[1] + start[1])
+    return found
+
+
+def pdfjs_find(path: Path, queries: list[str]) -> dict[str, int]:
+    """How many matches pdf.js's find (Firefox's Ctrl+F) gives each query."""
+    script = Path(__file__).parent / "js" / "find.mjs"
+    result = subprocess.run(
+        ["node", str(script), str(path)],
+        input=json.dumps(queries),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return dict(json.loads(result.stdout))
+
+
+def words(text: str) -> set[str]:
+    """The words of ``text``, folded: letters only, two or more."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return set(re.findall(r"[^\W\d_]{2,}", folded))
 
 
 def orphan_marked_content(path: Path) -> list[tuple[int, int]]:

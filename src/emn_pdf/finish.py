@@ -23,6 +23,8 @@ from typing import Any
 import pikepdf
 import pypdfium2
 
+from .tagging import rewrite_marked_content, tidy_structure
+
 MM = 72 / 25.4
 #: Crop marks: their length, their distance from the bleed edge, their width.
 MARK_LENGTH = 5 * MM
@@ -31,9 +33,10 @@ MARK_WIDTH = 0.25
 
 
 def finish_web(path: Path, link_descriptions: Mapping[str, str]) -> None:
-    """Make footers artifacts and describe every link, in place."""
+    """Make footers artifacts, tidy the tags and describe every link, in place."""
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         _footers_as_artifacts(pdf)
+        tidy_structure(pdf)
         for annotation in _link_annotations(pdf):
             uri = str(annotation.A.URI)
             if uri in link_descriptions:
@@ -129,20 +132,12 @@ def _parent_tree(tree: Any) -> dict[int, list[Any]]:
 
 
 def _mark_as_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> None:
-    operations: list[Any] = []
-    for instruction in pikepdf.parse_content_stream(page):
-        operands, operator = instruction.operands, instruction.operator
-        properties = operands[1] if len(operands) == 2 else None
-        if (
-            str(operator) == "BDC"
-            and isinstance(properties, pikepdf.Dictionary)
-            and int(properties.get("/MCID", -1)) in mcids
-        ):
-            instruction = pikepdf.ContentStreamInstruction(
-                [pikepdf.Name.Artifact], pikepdf.Operator("BMC")
-            )
-        operations.append(instruction)
-    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
+    artifact = pikepdf.ContentStreamInstruction(
+        [pikepdf.Name.Artifact], pikepdf.Operator("BMC")
+    )
+    rewrite_marked_content(
+        pdf, page, lambda mcid, tag: artifact if mcid in mcids else None
+    )
 
 
 def _add_crop_marks(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:

@@ -28,6 +28,7 @@ from .errors import Problem, UserError
 from .fetch import BuildFetcher, RefusedResource, web_raster
 from .files import atomic_output
 from .layouts import Layout, Target, package_data
+from .tagging import source_keys
 
 ENGINE_LOGGER = "weasyprint"
 
@@ -161,6 +162,8 @@ def write_pdf(
 
     ``identity`` names the document for good (issue, edition, target): the
     PDF's file identifier derives from it, not from chance or the clock.
+    Tagged targets get their structure elements marked with their source, for
+    ``finish`` to merge (``tagging.py``).
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     identifier = hashlib.md5(identity.encode(), usedforsecurity=False).hexdigest()
@@ -168,6 +171,7 @@ def write_pdf(
         engine_warnings() as warnings,
         atomic_output(target) as partial,
         refused_resources(laid_out.fetcher, laid_out.locate),
+        source_keys(),
     ):
         laid_out.document.write_pdf(
             partial,

@@ -33,7 +33,7 @@ from .i18n import (
 )
 from .layouts import DEFAULT_PAGE, Layout, Page, template_environment
 from .model import ADDRESS, DateRange, Edition
-from .text import markdown_to_html, typeset, typographic
+from .text import markdown_to_html, plain_text, typeset
 
 ENTRY_TEMPLATE = "issue.html.j2"
 T = TypeVar("T")
@@ -88,7 +88,7 @@ def _environment_of(
     environment.filters.update(
         markdown=_in_language(markdown_to_html),
         typo=_in_language(typeset),
-        typo_plain=_in_language(typographic),
+        typo_plain=_in_language(plain_text),
         day=_in_locale(format_day),
         month=_in_locale(format_month),
         when=_in_locale(format_when),
@@ -200,14 +200,17 @@ def link_descriptions(edition: Edition) -> dict[str, str]:
     """Say where each link leads, for screen readers: its item and address.
 
     The description is the title of the nearest item holding the link (a
-    brief, else its block) and the address as people say it.
+    brief, else its block), typeset as the page prints it, and the address as
+    people say it.
     """
+    language = edition.masthead.language
     descriptions: dict[str, str] = {}
     for section in edition.sections:
         for block in section.blocks:
             data = block.model_dump(mode="json")
             for title, address in _titled_addresses(data, block.kind):
-                descriptions.setdefault(address, f"{title} ({short_url(address)})")
+                text = plain_text(title, language)
+                descriptions.setdefault(address, f"{text} ({short_url(address)})")
     return descriptions
 
 
