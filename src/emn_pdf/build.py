@@ -116,7 +116,7 @@ class Prepared:
         if laid_out.makeup is not None:
             # Makeup knows the fill of each column, which W107 estimates.
             findings = [finding for finding in findings if finding.code != "W107"]
-            findings += laid_out.makeup.findings()
+            findings += laid_out.makeup.findings(laid_out.page_count)
         located = [self.locate(finding, laid_out.target) for finding in findings]
         if not self.layout.theme.makeup:
             located += [

@@ -46,6 +46,9 @@ RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER = (
 )
 #: Attributes makeup writes for the engine and for preflight.
 ITEM, UNIT, PICTURE = "data-mk", "data-mk-unit", "data-mk-picture"
+#: Kept free at the foot of every page, in CSS pixels: the engine's rounding
+#: must never push a module past it, where the engine would add a page.
+PAGE_SAFETY = 2.0
 #: Added to a block's key for its band, a module of its own.
 BAND_SUFFIX = "~band"
 #: The galley's page: the layout's width, endless.
@@ -275,6 +278,8 @@ def paged_html(flow: Flow, grid: Grid, placement: Placement) -> str:
             )
             if placed.picture is not None:
                 _resize_picture(wrapper, placed.picture)
+            if placed.leading:
+                _lead(wrapper, placed.leading)
             box.append(wrapper)
         body.append(box)
     for element in flow.fillers:
@@ -286,6 +291,19 @@ def _serialise(document: Any) -> str:
     return str(
         lxml_html.tostring(document, encoding="unicode", doctype="<!DOCTYPE html>")
     )
+
+
+def _lead(wrapper: _Element, leading: float) -> None:
+    """Add ``leading`` above every flow unit but the first: vertical justification."""
+    flow = wrapper.find(f".//*[@{FLOW}]")
+    units = (
+        [child for child in flow if isinstance(child.tag, str)]
+        if flow is not None
+        else []
+    )
+    for unit in units[1:]:
+        style = unit.get("style", "")
+        unit.set("style", f"{style}; padding-top: {leading:.3f}px")
 
 
 def _resize_picture(wrapper: _Element, height: float) -> None:
@@ -318,8 +336,8 @@ def read_grid(document: Any, columns: int, **options: Any) -> Grid:
     return Grid(
         page_width=first.margin_width(),
         content_width=first.width,
-        first_height=first.height,
-        height=second.height,
+        first_height=first.height - PAGE_SAFETY,
+        height=second.height - PAGE_SAFETY,
         columns=columns,
         gap=probe.width,
         space=probe.height,
@@ -393,6 +411,7 @@ class MadeUp:
     placement: Placement
     renders: int
     seconds: float  # measuring and placing, the final render not counted
+    fillers: int = 0  # designed pages after the made-up ones
 
     def figures(self) -> dict[str, object]:
         """Return what makeup decided and what it cost, as a build reports it."""
@@ -402,19 +421,36 @@ class MadeUp:
             "seconds": round(self.seconds, 2),
         }
 
-    def findings(self) -> list[Finding]:
-        """Return what a designer would see on the pages, and the figures."""
+    def findings(self, engine_pages: int) -> list[Finding]:
+        """Return what a designer would see on the pages, and the figures.
+
+        ``engine_pages`` is how many pages the engine made of the paged HTML:
+        more than makeup placed means a module ran past its page.
+        """
         figures = self.figures()
-        summary = ", ".join(f"{name} {value}" for name, value in figures.items())
-        return [
+        placed = len(self.placement.pages) + self.fillers
+        overflow = [
             Finding(
-                note.code,
-                note.message,
-                page=note.page + 1,
-                block=note.key.removesuffix(BAND_SUFFIX) if note.key else None,
+                "E112",
+                f"the engine made {engine_pages} pages of the {placed} makeup"
+                " placed: a module ran past the foot of its page (a defect of"
+                " emn-pdf; please report it with the issue folder)",
             )
-            for note in self.placement.notes
-        ] + [Finding("I110", f"page makeup: {summary}", figures=figures)]
+        ] * (engine_pages != placed)
+        summary = ", ".join(f"{name} {value}" for name, value in figures.items())
+        return (
+            [
+                Finding(
+                    note.code,
+                    note.message,
+                    page=note.page + 1,
+                    block=note.key.removesuffix(BAND_SUFFIX) if note.key else None,
+                )
+                for note in self.placement.notes
+            ]
+            + overflow
+            + [Finding("I110", f"page makeup: {summary}", figures=figures)]
+        )
 
 
 def make_up(html: str, edition: Edition, columns: int, render: Render) -> MadeUp:
@@ -431,7 +467,8 @@ def make_up(html: str, edition: Edition, columns: int, render: Render) -> MadeUp
     ]
     placement = place(modules, grid)
     paged = paged_html(flow, grid, placement)
-    return MadeUp(paged, placement, 2, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return MadeUp(paged, placement, 2, seconds, len(flow.fillers))
 
 
 def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:

@@ -57,6 +57,7 @@ class Grid:
     space_shrink: float = 0.6  # the narrowest
     picture_range: tuple[float, float] = (0.7, 1.4)
     band_range: tuple[float, float] = (0.5, 1.3)  # a band may become a strip
+    leading_stretch: float = 0.5  # added between paragraphs at most, in lines
 
     def range_of(self, module: Module) -> tuple[float, float]:
         """Return how far the picture of ``module`` may shrink and grow."""
@@ -125,6 +126,7 @@ class Placed:
     height: float
     units: tuple[int, int] | None = None  # the flow units of a split article
     picture: float | None = None  # the picture's new height
+    leading: float = 0.0  # added between its flow units (paragraphs)
 
 
 @dataclass
@@ -135,6 +137,21 @@ class Part:
     span: int
     units: tuple[int, int] | None
     height: float
+
+    @property
+    def gaps(self) -> int:
+        """Return how many gaps between flow units (paragraphs) this part has.
+
+        A module set in balanced columns has none makeup may widen: the
+        engine would balance its columns again.
+        """
+        if self.span != 1:
+            return 0
+        start, end = self.units or (
+            0,
+            len(self.module.measures[self.span].boundaries) - 1,
+        )
+        return max(end - start - 1, 0)
 
     @property
     def picture(self) -> float | None:
@@ -272,7 +289,8 @@ def _capacity(parts: Sequence[Part], grid: Grid) -> float:
         if part.picture is not None
     )
     spaces = (grid.space_stretch - 1) * grid.space * max(len(parts) - 1, 0)
-    return pictures + spaces + LEVEL_LINES * grid.line
+    leading = grid.leading_stretch * grid.line * sum(part.gaps for part in parts)
+    return pictures + spaces + leading + LEVEL_LINES * grid.line
 
 
 def _hole(slack: float, parts: Sequence[Part], grid: Grid) -> float:
@@ -916,22 +934,29 @@ def _place_stack(stack: Stack, row: Row, grid: Grid) -> Iterator[Placed]:
     spaces = max(len(stack.parts) - 1, 0)
     widest = (grid.space_stretch - 1) * grid.space
     extra_space = min(max(slack, 0.0) / spaces, widest) if spaces else 0.0
+    slack -= extra_space * spaces
+    gaps = sum(part.gaps for part in stack.parts)
+    leading = (
+        min(max(slack, 0.0) / gaps, grid.leading_stretch * grid.line) if gaps else 0.0
+    )
     top = row.top
     for part in stack.parts:
         resized = change.get(id(part), 0.0)
         picture = (
             part.picture + resized if part.picture is not None and resized else None
         )
+        height = part.height + resized + leading * part.gaps
         yield Placed(
             part.module.key,
             stack.span,
             stack.column,
             top,
-            part.height + resized,
+            height,
             part.units,
             picture,
+            leading if part.gaps else 0.0,
         )
-        top += part.height + resized + grid.space + extra_space
+        top += height + grid.space + extra_space
 
 
 def _fills(rows: list[Row], height: float, grid: Grid) -> list[float]:
