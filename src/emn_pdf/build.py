@@ -634,6 +634,9 @@ def _copyfitted(
     """Lay out with the theme's sizes, or with those that give the page count.
 
     The count is ``requested`` (``--pages``), else the edition's ``pages:``.
+    With neither, a last page that page makeup left to the closing blocks
+    alone is saved, if the theme's ranges allow, by setting the issue a page
+    shorter: what a designer does rather than print a nearly empty page.
     """
     from . import copyfit
 
@@ -641,6 +644,9 @@ def _copyfitted(
     natural = _lay_out(item, Page(target), allow_remote)
     ranges = item.layout.theme.copyfit
     pages = requested or item.loaded.edition.pages
+    lonely = pages is None and _lonely_last_page(natural)
+    if lonely:
+        pages = natural.page_count - 1
     if pages is None or ranges is None:
         return natural, {}, None
     own = copyfit.Trial(
@@ -664,6 +670,8 @@ def _copyfitted(
     try:
         chosen, search = copyfit.fit(ranges, pages, render, own)
     except copyfit.NoFit as error:
+        if lonely:
+            return natural, {}, None  # its makeup finding says what is wrong
         message = f"cannot copyfit: {error}"
         natural.copyfit_problem = (
             Problem(f"--pages {pages}: {message}")
@@ -671,7 +679,21 @@ def _copyfitted(
             else item.loaded.document.problem(("pages",), message)
         )
         return natural, {}, None
-    return chosen.result, chosen.settings, search.report(chosen)
+    report = search.report(chosen)
+    if lonely:
+        report = (
+            f"{pages} pages rather than a last page of closing blocks alone: {report}"
+        )
+    return chosen.result, chosen.settings, report
+
+
+def _lonely_last_page(laid_out: LaidOut) -> bool:
+    """Tell whether makeup left a last page below its target (a lonely one)."""
+    if laid_out.makeup is None or laid_out.page_count < 2:
+        return False
+    placement = laid_out.makeup.placement
+    last = len(placement.pages) - 1
+    return any(note.code == "W111" and note.page == last for note in placement.notes)
 
 
 def content_length(laid_out: LaidOut) -> tuple[int, float]:

@@ -44,8 +44,10 @@ RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER = (
     "data-flow",
     "data-filler",
 )
-#: Attributes makeup writes for the engine and for preflight.
+#: Attributes makeup writes for the engine and for preflight; on the
+#: elements a split article repeats in each part, which element they are.
 ITEM, UNIT, PICTURE = "data-mk", "data-mk-unit", "data-mk-picture"
+WHOLE = "data-mk-whole"
 #: Kept free at the foot of every page, in CSS pixels: the engine's rounding
 #: must never push a module past it, where the engine would add a page.
 PAGE_SAFETY = 2.0
@@ -94,6 +96,9 @@ class Piece:
         container = units[0].getparent()
         for unit in units[:start] + units[end:]:
             container.remove(unit)
+        for number, element in enumerate(container.iterancestors()):
+            element.set(WHOLE, f"{self.key}/{number}")
+        container.set(WHOLE, f"{self.key}/flow")
         kept = []
         for element in elements:
             if container in element.iter():

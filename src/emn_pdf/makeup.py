@@ -691,8 +691,8 @@ def _wide_rows(
     """
     ends = {id(atom.module): atom.module for atom in (atoms[0], atoms[-1])}
     for module in ends.values():
-        if any(atom.unit is not None for atom in atoms if atom.module is module):
-            continue  # split: it goes on from the previous page, or is long
+        if sum(atom.module is module for atom in atoms) < len(_atoms([module])):
+            continue  # it goes on from the previous page
         first = atoms[0].module is module
         rest = [atom for atom in atoms if atom.module is not module]
         for span in range(2, columns + (not rest)):

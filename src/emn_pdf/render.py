@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import segno
 from jinja2 import Environment, TemplateError, TemplateNotFound, pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .errors import Problem, UserError
 from .i18n import (
@@ -94,7 +94,6 @@ def _environment_of(
         when=_in_locale(format_when),
         short_url=short_url,
         address_lines=address_lines,
-        address=breakable_address,
         qr=qr_code,
         message=_message,
     )
@@ -178,16 +177,6 @@ def address_lines(address: str, width: int = 20) -> Markup:
     spaced = re.sub(r"(?<=[/.?=_-])", " ", short_url(address, 48))
     lines = textwrap.wrap(spaced, width, break_long_words=True)
     return Markup("<br>").join(line.replace(" ", "") for line in lines)
-
-
-def breakable_address(address: str) -> Markup:
-    """Return an address that may break after a slash, a dot, @, ?, & or =.
-
-    A hyphen inside an address sends readers to another one: the layouts
-    never hyphenate addresses, and these breaks keep a long one in its box.
-    """
-    parts = re.split(r"(?<=[/.@?&=])(?=.)", address)
-    return Markup("<wbr>").join(escape(part) for part in parts)
 
 
 def qr_code(address: str) -> Markup:

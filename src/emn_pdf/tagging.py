@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -117,13 +118,26 @@ def _mark(element: Any, box: Any, bookmarks: Iterator[int]) -> None:
     source = getattr(box, "element", None)
     if source is None or SOURCE[1:] in element:
         return  # anonymous, or marked by the call that made it
-    element[SOURCE[1:]] = id(source)
+    if "mk-" in (source.get("class") or ""):
+        element[BLANK[1:]] = True  # a frame of page makeup: it holds no meaning
+        return
+    element[SOURCE[1:]] = _identity(source)
     if (lang := source.get("lang")) and source.tag != "html":
         element["Lang"] = pydyf.String(lang)
     if getattr(box, "bookmark_label", None) and box.style["bookmark_level"] != "none":
         element[BOOKMARK[1:]] = next(bookmarks)
     if _restyled(box) and (text := " ".join("".join(source.itertext()).split())):
         element["ActualText"] = pydyf.String(text)
+
+
+def _identity(source: Any) -> int:
+    """Return what names the HTML element ``source`` in the structure tree.
+
+    Page makeup repeats an article's elements in each part of it, each copy
+    saying which element it repeats: the copies are one element for readers.
+    """
+    whole = source.get("data-mk-whole")
+    return zlib.crc32(whole.encode()) if whole else id(source)
 
 
 def _restyled(box: Any) -> bool:
