@@ -13,7 +13,10 @@ Plain Python, no timing assertions: run it, read the table.
 (d) every edition and target, with one worker process and with the default;
 (e) a second build with unchanged inputs (the cache), in process and as a CLI;
 (f) the French print edition, and the same issue with a 6000×4000 camera photo
-    (the print target must take at most twice as long, and stay under 5 MB).
+    (the print target must take at most twice as long, and stay under 5 MB);
+(g) page makeup: measuring, placing and the final render against one render
+    of the same content (a'); copyfitting to 3 pages; a rebuild after a
+    one-word edit.
 Every figure is the median of --runs runs.
 """
 
@@ -35,7 +38,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 import emn_pdf
-from emn_pdf.build import default_jobs, prepare
+from emn_pdf.build import _lay_out, default_jobs, prepare
 from emn_pdf.layouts import Page
 from emn_pdf.pdf import TARGET_OPTIONS, font_face_css, lay_out
 
@@ -124,6 +127,28 @@ def main() -> None:
             ),
         ),
     ]
+    made_up = median_seconds(lambda: _lay_out(item, Page("web"), False), runs)
+    copyfitted: list[emn_pdf.BuildReport] = []
+
+    def copyfit_build() -> None:
+        copyfitted.clear()
+        emn_pdf.build(
+            ISSUE,
+            lang="fr",
+            out_dir=out / "copyfit",
+            force=True,
+            jobs=1,
+            pages=3,
+            on_built=copyfitted.append,
+        )
+
+    copyfit = median_seconds(copyfit_build, runs)
+    edited = median_seconds(one_word_edit(out), runs)
+    rows += [
+        ("(g) page makeup and final render, fr web (in process)", made_up),
+        ("(g) copyfit to 3 pages, fr web (emn_pdf.build)", copyfit),
+        ("(g) rebuild after a one-word edit, fr web (emn_pdf.build)", edited),
+    ]
     sample_print, photo_print, size = print_with_photo(out, runs)
     rows += [
         ("(f) emn_pdf.build, fr print", sample_print),
@@ -144,7 +169,36 @@ def main() -> None:
     print(
         f"{'print PDF with the photo (target < 5 MB)':<{width}}  {size / 1e6:6.2f} MB"
     )
+    print(
+        f"{'ratio makeup/one render (target <= 3)':<{width}}  {made_up / a_ours:6.3f}"
+    )
+    print(
+        f"{'ratio one-word edit/one render (target <= 1.5)':<{width}}"
+        f"  {edited / a_ours:6.3f}"
+    )
+    print(f"{'copyfit to 3 pages':<{width}}  {copyfitted[0].copyfit}")
     print(f"outputs in {out}")
+
+
+def one_word_edit(out: Path) -> Callable[[], object]:
+    """Return a build of a copy of the sample whose French edition changes a word.
+
+    Each run changes the word again, so that no cache holds the result.
+    """
+    issue = out / "edited" / ISSUE.name
+    shutil.copytree(ISSUE, issue)
+    edition = issue / "fr.yaml"
+    original = edition.read_text(encoding="utf-8")
+    runs = iter(range(1_000_000))
+
+    def build() -> None:
+        edition.write_text(
+            original.replace("Chères lectrices", f"Chères {next(runs)} lectrices", 1),
+            encoding="utf-8",
+        )
+        emn_pdf.build(issue, lang="fr", out_dir=out / "edited-out", jobs=1)
+
+    return build
 
 
 def print_with_photo(out: Path, runs: int) -> tuple[float, float, int]:

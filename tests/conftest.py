@@ -86,3 +86,20 @@ def make_issue(tmp_path: Path) -> Callable[..., Path]:
         return folder
 
     return make
+
+
+@pytest.fixture(scope="session")
+def flowing_layout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The emn layout with page makeup turned off, as a layout may have it.
+
+    Its pictures may be as tall as a page, as they could before page makeup.
+    """
+    folder = tmp_path_factory.mktemp("layouts") / "flowing"
+    folder.mkdir()
+    theme = (ROOT / "layouts" / "emn" / "theme.yaml").read_text(encoding="utf-8")
+    theme = theme.replace("makeup: true", "makeup: false")
+    theme = theme.replace("band_height: 62mm", "band_height: 250mm")
+    theme = theme.replace("description:", "extends: emn\ndescription:")
+    (folder / "theme.yaml").write_text(theme, encoding="utf-8")
+    shutil.copytree(ROOT / "layouts" / "emn" / "icc", folder / "icc")
+    return folder

@@ -131,11 +131,17 @@ class PageSetup(BaseModel):
     side: Length = Field(description="Left and right margins.")
     bottom: Length = Field(description="Bottom margin, which holds the footer.")
 
+    def text_height(self) -> float:
+        """Return the height between the top and bottom margins, in mm."""
+        height = paper_size(self.size)[1]
+        return height - millimetres(self.top) - millimetres(self.bottom)
+
     @model_validator(mode="after")
     def _room_for_text(self) -> PageSetup:
-        width, height = paper_size(self.size)
-        if width - 2 * millimetres(self.side) < MIN_TEXT_MM or (
-            height - millimetres(self.top) - millimetres(self.bottom) < MIN_TEXT_MM
+        width = paper_size(self.size)[0]
+        if (
+            width - 2 * millimetres(self.side) < MIN_TEXT_MM
+            or self.text_height() < MIN_TEXT_MM
         ):
             raise ValueError(
                 f"page {self.size!r} leaves less than {MIN_TEXT_MM} mm"
@@ -327,6 +333,7 @@ class Theme(BaseModel):
             "--page-top": self.page.top,
             "--page-side": self.page.side,
             "--page-bottom": self.page.bottom,
+            "--page-height": f"{self.page.text_height():.2f}mm",
         }
 
     def overridden(self, changes: ThemeOverride) -> Theme:

@@ -815,8 +815,9 @@ def _short_splits(pages: list[list[Row]], grid: Grid) -> Iterator[Note]:
 def _fill_notes(pages: list[list[Row]], fills: list[list[float]]) -> Iterator[Note]:
     """Note the pages below the fill targets.
 
-    Every column of a page but the last is nearly full; the last page is at
-    least half full, unless it holds the closing blocks under some content.
+    Every column of a page but the last is nearly full; the last page of
+    several is at least half full, unless it holds the closing blocks under
+    some content.
     """
     for number, columns in enumerate(fills[:-1]):
         if min(columns) < MIN_FILL:
@@ -828,7 +829,8 @@ def _fill_notes(pages: list[list[Row]], fills: list[list[float]]) -> Iterator[No
             )
     last = pages[-1]
     closing_under_content = any(map(_closing, last)) and not all(map(_closing, last))
-    if max(fills[-1]) < MIN_LAST_FILL and not closing_under_content:
+    lonely = len(pages) > 1 and max(fills[-1]) < MIN_LAST_FILL
+    if lonely and not closing_under_content:
         yield Note(
             "W111",
             f"the last page is only {max(fills[-1]):.0%} full"
