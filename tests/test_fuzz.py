@@ -47,7 +47,7 @@ def check_text(text: str, lay_out: bool = False) -> None:
         (issue / "fr.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
         try:
             findings = emn_pdf.check(issue, lay_out=lay_out)
-            assert all(finding.code[0] in "EW" for finding in findings)
+            assert all(finding.code[0] in "EWI" for finding in findings)
         except UserError as error:
             assert error.problems and all(str(problem) for problem in error.problems)
 

@@ -1,20 +1,21 @@
 """The HTML side of page makeup: modules out of the flow, galleys, pages.
 
 A layout's template writes the newsletter as one flow of HTML.  The contract
-page makeup relies on (see ``layouts/README.md``) is a handful of attributes:
+page makeup relies on (the README tells designers) is a handful of attributes:
 
 - ``data-running`` on the elements the page margins show (footers);
 - ``data-section`` on each section, with ``data-columns`` when it sets its own
   column count; inside it, ``data-block="<id>"`` on every element of a block
   (a band and its article, a list of briefs, share one id) and nothing else
-  but the section's heading;
+  but the section's heading; ``data-band`` on a block's band, which makeup
+  places across the grid above the article;
 - ``data-flow`` on the element whose children may be split between columns
   or pages (an article's paragraphs), for articles longer than a column;
 - ``data-filler`` on the designed pages that complete a print edition;
 - any other child of ``<body>`` (masthead, editorial) opens page 1.
 
 From that flow this module cuts the modules, writes the *galley* (each module
-alone at each width it may take, on one endless page, to be measured) and,
+alone at each width it may take, on galley pages, to be measured) and,
 once makeup has placed them, the *paged* HTML: one box per page, each module
 at its place, so that the engine paginates nothing on its own.
 """

@@ -823,7 +823,7 @@ def _fill_notes(pages: list[list[Row]], fills: list[list[float]]) -> Iterator[No
         if min(columns) < MIN_FILL:
             yield Note(
                 "W111",
-                f"a column is only {min(columns):.0%} full"
+                f"a column is only {int(min(columns) * 100)}% full"
                 f" (every column of a page but the last: {MIN_FILL:.0%})",
                 number,
             )
@@ -833,7 +833,7 @@ def _fill_notes(pages: list[list[Row]], fills: list[list[float]]) -> Iterator[No
     if lonely and not closing_under_content:
         yield Note(
             "W111",
-            f"the last page is only {max(fills[-1]):.0%} full"
+            f"the last page is only {int(max(fills[-1]) * 100)}% full"
             f" (at least {MIN_LAST_FILL:.0%}, or the closing blocks under content)",
             len(pages) - 1,
         )

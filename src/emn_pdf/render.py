@@ -167,14 +167,14 @@ def short_url(url: str, limit: int | None = None) -> str:
     return f"{host}/…/{last}"
 
 
-def address_lines(address: str, width: int = 20) -> Markup:
+def address_lines(address: str, width: int = 18) -> Markup:
     """Return a short address broken into lines of about ``width`` characters.
 
     Broken here, preferably after a slash or a dot, rather than by the engine:
     a QR code's caption is laid out again each time columns are balanced, and
     WeasyPrint breaking a long word made the print edition much slower.
     """
-    spaced = re.sub(r"(?<=[/.?=_-])", " ", short_url(address, 48))
+    spaced = re.sub(r"(?<=[/.?=_@-])", " ", short_url(address, 48))
     lines = textwrap.wrap(spaced, width, break_long_words=True)
     return Markup("<br>").join(line.replace(" ", "") for line in lines)
 
