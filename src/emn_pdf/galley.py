@@ -52,6 +52,8 @@ WHOLE = "data-mk-whole"
 #: Kept free at the foot of every page, in CSS pixels: the engine's rounding
 #: must never push a module past it, where the engine would add a page.
 PAGE_SAFETY = 2.0
+#: A block set in balanced columns is given this much of its height more.
+BALANCING_ROOM = 1.12
 #: Added to a block's key for its band, a module of its own.
 BAND_SUFFIX = "~band"
 #: The galley's page: the layout's width, endless.
@@ -377,7 +379,12 @@ def read_measures(document: Any) -> dict[str, dict[int, Measure]]:
             item = element.get(ITEM)
             if item is not None and box.style["position"] != "absolute":
                 key, span = item.rsplit("@", 1)
-                found.setdefault(key, {})[int(span)] = _measure(box)
+                measure = _measure(box)
+                if int(span) > 1 and "mk-block" in (element.get("class") or ""):
+                    # The engine balances columns by trial near a page's foot:
+                    # it needs room beyond the height it balanced to here.
+                    measure = replace(measure, height=measure.height * BALANCING_ROOM)
+                found.setdefault(key, {})[int(span)] = measure
     return found
 
 
