@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -180,19 +181,22 @@ def test_copyfitting_to_a_page_count(
     assert page_count(pdf) == pages
     assert reports[0].copyfit is not None and renders in reports[0].copyfit
     assert int(reports[0].copyfit.split(" render")[0].split()[-1]) <= 6  # a bisection
-    item = prepare(SAMPLE, "fr", layout)
-    settings = {}
-    for part in reports[0].copyfit.split(":")[0].split(", "):
-        name, _, value = part.partition(" ")
-        key = {
-            "body": "--body-size",
-            "leading": "--body-leading",
-            "space": "--block-space",
-        }.get(name)
-        if key:
-            settings[key] = value
-    count, last_fill = content_length(_lay_out(item, Page("web"), False, settings))
+    settings = _settings_named(reports[0].copyfit.split(":")[0])
+    count, last_fill = content_length(
+        _lay_out(prepare(SAMPLE, "fr", layout), Page("web"), False, settings)
+    )
     assert count == pages and last_fill >= 0.7
+
+
+def _settings_named(described: str) -> dict[str, str]:
+    """Return the layout settings a copyfit message names ("body 8.2pt, leading 1.32")."""
+    keys = {
+        "body": "--body-size",
+        "leading": "--body-leading",
+        "space": "--block-space",
+    }
+    named = (part.partition(" ") for part in described.split(", "))
+    return {keys[name]: value for name, _, value in named if name in keys}
 
 
 def test_copyfitting_says_by_how_much_it_cannot(tmp_path: Path) -> None:
@@ -200,10 +204,21 @@ def test_copyfitting_says_by_how_much_it_cannot(tmp_path: Path) -> None:
         app, ["build", str(SAMPLE), "--lang", "fr", "--pages", "2", "-o", str(tmp_path)]
     )
     assert result.exit_code == 2
-    assert (
-        "error: --pages 2: cannot copyfit: too long for 2 pages: at the tightest setting "
-        "(body 8.2pt, leading 1.32, space 3mm) it takes 2.68 pages, 0.68 pages too many"
-    ) in result.stderr
+    said = re.search(
+        r"error: --pages 2: cannot copyfit: too long for 2 pages: at the tightest setting "
+        r"\((body [\d.]+pt, leading [\d.]+, space \d+mm)\) it takes ([\d.]+) pages, "
+        r"([\d.]+) pages too many",
+        result.stderr,
+    )
+    assert said, result.stderr
+    assert not list(tmp_path.glob("*.pdf"))
+    # The figure is the length of the content laid out at the setting it names.
+    laid_out = _lay_out(
+        prepare(SAMPLE, "fr", "emn"), Page("web"), False, _settings_named(said[1])
+    )
+    count, last_fill = content_length(laid_out)
+    assert float(said[2]) == pytest.approx(count - 1 + last_fill, abs=0.005)
+    assert float(said[3]) == pytest.approx(float(said[2]) - 2, abs=0.005)
 
 
 def test_copyfitting_from_the_edition_reports_at_its_line(
