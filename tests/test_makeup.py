@@ -265,14 +265,19 @@ def test_the_corpus_figures(
     full = sum(fill >= 0.9 for fill in fills) / len(fills)
     short_splits = sum(each["short_splits"] for each in figures)
     lonely = sum(each["last_page_fill"] < 0.5 for each in figures)
-    assert full >= FULL and short_splits <= SHORT and lonely <= LONELY
+    assert full >= FULL and short_splits <= SHORT and lonely <= LONELY, (
+        full,
+        short_splits,
+        lonely,
+    )
 
 
-#: Measured on the corpus (14 issues, 2 layouts, 2 targets: 56 editions) when
-#: page makeup was turned on: the share of pages but the last whose every
-#: column is 90 % full, the blocks split though shorter than a column, the
-#: last pages under half full.  Issue 10's targets are 1.0, 0 and 0.
-FULL, SHORT, LONELY = 0.3, 1, 10  # measured: 0.32, 1, 10
+#: Measured on the corpus (14 issues, 2 layouts, 2 targets: 56 editions): the
+#: share of pages but the last whose every column is 90 % full, the blocks
+#: split though shorter than a column, the last pages under half full.  When
+#: makeup was turned on: 0.32, 1, 10; since pages may hold what their spaces
+#: and pictures can give: 0.40, 2, 8.  Issue 10's targets are 1.0, 0 and 0.
+FULL, SHORT, LONELY = 0.4, 2, 8
 
 
 @pytest.fixture(scope="module")

@@ -602,10 +602,24 @@ def _lay_out(
         item.loaded.edition,
         item.layout.theme.columns,
         lambda html: render(html).document,
+        _measuring_context(item, page, settings),
     )
     laid_out = render(made_up.html)
     laid_out.makeup = made_up
     return laid_out
+
+
+def _measuring_context(
+    item: Prepared, page: Page, settings: dict[str, str] | None
+) -> str:
+    """Return a digest of what the engine's measures depend on, the HTML aside.
+
+    The edition file is left out: its text is in the HTML measured.
+    """
+    files = _input_files(item)
+    files.remove(item.loaded.document.path)
+    named = [f"{name}={value}" for name, value in sorted((settings or {}).items())]
+    return cache.fingerprint(files, [page.target, item.layout.name, *named])
 
 
 def _lay_out_target(

@@ -23,6 +23,7 @@ at its place, so that the engine paginates nothing on its own.
 from __future__ import annotations
 
 import copy
+import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -220,14 +221,20 @@ def galley_html(flow: Flow, grid: Grid, wanted: dict[str, tuple[int, ...]]) -> s
     }
     for piece in flow.pieces:
         for span in wanted.get(piece.key, ()):
-            columns = grid.columns_of(piece.columns)
-            wrapper = _wrapper(piece, span, columns, grid)
-            wrapper.set(ITEM, f"{piece.key}@{span}")
-            _fill(wrapper, piece.elements)
-            _mark_units(wrapper)
-            galleys[piece.role == "block" and span > 1].append(wrapper)
+            galleys[piece.role == "block" and span > 1].append(
+                _galley_item(piece, span, grid)
+            )
     body.extend(galley for galley in galleys.values() if len(galley))
     return _serialise(document)
+
+
+def _galley_item(piece: Piece, span: int, grid: Grid) -> _Element:
+    """Return ``piece`` alone at ``span``, marked for its measures to be read."""
+    wrapper = _wrapper(piece, span, grid.columns_of(piece.columns), grid)
+    wrapper.set(ITEM, f"{piece.key}@{span}")
+    _fill(wrapper, piece.elements)
+    _mark_units(wrapper)
+    return wrapper
 
 
 def _wrapper(piece: Piece, span: int, columns: int, grid: Grid) -> _Element:
@@ -466,22 +473,89 @@ class MadeUp:
         )
 
 
-def make_up(html: str, edition: Edition, columns: int, render: Render) -> MadeUp:
-    """Return ``html`` made up into pages: probe, galley, place, paginate."""
+def make_up(
+    html: str, edition: Edition, columns: int, render: Render, context: str
+) -> MadeUp:
+    """Return ``html`` made up into pages: probe, galley, place, paginate.
+
+    ``context`` is a digest of everything but the HTML that the engine's
+    measures depend on (stylesheets, fonts, pictures, settings, target): what
+    was measured in the same context is not measured again.
+    """
     started = time.perf_counter()
     flow = cut(html)
-    grid = read_grid(render(probe_html(flow)), columns)
+    grid, probed = _grid(flow, columns, render, context)
     wishes = {piece.key: _wish(piece, edition, grid) for piece in flow.pieces}
     wanted = _wanted_spans(flow.pieces, wishes, grid)
-    measures = read_measures(render(galley_html(flow, grid, wanted)))
+    measures, galleys = _measures(flow, grid, wanted, render, context)
     modules = [
-        replace(wishes[piece.key], measures=measures[piece.key])
+        replace(wishes[piece.key], measures=measures.get(piece.key, {}))
         for piece in flow.pieces
     ]
     placement = place(modules, grid)
     paged = paged_html(flow, grid, placement)
     seconds = time.perf_counter() - started
-    return MadeUp(paged, placement, 2, seconds, len(flow.fillers))
+    return MadeUp(paged, placement, probed + galleys, seconds, len(flow.fillers))
+
+
+#: What the engine measured in this process, by the digest of what it
+#: depends on: a rebuild (``watch``, a copyfit trial at settings tried
+#: before) measures only the blocks that changed.  Emptied when full.
+_GRIDS: dict[str, Grid] = {}
+_MEASURED: dict[str, Measure] = {}
+MEASURES_KEPT = 20_000
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _grid(flow: Flow, columns: int, render: Render, context: str) -> tuple[Grid, int]:
+    """Return the page grid, and how many renders it took to measure it."""
+    probe = probe_html(flow)
+    key = _digest(context, str(columns), probe)
+    if key in _GRIDS:
+        return _GRIDS[key], 0
+    grid = _GRIDS[key] = read_grid(render(probe), columns)
+    return grid, 1
+
+
+def _measures(
+    flow: Flow,
+    grid: Grid,
+    wanted: dict[str, tuple[int, ...]],
+    render: Render,
+    context: str,
+) -> tuple[dict[str, dict[int, Measure]], int]:
+    """Return each piece's measures by span, and the renders they took.
+
+    Only the pieces not measured before in this context go to the galley.
+    """
+    keys = {
+        (piece.key, span): _digest(
+            context,
+            repr(grid),
+            lxml_html.tostring(_galley_item(piece, span, grid), encoding="unicode"),
+        )
+        for piece in flow.pieces
+        for span in wanted.get(piece.key, ())
+    }
+    missing: dict[str, tuple[int, ...]] = {}
+    for (key, span), digest in keys.items():
+        if digest not in _MEASURED:
+            missing[key] = (*missing.get(key, ()), span)
+    if missing:
+        if len(_MEASURED) > MEASURES_KEPT:
+            _MEASURED.clear()
+        fresh = read_measures(render(galley_html(flow, grid, missing)))
+        for key, spans in fresh.items():
+            for span, measure in spans.items():
+                _MEASURED[keys[key, span]] = measure
+    measures: dict[str, dict[int, Measure]] = {}
+    for (key, span), digest in keys.items():
+        if digest in _MEASURED:
+            measures.setdefault(key, {})[span] = _MEASURED[digest]
+    return measures, int(bool(missing))
 
 
 def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:

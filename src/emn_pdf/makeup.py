@@ -315,7 +315,9 @@ def _column_fits(
     They must fit (pictures may shrink), and an article may go on in the next
     column only if it is longer than a column of the page, or, at the foot of
     a page (``foot``), than the room left in this one; it never leaves its
-    header with too little text.
+    header with too little text.  A split at a foot is noted (W110): it is
+    better than a third of a page left empty, but an editor should know.  An
+    article that goes on from the page before may go on again.
     """
     parts = _parts(atoms[start:end])
     if _stack_height(parts, grid) - _shrink(parts, grid) > height:
@@ -325,7 +327,8 @@ def _column_fits(
         whole = module.measures[1].height - _shrink(_parts([atoms[end]]), grid)
         if atoms[end].unit == 1 and not _opens_well(module, grid):
             return False
-        if whole <= (height if foot else grid.height):
+        continued = atoms[0].module is module and atoms[0].unit not in (None, 0)
+        if whole <= (height if foot else grid.height) and not continued:
             return False
     return True
 
@@ -397,7 +400,7 @@ def _best_columns(
         following: dict[int, tuple[float, list[int]]] = {}
         for start, (cost, ends) in layer.items():
             if start == count:
-                _keep_cheaper(following, start, cost + height / grid.line, ends)
+                _keep_cheaper(following, start, cost + _hole(height, [], grid), ends)
                 continue
             end = start + 1
             while end <= count:
@@ -472,7 +475,13 @@ class _Pages:
 
     @property
     def room(self) -> float:
-        return self.grid.page_height(len(self.pages) - 1) - self.used
+        """Return the room left on the page, with what its rows may give.
+
+        A page may hold a little more than its height: its spaces and pictures
+        then shrink, within their ranges, when the page is finished.
+        """
+        height = self.grid.page_height(len(self.pages) - 1)
+        return height - self.used + _page_give(self.pages[-1], self.grid)
 
     def space_before(self, role: str) -> float:
         if not self.pages[-1]:
@@ -540,9 +549,7 @@ def _pull_up_closing(pages: _Pages) -> None:
     for row in last:
         pages.add(row)
     previous = pages.pages[-1]
-    height = pages.grid.page_height(len(pages.pages) - 1)
-    overflow = previous[-1].top + previous[-1].height - height
-    if overflow > _page_give(previous, pages.grid):
+    if pages.room < 0:
         del previous[len(previous) - len(last) :]
         pages.pages.append(saved)
 
@@ -640,12 +647,10 @@ def _place_full(pages: _Pages, module: Module, kept: float) -> None:
     if module.role in KEPT_ROLES or module.keep_with_next:
         needed += kept
     part = Part(module, span, None, height)
-    short = needed - pages.room  # what its picture must give to stand here
-    if module.new_page or short > _shrink([part], pages.grid):
+    if module.new_page or needed - pages.room > _shrink([part], pages.grid):
         pages.new_page()
-        short = 0.0
     stack = Stack(0, span, [part])
-    pages.add(Row([stack], module.columns, height - max(short, 0.0), 0.0, module.role))
+    pages.add(Row([stack], module.columns, height, 0.0, module.role))
 
 
 def _place_run(pages: _Pages, run: list[Module]) -> None:
