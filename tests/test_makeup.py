@@ -8,6 +8,7 @@ makeup on, and reads the boxes of the result.
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -146,6 +147,46 @@ def test_fill_is_read_on_the_page_grid_whatever_the_section_grid() -> None:
     ]
     placement = place(two, GRID)
     assert placement.fills[0] == pytest.approx([0.9, 0.9, 0.9])
+
+
+def test_a_page_holds_what_its_spaces_can_give() -> None:
+    """A full-width module a few pixels too tall stays: the spaces above shrink."""
+    wide = [Module(f"w{i}", "block", 3, {3: Measure(188)}, span=3) for i in range(5)]
+    height = 5 * 188 + 4 * GRID.space
+    over = height - GRID.first_height  # 20 px, less than the spaces above may give
+    assert 0 < over < 3 * (1 - GRID.space_shrink) * GRID.space
+    placement = place(wide, GRID)
+    assert len(placement.pages) == 1
+    assert max(item.top + item.height for item in placement.pages[0]) <= 1000
+
+
+def test_an_empty_column_costs_as_a_hole() -> None:
+    """Three modules that end a section take three columns, not two."""
+    modules = [heading("h"), block("a", 500), block("b", 250), block("c", 150)]
+    placed = {item.key: item for item in place(modules, GRID).pages[0]}
+    assert sorted(placed[key].column for key in "abc") == [0, 1, 2]
+
+
+def test_measures_are_taken_once_per_content(
+    make_issue: Callable[..., Path],
+) -> None:
+    """A second lay-out measures nothing; an edit measures again (watch)."""
+    from emn_pdf.build import _lay_out
+    from emn_pdf.layouts import Page
+
+    text = MINIMAL_EDITION.replace("Un paragraphe.", f"Mot {uuid.uuid4().hex}.")
+
+    def renders(edition: str) -> tuple[int, list[list[object]]]:
+        issue = make_issue(edition)
+        laid_out = _lay_out(prepare(issue, "fr", "emn"), Page("web"), False)
+        assert laid_out.makeup is not None
+        return laid_out.makeup.renders, laid_out.makeup.placement.pages
+
+    first, pages = renders(text)
+    assert first == 2  # the page grid, then the galley
+    assert renders(text) == (0, pages)
+    edited, _ = renders(text.replace("Mot", "Un mot"))
+    assert edited == 1  # the galley of what changed; the grid is the same
 
 
 def test_the_sample_made_up_keeps_blocks_whole() -> None:
