@@ -42,6 +42,7 @@ from .load import FieldPath, LoadedEdition, load_edition
 from .workers import layout_deadline, worker_pool
 
 if TYPE_CHECKING:
+    from .galley import MadeUp
     from .pdf import LaidOut
 
 T = TypeVar("T")
@@ -575,12 +576,35 @@ def pinned_clock(issue_date: dt.date) -> Iterator[None]:
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
+@dataclass
+class _Draft:
+    """A lay-out whose length is known, its final render left until it is chosen.
+
+    With page makeup the placement says how long the content is, so copyfit
+    trials that are not chosen are never rendered.
+    """
+
+    finish: Callable[[], LaidOut]
+    page_count: int
+    length: tuple[int, float]  # pages with content, the last one's fill
+    makeup: MadeUp | None = None
+
+
 def _lay_out(
     item: Prepared,
     page: Page,
     allow_remote: bool,
     settings: dict[str, str] | None = None,
 ) -> LaidOut:
+    return _draft(item, page, allow_remote, settings).finish()
+
+
+def _draft(
+    item: Prepared,
+    page: Page,
+    allow_remote: bool,
+    settings: dict[str, str] | None = None,
+) -> _Draft:
     from .galley import make_up
     from .pdf import lay_out
 
@@ -596,7 +620,8 @@ def _lay_out(
         )
 
     if not item.layout.theme.makeup:
-        return render(item.html(page))
+        laid_out = render(item.html(page))
+        return _Draft(lambda: laid_out, laid_out.page_count, content_length(laid_out))
     made_up = make_up(
         item.html(page),
         item.loaded.edition,
@@ -604,9 +629,14 @@ def _lay_out(
         lambda html: render(html).document,
         _measuring_context(item, page, settings),
     )
-    laid_out = render(made_up.html)
-    laid_out.makeup = made_up
-    return laid_out
+
+    def finish() -> LaidOut:
+        laid_out = render(made_up.html)
+        laid_out.makeup = made_up
+        return laid_out
+
+    pages = len(made_up.placement.pages) + made_up.fillers
+    return _Draft(finish, pages, made_up.length(), made_up)
 
 
 def _measuring_context(
@@ -631,42 +661,45 @@ def _lay_out_target(
     a last layout adds the designed pages (notes, then a back page) that fill
     the edition out to sheets of four; what comes before them does not move.
     """
-    laid_out, settings, copyfitted = _copyfitted(item, target, allow_remote, pages)
-    missing = -laid_out.page_count % PAGES_PER_SHEET
+    draft, settings, copyfitted, problem = _copyfitted(
+        item, target, allow_remote, pages
+    )
+    missing = -draft.page_count % PAGES_PER_SHEET
     if target == "print" and missing:
-        filled = Page("print", fill_pages=missing)
-        problem = laid_out.copyfit_problem
-        laid_out = _lay_out(item, filled, allow_remote, settings)
-        laid_out.copyfit_problem = problem
+        draft = _draft(item, Page("print", fill_pages=missing), allow_remote, settings)
+    laid_out = draft.finish()
     laid_out.copyfit = copyfitted
+    laid_out.copyfit_problem = problem
     return laid_out
 
 
 def _copyfitted(
     item: Prepared, target: Target, allow_remote: bool, requested: int | None
-) -> tuple[LaidOut, dict[str, str], str | None]:
+) -> tuple[_Draft, dict[str, str], str | None, Problem | None]:
     """Lay out with the theme's sizes, or with those that give the page count.
 
     The count is ``requested`` (``--pages``), else the edition's ``pages:``.
     With neither, a last page that page makeup left to the closing blocks
     alone is saved, if the theme's ranges allow, by setting the issue a page
     shorter: what a designer does rather than print a nearly empty page.
+    Returns the draft chosen, its settings, what copyfitting did and why it
+    could not.
     """
     from . import copyfit
 
     started = time.perf_counter()
-    natural = _lay_out(item, Page(target), allow_remote)
+    natural = _draft(item, Page(target), allow_remote)
     ranges = item.layout.theme.copyfit
     pages = requested or item.loaded.edition.pages
     lonely = pages is None and _lonely_last_page(natural)
     if lonely:
         pages = natural.page_count - 1
     if pages is None or ranges is None:
-        return natural, {}, None
+        return natural, {}, None, None
     own = copyfit.Trial(
         copyfit.natural_density(ranges, item.layout.theme.type.body_size),
         {},
-        *content_length(natural),
+        *natural.length,
         time.perf_counter() - started,
         natural,
     )
@@ -675,37 +708,38 @@ def _copyfitted(
             natural,
             {},
             f"the layout's own sizes fit: 1 render ({own.seconds:.1f} s)",
+            None,
         )
 
-    def render(settings: dict[str, str]) -> tuple[LaidOut, int, float]:
-        laid_out = _lay_out(item, Page(target), allow_remote, settings)
-        return (laid_out, *content_length(laid_out))
+    def render(settings: dict[str, str]) -> tuple[_Draft, int, float]:
+        draft = _draft(item, Page(target), allow_remote, settings)
+        return (draft, *draft.length)
 
     try:
         chosen, search = copyfit.fit(ranges, pages, render, own)
     except copyfit.NoFit as error:
         if lonely:
-            return natural, {}, None  # its makeup finding says what is wrong
+            return natural, {}, None, None  # its makeup finding says what is wrong
         message = f"cannot copyfit: {error}"
-        natural.copyfit_problem = (
+        problem = (
             Problem(f"--pages {pages}: {message}")
             if requested is not None
             else item.loaded.document.problem(("pages",), message)
         )
-        return natural, {}, None
+        return natural, {}, None, problem
     report = search.report(chosen)
     if lonely:
         report = (
             f"{pages} pages rather than a last page of closing blocks alone: {report}"
         )
-    return chosen.result, chosen.settings, report
+    return chosen.result, chosen.settings, report, None
 
 
-def _lonely_last_page(laid_out: LaidOut) -> bool:
+def _lonely_last_page(draft: _Draft) -> bool:
     """Tell whether makeup left a last page below its target (a lonely one)."""
-    if laid_out.makeup is None or laid_out.page_count < 2:
+    if draft.makeup is None or draft.page_count < 2:
         return False
-    placement = laid_out.makeup.placement
+    placement = draft.makeup.placement
     last = len(placement.pages) - 1
     return any(note.code == "W111" and note.page == last for note in placement.notes)
 
@@ -719,8 +753,8 @@ def content_length(laid_out: LaidOut) -> tuple[int, float]:
 
     if laid_out.makeup is None:
         return page_content_length(laid_out.document)
-    placement = laid_out.makeup.placement
-    return len(placement.pages), max(placement.fills[-1])
+    length: tuple[int, float] = laid_out.makeup.length()
+    return length
 
 
 def _edition_layout(loaded: LoadedEdition, requested: str | None) -> Layout:

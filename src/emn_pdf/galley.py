@@ -433,6 +433,10 @@ class MadeUp:
     seconds: float  # measuring and placing, the final render not counted
     fillers: int = 0  # designed pages after the made-up ones
 
+    def length(self) -> tuple[int, float]:
+        """Return the pages placed, and how full the last of them is (0-1)."""
+        return len(self.placement.pages), max(self.placement.fills[-1])
+
     def figures(self) -> dict[str, object]:
         """Return what makeup decided and what it cost, as a build reports it."""
         return {
@@ -645,7 +649,8 @@ def _wanted_spans(
 
     A column module is also measured across its whole grid when its run
     (the column modules between two wide ones) is shorter than the grid.
-    A long block may also end its run wider than a column.
+    A long block may also end its run wider than a column, or begin it on a
+    new page; the last of a run may stand alone across the grid.
     """
     wanted: dict[str, tuple[int, ...]] = {}
     run: list[str] = []
@@ -656,7 +661,8 @@ def _wanted_spans(
         for key in run:
             spans = {1, columns} if len(run) < columns else {1}
             if _may_go_wider(pieces_by_key[key]):
-                spans.update(range(2, columns + 1))
+                # Across the whole grid only the last may end a page alone.
+                spans.update(range(2, columns + (key == run[-1])))
             wanted[key] = tuple(sorted(spans))
         run.clear()
 
