@@ -650,7 +650,7 @@ def _wanted_spans(
     A column module is also measured across its whole grid when its run
     (the column modules between two wide ones) is shorter than the grid.
     A long block may also end its run wider than a column, or begin it on a
-    new page; the last of a run may stand alone across the grid.
+    new page; the last of a run may be left alone on a page, across the grid.
     """
     wanted: dict[str, tuple[int, ...]] = {}
     run: list[str] = []
@@ -661,8 +661,9 @@ def _wanted_spans(
         for key in run:
             spans = {1, columns} if len(run) < columns else {1}
             if _may_go_wider(pieces_by_key[key]):
-                # Across the whole grid only the last may end a page alone.
-                spans.update(range(2, columns + (key == run[-1])))
+                spans.update(range(2, columns))
+            if key == run[-1]:
+                spans.add(columns)  # it may stand alone on a page, across it
             wanted[key] = tuple(sorted(spans))
         run.clear()
 

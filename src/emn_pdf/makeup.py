@@ -853,67 +853,54 @@ def _stretch_page(rows: list[Row], height: float, grid: Grid) -> None:
     closing blocks pulled up) shrinks the same way.
     """
     left = height - (rows[-1].top + rows[-1].height) if rows else 0.0
-    space, rooms = _page_room(rows, grid, grow=left > 0)
-    total = sum(
-        space * _may_widen(rows, index) + room for index, room in enumerate(rooms)
-    )
+    spaces, rooms = _page_room(rows, grid, grow=left > 0)
+    total = sum(spaces) + sum(rooms)
     if left == 0 or total <= 0:
         return
     ratio = min(1.0, abs(left) / total) * (1 if left > 0 else -1)
     shift = 0.0
-    for index, (row, room) in enumerate(zip(rows, rooms, strict=True)):
-        into_space = space * ratio * _may_widen(rows, index)
-        row.space_before += into_space
-        row.top += shift + into_space
+    for row, space, room in zip(rows, spaces, rooms, strict=True):
+        row.space_before += space * ratio
+        row.top += shift + space * ratio
         row.height += room * ratio
-        shift += into_space + room * ratio
+        shift += (space + room) * ratio
 
 
-def _page_room(rows: list[Row], grid: Grid, grow: bool) -> tuple[float, list[float]]:
-    """Return how much each space between rows, and each row, may grow or give."""
-    if grow:
-        return (grid.space_stretch - 1) * grid.space, [_row_room(r, grid) for r in rows]
-    return (1 - grid.space_shrink) * grid.space, [_row_give(r, grid) for r in rows]
+def _page_room(
+    rows: list[Row], grid: Grid, grow: bool
+) -> tuple[list[float], list[float]]:
+    """Return how much the space above each row, and each row, may grow or give.
+
+    The space under a heading or a band stays: they head what follows.
+    """
+    change = grid.space_stretch - 1 if grow else 1 - grid.space_shrink
+    spaces = [
+        change * grid.space * (index > 0 and rows[index - 1].role not in KEPT_ROLES)
+        for index in range(len(rows))
+    ]
+    return spaces, [_row_room(row, grid, grow) for row in rows]
 
 
 def _page_give(rows: list[Row], grid: Grid) -> float:
     """Return how much shorter a page of ``rows`` may become."""
-    space, gives = _page_room(rows, grid, grow=False)
-    return sum(
-        space * _may_widen(rows, index) + give for index, give in enumerate(gives)
-    )
+    spaces, gives = _page_room(rows, grid, grow=False)
+    return sum(spaces) + sum(gives)
 
 
-def _row_give(row: Row, grid: Grid) -> float:
-    """Return how much shorter a row may become: its pictures, cropped."""
+def _row_room(row: Row, grid: Grid, grow: bool) -> float:
+    """Return how much taller a row may grow, or shorter, its columns level.
+
+    Columns grow by their pictures, spaces and leading; they give by their
+    pictures, cropped.
+    """
     if row.role == "heading":
         return 0.0
-    return max(
-        0.0,
-        min(
-            row.height - _stack_height(stack.parts, grid) + _shrink(stack.parts, grid)
-            for stack in row.stacks
-        ),
-    )
 
+    def room(parts: list[Part]) -> float:
+        slack = row.height - _stack_height(parts, grid)
+        return _capacity(parts, grid) - slack if grow else slack + _shrink(parts, grid)
 
-def _may_widen(rows: list[Row], index: int) -> bool:
-    """Tell whether the space above row ``index`` may widen (not under a heading)."""
-    return index > 0 and rows[index - 1].role not in KEPT_ROLES
-
-
-def _row_room(row: Row, grid: Grid) -> float:
-    """Return how much taller a row may grow with every column kept level."""
-    if row.role == "heading":
-        return 0.0
-    return max(
-        0.0,
-        min(
-            _capacity(stack.parts, grid)
-            - (row.height - _stack_height(stack.parts, grid))
-            for stack in row.stacks
-        ),
-    )
+    return max(0.0, min(room(stack.parts) for stack in row.stacks))
 
 
 def _place_row(row: Row, grid: Grid) -> Iterator[Placed]:
