@@ -30,6 +30,17 @@ sections:
         body: Un paragraphe.
 """
 
+#: One news block with a picture; ``SRC`` is replaced with its address.
+NEWS_WITH_IMAGE = """\
+masthead: {organisation: EMN, title: Newsletter, number: 1, date: 2025-03-20, language: fr}
+sections:
+  - blocks:
+      - kind: news
+        title: Une image
+        body: Texte.
+        image: {src: "SRC", alt: Une image.}
+"""
+
 
 #: Every test of the sample runs with each built-in layout.
 LAYOUTS = ["emn", "bulletin"]

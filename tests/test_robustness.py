@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
+from conftest import NEWS_WITH_IMAGE, SAMPLE
 from pdfcheck import body_text, metadata, normalise
 from PIL import Image
 
@@ -18,16 +18,6 @@ import emn_pdf
 from emn_pdf import fetch, finish, pictures
 from emn_pdf.errors import UserError
 from emn_pdf.fetch import BuildFetcher, RefusedResource
-
-NEWS_WITH_IMAGE = """\
-masthead: {organisation: EMN, title: Newsletter, number: 1, date: 2025-03-20, language: fr}
-sections:
-  - blocks:
-      - kind: news
-        title: Une image
-        body: Texte.
-        image: {src: "SRC", alt: Une image.}
-"""
 
 
 def issue_with_image(make_issue: Callable[..., Path], src: str) -> Path:

@@ -12,7 +12,7 @@ from contextlib import suppress
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_EDITION, ROOT, SAMPLE
+from conftest import MINIMAL_EDITION, NEWS_WITH_IMAGE, ROOT, SAMPLE
 from PIL import Image
 
 import emn_pdf
@@ -181,16 +181,6 @@ def test_a_layout_extending_itself_is_refused(
 
 
 # Every byte through the fetcher's checks ------------------------------------------
-
-NEWS_WITH_IMAGE = """\
-masthead: {organisation: EMN, title: Newsletter, number: 1, date: 2025-03-20, language: fr}
-sections:
-  - blocks:
-      - kind: news
-        title: Une image
-        body: Texte.
-        image: {src: "SRC", alt: Une image.}
-"""
 
 
 def bomb_png(path: Path) -> None:

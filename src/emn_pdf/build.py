@@ -127,16 +127,8 @@ class Prepared:
         if (problem := laid_out.copyfit_problem) is not None:
             # Copyfitting says why the count is wrong better than a count does.
             located = [finding for finding in located if finding.code != "E108"]
-            located.append(
-                Finding(
-                    "E108",
-                    problem.message,
-                    file=problem.file,
-                    line=problem.line,
-                    field=problem.field,
-                    edition=f"{self.language} {laid_out.target}",
-                )
-            )
+            edition = f"{self.language} {laid_out.target}"
+            located.append(Finding.at("E108", problem, edition=edition))
         return located
 
     def locate_resource(self, url: str, reason: str) -> Problem | None:

@@ -226,13 +226,7 @@ def schema_command() -> None:
 
 def invalid_input(problem: Problem) -> Finding:
     """Return an input problem as a finding, for machine-readable output."""
-    return Finding(
-        "E000",
-        problem.message,
-        file=problem.file,
-        line=problem.line,
-        field=problem.field,
-    )
+    return Finding.at("E000", problem)
 
 
 @contextmanager

@@ -80,6 +80,18 @@ class Finding:
         }
 
     @classmethod
+    def at(cls, code: str, problem: Problem, **more: Any) -> Finding:
+        """Return a finding with the message and place of ``problem``."""
+        return cls(
+            code,
+            problem.message,
+            file=problem.file,
+            line=problem.line,
+            field=problem.field,
+            **more,
+        )
+
+    @classmethod
     def from_json(cls, data: dict[str, Any]) -> Finding:
         """Return the finding :meth:`as_json` gave."""
         file = data["file"]

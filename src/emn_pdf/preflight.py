@@ -159,16 +159,12 @@ def dead_links(loaded: LoadedEdition) -> list[Finding]:
     for location, text in _texts(loaded.document.data, ()):
         for target in MARKDOWN_LINK.findall(text):
             if urlsplit(target).scheme not in {"http", "https", "mailto"}:
-                problem = loaded.document.problem(location, "")
+                message = (
+                    f"link to {target!r} is not a web or e-mail address:"
+                    " it prints as text"
+                )
                 findings.append(
-                    Finding(
-                        "W106",
-                        f"link to {target!r} is not a web or e-mail address:"
-                        " it prints as text",
-                        file=problem.file,
-                        line=problem.line,
-                        field=problem.field,
-                    )
+                    Finding.at("W106", loaded.document.problem(location, message))
                 )
     return findings
 
@@ -182,20 +178,17 @@ def unhonoured_wishes(loaded: LoadedEdition) -> list[Finding]:
 
     Nothing an editor writes may be dropped silently: such a field is said.
     """
-    findings = []
-    for location, _ in _fields(loaded.document.data, (), MAKEUP_FIELDS):
-        problem = loaded.document.problem(location, "")
-        findings.append(
-            Finding(
-                "W109",
+    return [
+        Finding.at(
+            "W109",
+            loaded.document.problem(
+                location,
                 f"{location[-1]} is honoured only by a layout with page makeup"
                 " (makeup: true in its theme)",
-                file=problem.file,
-                line=problem.line,
-                field=problem.field,
-            )
+            ),
         )
-    return findings
+        for location, _ in _fields(loaded.document.data, (), MAKEUP_FIELDS)
+    ]
 
 
 def _fields(
