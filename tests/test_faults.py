@@ -4,6 +4,7 @@ no traceback, no stray process and no temporary file left behind."""
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import signal
@@ -14,15 +15,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_EDITION, ROOT, SAMPLE
+from conftest import MINIMAL_EDITION, NEWS_WITH_IMAGE, ROOT, SAMPLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 from typer.testing import CliRunner
 
 import emn_pdf
-from emn_pdf import cache, finish, layouts, workers
+from emn_pdf import cache, finish, galley, layouts, workers
 from emn_pdf.cli import app
 from emn_pdf.errors import UserError
+from emn_pdf.workers import Limits
 
 runner = CliRunner()
 EMN_PDF = str(Path(sys.executable).parent / "emn-pdf")
@@ -207,11 +210,36 @@ def test_sigterm_removes_the_temporary_files(tmp_path: Path) -> None:
 
 
 def test_an_edition_has_a_deadline(
-    make_issue: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_issue: Callable[..., Path], tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(workers, "LAYOUT_SECONDS", 0.01)
     with pytest.raises(UserError, match=r"laying out took longer than 0\.01 s"):
-        emn_pdf.build(make_issue(), out_dir=tmp_path / "out", jobs=1)
+        emn_pdf.build(
+            make_issue(), out_dir=tmp_path / "out", jobs=1, limits=Limits(seconds=0.01)
+        )
+
+
+def test_the_limits_are_said_and_may_be_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page limit names the edition file; both limits are options."""
+    monkeypatch.setattr(galley, "_MEASURED", {})  # measured afresh: seconds
+    monkeypatch.setattr(galley, "_GRIDS", {})
+    out = tmp_path / "out"
+    refused = runner.invoke(
+        app, ["build", str(SAMPLE), "-l", "fr", "--max-pages", "2", "-o", str(out)]
+    )
+    assert refused.exit_code == 2
+    assert "fr.yaml: the edition has 3 pages, more than the limit of 2" in (
+        refused.stderr
+    )
+    assert "--max-pages allows more" in refused.stderr
+    assert not list(out.glob("*.pdf"))
+    timed = runner.invoke(
+        app, ["check", str(SAMPLE), "-l", "fr", "--time-limit", "1", "--max-pages", "3"]
+    )
+    assert timed.exit_code == 2
+    assert "laying out took longer than 1 s" in timed.stderr
+    assert "--time-limit allows more" in timed.stderr
 
 
 # Themes ----------------------------------------------------------------------
@@ -316,6 +344,37 @@ def test_a_same_size_edit_with_its_time_set_back_is_rebuilt(
     reports: list[emn_pdf.BuildReport] = []
     emn_pdf.build(issue, out_dir=tmp_path / "out", on_built=reports.append)
     assert not reports[0].cached
+
+
+def test_a_picture_inside_an_svg_is_part_of_the_cache_key(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The cache keys on what the engine read, not only on what the edition names."""
+    issue = make_issue(NEWS_WITH_IMAGE.replace("SRC", "images/framed.svg"))
+    (issue / "images" / "framed.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="30">'
+        '<image xlink:href="inner.png" width="40" height="30"/></svg>'
+    )
+    inner = issue / "images" / "inner.png"
+    Image.new("RGB", (40, 30), "red").save(inner)
+    out = tmp_path / "out"
+    emn_pdf.build(issue, out_dir=out)
+    entry = json.loads((out / cache.CACHE_DIR / "2025-03-fr-web.json").read_text())
+    assert entry["read"] == ["images/framed.svg", "images/inner.png"]
+
+    def cached() -> bool:
+        reports: list[emn_pdf.BuildReport] = []
+        emn_pdf.build(issue, out_dir=out, on_built=reports.append)
+        return reports[0].cached
+
+    assert cached()
+    Image.new("RGB", (40, 30), "blue").save(inner)
+    assert not cached()
+    assert cached()
+    inner.unlink()
+    with pytest.raises(UserError, match=r"inner\.png"):
+        cached()
 
 
 def test_a_crafted_cache_entry_is_not_believed(

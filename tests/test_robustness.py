@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import http.server
 import io
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -269,12 +270,18 @@ def digests(paths: list[Path]) -> dict[str, str]:
 def test_two_builds_give_identical_bytes(
     make_issue: Callable[..., Path], tmp_path: Path
 ) -> None:
-    issue = make_issue()
+    """Twice, and from a copy of the issue folder elsewhere: the same bytes."""
+    issue = make_issue(
+        NEWS_WITH_IMAGE.replace("SRC", "images/forecasting.png"),
+        images=("forecasting.png",),
+    )
+    copy = tmp_path / "elsewhere" / "deeper" / issue.name
+    shutil.copytree(issue, copy)
     files = []
-    for run in ("one", "two"):
-        emn_pdf.build(issue, target="all", out_dir=tmp_path / run, jobs=1)
+    for run, folder in (("one", issue), ("two", issue), ("copy", copy)):
+        emn_pdf.build(folder, target="all", out_dir=tmp_path / run, jobs=1)
         files.append(digests(sorted((tmp_path / run).glob("2025-*"))))
-    assert files[0] == files[1]
+    assert files[0] == files[1] == files[2]
     assert set(files[0]) == {
         "2025-03-fr-web.pdf",
         "2025-03-fr-print.pdf",

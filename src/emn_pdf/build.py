@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from pydantic import ValidationError
 
@@ -39,7 +40,7 @@ from .layouts import (
     find_layout,
 )
 from .load import FieldPath, LoadedEdition, load_edition
-from .workers import layout_deadline, worker_pool
+from .workers import DEFAULT_LIMITS, Limits, layout_deadline, worker_pool
 
 if TYPE_CHECKING:
     from .galley import MadeUp
@@ -162,6 +163,7 @@ class _Job:
     force: bool
     allow_remote: bool
     pages: int | None
+    limits: Limits
 
     def output(self, issue_id: str, suffix: str) -> Path:
         """Return ``<out>/<issue-id>-<lang>-<suffix>``."""
@@ -183,6 +185,7 @@ def build(
     force: bool = False,
     allow_remote: bool = False,
     pages: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
     on_built: Callable[[BuildReport], None] | None = None,
 ) -> list[Path]:
     """Write the PDFs of an issue's editions into ``out_dir``.
@@ -196,6 +199,7 @@ def build(
     as they are (their report says ``cached``) unless ``force`` is true.
     Pictures given by web address are downloaded only if ``allow_remote``.
     ``pages`` (else each edition's ``pages:``) asks for copyfitting.
+    ``limits`` bound each edition's pages and the time to lay it out.
     ``on_built`` receives each report as it finishes.  Every edition is built
     even when another fails; afterwards :class:`~emn_pdf.errors.UserError`
     lists what failed.  Returns the PDF paths, editions in order.
@@ -205,7 +209,7 @@ def build(
     sweep_parts(out)
     languages = chosen_languages(issue_dir, lang)
     work = [
-        _Job(issue_dir, language, each, layout, out, force, allow_remote, pages)
+        _Job(issue_dir, language, each, layout, out, force, allow_remote, pages, limits)
         for language in languages
         for each in chosen_targets(target)
     ]
@@ -229,14 +233,16 @@ def check(
     layout: str | None = None,
     target: str = "web",
     lay_out: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[Finding]:
     """Check an issue: validate it, compare its editions, then preflight them.
 
     Invalid input (or editions that do not match: the same blocks in the same
     order, with the same links and images) raises
     :class:`~emn_pdf.errors.UserError` listing every problem.  Otherwise each
-    edition is laid out for ``target`` (unless ``lay_out`` is false) and the
-    defects found, errors and warnings, are returned.
+    edition is laid out for ``target`` (unless ``lay_out`` is false, and
+    within ``limits``) and the defects found, errors and warnings, are
+    returned.
     """
     from . import preflight
     from .consistency import compare_editions
@@ -258,7 +264,9 @@ def check(
     for item in prepared:
         findings += preflight.dead_links(item.loaded)
         for each in chosen_targets(target) if lay_out else ():
-            laid_out = _lay_out_target(item, each, allow_remote=False)
+            with faults_as_user_errors(), layout_deadline(limits.seconds):
+                laid_out = _lay_out_target(item, each, allow_remote=False)
+            limits.check_pages(laid_out.page_count, item.loaded.document.path)
             written = _checked_print(item, laid_out) if each == "print" else []
             findings += item.inspect(laid_out, written)
     return findings
@@ -390,7 +398,8 @@ def _checked_in_advance(
         return replace(item, target=job.target)
     if job.force or _has_remote_pictures(item):
         return item  # a remote picture may have changed: no way to tell
-    entry = cache.lookup(job.out_dir, job.name(item.issue_id), _cache_key(job, item))
+    name = job.name(item.issue_id)
+    entry = cache.lookup(job.out_dir, name, lambda read: _cache_key(job, item, read))
     return item if entry is None else _cached_report(job, entry, started)
 
 
@@ -402,14 +411,14 @@ def _build_job(job: _Job, item: Prepared | None = None) -> BuildReport:
     """
     started = time.perf_counter()
     try:
-        with faults_as_user_errors(), layout_deadline():
+        with faults_as_user_errors(), layout_deadline(job.limits.seconds):
             item = item or prepare(job.issue_dir, job.language, job.layout)
-            report = _write_target(job, item, started)
+            report, read = _write_target(job, item, started)
     except UserError as error:
         return BuildReport(job.language, job.target, problems=error.problems)
     assert report.path is not None
     outputs = [report.path, *report.extras]
-    name, key = job.name(item.issue_id), _cache_key(job, item)
+    name, key = job.name(item.issue_id), _cache_key(job, item, read)
     findings = [finding.as_json() for finding in report.findings]
     cache.store(
         job.out_dir,
@@ -420,6 +429,7 @@ def _build_job(job: _Job, item: Prepared | None = None) -> BuildReport:
         report.warnings,
         findings,
         report.copyfit,
+        read,
     )
     return report
 
@@ -431,9 +441,39 @@ def _has_remote_pictures(item: Prepared) -> bool:
     )
 
 
-def _cache_key(job: _Job, item: Prepared) -> str:
-    settings = [job.target, item.layout.name, str(job.pages)]
-    return cache.fingerprint(_input_files(item), settings)
+def _cache_key(job: _Job, item: Prepared, read: list[str]) -> str:
+    """Return the digest of the job's inputs and of the issue's files it read.
+
+    ``read`` names files of the issue folder the engine read besides those
+    the edition names (a picture inside an SVG); one that is gone, or that a
+    crafted entry names outside the folder, is not read: the key differs.
+    """
+    issue_dir = item.loaded.document.path.parent.resolve()
+    settings = [job.target, item.layout.name, str(job.pages), str(job.limits.pages)]
+    found = []
+    for name in read:
+        path = (issue_dir / name).resolve()
+        if path.is_relative_to(issue_dir) and path.is_file():
+            found.append(path)
+        else:
+            settings.append(f"not read: {name}")
+    return cache.fingerprint([*_input_files(item), *found], [*settings, *read])
+
+
+def _issue_files_read(item: Prepared, laid_out: LaidOut) -> list[str]:
+    """Return the issue's files the engine read, relative to the issue folder."""
+    issue_dir = item.loaded.document.path.parent.resolve()
+    checked = laid_out.fetcher.checked if laid_out.fetcher else set()
+    paths = {
+        Path(url2pathname(urlsplit(url).path)).resolve()
+        for url in checked
+        if urlsplit(url).scheme == "file"
+    }
+    return sorted(
+        path.relative_to(issue_dir).as_posix()
+        for path in paths
+        if path.is_relative_to(issue_dir)
+    )
 
 
 def _input_files(item: Prepared) -> list[Path]:
@@ -475,11 +515,14 @@ def _cached_report(job: _Job, entry: cache.Entry, started: float) -> BuildReport
     )
 
 
-def _write_target(job: _Job, item: Prepared, started: float) -> BuildReport:
-    """Lay out and write the job's files; return what was written."""
+def _write_target(
+    job: _Job, item: Prepared, started: float
+) -> tuple[BuildReport, list[str]]:
+    """Lay out and write the job's files; return what was written, and read."""
     written: list[Finding] = []
     with pinned_clock(item.loaded.edition.masthead.date):
         laid_out = _lay_out_target(item, job.target, job.allow_remote, job.pages)
+        job.limits.check_pages(laid_out.page_count, item.loaded.document.path)
         if laid_out.copyfit_problem is not None:
             raise UserError(laid_out.copyfit_problem)
         if job.target == "web":
@@ -487,7 +530,7 @@ def _write_target(job: _Job, item: Prepared, started: float) -> BuildReport:
         else:
             files = [job.output(item.issue_id, "print.pdf")]
             written = _write_print(item, laid_out, files[0], job.name(item.issue_id))
-    return BuildReport(
+    report = BuildReport(
         job.language,
         job.target,
         path=files[0],
@@ -499,6 +542,7 @@ def _write_target(job: _Job, item: Prepared, started: float) -> BuildReport:
         findings=item.inspect(laid_out, written),
         copyfit=laid_out.copyfit,
     )
+    return report, _issue_files_read(item, laid_out)
 
 
 def _write_web(job: _Job, item: Prepared, laid_out: LaidOut) -> list[Path]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -36,6 +36,7 @@ class Entry:
     warnings: list[str] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
     copyfit: str | None = None
+    read: list[str] = field(default_factory=list)  # the issue's files the build read
 
 
 def fingerprint(files: Iterable[Path], settings: Iterable[str]) -> str:
@@ -65,13 +66,19 @@ def _content_digest(path: Path) -> bytes:
 _DIGESTS: dict[tuple[Path, int, int, int], bytes] = {}
 
 
-def lookup(out_dir: Path, name: str, key: str) -> Entry | None:
-    """Return the cache entry of ``name`` if its key and its outputs still hold."""
+def lookup(
+    out_dir: Path, name: str, key_of: Callable[[list[str]], str]
+) -> Entry | None:
+    """Return the cache entry of ``name`` if its key and its outputs still hold.
+
+    ``key_of`` gives the key of the inputs, with the files the build that
+    wrote the entry read besides them (pictures inside an SVG).
+    """
     try:
         entry = Entry(**json.loads(_entry_path(out_dir, name).read_text()))
     except (OSError, ValueError, TypeError):
         return None
-    if entry.key != key or not _well_formed(entry, name):
+    if not _well_formed(entry, name) or entry.key != key_of(entry.read):
         return None
     for output, digest in entry.outputs.items():
         path = out_dir / output
@@ -89,6 +96,7 @@ def store(
     warnings: list[str],
     findings: list[dict[str, Any]],
     copyfit: str | None,
+    read: list[str],
 ) -> None:
     """Remember the outputs just written for ``key``, with what was said of them."""
     entry = Entry(
@@ -98,6 +106,7 @@ def store(
         warnings,
         findings,
         copyfit,
+        read,
     )
     path = _entry_path(out_dir, name)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,6 +134,8 @@ def _well_formed(entry: Entry, name: str) -> bool:
         )
         and isinstance(entry.warnings, list)
         and isinstance(entry.findings, list)
+        and isinstance(entry.read, list)
+        and all(isinstance(name, str) for name in entry.read)
     )
 
 

@@ -29,7 +29,7 @@ from rich.table import Table
 
 from .build import BuildReport
 from .errors import Finding, Problem, UserError, display_path, faults_as_user_errors
-from .workers import end_cleanly_on_sigterm
+from .workers import LAYOUT_SECONDS, MAX_PAGES, Limits, end_cleanly_on_sigterm
 
 app = typer.Typer(
     help="Lay out a quarterly newsletter from YAML issue data into PDF.",
@@ -51,6 +51,16 @@ TargetOption = Annotated[
     str,
     typer.Option(
         "--target", "-t", help="web (tagged, small), print (PDF/X, bleed) or all."
+    ),
+]
+MaxPages = Annotated[
+    int,
+    typer.Option("--max-pages", min=1, help="Refuse an edition of more pages."),
+]
+TimeLimit = Annotated[
+    float,
+    typer.Option(
+        "--time-limit", min=1, help="Seconds each edition may take to lay out."
     ),
 ]
 LayoutName = Annotated[
@@ -165,6 +175,8 @@ def watch_command(
     layout: LayoutName = None,
     target: TargetOption = "web",
     out_dir: OutDir = Path("build"),
+    max_pages: MaxPages = MAX_PAGES,
+    time_limit: TimeLimit = LAYOUT_SECONDS,
 ) -> None:
     """Rebuild whenever an issue file, a picture, a layout or a font is saved."""
     from .watch import Rebuild, watch
@@ -183,7 +195,15 @@ def watch_command(
         )
 
     with user_errors(), suppress(KeyboardInterrupt):
-        watch(issue_dir, show, lang=lang, target=target, layout=layout, out_dir=out_dir)
+        watch(
+            issue_dir,
+            show,
+            lang=lang,
+            target=target,
+            layout=layout,
+            out_dir=out_dir,
+            limits=Limits(max_pages, time_limit),
+        )
 
 
 @app.command("preview")
@@ -193,6 +213,8 @@ def preview_command(
     layout: LayoutName = None,
     target: TargetOption = "print",
     out_dir: OutDir = Path("build"),
+    max_pages: MaxPages = MAX_PAGES,
+    time_limit: TimeLimit = LAYOUT_SECONDS,
 ) -> None:
     """Write a contact sheet (all pages as spreads, one PNG) for each edition."""
     from .build import build
@@ -200,7 +222,12 @@ def preview_command(
 
     with user_errors():
         pdfs = build(
-            issue_dir, lang=lang, target=target, layout=layout, out_dir=out_dir
+            issue_dir,
+            lang=lang,
+            target=target,
+            layout=layout,
+            out_dir=out_dir,
+            limits=Limits(max_pages, time_limit),
         )
     for pdf in pdfs:
         sheet = contact_sheet(pdf, pdf.with_name(f"{pdf.stem}-sheet.png"))
@@ -266,6 +293,8 @@ def build_command(
         bool,
         typer.Option("--allow-remote", help="Download pictures given by web address."),
     ] = False,
+    max_pages: MaxPages = MAX_PAGES,
+    time_limit: TimeLimit = LAYOUT_SECONDS,
 ) -> None:
     """Build the PDFs of each edition (all of them by default)."""
     from .build import build, chosen_languages, chosen_targets
@@ -283,6 +312,7 @@ def build_command(
                 force=force,
                 allow_remote=allow_remote,
                 pages=pages,
+                limits=Limits(max_pages, time_limit),
                 on_built=display.add,
             )
 
@@ -299,6 +329,8 @@ def check_command(
     quick: Annotated[
         bool, typer.Option("--quick", help="Validate only; do not lay pages out.")
     ] = False,
+    max_pages: MaxPages = MAX_PAGES,
+    time_limit: TimeLimit = LAYOUT_SECONDS,
 ) -> None:
     """Validate the issue, compare its editions and preflight the pages.
 
@@ -312,7 +344,12 @@ def check_command(
     with user_errors():
         try:
             findings = check(
-                issue_dir, lang=lang, layout=layout, target=target, lay_out=not quick
+                issue_dir,
+                lang=lang,
+                layout=layout,
+                target=target,
+                lay_out=not quick,
+                limits=Limits(max_pages, time_limit),
             )
         except UserError as error:
             if output_format == "text":

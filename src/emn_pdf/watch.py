@@ -18,6 +18,7 @@ import watchfiles
 from .build import BuildReport, build
 from .errors import Problem, UserError
 from .layouts import package_data
+from .workers import DEFAULT_LIMITS, Limits
 
 #: Milliseconds to wait for saves to settle, and between checks of ``stop``.
 DEBOUNCE = 150
@@ -42,6 +43,7 @@ def watch(
     target: str = "web",
     layout: str | None = None,
     out_dir: Path | str = "build",
+    limits: Limits = DEFAULT_LIMITS,
     stop: threading.Event | None = None,
 ) -> None:
     """Build now, then again whenever the issue, a layout or a font changes.
@@ -66,6 +68,7 @@ def watch(
                 layout=layout,
                 out_dir=out_dir,
                 jobs=1,
+                limits=limits,
                 on_built=reports.append,
             )
             problems: list[Problem] = []

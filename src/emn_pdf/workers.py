@@ -4,8 +4,9 @@ A build's workers are forked from a server process, so the kernel does not
 tie them to the command the user runs: killed with ``kill -9``, it would leave
 them writing PDFs.  Each worker watches the command's process and ends when it
 ends; on SIGTERM any process of a build removes its temporary files first.
-An edition's layout is also given a deadline, so that input within every
-size limit (thousands of briefs, a huge SVG) cannot hold a build for ever.
+An edition's layout is also given limits, pages and seconds, so that input
+within every size limit (thousands of briefs, a huge SVG) cannot hold a build
+for ever or make hundreds of pages.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 
 from .errors import Problem, UserError
@@ -25,8 +28,32 @@ from .files import remove_partials
 
 #: Seconds between two looks at whether the parent still runs.
 PARENT_CHECK = 0.2
-#: Longest an edition and target may take to lay out and write.
-LAYOUT_SECONDS = 300
+#: Longest an edition and target may take to lay out and write, by default.
+LAYOUT_SECONDS = 300.0
+#: Most pages an edition may have, by default: more is taken for a mistake.
+MAX_PAGES = 100
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one edition and target may take; the user may raise both."""
+
+    pages: int = MAX_PAGES
+    seconds: float = LAYOUT_SECONDS
+
+    def check_pages(self, pages: int, edition: Path) -> None:
+        """Refuse an edition of more pages than the limit."""
+        if pages > self.pages:
+            raise UserError(
+                Problem(
+                    f"the edition has {pages} pages, more than the limit of"
+                    f" {self.pages} (--max-pages allows more)",
+                    file=edition,
+                )
+            )
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @contextmanager
@@ -88,24 +115,26 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 @contextmanager
-def layout_deadline(seconds: float | None = None) -> Iterator[None]:
-    """Stop the work inside after ``seconds`` (:data:`LAYOUT_SECONDS`) with a problem.
+def layout_deadline(seconds: float) -> Iterator[None]:
+    """Stop the work inside after ``seconds`` with a problem.
 
     Only the main thread of a process receives the alarm; elsewhere (a test
     running builds in threads) the work is not bounded.
     """
-    limit = seconds or LAYOUT_SECONDS
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expire(signum: int, frame: FrameType | None) -> None:
         raise UserError(
-            Problem(f"laying out took longer than {limit:g} s; the input is too large")
+            Problem(
+                f"laying out took longer than {seconds:g} s; the input is too large"
+                " (--time-limit allows more)"
+            )
         )
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, limit)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
