@@ -166,7 +166,9 @@ def test_check_exits_2_on_errors_and_speaks_json(crafted: Path) -> None:
     }  # fmt: skip
     (makeup,) = [entry for entry in entries if entry["code"] == "I110"]
     assert makeup["severity"] == "info"
-    assert makeup["figures"]["pages"] == 1 and makeup["figures"]["renders"] == 3
+    # The page grid, the galley and the final render; fewer when this process
+    # measured the same content before (``crafted`` is laid out by other tests).
+    assert makeup["figures"]["pages"] == 1 and 1 <= makeup["figures"]["renders"] <= 3
 
 
 def test_check_reports_invalid_input_as_json(make_issue: Callable[..., Path]) -> None:

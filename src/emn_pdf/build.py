@@ -21,7 +21,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from pydantic import ValidationError
 
@@ -134,10 +133,16 @@ class Prepared:
 
     def locate_resource(self, url: str, reason: str) -> Problem | None:
         """Return a problem at the picture field that asked for ``url``."""
+        from .fetch import issue_path
+
         issue_dir = self.loaded.document.path.parent.resolve()
+        local = issue_path(url, issue_dir)
         for location, src in self.loaded.edition.image_locations():
-            is_remote = urlsplit(src).scheme in {"http", "https"}
-            if url == (src if is_remote else (issue_dir / src).as_uri()):
+            if urlsplit(src).scheme in {"http", "https"}:
+                named = url == src
+            else:
+                named = local is not None and local == issue_dir / src
+            if named:
                 return self.loaded.document.problem(location, f"{src}: {reason}")
         return None
 
@@ -462,17 +467,15 @@ def _cache_key(job: _Job, item: Prepared, read: list[str]) -> str:
 
 def _issue_files_read(item: Prepared, laid_out: LaidOut) -> list[str]:
     """Return the issue's files the engine read, relative to the issue folder."""
+    from .fetch import issue_path
+
     issue_dir = item.loaded.document.path.parent.resolve()
     checked = laid_out.fetcher.checked if laid_out.fetcher else set()
-    paths = {
-        Path(url2pathname(urlsplit(url).path)).resolve()
-        for url in checked
-        if urlsplit(url).scheme == "file"
-    }
+    paths = {path for url in checked if (path := issue_path(url, issue_dir))}
     return sorted(
-        path.relative_to(issue_dir).as_posix()
+        path.resolve().relative_to(issue_dir).as_posix()
         for path in paths
-        if path.is_relative_to(issue_dir)
+        if path.resolve().is_relative_to(issue_dir)
     )
 
 

@@ -45,6 +45,19 @@ SVG_REFERENCE = re.compile(
 
 #: Prefix of the URL of a converted picture, so that it is not read again.
 CONVERTED = "emn-pdf-converted:"
+#: The issue folder as the engine sees it: one address wherever the folder is,
+#: so that a copy of an issue elsewhere gives the same bytes (the engine names
+#: each picture in the PDF after its address).
+ISSUE_URL = "file:///emn-pdf-issue/"
+
+
+def issue_path(url: str, issue_dir: Path) -> Path | None:
+    """Return the file of ``issue_dir`` that ``url`` names, if it names one."""
+    if not url.startswith(ISSUE_URL):
+        return None
+    path = urlsplit(url).path.removeprefix(urlsplit(ISSUE_URL).path)
+    return issue_dir / url2pathname(path)
+
 
 Converter = Callable[[bytes], tuple[bytes, str]]
 
@@ -74,9 +87,11 @@ class BuildFetcher(URLFetcher):
         roots: Sequence[Path],
         convert: Converter | None = None,
         allow_remote: bool = False,
+        issue_dir: Path | None = None,
     ) -> None:
         super().__init__(fail_on_errors=True, timeout=REMOTE_TIMEOUT)
         self.roots = [root.resolve() for root in roots]
+        self.issue_dir = issue_dir  # what :data:`ISSUE_URL` stands for
         self.convert = convert
         self.allow_remote = allow_remote
         self.refused: list[RefusedResource] = []
@@ -145,7 +160,8 @@ class BuildFetcher(URLFetcher):
 
     def allowed_path(self, url: str) -> Path:
         """Return the local file of ``url`` if a build may read it."""
-        path = Path(url2pathname(urlsplit(url).path)).resolve()
+        in_issue = issue_path(url, self.issue_dir) if self.issue_dir else None
+        path = (in_issue or Path(url2pathname(urlsplit(url).path))).resolve()
         if not any(path.is_relative_to(root) for root in self.roots):
             raise RefusedResource(url, "outside the issue, layout and font folders")
         if not path.is_file():
@@ -194,7 +210,13 @@ def _refusal(scheme: str, allow_remote: bool) -> str:
 
 
 def _shown(url: str) -> str:
-    """Return ``url`` short enough for a message (data: URLs can be huge)."""
+    """Return ``url`` as a person reads it.
+
+    A file of the issue by its path in the issue folder; a ``data:`` URL,
+    which can be huge, cut short.
+    """
+    if (in_issue := issue_path(url, Path())) is not None:
+        return in_issue.as_posix()
     return url if len(url) <= 120 else url[:100] + "…"
 
 

@@ -25,7 +25,7 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
 from .errors import Problem, UserError
-from .fetch import BuildFetcher, RefusedResource, web_raster
+from .fetch import ISSUE_URL, BuildFetcher, RefusedResource, web_raster
 from .files import atomic_output
 from .layouts import Layout, Target, package_data
 from .tagging import source_keys
@@ -89,7 +89,7 @@ def lay_out(
             theme_css(layout, target, settings),
         ]
     )
-    base_url = base_dir.resolve().as_uri() + "/"
+    base_url = ISSUE_URL
     with engine_warnings() as warnings, refused_resources(fetcher, locate):
         stylesheets = [CSS(string=resources, url_fetcher=fetcher, **common)] + [
             CSS(url=path.as_uri(), url_fetcher=fetcher, **common)
@@ -108,7 +108,7 @@ def _fetcher(
     # and resamples them once, for the size they are printed at.
     convert = web_raster if target == "web" else None
     roots = [base_dir, *layout.folders, package_data("fonts")]
-    return BuildFetcher(roots, convert, allow_remote)
+    return BuildFetcher(roots, convert, allow_remote, base_dir.resolve())
 
 
 def font_face_css(layout: Layout) -> str:
