@@ -223,7 +223,10 @@ def build(
         reports.append(report)
         if on_built is not None:
             on_built(report)
-    failed = [problem for report in reports for problem in report.problems]
+    # An edition's input problem fails each of its targets: it is said once.
+    failed = list(
+        dict.fromkeys(problem for report in reports for problem in report.problems)
+    )
     if failed:
         raise UserError(failed)
     order = [(job.language, job.target) for job in work]
