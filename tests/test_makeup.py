@@ -168,12 +168,15 @@ def test_an_empty_column_costs_as_a_hole() -> None:
 
 
 def test_measures_are_taken_once_per_content(
-    make_issue: Callable[..., Path],
+    make_issue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A second lay-out measures nothing; an edit measures again (watch)."""
+    from emn_pdf import galley
     from emn_pdf.build import _lay_out
     from emn_pdf.layouts import Page
 
+    monkeypatch.setattr(galley, "_GRIDS", {})  # other tests use the same pages
+    monkeypatch.setattr(galley, "_MEASURED", {})
     text = MINIMAL_EDITION.replace("Un paragraphe.", f"Mot {uuid.uuid4().hex}.")
 
     def renders(edition: str) -> tuple[int, list[list[object]]]:
