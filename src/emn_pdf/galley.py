@@ -649,8 +649,9 @@ def _wanted_spans(
 
     A column module is also measured across its whole grid when its run
     (the column modules between two wide ones) is shorter than the grid.
-    A long block may also end its run wider than a column, or begin it on a
-    new page; the last of a run may be left alone on a page, across the grid.
+    A long block that begins or ends its run may also be set wider than a
+    column there (a section's first or last row); the last of a run may be
+    left alone on a page, across the grid.
     """
     wanted: dict[str, tuple[int, ...]] = {}
     run: list[str] = []
@@ -660,7 +661,7 @@ def _wanted_spans(
         columns = wishes[run[0]].columns if run else 0
         for key in run:
             spans = {1, columns} if len(run) < columns else {1}
-            if _may_go_wider(pieces_by_key[key]):
+            if key in (run[0], run[-1]) and _may_go_wider(pieces_by_key[key]):
                 spans.update(range(2, columns))
             if key == run[-1]:
                 spans.add(columns)  # it may stand alone on a page, across it
