@@ -212,7 +212,9 @@ def test_sigterm_removes_the_temporary_files(tmp_path: Path) -> None:
 def test_an_edition_has_a_deadline(
     make_issue: Callable[..., Path], tmp_path: Path
 ) -> None:
-    with pytest.raises(UserError, match=r"laying out took longer than 0\.01 s"):
+    with pytest.raises(
+        UserError, match=r"fr\.yaml: laying out took longer than 0\.01 s"
+    ):
         emn_pdf.build(
             make_issue(), out_dir=tmp_path / "out", jobs=1, limits=Limits(seconds=0.01)
         )
@@ -238,7 +240,7 @@ def test_the_limits_are_said_and_may_be_raised(
         app, ["check", str(SAMPLE), "-l", "fr", "--time-limit", "1", "--max-pages", "3"]
     )
     assert timed.exit_code == 2
-    assert "laying out took longer than 1 s" in timed.stderr
+    assert "fr.yaml: laying out took longer than 1 s" in timed.stderr
     assert "--time-limit allows more" in timed.stderr
 
 

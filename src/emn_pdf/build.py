@@ -39,7 +39,7 @@ from .layouts import (
     find_layout,
 )
 from .load import FieldPath, LoadedEdition, load_edition
-from .workers import DEFAULT_LIMITS, Limits, layout_deadline, worker_pool
+from .workers import DEFAULT_LIMITS, Limits, worker_pool
 
 if TYPE_CHECKING:
     from .galley import MadeUp
@@ -272,9 +272,10 @@ def check(
     for item in prepared:
         findings += preflight.dead_links(item.loaded)
         for each in chosen_targets(target) if lay_out else ():
-            with faults_as_user_errors(), layout_deadline(limits.seconds):
+            edition = item.loaded.document.path
+            with faults_as_user_errors(), limits.deadline(edition):
                 laid_out = _lay_out_target(item, each, allow_remote=False)
-            limits.check_pages(laid_out.page_count, item.loaded.document.path)
+            limits.check_pages(laid_out.page_count, edition)
             written = _checked_print(item, laid_out) if each == "print" else []
             findings += item.inspect(laid_out, written)
     return findings
@@ -419,7 +420,8 @@ def _build_job(job: _Job, item: Prepared | None = None) -> BuildReport:
     """
     started = time.perf_counter()
     try:
-        with faults_as_user_errors(), layout_deadline(job.limits.seconds):
+        edition = job.issue_dir / f"{job.language}.yaml"
+        with faults_as_user_errors(), job.limits.deadline(edition):
             item = item or prepare(job.issue_dir, job.language, job.layout)
             report, read = _write_target(job, item, started)
     except UserError as error:

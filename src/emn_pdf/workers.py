@@ -52,6 +52,34 @@ class Limits:
                 )
             )
 
+    @contextmanager
+    def deadline(self, edition: Path) -> Iterator[None]:
+        """Stop the work inside after :attr:`seconds` with a problem.
+
+        Only the main thread of a process receives the alarm; elsewhere (a
+        test running builds in threads) the work is not bounded.
+        """
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def expire(signum: int, frame: FrameType | None) -> None:
+            raise UserError(
+                Problem(
+                    f"laying out took longer than {self.seconds:g} s; the input is"
+                    " too large (--time-limit allows more)",
+                    file=edition,
+                )
+            )
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
 
 DEFAULT_LIMITS = Limits()
 
@@ -112,31 +140,3 @@ def end_cleanly_on_sigterm() -> None:
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
-
-
-@contextmanager
-def layout_deadline(seconds: float) -> Iterator[None]:
-    """Stop the work inside after ``seconds`` with a problem.
-
-    Only the main thread of a process receives the alarm; elsewhere (a test
-    running builds in threads) the work is not bounded.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: FrameType | None) -> None:
-        raise UserError(
-            Problem(
-                f"laying out took longer than {seconds:g} s; the input is too large"
-                " (--time-limit allows more)"
-            )
-        )
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
