@@ -7,6 +7,7 @@ makeup on, and reads the boxes of the result.
 
 from __future__ import annotations
 
+import re
 import shutil
 import uuid
 from collections.abc import Callable
@@ -230,6 +231,22 @@ def test_makeup_fields_a_flowing_layout_ignores_are_said(
     assert "page makeup" in wish.message
 
 
+def test_a_span_wider_than_its_section_is_said(
+    make_issue: Callable[..., Path],
+) -> None:
+    issue = make_issue(
+        MINIMAL_EDITION.replace(
+            "    blocks:\n      - kind: news",
+            "    columns: 2\n    blocks:\n      - kind: news\n        span: 3",
+        )
+    )
+    (wish,) = [f for f in emn_pdf.check(issue, target="web") if f.code == "W109"]
+    assert (wish.field, wish.line) == ("sections.0.blocks.0.span", 12)
+    assert wish.message.endswith(
+        "span: 3 is more than the section's 2 columns; the block spans 2"
+    )
+
+
 CORPUS = sorted(path for path in (ROOT / "tests" / "corpus").iterdir() if path.is_dir())
 
 
@@ -240,17 +257,25 @@ def test_the_makeup_corpus_is_valid(issue: Path) -> None:
     assert not [finding for finding in findings if finding.code.startswith("E")]
 
 
+#: Where an address may go on to the next line: after these, never inside a word.
+ADDRESS_BREAKS = "/.@?&=-_"
+
+
 @pytest.mark.parametrize(
     ("issue", "target"),
-    [(SAMPLE, "print"), (ROOT / "tests" / "corpus" / "fr-long-addresses", "web")],
+    [
+        (SAMPLE, "print"),
+        (ROOT / "tests" / "corpus" / "fr-long-addresses", "web"),
+        (ROOT / "tests" / "corpus" / "fr-long-addresses", "print"),  # back page
+    ],
 )
 def test_addresses_are_never_hyphenated(
     issue: Path, target: str, tmp_path: Path
 ) -> None:
-    """Each contact address reads whole once its line breaks are taken out."""
+    """Each contact address reads whole, its lines broken only after a separator."""
     (pdf,) = emn_pdf.build(issue, lang="fr", target=target, out_dir=tmp_path)
-    text = "".join(
-        page.extract_text().replace("\n", "") for page in PdfReader(pdf).pages
+    text = "|".join(
+        "|".join(page.extract_text().splitlines()) for page in PdfReader(pdf).pages
     )
     contact = yaml.safe_load((issue / "fr.yaml").read_text(encoding="utf-8"))
     (block,) = [
@@ -259,8 +284,12 @@ def test_addresses_are_never_hyphenated(
         for block in section.get("blocks", [])
         if block["kind"] == "contact"
     ]
-    addresses = [block["email"], short_url(block["website"])]
-    assert addresses and all(address in text for address in addresses)
+    for address in [block["email"], short_url(block["website"])]:
+        printed = re.findall(r"\|?".join(map(re.escape, address)), text)
+        assert printed, address
+        for lines in printed:
+            ends = [line[-1] for line in lines.split("|")[:-1]]
+            assert set(ends) <= set(ADDRESS_BREAKS), lines
 
 
 # The corpus, made up in both layouts and both targets ---------------------------
@@ -320,8 +349,11 @@ def test_the_corpus_figures(
 #: share of pages but the last whose every column is 90 % full, the blocks
 #: split though shorter than a column, the last pages under half full.  When
 #: makeup was turned on: 0.32, 1, 10; since pages may hold what their spaces
-#: and pictures can give: 0.40, 2, 8.  Issue 10's targets are 1.0, 0 and 0.
-FULL, SHORT, LONELY = 0.4, 2, 8
+#: and pictures can give: 0.40, 2, 8; since the contact card's QR codes are
+#: their designed 21 mm (they were squeezed to 18) and its addresses wrap
+#: rather than break inside words: 0.39, 1, 8.  Issue 10's targets are 1.0, 0
+#: and 0.
+FULL, SHORT, LONELY = 0.39, 1, 8
 
 
 @pytest.fixture(scope="module")
@@ -351,3 +383,28 @@ def test_a_one_column_layout_is_made_up(one_column_layout: Path) -> None:
     web, printed = (finding.figures for finding in findings if finding.code == "I110")
     assert web and printed and min(web["pages"], printed["pages"]) >= 6
     assert web["short_splits"] == 0
+    # The sample's two-column publications cannot be set on a one-column page.
+    (narrowed,) = {
+        (finding.line, finding.field, finding.message)
+        for finding in findings
+        if finding.code == "W109"
+    }
+    assert narrowed[:2] == (119, "sections.1.columns")
+    assert narrowed[2].endswith("the section is set in 1")
+
+
+def test_a_one_column_print_edition_binds_in_sheets_of_four(
+    one_column_layout: Path, tmp_path: Path
+) -> None:
+    reports: list[emn_pdf.BuildReport] = []
+    emn_pdf.build(
+        SAMPLE,
+        lang="fr",
+        layout=str(one_column_layout),
+        target="print",
+        out_dir=tmp_path,
+        on_built=reports.append,
+    )
+    (report,) = reports
+    assert report.pages % 4 == 0 and report.pages >= 8
+    assert not {finding.code for finding in report.findings} & {"E101", "E124"}

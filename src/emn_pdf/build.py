@@ -119,11 +119,11 @@ class Prepared:
             findings = [finding for finding in findings if finding.code != "W107"]
             findings += laid_out.makeup.findings(laid_out.page_count)
         located = [self.locate(finding, laid_out.target) for finding in findings]
-        if not self.layout.theme.makeup:
-            located += [
-                replace(finding, edition=f"{self.language} {laid_out.target}")
-                for finding in unhonoured_wishes(self.loaded)
-            ]
+        theme = self.layout.theme
+        located += [
+            replace(finding, edition=f"{self.language} {laid_out.target}")
+            for finding in unhonoured_wishes(self.loaded, theme.makeup, theme.columns)
+        ]
         if (problem := laid_out.copyfit_problem) is not None:
             # Copyfitting says why the count is wrong better than a count does.
             located = [finding for finding in located if finding.code != "E108"]

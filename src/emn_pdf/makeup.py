@@ -64,8 +64,13 @@ class Grid:
         return self.band_range if module.role == "band" else self.picture_range
 
     def columns_of(self, own: int | None) -> int:
-        """Return the columns of a section: its own count, else the theme's."""
-        return own or self.columns
+        """Return the columns of a section: its own count, else the theme's.
+
+        A section may ask for fewer columns than the layout's grid, never
+        more: on a one-column A5 page, two columns are too narrow for a
+        heading's longest word (``unhonoured_wishes`` says so).
+        """
+        return min(own or self.columns, self.columns)
 
     def column_width(self, columns: int) -> float:
         """Return the width of one column of a grid of ``columns``."""

@@ -20,7 +20,8 @@ a warning:
 - ``W107 empty page``: a page other than the last more than 25 % empty (the
   pages that fill out a print edition do not count);
 - ``W109 makeup wish``: a ``span``, ``new_page``, ``keep_with_next`` or
-  ``crop`` that the layout cannot honour (it has no page makeup);
+  ``crop`` that the layout cannot honour (it has no page makeup), or columns
+  and spans beyond its grid;
 - ``E108 page count``: not the number of pages the issue asks for (pages
   added to fill out a print edition do not count).
 """
@@ -173,22 +174,50 @@ def dead_links(loaded: LoadedEdition) -> list[Finding]:
 MAKEUP_FIELDS = {"span", "new_page", "keep_with_next", "crop"}
 
 
-def unhonoured_wishes(loaded: LoadedEdition) -> list[Finding]:
-    """Return the makeup fields a layout without page makeup would ignore.
+def unhonoured_wishes(
+    loaded: LoadedEdition, makeup: bool, columns: int
+) -> list[Finding]:
+    """Return the layout wishes the layout cannot honour.
 
-    Nothing an editor writes may be dropped silently: such a field is said.
+    Nothing an editor writes may be dropped silently: a makeup field under a
+    layout without page makeup is said, and so are columns or spans beyond
+    the grid of a layout with it (which sets them in the columns it has).
     """
-    return [
-        Finding.at(
-            "W109",
-            loaded.document.problem(
+    if not makeup:
+        wishes = [
+            (
                 location,
-                f"{location[-1]} is honoured only by a layout with page makeup"
-                " (makeup: true in its theme)",
-            ),
-        )
-        for location, _ in _fields(loaded.document.data, (), MAKEUP_FIELDS)
+                f"{location[-1]} is honoured only by a layout with page"
+                " makeup (makeup: true in its theme)",
+            )
+            for location, _ in _fields(loaded.document.data, (), MAKEUP_FIELDS)
+        ]
+    else:
+        wishes = list(_beyond_the_grid(loaded, columns))
+    return [
+        Finding.at("W109", loaded.document.problem(location, message))
+        for location, message in wishes
     ]
+
+
+def _beyond_the_grid(
+    loaded: LoadedEdition, columns: int
+) -> Iterator[tuple[FieldPath, str]]:
+    for number, section in enumerate(loaded.edition.sections):
+        own = min(section.columns or columns, columns)
+        if own < (section.columns or 0):
+            yield (
+                ("sections", number, "columns"),
+                f"columns: {section.columns} is more than the layout's grid of"
+                f" {columns}; the section is set in {own}",
+            )
+        for index, block in enumerate(section.blocks):
+            if isinstance(block.span, int) and block.span > own:
+                yield (
+                    ("sections", number, "blocks", index, "span"),
+                    f"span: {block.span} is more than the section's {own} columns;"
+                    f" the block spans {own}",
+                )
 
 
 def _fields(
@@ -258,7 +287,9 @@ def _overflows(document: Document, survey: _Survey) -> Iterator[Finding]:
             continue
         page_box = document.pages[placed.page - 1]._page_box
         page_bottom = page_box.content_box_y() + page_box.height
-        right, limit = box.position_x + box.width, placed.context.limit
+        # The border box is what paints: a picture's background and padding.
+        right = box.border_box_x() + box.border_width()
+        limit = placed.context.limit
         if right > limit + SLACK:
             excess = f"{(right - limit) * 25.4 / CSS_PX_PER_INCH:.1f} mm"
             what = "a picture" if isinstance(box, boxes.ReplacedBox) else _quote(box)

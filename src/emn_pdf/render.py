@@ -182,7 +182,7 @@ def address_lines(address: str, width: int = 18) -> Markup:
 def qr_code(address: str) -> Markup:
     """Return ``address`` as an inline SVG QR code, for paper that cannot click."""
     code = segno.make(address, error="l", boost_error=True)
-    return Markup(code.svg_inline(scale=1, border=0, omitsize=True, svgclass="qr"))
+    return Markup(code.svg_inline(scale=1, border=0, omitsize=True, svgclass="qr-code"))
 
 
 def link_descriptions(edition: Edition) -> dict[str, str]:
