@@ -11,6 +11,7 @@ import re
 import shutil
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -193,6 +194,34 @@ def test_measures_are_taken_once_per_content(
     assert edited == 1  # the galley of what changed; the grid is the same
 
 
+def test_a_module_set_taller_than_its_place_is_said(
+    make_issue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Modules are placed absolutely: one that runs long prints over the next."""
+    from emn_pdf import galley
+
+    measured = galley.read_measures
+
+    def half(document: object) -> dict[str, dict[int, Measure]]:
+        found = measured(document)
+        found["s0-b0"] = {
+            span: replace(each, height=each.height / 2)
+            for span, each in found["s0-b0"].items()
+        }
+        return found
+
+    monkeypatch.setattr(galley, "read_measures", half)
+    monkeypatch.setattr(galley, "_GRIDS", {})
+    monkeypatch.setattr(galley, "_MEASURED", {})
+    issue = make_issue(
+        MINIMAL_EDITION.replace("Un paragraphe.", "Un paragraphe assez long. " * 40)
+    )
+    findings = emn_pdf.check(issue, target="web")
+    overruns = [finding for finding in findings if finding.code == "E113"]
+    assert [(finding.line, finding.page) for finding in overruns] == [(10, 1)]
+    assert "runs over what is below" in overruns[0].message
+
+
 def test_the_sample_made_up_keeps_blocks_whole() -> None:
     item = prepare(SAMPLE, "fr", "emn")
     laid_out = _lay_out_target(item, "web", allow_remote=False)
@@ -351,9 +380,10 @@ def test_the_corpus_figures(
 #: makeup was turned on: 0.32, 1, 10; since pages may hold what their spaces
 #: and pictures can give: 0.40, 2, 8; since the contact card's QR codes are
 #: their designed 21 mm (they were squeezed to 18) and its addresses wrap
-#: rather than break inside words: 0.39, 1, 8.  Issue 10's targets are 1.0, 0
-#: and 0.
-FULL, SHORT, LONELY = 0.39, 1, 8
+#: rather than break inside words: 0.39, 1, 8; since no galley page cuts a
+#: block and copyfit saves a lonely page or a print edition's fifth page:
+#: 0.42, 1, 7.  Issue 10's targets are 1.0, 0 and 0.
+FULL, SHORT, LONELY = 0.41, 1, 7
 
 
 @pytest.fixture(scope="module")

@@ -117,7 +117,7 @@ class Prepared:
         if laid_out.makeup is not None:
             # Makeup knows the fill of each column, which W107 estimates.
             findings = [finding for finding in findings if finding.code != "W107"]
-            findings += laid_out.makeup.findings(laid_out.page_count)
+            findings += laid_out.makeup.findings(laid_out.document)
         located = [self.locate(finding, laid_out.target) for finding in findings]
         theme = self.layout.theme
         located += [
@@ -729,14 +729,14 @@ def _copyfitted(
     Returns the draft chosen, its settings, what copyfitting did and why it
     could not.
     """
-    from . import copyfit
+    from . import copyfit, makeup
 
     started = time.perf_counter()
     natural = _draft(item, Page(target), allow_remote)
     ranges = item.layout.theme.copyfit
     pages = requested or item.loaded.edition.pages
-    lonely = pages is None and _lonely_last_page(natural)
-    if lonely:
+    saving = None if pages is not None else _page_to_save(natural, target)
+    if saving is not None:
         pages = natural.page_count - 1
     if pages is None or ranges is None:
         return natural, {}, None, None
@@ -760,9 +760,11 @@ def _copyfitted(
         return (draft, *draft.length)
 
     try:
-        chosen, search = copyfit.fit(ranges, pages, render, own)
+        # A page saved need only leave a last page makeup does not call lonely.
+        last_fill = makeup.MIN_LAST_FILL if saving else copyfit.MIN_LAST_FILL
+        chosen, search = copyfit.fit(ranges, pages, render, own, last_fill)
     except copyfit.NoFit as error:
-        if lonely:
+        if saving is not None:
             return natural, {}, None, None  # its makeup finding says what is wrong
         message = f"cannot copyfit: {error}"
         problem = (
@@ -772,11 +774,24 @@ def _copyfitted(
         )
         return natural, {}, None, problem
     report = search.report(chosen)
-    if lonely:
-        report = (
-            f"{pages} pages rather than a last page of closing blocks alone: {report}"
-        )
+    if saving is not None:
+        report = f"{pages} pages rather than {saving}: {report}"
     return chosen.result, chosen.settings, report, None
+
+
+def _page_to_save(draft: _Draft, target: Target) -> str | None:
+    """Say why a designer would set the issue one page shorter, if one would.
+
+    A last page left to the closing blocks alone reads as a leftover; a
+    print edition one page over whole sheets would take three designed
+    filler pages where one page less of content takes none.
+    """
+    if _lonely_last_page(draft):
+        return "a last page of closing blocks alone"
+    over = draft.page_count % PAGES_PER_SHEET == 1 < draft.page_count
+    if target == "print" and draft.makeup is not None and over:
+        return f"{draft.page_count} and {PAGES_PER_SHEET - 1} filler pages"
+    return None
 
 
 def _lonely_last_page(draft: _Draft) -> bool:

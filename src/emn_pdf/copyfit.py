@@ -44,9 +44,9 @@ class Trial(Generic[T]):
         """Return the content's length in pages: 2.5 is two pages and a half."""
         return self.pages - 1 + self.last_fill
 
-    def fits(self, pages: int) -> bool:
+    def fits(self, pages: int, last_fill: float = MIN_LAST_FILL) -> bool:
         """Tell whether this is ``pages`` pages, the last one full enough."""
-        return self.pages == pages and self.last_fill >= MIN_LAST_FILL
+        return self.pages == pages and self.last_fill >= last_fill
 
 
 @dataclass
@@ -93,6 +93,7 @@ def fit(
     pages: int,
     render: Callable[[dict[str, str]], tuple[T, int, float]],
     natural: Trial[T],
+    last_fill: float = MIN_LAST_FILL,
 ) -> tuple[Trial[T], Search[T]]:
     """Search the setting closest to ``natural`` that gives ``pages`` pages.
 
@@ -100,7 +101,8 @@ def fit(
     its page count and how full its last page is; ``natural`` is the layout's
     own setting, already rendered, too long or too short.  Content that is too
     long gets the largest type that still fits, content too short the
-    smallest that fills the pages.  Raises :class:`NoFit`.
+    smallest that fills the pages, the last one at least ``last_fill`` full.
+    Raises :class:`NoFit`.
     """
     search: Search[T] = Search([natural])
 
@@ -115,8 +117,8 @@ def fit(
 
     shrinking = natural.length > pages
     end = trial(0.0 if shrinking else 1.0)  # if the range's end cannot, none can
-    if not _reaches(end, pages, shrinking):
-        raise NoFit(_beyond_the_range(pages, end))
+    if not _reaches(end, pages, shrinking, last_fill):
+        raise NoFit(_beyond_the_range(pages, end, last_fill))
     good, bad = end, natural
     while (
         abs(good.density - bad.density) >= RESOLUTION
@@ -124,22 +126,22 @@ def fit(
     ):
         middle = trial((good.density + bad.density) / 2)
         good, bad = (
-            (middle, bad) if _reaches(middle, pages, shrinking) else (good, middle)
+            (middle, bad)
+            if _reaches(middle, pages, shrinking, last_fill)
+            else (good, middle)
         )
-    if not good.fits(pages):
+    if not good.fits(pages, last_fill):
         raise NoFit(
-            f"no setting gives {pages} pages with the last one {MIN_LAST_FILL:.0%}"
+            f"no setting gives {pages} pages with the last one {last_fill:.0%}"
             f" full: from {describe(bad.settings)} to {describe(good.settings)} the"
             f" content jumps from {bad.length:.2f} to {good.length:.2f} pages"
         )
     return good, search
 
 
-def _reaches(made: Trial[T], pages: int, shrinking: bool) -> bool:
+def _reaches(made: Trial[T], pages: int, shrinking: bool, last_fill: float) -> bool:
     """Tell whether the content fits within (or, growing, fills) the pages."""
-    return (
-        made.length <= pages if shrinking else made.length >= pages - 1 + MIN_LAST_FILL
-    )
+    return made.length <= pages if shrinking else made.length >= pages - 1 + last_fill
 
 
 def natural_density(ranges: Copyfit, body_size: str) -> float:
@@ -151,7 +153,7 @@ def natural_density(ranges: Copyfit, body_size: str) -> float:
     return min(max((size - low) / (high - low), 0.0), 1.0)
 
 
-def _beyond_the_range(pages: int, end: Trial[T]) -> str:
+def _beyond_the_range(pages: int, end: Trial[T], last_fill: float) -> str:
     """Say by how much the content is over or under at the range's end."""
     if end.length > pages:
         return (
@@ -159,9 +161,9 @@ def _beyond_the_range(pages: int, end: Trial[T]) -> str:
             f" ({describe(end.settings)}) it takes {end.length:.2f} pages,"
             f" {end.length - pages:.2f} pages too many"
         )
-    short = pages - 1 + MIN_LAST_FILL - end.length
+    short = pages - 1 + last_fill - end.length
     return (
         f"too short for {pages} pages: at the loosest setting"
         f" ({describe(end.settings)}) it fills {end.length:.2f} pages,"
-        f" {short:.2f} pages short of a last page {MIN_LAST_FILL:.0%} full"
+        f" {short:.2f} pages short of a last page {last_fill:.0%} full"
     )

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -33,7 +34,7 @@ from lxml import html as lxml_html
 from lxml.etree import _Element
 
 from .errors import Finding
-from .makeup import Grid, Measure, Module, Placement, place
+from .makeup import Grid, Measure, Module, Placed, Placement, place
 from .model import Edition, Image
 
 #: Attributes of the contract (see the module docstring).
@@ -200,7 +201,8 @@ def galley_html(flow: Flow, grid: Grid, wanted: dict[str, tuple[int, ...]]) -> s
     makeup may resize are marked to be found among the boxes.  Modules that
     set their text in balanced columns go on pages of their own, no taller
     than a page may hold: the engine balances columns by trial and error, and
-    on an endless page every trial costs more.
+    on an endless page every trial costs more.  No piece is cut by a galley
+    page: its measure would be the height of its last fragment.
     """
     document = copy.deepcopy(flow.document)
     body = document.body
@@ -210,7 +212,8 @@ def galley_html(flow: Flow, grid: Grid, wanted: dict[str, tuple[int, ...]]) -> s
         f" @page {GALLEY_PAGE}-columns {{ size: {width} {COLUMNS_GALLEY_MM}mm; }}"
         f" .mk-galley {{ page: {GALLEY_PAGE}; }}"
         f" .mk-galley-columns {{ page: {GALLEY_PAGE}-columns; }}"
-        " .mk-galley-columns > .mk-item { break-inside: avoid; }</style>"
+        " .mk-galley > .mk-item, .mk-galley-columns > .mk-item"
+        " { break-inside: avoid; }</style>"
     )
     document.head.append(style)
     galleys = {
@@ -379,20 +382,28 @@ def read_measures(document: Any) -> dict[str, dict[int, Measure]]:
     """Return each piece's measures by span, from the laid-out galley."""
     found: dict[str, dict[int, Measure]] = {}
     for page in document.pages:
-        for box in _descendants(page._page_box):
-            element = box.element
-            if element is None or box.element_tag != element.tag:
-                continue
-            item = element.get(ITEM)
-            if item is not None and box.style["position"] != "absolute":
-                key, span = item.rsplit("@", 1)
-                measure = _measure(box)
-                if int(span) > 1 and "mk-block" in (element.get("class") or ""):
-                    # The engine balances columns by trial near a page's foot:
-                    # it needs room beyond the height it balanced to here.
-                    measure = replace(measure, height=measure.height * BALANCING_ROOM)
-                found.setdefault(key, {})[int(span)] = measure
+        for box in _items(page._page_box, placed=False):
+            key, span = box.element.get(ITEM).rsplit("@", 1)
+            measure = _measure(box)
+            if int(span) > 1 and "mk-block" in (box.element.get("class") or ""):
+                # The engine balances columns by trial near a page's foot:
+                # it needs room beyond the height it balanced to here.
+                measure = replace(measure, height=measure.height * BALANCING_ROOM)
+            found.setdefault(key, {})[int(span)] = measure
     return found
+
+
+def _items(page_box: Any, placed: bool) -> Iterator[Any]:
+    """Yield the boxes of the pieces on a page: of the galley, or placed."""
+    for box in _descendants(page_box):
+        element = box.element
+        if (
+            element is not None
+            and box.element_tag == element.tag
+            and element.get(ITEM) is not None
+            and (box.style["position"] == "absolute") == placed
+        ):
+            yield box
 
 
 def _measure(wrapper: Any) -> Measure:
@@ -445,22 +456,24 @@ class MadeUp:
             "seconds": round(self.seconds, 2),
         }
 
-    def findings(self, engine_pages: int) -> list[Finding]:
+    def findings(self, document: Any) -> list[Finding]:
         """Return what a designer would see on the pages, and the figures.
 
-        ``engine_pages`` is how many pages the engine made of the paged HTML:
-        more than makeup placed means a module ran past its page.
+        ``document`` is what the engine made of the paged HTML: more pages
+        than makeup placed means a module ran past its page, and a module
+        taller there than its place runs over the one below.
         """
         figures = self.figures()
         placed = len(self.placement.pages) + self.fillers
         overflow = [
             Finding(
                 "E112",
-                f"the engine made {engine_pages} pages of the {placed} makeup"
-                " placed: a module ran past the foot of its page (a defect of"
-                " emn-pdf; please report it with the issue folder)",
+                f"the engine made {len(document.pages)} pages of the {placed}"
+                " makeup placed: a module ran past the foot of its page (a defect"
+                " of emn-pdf; please report it with the issue folder)",
             )
-        ] * (engine_pages != placed)
+        ] * (len(document.pages) != placed)
+        overflow += overruns(document, self.placement)
         summary = ", ".join(f"{name} {value}" for name, value in figures.items())
         return (
             [
@@ -475,6 +488,66 @@ class MadeUp:
             + overflow
             + [Finding("I110", f"page makeup: {summary}", figures=figures)]
         )
+
+
+#: How far, in CSS pixels, the engine may set a module taller than its place.
+OVERRUN_SLACK = 2.0
+MM_PER_PX = 25.4 / 96
+
+
+def overruns(document: Any, placement: Placement) -> Iterator[Finding]:
+    """Report each module the engine set taller than the place it was given.
+
+    Modules are placed absolutely, so one that runs long does not push the
+    next one down: it prints over it, which no page count shows.
+    """
+    # The designed pages of a print edition come after the made-up ones.
+    made_up = zip(document.pages, placement.pages, strict=False)
+    for number, (page, placed) in enumerate(made_up):
+        waiting = list(placed)
+        for wrapper in _items(page._page_box, placed=True):
+            module = _take(waiting, wrapper.element.get(ITEM))
+            if module is None:
+                continue  # the engine moved it to another page (E112)
+            excess = _content_bottom(wrapper) - wrapper.position_y - module.height
+            if excess > OVERRUN_SLACK:
+                yield Finding(
+                    "E113",
+                    f"the engine set a module {excess * MM_PER_PX:.1f} mm taller"
+                    " than its place: it runs over what is below (a defect of"
+                    " emn-pdf; please report it with the issue folder)",
+                    page=number + 1,
+                    block=_block_key(module.key),
+                )
+
+
+def _take(modules: list[Placed], item: str) -> Placed | None:
+    """Remove and return the first of ``modules`` that a wrapper's item names."""
+    for module in modules:
+        if f"{module.key}@{module.span}" == item:
+            modules.remove(module)
+            return module
+    return None
+
+
+def _block_key(key: str) -> str | None:
+    """Return the key of the block a module shows, if it shows one."""
+    block = key.removesuffix(BAND_SUFFIX)
+    return block if re.fullmatch(r"s\d+-b\d+", block) else None
+
+
+def _content_bottom(wrapper: Any) -> float:
+    """Return where the lowest line or picture of a module ends."""
+    from weasyprint.formatting_structure import boxes  # loaded in workers only
+
+    return max(
+        (
+            float(box.position_y + box.height)
+            for box in _descendants(wrapper)
+            if isinstance(box, (boxes.LineBox, boxes.ReplacedBox))
+        ),
+        default=float(wrapper.position_y),
+    )
 
 
 def make_up(
