@@ -382,8 +382,10 @@ def test_the_corpus_figures(
 #: their designed 21 mm (they were squeezed to 18) and its addresses wrap
 #: rather than break inside words: 0.39, 1, 8; since no galley page cuts a
 #: block and copyfit saves a lonely page or a print edition's fifth page:
-#: 0.42, 1, 7.  Issue 10's targets are 1.0, 0 and 0.
-FULL, SHORT, LONELY = 0.41, 1, 7
+#: 0.42, 1, 7; since blocks in balanced columns get 4 % of room, not 12 %
+#: (E113 says if the engine needs more): 0.46, 1, 7.  Issue 10's targets are
+#: 1.0, 0 and 0.
+FULL, SHORT, LONELY = 0.45, 1, 7
 
 
 @pytest.fixture(scope="module")
