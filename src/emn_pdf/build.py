@@ -788,7 +788,7 @@ def _page_to_save(draft: _Draft, target: Target) -> str | None:
     """
     if _lonely_last_page(draft):
         return "a last page of closing blocks alone"
-    over = draft.page_count % PAGES_PER_SHEET == 1 < draft.page_count
+    over = draft.page_count > 1 and draft.page_count % PAGES_PER_SHEET == 1
     if target == "print" and draft.makeup is not None and over:
         return f"{draft.page_count} and {PAGES_PER_SHEET - 1} filler pages"
     return None
