@@ -12,6 +12,7 @@ import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from pypdf import PdfReader
 import emn_pdf
 from emn_pdf.build import _lay_out_target, prepare
 from emn_pdf.errors import Finding
-from emn_pdf.makeup import Grid, Measure, Module, Placement, place
+from emn_pdf.makeup import Break, Grid, Measure, Module, Placement, flow_height, place
 from emn_pdf.render import short_url
 
 LINE = 16.0
@@ -194,23 +195,61 @@ def test_measures_are_taken_once_per_content(
     assert edited == 1  # the galley of what changed; the grid is the same
 
 
+def test_columns_are_set_to_the_least_height_that_holds_their_text() -> None:
+    """Ten lines, two of them at least on each side of a break in a paragraph."""
+    lines = [Break(20.0 * n, 20.0 * n, 1, n, 2) for n in range(2, 9)]
+    assert flow_height(lines, 200.0, 2) == pytest.approx(100, abs=0.5)
+    assert flow_height(lines, 200.0, 3) == pytest.approx(80, abs=0.5)  # 4, 4, 2
+    # Five lines: 2 + 2 + 1 would leave one line between two breaks.
+    five = [Break(20.0 * n, 20.0 * n, 1, n, 2) for n in (2, 3)]
+    assert flow_height(five, 100.0, 3) == pytest.approx(60, abs=0.5)
+    # Two paragraphs, a margin between them kept at the column's foot.
+    assert flow_height([Break(150.0, 160.0)], 200.0, 2) == pytest.approx(150, abs=0.5)
+
+
+def test_the_text_of_wide_blocks_is_set_in_the_columns_it_asks(
+    make_issue: Callable[..., Path],
+) -> None:
+    """Each wide block's text fills its columns, one after the other, no more."""
+    from emn_pdf import galley
+
+    issue = make_issue(
+        MINIMAL_EDITION.replace(
+            "body: Un paragraphe.",
+            "body: |\n"
+            + "\n".join([10 * " " + "Une phrase de texte, assez longue. " * 3] * 9),
+        )
+    )
+    laid_out = _lay_out_target(prepare(issue, "fr", "emn"), "web", allow_remote=False)
+    texts = [
+        text
+        for page in laid_out.document.pages
+        for wrapper in galley._items(page._page_box, placed=True)
+        if (text := galley._text_columns(wrapper)) is not None
+    ]
+    assert texts, "no block set across columns"
+    for text in texts:
+        columns = text.children
+        assert len(columns) == galley._column_count(text) > 1
+        assert text.style["column_fill"] == "auto"
+        assert max(column.height for column in columns) <= text.height + 0.01
+
+
 def test_a_module_set_taller_than_its_place_is_said(
     make_issue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Modules are placed absolutely: one that runs long prints over the next."""
     from emn_pdf import galley
 
-    measured = galley.read_measures
+    measured = galley._measure
 
-    def half(document: object) -> dict[str, dict[int, Measure]]:
-        found = measured(document)
-        found["s0-b0"] = {
-            span: replace(each, height=each.height / 2)
-            for span, each in found["s0-b0"].items()
-        }
-        return found
+    def half(wrapper: Any) -> Measure:
+        measure = measured(wrapper)
+        if wrapper.element.get(galley.ITEM).startswith("s0-b0@"):
+            return replace(measure, height=measure.height / 2)
+        return measure
 
-    monkeypatch.setattr(galley, "read_measures", half)
+    monkeypatch.setattr(galley, "_measure", half)
     monkeypatch.setattr(galley, "_GRIDS", {})
     monkeypatch.setattr(galley, "_MEASURED", {})
     issue = make_issue(

@@ -28,13 +28,23 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from math import floor
 from typing import Any
 
 from lxml import html as lxml_html
 from lxml.etree import _Element
 
 from .errors import Finding
-from .makeup import Grid, Measure, Module, Placed, Placement, place
+from .makeup import (
+    Break,
+    Grid,
+    Measure,
+    Module,
+    Placed,
+    Placement,
+    flow_height,
+    place,
+)
 from .model import Edition, Image
 
 #: Attributes of the contract (see the module docstring).
@@ -54,16 +64,14 @@ WHOLE = "data-mk-whole"
 #: Kept free at the foot of every page, in CSS pixels: the engine's rounding
 #: must never push a module past it, where the engine would add a page.
 PAGE_SAFETY = 2.0
-#: A block set in balanced columns is given this much of its height more: the
-#: engine, balancing by trial, may end a line lower on the page than in the
-#: galley.  Was 1.12 before E113 could tell; 1.04 gives no E113 on the corpus.
-BALANCING_ROOM = 1.04
+#: Added to the height makeup computes for a text's columns: the engine
+#: compares positions in floating point.
+FLOW_SAFETY = 0.5
 #: Added to a block's key for its band, a module of its own.
 BAND_SUFFIX = "~band"
 #: The galley's page: the layout's width, endless.
 GALLEY_PAGE = "mk-galley"
 GALLEY_HEIGHT_MM = 5000
-COLUMNS_GALLEY_MM = 600
 
 
 @dataclass(frozen=True)
@@ -200,36 +208,25 @@ def galley_html(flow: Flow, grid: Grid, wanted: dict[str, tuple[int, ...]]) -> s
 
     Every wrapper is as wide as its span on the page grid, so that the engine
     sets the text exactly as it will on the page; flow units and the picture
-    makeup may resize are marked to be found among the boxes.  Modules that
-    set their text in balanced columns go on pages of their own, no taller
-    than a page may hold: the engine balances columns by trial and error, and
-    on an endless page every trial costs more.  No piece is cut by a galley
-    page: its measure would be the height of its last fragment.
+    makeup may resize are marked to be found among the boxes.  A text the
+    layout sets in columns goes all in the first, to find the least height
+    of its columns.  No piece is cut by a galley page: its measure would be
+    the height of its last fragment.
     """
     document = copy.deepcopy(flow.document)
-    body = document.body
     width = f"{grid.page_width:.3f}px"
     style = lxml_html.fragment_fromstring(
         f"<style>@page {GALLEY_PAGE} {{ size: {width} {GALLEY_HEIGHT_MM}mm; }}"
-        f" @page {GALLEY_PAGE}-columns {{ size: {width} {COLUMNS_GALLEY_MM}mm; }}"
         f" .mk-galley {{ page: {GALLEY_PAGE}; }}"
-        f" .mk-galley-columns {{ page: {GALLEY_PAGE}-columns; }}"
-        " .mk-galley > .mk-item, .mk-galley-columns > .mk-item"
-        " { break-inside: avoid; }</style>"
+        f" .mk-galley > .mk-item {{ break-inside: avoid; }}"
+        f" .mk-galley [{FLOW}] {{ column-fill: auto; }}</style>"
     )
     document.head.append(style)
-    galleys = {
-        balanced: lxml_html.fragment_fromstring(
-            f'<div class="mk-galley{"-columns" if balanced else ""}"></div>'
-        )
-        for balanced in (False, True)
-    }
+    galley = lxml_html.fragment_fromstring('<div class="mk-galley"></div>')
     for piece in flow.pieces:
         for span in wanted.get(piece.key, ()):
-            galleys[piece.role == "block" and span > 1].append(
-                _galley_item(piece, span, grid)
-            )
-    body.extend(galley for galley in galleys.values() if len(galley))
+            galley.append(_galley_item(piece, span, grid))
+    document.body.append(galley)
     return _serialise(document)
 
 
@@ -300,6 +297,7 @@ def paged_html(flow: Flow, grid: Grid, placement: Placement) -> str:
                 _resize_picture(wrapper, placed.picture)
             if placed.leading:
                 _lead(wrapper, placed.leading)
+            _set_flow(wrapper, placed.flow)
             box.append(wrapper)
         body.append(box)
     for element in flow.fillers:
@@ -311,6 +309,14 @@ def _serialise(document: Any) -> str:
     return str(
         lxml_html.tostring(document, encoding="unicode", doctype="<!DOCTYPE html>")
     )
+
+
+def _set_flow(wrapper: _Element, height: float | None) -> None:
+    """Set the columns of a module's text to ``height``, filled one by one."""
+    flow = wrapper.find(f".//*[@{FLOW}]")
+    if height is not None and flow is not None:
+        style = flow.get("style", "")
+        flow.set("style", f"{style}; height: {height:.3f}px; column-fill: auto")
 
 
 def _lead(wrapper: _Element, leading: float) -> None:
@@ -380,19 +386,12 @@ def _descendants(box: Any) -> Iterator[Any]:
         yield from _descendants(child)
 
 
-def read_measures(document: Any) -> dict[str, dict[int, Measure]]:
-    """Return each piece's measures by span, from the laid-out galley."""
-    found: dict[str, dict[int, Measure]] = {}
+def read_galley(document: Any) -> Iterator[tuple[tuple[str, int], Any]]:
+    """Yield the piece key and span of each item of a laid-out galley, and its box."""
     for page in document.pages:
         for box in _items(page._page_box, placed=False):
             key, span = box.element.get(ITEM).rsplit("@", 1)
-            measure = _measure(box)
-            if int(span) > 1 and "mk-block" in (box.element.get("class") or ""):
-                # The engine balances columns by trial near a page's foot:
-                # it needs room beyond the height it balanced to here.
-                measure = replace(measure, height=measure.height * BALANCING_ROOM)
-            found.setdefault(key, {})[int(span)] = measure
-    return found
+            yield (key, int(span)), box
 
 
 def _items(page_box: Any, placed: bool) -> Iterator[Any]:
@@ -406,6 +405,95 @@ def _items(page_box: Any, placed: bool) -> Iterator[Any]:
             and (box.style["position"] == "absolute") == placed
         ):
             yield box
+
+
+def _text_columns(wrapper: Any) -> Any | None:
+    """Return the box of a module's text, if the layout sets it in columns."""
+    for box in _descendants(wrapper):
+        element = box.element
+        if (
+            element is not None
+            and box.element_tag == element.tag
+            and element.get(FLOW) is not None
+        ):
+            columns = box.children
+            return box if columns and getattr(columns[0], "is_column", False) else None
+    return None
+
+
+def _overflows(text: Any) -> bool:
+    """Tell whether the engine set a text in more columns than it asks."""
+    return text is not None and len(text.children) > _column_count(text)
+
+
+def _column_count(text: Any) -> int:
+    """Return how many columns the engine sets a text in, by its own rule."""
+    from weasyprint.layout.percent import percentage  # loaded in workers only
+
+    style = text.style
+    count, width = style["column_count"], style["column_width"]
+    if width == "auto":
+        return int(count)
+    gap: float = (
+        style["font_size"]
+        if style["column_gap"] == "normal"
+        else percentage(style["column_gap"], style, text.width)
+    )
+    fitting = max(1, floor((text.width + gap) / (width + gap)))
+    return int(fitting if count == "auto" else min(int(count), fitting))
+
+
+def _least_columns_height(text: Any) -> float:
+    """Return the least height of a text's columns.
+
+    The galley sets the text in its first column only (``column-fill:
+    auto`` on an endless page); the page will show it in all its columns,
+    filled one after the other at that height (see :func:`_set_flow`): what
+    the engine would do balancing them, without its trials.
+    """
+    column = text.children[0]
+    children = [child for child in column.children if child.is_in_normal_flow()]
+    top = column.content_box_y()
+    length = max(
+        (child.position_y + child.margin_height() - top for child in children),
+        default=0.0,
+    )
+    breaks = [
+        replace(each, end=each.end - top, start=each.start - top)
+        for each in _breaks(column)
+    ]
+    return flow_height(breaks, length, _column_count(text))
+
+
+def _breaks(box: Any) -> Iterator[Break]:
+    """Yield where a column may end inside ``box``, and where the next begins.
+
+    Between lines, as ``orphans`` and ``widows`` allow; between blocks, as
+    ``break-before`` and ``break-after`` allow; never inside a box that
+    avoids breaks.  Margins count in full, at a column's foot and head: the
+    engine fills columns as if it kept them.
+    """
+    from weasyprint.formatting_structure import boxes  # loaded in workers only
+
+    avoid = ("avoid", "avoid-column")
+    if box.style["break_inside"] in avoid:
+        return
+    children = [child for child in box.children if child.is_in_normal_flow()]
+    if children and all(isinstance(child, boxes.LineBox) for child in children):
+        orphans, widows = max(box.style["orphans"], 1), max(box.style["widows"], 1)
+        for kept in range(orphans, len(children) - widows + 1):
+            line, following = children[kept - 1], children[kept]
+            end = line.position_y + line.height
+            yield Break(end, following.position_y, id(box), kept, max(orphans, widows))
+        return
+    for child, following in zip(children, [*children[1:], None], strict=True):
+        if isinstance(child, boxes.BlockContainerBox):
+            yield from _breaks(child)
+        if following is not None and not (
+            child.style["break_after"] in avoid
+            or following.style["break_before"] in avoid
+        ):
+            yield Break(child.position_y + child.margin_height(), following.position_y)
 
 
 def _measure(wrapper: Any) -> Measure:
@@ -422,7 +510,11 @@ def _measure(wrapper: Any) -> Measure:
         if element.get(PICTURE) is not None and picture is None:
             picture = box.height
     boundaries = (0.0, *(units[i] for i in sorted(units) if i > 0), height)
-    return Measure(height, picture, boundaries if len(units) > 1 else ())
+    text = _text_columns(wrapper)
+    if text is None:
+        return Measure(height, picture, boundaries if len(units) > 1 else ())
+    flow = _least_columns_height(text) + FLOW_SAFETY
+    return Measure(height - text.height + flow, picture, (), flow)
 
 
 # -- Makeup from end to end -------------------------------------------------
@@ -498,7 +590,7 @@ MM_PER_PX = 25.4 / 96
 
 
 def overruns(document: Any, placement: Placement) -> Iterator[Finding]:
-    """Report each module the engine set taller than the place it was given.
+    """Report each module the engine set taller or wider than its place.
 
     Modules are placed absolutely, so one that runs long does not push the
     next one down: it prints over it, which no page count shows.
@@ -512,12 +604,20 @@ def overruns(document: Any, placement: Placement) -> Iterator[Finding]:
             if module is None:
                 continue  # the engine moved it to another page (E112)
             excess = _content_bottom(wrapper) - wrapper.position_y - module.height
-            if excess > OVERRUN_SLACK:
+            overrun = (
+                f"{excess * MM_PER_PX:.1f} mm taller than its place: it runs over"
+                " what is below"
+                if excess > OVERRUN_SLACK
+                else "wider than its place (its text in one column more): it runs"
+                " over what is beside it"
+                if _overflows(_text_columns(wrapper))
+                else None
+            )
+            if overrun is not None:
                 yield Finding(
                     "E113",
-                    f"the engine set a module {excess * MM_PER_PX:.1f} mm taller"
-                    " than its place: it runs over what is below (a defect of"
-                    " emn-pdf; please report it with the issue folder)",
+                    f"the engine set a module {overrun} (a defect of emn-pdf;"
+                    " please report it with the issue folder)",
                     page=number + 1,
                     block=_block_key(module.key),
                 )
@@ -623,18 +723,18 @@ def _measures(
     for (key, span), digest in keys.items():
         if digest not in _MEASURED:
             missing[key] = (*missing.get(key, ()), span)
+    renders = 0
     if missing:
         if len(_MEASURED) > MEASURES_KEPT:
             _MEASURED.clear()
-        fresh = read_measures(render(galley_html(flow, grid, missing)))
-        for key, spans in fresh.items():
-            for span, measure in spans.items():
-                _MEASURED[keys[key, span]] = measure
+        for item, box in read_galley(render(galley_html(flow, grid, missing))):
+            _MEASURED[keys[item]] = _measure(box)
+        renders = 1
     measures: dict[str, dict[int, Measure]] = {}
     for (key, span), digest in keys.items():
         if digest in _MEASURED:
             measures.setdefault(key, {})[span] = _MEASURED[digest]
-    return measures, int(bool(missing))
+    return measures, renders
 
 
 def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:

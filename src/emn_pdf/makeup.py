@@ -20,7 +20,7 @@ Lengths are CSS pixels, as the engine gives them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 #: A column may end this much short of its row, in lines of body text.
@@ -96,6 +96,7 @@ class Measure:
     height: float
     picture: float | None = None  # height of the picture makeup may resize
     boundaries: tuple[float, ...] = ()  # top of each flow unit, then the end
+    flow: float | None = None  # the height its text's columns are set to
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class Placed:
     units: tuple[int, int] | None = None  # the flow units of a split article
     picture: float | None = None  # the picture's new height
     leading: float = 0.0  # added between its flow units (paragraphs)
+    flow: float | None = None  # the height its text's columns are set to
 
 
 @dataclass
@@ -379,14 +381,66 @@ def _balanced_height(
     """Return the least column height that holds every atom, if under ``limit``."""
     if not _fits(atoms, columns, limit, grid):
         return None
-    low, high = 0.0, limit
+    return _least(lambda height: _fits(atoms, columns, height, grid), 0.0, limit)
+
+
+def _least(fits: Callable[[float], bool], low: float, high: float) -> float:
+    """Return the least height ``fits``, to half a pixel, knowing ``high`` does."""
     while high - low > 0.5:
         middle = (low + high) / 2
-        if _fits(atoms, columns, middle, grid):
+        if fits(middle):
             high = middle
         else:
             low = middle
     return high
+
+
+@dataclass(frozen=True)
+class Break:
+    """Where text set in one column may end a column, and the next begin.
+
+    A break between lines of a paragraph says which lines: two breaks in one
+    paragraph leave at least ``apart`` lines between them (the engine's
+    ``orphans`` and ``widows``).
+    """
+
+    end: float
+    start: float
+    paragraph: int | None = None
+    line: int = 0
+    apart: int = 0
+
+
+def flow_height(breaks: Sequence[Break], length: float, columns: int) -> float:
+    """Return the least height of ``columns`` columns that hold a text.
+
+    The engine balances columns by trial, one layout per trial; set to a
+    height, it fills them one after the other in one layout.  That height is
+    found here from the text set in one column, ``length`` tall, and the
+    ``breaks`` the engine allows in it, measured from its top.
+    """
+
+    def fits(height: float) -> bool:
+        top, last = 0.0, Break(0.0, 0.0)
+        for _ in range(columns - 1):
+            ends = [
+                each
+                for each in breaks
+                if top < each.start
+                and each.end - top <= height
+                and not (
+                    each.paragraph is not None
+                    and each.paragraph == last.paragraph
+                    and each.line - last.line < each.apart
+                )
+            ]
+            if length - top <= height or not ends:
+                break
+            last = max(ends, key=lambda each: each.start)
+            top = last.start
+        return length - top <= height
+
+    return _least(fits, length / columns, length)
 
 
 def _best_columns(
@@ -954,6 +1008,7 @@ def _place_stack(stack: Stack, row: Row, grid: Grid) -> Iterator[Placed]:
             part.units,
             picture,
             leading if part.gaps else 0.0,
+            part.module.measures[stack.span].flow if part.units is None else None,
         )
         top += height + grid.space + extra_space
 
