@@ -15,8 +15,8 @@ Plain Python, no timing assertions: run it, read the table.
 (f) the French print edition, and the same issue with a 6000×4000 camera photo
     (the print target must take at most twice as long, and stay under 5 MB);
 (g) page makeup: measuring, placing and the final render against one render
-    of the made-up pages (a''), measured cold (no measure kept from a previous
-    run); copyfitting to 3 pages, cold; a rebuild after a one-word edit, with
+    of the made-up pages (a''), both measured cold (no measure or parsed
+    stylesheet kept from a previous run); copyfitting to 3 pages, cold; a rebuild after a one-word edit, with
     the measures of the previous build kept as ``watch`` keeps them.
 Every figure is the median of --runs runs.
 """
@@ -39,7 +39,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 import emn_pdf
-from emn_pdf import galley
+from emn_pdf import galley, pdf
 from emn_pdf.build import _lay_out, default_jobs, prepare
 from emn_pdf.layouts import Page
 from emn_pdf.pdf import TARGET_OPTIONS, font_face_css, lay_out
@@ -61,11 +61,15 @@ def median_seconds(action: Callable[[], object], runs: int) -> float:
 
 
 def cold(action: Callable[[], object]) -> Callable[[], object]:
-    """Return ``action`` run with no engine measure kept from an earlier run."""
+    """Return ``action`` run with nothing kept from an earlier run.
+
+    Neither engine measures nor parsed stylesheets, which a process keeps.
+    """
 
     def run() -> object:
         galley._MEASURED.clear()
         galley._GRIDS.clear()
+        pdf._STYLES.clear()
         return action()
 
     return run
@@ -143,7 +147,11 @@ def main() -> None:
     made_up = median_seconds(cold(lambda: _lay_out(item, Page("web"), False)), runs)
     pages_html = _lay_out(item, Page("web"), False).makeup.html
     one_render = median_seconds(
-        lambda: lay_out(pages_html, base_dir=ISSUE, layout=item.layout, target="web"),
+        cold(
+            lambda: lay_out(
+                pages_html, base_dir=ISSUE, layout=item.layout, target="web"
+            )
+        ),
         runs,
     )
     copyfitted: list[emn_pdf.BuildReport] = []

@@ -15,10 +15,11 @@ from pdfcheck import page_count
 from typer.testing import CliRunner
 
 import emn_pdf
+from emn_pdf import copyfit
 from emn_pdf.build import _lay_out, content_length, prepare
 from emn_pdf.cli import app
 from emn_pdf.errors import UserError
-from emn_pdf.layouts import Page, find_layout
+from emn_pdf.layouts import Copyfit, Page, find_layout
 
 runner = CliRunner()
 
@@ -215,6 +216,31 @@ def _settings_named(described: str) -> dict[str, str]:
     }
     named = (part.partition(" ") for part in described.split(", "))
     return {keys[name]: value for name, _, value in named if name in keys}
+
+
+@pytest.mark.parametrize(
+    ("pages", "natural", "closest"),
+    [(3, 0.5, 0.3125), (4, 0.2, 0.75)],  # too long: shrink; too short: grow
+)
+def test_copyfitting_interpolates_on_the_length(
+    pages: int, natural: float, closest: float
+) -> None:
+    """Content nearly linear in the density is fitted in four renders."""
+    ranges = Copyfit(
+        body_size=("8pt", "11pt"), body_leading=(1.3, 1.6), block_space=("3mm", "9mm")
+    )
+
+    def render(settings: dict[str, str]) -> tuple[float, int, float]:
+        size = float(settings["--body-size"].removesuffix("pt"))
+        length = 2.5 + 1.6 * (size - 8) / 3  # 2.5 pages at 8pt, 4.1 at 11pt
+        return length, int(length) + 1, length - int(length)
+
+    length = 2.5 + 1.6 * natural
+    start = copyfit.Trial(natural, {}, int(length) + 1, length % 1, 0.0, length)
+    chosen, search = copyfit.fit(ranges, pages, render, start)
+    assert len(search.trials) <= 4
+    assert chosen.fits(pages)
+    assert abs(chosen.density - closest) < copyfit.RESOLUTION
 
 
 def test_copyfitting_says_by_how_much_it_cannot(tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -422,9 +422,13 @@ def test_the_corpus_figures(
 #: rather than break inside words: 0.39, 1, 8; since no galley page cuts a
 #: block and copyfit saves a lonely page or a print edition's fifth page:
 #: 0.42, 1, 7; since blocks in balanced columns get 4 % of room, not 12 %
-#: (E113 says if the engine needs more): 0.46, 1, 7.  Issue 10's targets are
-#: 1.0, 0 and 0.
-FULL, SHORT, LONELY = 0.45, 1, 7
+#: (E113 says if the engine needs more): 0.46, 1, 7; since the text of a wide
+#: block is set in columns of a height makeup computes (exact measures, no
+#: room), the first and last block of a run may take any span, and copyfit
+#: interpolates (it picks another setting within its resolution for three
+#: editions, whose fullest pages move across 0.9): 0.43, 1, 6.  Issue 10's
+#: targets are 1.0, 0 and 0.
+FULL, SHORT, LONELY = 0.43, 1, 6
 
 
 @pytest.fixture(scope="module")

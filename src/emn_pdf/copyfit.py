@@ -3,10 +3,11 @@
 The theme declares ranges for the body size, the leading and the space between
 blocks, from tightest to loosest.  One number, the *density* from 0 (tightest)
 to 1 (loosest), moves them all together, and the length of the laid-out
-content grows with it; so a bisection on the density, from the layout's own
-setting towards the end of the range, finds the setting closest to the
-layout's own that gives the page count with the last page at least 70 % full:
-a few renders, the same ones every time.  When even the end of the range
+content grows with it, nearly in proportion; so a search on the density, from
+the layout's own setting towards the end of the range, each trial where the
+length measured so far says the page count is reached, finds the setting
+closest to the layout's own that gives the page count with the last page at
+least 70 % full: a few renders, the same ones every time.  When even the end of the range
 cannot, the message says by how much the content is over or under.
 """
 
@@ -120,11 +121,12 @@ def fit(
     if not _reaches(end, pages, shrinking, last_fill):
         raise NoFit(_beyond_the_range(pages, end, last_fill))
     good, bad = end, natural
+    boundary = pages if shrinking else pages - 1 + last_fill
     while (
         abs(good.density - bad.density) >= RESOLUTION
         and len(search.trials) < MAX_RENDERS
     ):
-        middle = trial((good.density + bad.density) / 2)
+        middle = trial(_next_density(good, bad, boundary))
         good, bad = (
             (middle, bad)
             if _reaches(middle, pages, shrinking, last_fill)
@@ -137,6 +139,25 @@ def fit(
             f" content jumps from {bad.length:.2f} to {good.length:.2f} pages"
         )
     return good, search
+
+
+def _next_density(good: Trial[T], bad: Trial[T], length: float) -> float:
+    """Return the density to try between a setting that fits and one that does not.
+
+    The content's length is nearly linear in the density: the density where
+    it would be ``length`` is estimated between the two, and the trial made a
+    little on the side that fits, so that the next one, a resolution away,
+    may close the search.  The estimate keeps within the middle four fifths
+    of the interval: where the length jumps, the search is a bisection.
+    """
+    span = bad.density - good.density
+    slope = (bad.length - good.length) / span if span else 0.0
+    estimate = good.density + (length - good.length) / slope if slope else 0.0
+    toward_good = estimate - RESOLUTION / 2 * (1 if span > 0 else -1)
+    share = (toward_good - good.density) / span if span else 0.5
+    if abs(share * span) < RESOLUTION:
+        share = 0.99 * RESOLUTION / abs(span)
+    return good.density + min(max(share, 0.1), 0.9) * span
 
 
 def _reaches(made: Trial[T], pages: int, shrinking: bool, last_fill: float) -> bool:

@@ -802,21 +802,6 @@ def _block_images(block: Any) -> list[Image]:
     ]
 
 
-#: Text, in characters, of a block that may leave a hole if it cannot go
-#: wider, and of one that is split into columns anyway.
-LONG_TEXT = (600, 3000)
-
-
-def _may_go_wider(piece: Piece) -> bool:
-    """Tell whether a piece is measured in the engine's balanced columns too.
-
-    The engine balances by trial and error, which is worth it only for a
-    block long enough to leave a hole, and not so long that it is split.
-    """
-    text = sum(len(element.text_content()) for element in piece.elements)
-    return LONG_TEXT[0] <= text <= LONG_TEXT[1]
-
-
 def _wanted_spans(
     pieces: Sequence[Piece], wishes: dict[str, Module], grid: Grid
 ) -> dict[str, tuple[int, ...]]:
@@ -824,19 +809,19 @@ def _wanted_spans(
 
     A column module is also measured across its whole grid when its run
     (the column modules between two wide ones) is shorter than the grid.
-    A long block that begins or ends its run may also be set wider than a
-    column there (a section's first or last row); the last of a run may be
-    left alone on a page, across the grid.
+    A block that begins or ends its run may also be set wider than a column
+    there (a section's first or last row); the last of a run may be left
+    alone on a page, across the grid.  Measures across columns cost no more
+    than in one (see :func:`_least_columns_height`).
     """
     wanted: dict[str, tuple[int, ...]] = {}
     run: list[str] = []
-    pieces_by_key = {piece.key: piece for piece in pieces}
 
     def close_run() -> None:
         columns = wishes[run[0]].columns if run else 0
         for key in run:
             spans = {1, columns} if len(run) < columns else {1}
-            if key in (run[0], run[-1]) and _may_go_wider(pieces_by_key[key]):
+            if key in (run[0], run[-1]):
                 spans.update(range(2, columns))
             if key == run[-1]:
                 spans.add(columns)  # it may stand alone on a page, across it

@@ -79,9 +79,45 @@ def lay_out(
     ``settings`` replace some of the theme's custom properties (copyfitting).
     """
     fetcher = _fetcher(base_dir, layout, target, allow_remote)
-    font_config = FontConfiguration()
-    profiles: dict[str, Any] = {}
-    common = {"font_config": font_config, "color_profiles": profiles}
+    with engine_warnings() as warnings, refused_resources(fetcher, locate):
+        styles = _styles(layout, target, settings, fetcher, warnings)
+        document = HTML(string=html, base_url=ISSUE_URL, url_fetcher=fetcher).render(
+            stylesheets=styles.stylesheets,
+            font_config=styles.font_config,
+            color_profiles=styles.color_profiles,
+            **TARGET_OPTIONS[target],
+        )
+    return LaidOut(document, target, warnings, fetcher=fetcher, locate=locate)
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """A layout's stylesheets parsed for a target, with their fonts and profile."""
+
+    stylesheets: list[CSS]
+    font_config: FontConfiguration
+    color_profiles: dict[str, Any]
+    warnings: tuple[str, ...]  # what the engine said parsing them
+
+
+#: Stylesheets parsed in this process, by a digest of their text and
+#: options: parsing them and loading their fonts is most of a small render
+#: (page makeup's probe, the galley of one edited block, a copyfit trial).
+_STYLES: dict[str, _Styles] = {}
+STYLES_KEPT = 8
+
+
+def _styles(
+    layout: Layout,
+    target: Target,
+    settings: Mapping[str, str] | None,
+    fetcher: BuildFetcher,
+    warnings: list[str],
+) -> _Styles:
+    """Return the layout's stylesheets for ``target``, parsed once per process.
+
+    What the engine said parsing them is added to ``warnings`` each time.
+    """
     resources = "\n".join(
         [
             font_face_css(layout),
@@ -89,16 +125,29 @@ def lay_out(
             theme_css(layout, target, settings),
         ]
     )
-    base_url = ISSUE_URL
-    with engine_warnings() as warnings, refused_resources(fetcher, locate):
-        stylesheets = [CSS(string=resources, url_fetcher=fetcher, **common)] + [
-            CSS(url=path.as_uri(), url_fetcher=fetcher, **common)
-            for path in layout.stylesheet_paths(target)
-        ]
-        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-            stylesheets=stylesheets, **common, **TARGET_OPTIONS[target]
-        )
-    return LaidOut(document, target, warnings, fetcher=fetcher, locate=locate)
+    paths = layout.stylesheet_paths(target)
+    key = hashlib.sha256(
+        "\0".join(
+            [target, str(fetcher.allow_remote), resources]
+            + [f"{path}\0{path.read_text(encoding='utf-8')}" for path in paths]
+        ).encode()
+    ).hexdigest()
+    if key in _STYLES:
+        warnings.extend(_STYLES[key].warnings)
+        return _STYLES[key]
+    if len(_STYLES) >= STYLES_KEPT:
+        _STYLES.clear()
+    font_config = FontConfiguration()
+    profiles: dict[str, Any] = {}
+    common = {"font_config": font_config, "color_profiles": profiles}
+    parsed = len(warnings)
+    stylesheets = [CSS(string=resources, url_fetcher=fetcher, **common)] + [
+        CSS(url=path.as_uri(), url_fetcher=fetcher, **common) for path in paths
+    ]
+    styles = _STYLES[key] = _Styles(
+        stylesheets, font_config, profiles, tuple(warnings[parsed:])
+    )
+    return styles
 
 
 def _fetcher(
