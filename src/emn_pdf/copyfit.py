@@ -7,8 +7,9 @@ content grows with it, nearly in proportion; so a search on the density, from
 the layout's own setting towards the end of the range, each trial where the
 length measured so far says the page count is reached, finds the setting
 closest to the layout's own that gives the page count with the last page at
-least 70 % full: a few renders, the same ones every time.  When even the end of the range
-cannot, the message says by how much the content is over or under.
+least 70 % full: a few renders, the same ones every time.  When even the end
+of the range cannot, the message says by how much the content is over or
+under.
 """
 
 from __future__ import annotations

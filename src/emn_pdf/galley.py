@@ -394,31 +394,31 @@ def read_galley(document: Any) -> Iterator[tuple[tuple[str, int], Any]]:
             yield (key, int(span)), box
 
 
+def _marked(box: Any, attribute: str) -> bool:
+    """Tell whether ``box`` is an element's own box and the element has ``attribute``.
+
+    An element also has anonymous boxes, and each of its columns has one.
+    """
+    element = box.element
+    return (
+        element is not None
+        and box.element_tag == element.tag
+        and element.get(attribute) is not None
+    )
+
+
 def _items(page_box: Any, placed: bool) -> Iterator[Any]:
     """Yield the boxes of the pieces on a page: of the galley, or placed."""
     for box in _descendants(page_box):
-        element = box.element
-        if (
-            element is not None
-            and box.element_tag == element.tag
-            and element.get(ITEM) is not None
-            and (box.style["position"] == "absolute") == placed
-        ):
+        if _marked(box, ITEM) and (box.style["position"] == "absolute") == placed:
             yield box
 
 
 def _text_columns(wrapper: Any) -> Any | None:
     """Return the box of a module's text, if the layout sets it in columns."""
-    for box in _descendants(wrapper):
-        element = box.element
-        if (
-            element is not None
-            and box.element_tag == element.tag
-            and element.get(FLOW) is not None
-        ):
-            columns = box.children
-            return box if columns and getattr(columns[0], "is_column", False) else None
-    return None
+    text = next((box for box in _descendants(wrapper) if _marked(box, FLOW)), None)
+    columns = [] if text is None else text.children
+    return text if columns and getattr(columns[0], "is_column", False) else None
 
 
 def _overflows(text: Any) -> bool:
@@ -502,12 +502,9 @@ def _measure(wrapper: Any) -> Measure:
     units: dict[int, float] = {}
     picture = None
     for box in _descendants(wrapper):
-        element = box.element
-        if element is None or box.element_tag != element.tag:
-            continue
-        if element.get(UNIT) is not None:
-            units.setdefault(int(element.get(UNIT)), box.position_y - top)
-        if element.get(PICTURE) is not None and picture is None:
+        if _marked(box, UNIT):
+            units.setdefault(int(box.element.get(UNIT)), box.position_y - top)
+        if _marked(box, PICTURE) and picture is None:
             picture = box.height
     boundaries = (0.0, *(units[i] for i in sorted(units) if i > 0), height)
     text = _text_columns(wrapper)

@@ -149,8 +149,8 @@ class Part:
     def gaps(self) -> int:
         """Return how many gaps between flow units (paragraphs) this part has.
 
-        A module set in balanced columns has none makeup may widen: the
-        engine would balance its columns again.
+        A module set across columns has none makeup may widen: its text's
+        columns are set to the height measured for it.
         """
         if self.span != 1:
             return 0
