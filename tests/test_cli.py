@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -124,3 +126,22 @@ def test_a_colon_in_french_text_says_to_quote_it(
         "after '|' on the lines below"
     )
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_help_imports_neither_the_engine_nor_the_models() -> None:
+    """``--help`` answers at once: the build stage is imported when a command runs."""
+    probe = (
+        "import sys\n"
+        "from emn_pdf.cli import app\n"
+        "try:\n"
+        "    app(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = {'weasyprint', 'emn_pdf.build', 'emn_pdf.model', 'rich.markdown'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert "Commands:" in result.stdout and "build" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"

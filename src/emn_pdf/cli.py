@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -27,15 +27,20 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .build import BuildReport
 from .errors import Finding, Problem, UserError, display_path, faults_as_user_errors
 from .workers import LAYOUT_SECONDS, MAX_PAGES, Limits, end_cleanly_on_sigterm
+
+if TYPE_CHECKING:
+    from .build import BuildReport
 
 app = typer.Typer(
     help="Lay out a quarterly newsletter from YAML issue data into PDF.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    # Plain help, as git and pip give it: typer's rich panels import
+    # rich.markdown and its parser, a third of a second before any output.
+    rich_markup_mode=None,
 )
 
 
