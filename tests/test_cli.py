@@ -145,3 +145,18 @@ def test_help_imports_neither_the_engine_nor_the_models() -> None:
     )
     assert "Commands:" in result.stdout and "build" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_library_api_survives_the_lazy_import() -> None:
+    """``emn_pdf.build`` is the function, whether or not its module was imported first."""
+    probe = (
+        "import emn_pdf.build as first\n"
+        "import emn_pdf\n"
+        "from emn_pdf import build, check\n"
+        "print(callable(first), emn_pdf.build is build, emn_pdf.check is check,"
+        " type(build).__name__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["True", "True", "True", "function"]

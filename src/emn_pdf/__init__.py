@@ -7,6 +7,9 @@ a person can fix.
 
 from __future__ import annotations
 
+import sys
+from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, UserError
@@ -15,16 +18,32 @@ if TYPE_CHECKING:
     from .build import BuildReport, build, check
 
 __all__ = ["BuildReport", "Problem", "UserError", "build", "check"]
+#: What the build stage gives the package, imported when first asked for:
+#: the command line imports the package for ``--help`` too, which needs
+#: neither the models, nor the templates, nor the engine.
+_STAGE = {"BuildReport", "build", "check"}
 
 
 def __getattr__(name: str) -> Any:
-    """Import the build stage when it is first asked for, not with the package.
-
-    The command line imports the package for ``--help`` too; the models, the
-    templates and the engine are needed only to build or check.
-    """
-    if name in {"BuildReport", "build", "check"}:
-        from . import build as stage
-
-        return getattr(stage, name)
+    if name in _STAGE:
+        import_module(".build", __name__)
+        return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _Package(ModuleType):
+    """The package, whose ``build`` stays the function when its module loads.
+
+    Importing ``emn_pdf.build`` (the module) sets the package's ``build`` to
+    that module; the public ``emn_pdf.build`` is the function it defines.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "build" and isinstance(value, ModuleType):
+            for each in _STAGE:
+                super().__setattr__(each, getattr(value, each))
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

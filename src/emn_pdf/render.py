@@ -14,7 +14,7 @@ import re
 import textwrap
 import traceback
 from collections.abc import Callable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -179,8 +179,14 @@ def address_lines(address: str, width: int = 18) -> Markup:
     return Markup("<br>").join(line.replace(" ", "") for line in lines)
 
 
+@lru_cache(maxsize=1024)
 def qr_code(address: str) -> Markup:
-    """Return ``address`` as an inline SVG QR code, for paper that cannot click."""
+    """Return ``address`` as an inline SVG QR code, for paper that cannot click.
+
+    Kept by address in the process: choosing a QR code's mask is most of
+    segno's work, and the HTML is rendered again for every copyfit trial and
+    every rebuild of ``watch``.
+    """
     code = segno.make(address, error="l", boost_error=True)
     return Markup(code.svg_inline(scale=1, border=0, omitsize=True, svgclass="qr-code"))
 
