@@ -9,7 +9,7 @@ Plain Python, no timing assertions: run it, read the table.
 (a') the same through emn-pdf's layout stage (our fetcher, which hands the
     engine pictures already re-encoded for the target);
 (b) emn_pdf.build of the same edition and target, in this process;
-(c) the cold CLI process for one edition (imports included);
+(c) the cold CLI process for one edition (imports included), and for --help;
 (d) every edition and target, with one worker process and with the default;
 (e) a second build with unchanged inputs (the cache), in process and as a CLI;
 (f) the French print edition, and the same issue with a 6000×4000 camera photo
@@ -120,6 +120,16 @@ def main() -> None:
     ]
     c = median_seconds(cli("--lang", "fr", "--force", "-o", str(out / "cli")), runs)
     rows.append(("(c) cold CLI process, fr web", c))
+    help_command = [str(CLI), "--help"]
+    rows.append(
+        (
+            "(c) emn-pdf --help, cold process",
+            median_seconds(
+                lambda: subprocess.run(help_command, check=True, capture_output=True),
+                runs,
+            ),
+        )
+    )
     everything = ("--lang", "all", "--target", "all", "--force", "-o", str(out / "all"))
     one = median_seconds(cli(*everything, "--jobs", "1"), runs)
     default = median_seconds(cli(*everything), runs)
