@@ -128,9 +128,16 @@ def test_a_colon_in_french_text_says_to_quote_it(
     assert not out.exists() or not any(out.iterdir())
 
 
+def fresh_python(program: str) -> str:
+    """Return what ``program`` prints in a new interpreter: nothing imported yet."""
+    return subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    ).stdout
+
+
 def test_help_imports_neither_the_engine_nor_the_models() -> None:
     """``--help`` answers at once: the build stage is imported when a command runs."""
-    probe = (
+    printed = fresh_python(
         "import sys\n"
         "from emn_pdf.cli import app\n"
         "try:\n"
@@ -140,23 +147,17 @@ def test_help_imports_neither_the_engine_nor_the_models() -> None:
         "heavy = {'weasyprint', 'emn_pdf.build', 'emn_pdf.model', 'rich.markdown'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    )
-    assert "Commands:" in result.stdout and "build" in result.stdout
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert "Commands:" in printed and "build" in printed
+    assert printed.strip().splitlines()[-1] == "[]"
 
 
 def test_the_library_api_survives_the_lazy_import() -> None:
     """``emn_pdf.build`` is the function, whether or not its module was imported first."""
-    probe = (
+    printed = fresh_python(
         "import emn_pdf.build as first\n"
         "import emn_pdf\n"
         "from emn_pdf import build, check\n"
         "print(callable(first), emn_pdf.build is build, emn_pdf.check is check,"
         " type(build).__name__)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.split() == ["True", "True", "True", "function"]
+    assert printed.split() == ["True", "True", "True", "function"]
