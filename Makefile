@@ -6,7 +6,7 @@ PDFJS  := tests/js/node_modules/.package-lock.json
 PYTHON ?= python3
 ISSUE  ?= issues/2024-12
 
-.PHONY: pdf test lint golden clean
+.PHONY: pdf test lint golden bench clean
 
 $(STAMP): pyproject.toml scripts/system-deps.sh
 	./scripts/system-deps.sh
@@ -30,6 +30,12 @@ lint: $(STAMP)
 
 test: lint $(PDFJS)
 	$(BIN)/pytest
+
+# The figures of benchmarks/README.md: several minutes on two cores.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/typst_edition.py
 
 # Rewrite tests/golden/ from the current templates; review the diff before committing.
 golden: $(STAMP)

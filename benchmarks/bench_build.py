@@ -17,13 +17,20 @@ Plain Python, no timing assertions: run it, read the table.
 (g) page makeup: measuring, placing and the final render against one render
     of the made-up pages (a''), both measured cold (no measure or parsed
     stylesheet kept from a previous run); copyfitting to 3 pages, cold; a rebuild after a one-word edit, with
-    the measures of the previous build kept as ``watch`` keeps them.
-Every figure is the median of --runs runs.
+    the measures of the previous build kept as ``watch`` keeps them;
+(h) bare WeasyPrint on the final HTML of a build (the made-up pages, with the
+    copyfit settings chosen), its stylesheets and options, against our build
+    of the same edition: in this process and as cold processes, web and print;
+(i) resident memory of this process over --builds in-process builds of the
+    French web edition (after five to fill the per-process caches).
+Every figure is the median of --runs runs.  The same edition typeset by
+Typst: ``benchmarks/typst_edition.py`` (``make bench`` runs both).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import statistics
@@ -40,9 +47,16 @@ from weasyprint.text.fonts import FontConfiguration
 
 import emn_pdf
 from emn_pdf import galley, pdf
-from emn_pdf.build import _lay_out, default_jobs, prepare
+from emn_pdf.build import default_jobs
+from emn_pdf.edition import Prepared, _copyfitted, _lay_out, lay_out_target, prepare
 from emn_pdf.layouts import Page
-from emn_pdf.pdf import TARGET_OPTIONS, font_face_css, lay_out
+from emn_pdf.pdf import (
+    TARGET_OPTIONS,
+    color_profile_css,
+    font_face_css,
+    lay_out,
+    theme_css,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ISSUE = (ROOT / "issues" / "2024-12").resolve()
@@ -83,7 +97,9 @@ def cli(*arguments: str) -> Callable[[], object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+    parser.add_argument("--builds", type=int, default=100)
+    arguments = parser.parse_args()
+    runs = arguments.runs
     out = Path(tempfile.mkdtemp(prefix="emn-pdf-bench-"))
 
     item = prepare(ISSUE, "fr", None)
@@ -191,6 +207,15 @@ def main() -> None:
         ("(f) emn_pdf.build, fr print", sample_print),
         ("(f) emn_pdf.build, fr print with a 6000×4000 photo", photo_print),
     ]
+    bare = bare_engine(item, out, runs)
+    print_cli = median_seconds(
+        cli("--lang", "fr", "--target", "print", "--force", "-o", str(out / "cp")), runs
+    )
+    rows += [
+        (f"(h) bare WeasyPrint, final HTML, {target}, {how}", seconds)
+        for (target, how), seconds in bare.items()
+    ]
+    rows.append(("(h) cold CLI process, fr print", print_cli))
     width = max(len(label) for label, _ in rows)
     print(f"{'measure':<{width}}  median (s), {runs} runs")
     for label, seconds in rows:
@@ -217,7 +242,99 @@ def main() -> None:
         f"{'ratio copyfit/one render (target <= 6)':<{width}}  {copyfit / one_render:6.3f}"
     )
     print(f"{'copyfit to 3 pages':<{width}}  {copyfitted[0].copyfit}")
+    ours = {("web", "in process"): b, ("print", "in process"): sample_print}
+    ours |= {("web", "cold"): c, ("print", "cold"): print_cli}
+    for (target, how), seconds in ours.items():
+        label = f"ratio ours/bare WeasyPrint, {target}, {how}"
+        print(f"{label:<{width}}  {seconds / bare[target, how]:6.3f}")
+    before, after = memory_growth(out, arguments.builds)
+    print(
+        f"{f'(i) RSS after 5 builds, after {arguments.builds} more (MiB)':<{width}}"
+        f"  {before:.1f} -> {after:.1f} ({after - before:+.1f}; target < 5)"
+    )
     print(f"outputs in {out}")
+
+
+#: WeasyPrint alone, in a process of its own: HTML, stylesheets, options.
+BARE = """
+import json, sys
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+html, base, out, options, *sheets = sys.argv[1:]
+fonts, profiles = FontConfiguration(), {}
+common = {"font_config": fonts, "color_profiles": profiles}
+HTML(filename=html, base_url=base).write_pdf(
+    out, stylesheets=[CSS(filename=sheet, **common) for sheet in sheets],
+    **common, **json.loads(options),
+)
+"""
+
+
+def bare_engine(item: Prepared, out: Path, runs: int) -> dict[tuple[str, str], float]:
+    """Time WeasyPrint alone on the final HTML of each target, in process and cold.
+
+    The final HTML is what a build hands the engine last: the made-up pages
+    with copyfitting's settings, and for print the designed filler pages.
+    """
+    times = {}
+    for target in ("web", "print"):
+        _, settings, _, _ = _copyfitted(item, target, False, None)
+        folder = out / f"bare-{target}"
+        folder.mkdir()
+        html = folder / "final.html"
+        html.write_text(lay_out_target(item, target, False).makeup.html, "utf-8")
+        resources = folder / "resources.css"
+        resources.write_text(
+            "\n".join(
+                [
+                    font_face_css(item.layout),
+                    color_profile_css(item.layout, target),
+                    theme_css(item.layout, target, settings),
+                ]
+            ),
+            "utf-8",
+        )
+        sheets = [resources, *item.layout.stylesheet_paths(target)]
+        arguments = [str(html), ISSUE.as_uri() + "/", str(folder / "bare.pdf")]
+        arguments += [json.dumps(TARGET_OPTIONS[target]), *map(str, sheets)]
+        command = [sys.executable, "-c", BARE, *arguments]
+        times[target, "in process"] = median_seconds(
+            lambda arguments=arguments: bare_in_process(arguments), runs
+        )
+        times[target, "cold"] = median_seconds(
+            lambda command=command: subprocess.run(command, check=True), runs
+        )
+    return times
+
+
+def bare_in_process(arguments: list[str]) -> None:
+    """Run :data:`BARE` in this process, as its own process would."""
+    saved = sys.argv
+    sys.argv = ["bare", *arguments]
+    try:
+        exec(BARE, {})
+    finally:
+        sys.argv = saved
+
+
+def memory_growth(out: Path, builds: int) -> tuple[float, float]:
+    """Return this process's resident memory after 5 builds and after ``builds`` more."""
+
+    def build() -> None:
+        emn_pdf.build(ISSUE, lang="fr", out_dir=out / "memory", force=True, jobs=1)
+
+    for _ in range(5):
+        build()
+    before = resident_mib()
+    for _ in range(builds):
+        build()
+    return before, resident_mib()
+
+
+def resident_mib() -> float:
+    """Return the resident set size of this process, in MiB (Linux)."""
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
 
 
 def one_word_edit(out: Path) -> Callable[[], object]:

@@ -161,3 +161,25 @@ def test_the_library_api_survives_the_lazy_import() -> None:
         " type(build).__name__)\n"
     )
     assert printed.split() == ["True", "True", "True", "function"]
+
+
+def test_an_unchanged_rebuild_loads_neither_the_models_nor_the_engine(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Up to date is known from the files' status: nothing is loaded or laid out."""
+    issue, out = make_issue(), tmp_path / "out"
+    CliRunner().invoke(
+        app, ["build", str(issue), "-o", str(out)], catch_exceptions=False
+    )
+    printed = fresh_python(
+        "import sys\n"
+        "from emn_pdf.cli import app\n"
+        "try:\n"
+        f"    app(['build', {str(issue)!r}, '-o', {str(out)!r}])\n"
+        "except SystemExit as exit:\n"
+        "    print('exit', exit.code)\n"
+        "heavy = {'weasyprint', 'emn_pdf.edition', 'emn_pdf.model', 'yaml', 'jinja2'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    assert "unchanged" in printed
+    assert printed.strip().splitlines()[-2:] == ["exit 0", "[]"]

@@ -22,7 +22,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 import emn_pdf
-from emn_pdf import cache, finish, galley, layouts, workers
+from emn_pdf import cache, edition, finish, galley, layouts, workers
 from emn_pdf.cli import app
 from emn_pdf.errors import UserError
 from emn_pdf.workers import Limits
@@ -392,3 +392,34 @@ def test_a_crafted_cache_entry_is_not_believed(
     reports: list[emn_pdf.BuildReport] = []
     emn_pdf.build(issue, out_dir=out, on_built=reports.append)
     assert not reports[0].cached and reports[0].path == out / "2025-03-fr-web.pdf"
+
+
+def test_a_file_touched_is_checked_in_full_then_quickly_again(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Touched without a change, the outputs stand, and the quick key is renewed."""
+    issue, out = make_issue(), tmp_path / "out"
+    entry_path = out / cache.CACHE_DIR / "2025-03-fr-web.json"
+
+    def cached() -> bool:
+        reports: list[emn_pdf.BuildReport] = []
+        emn_pdf.build(issue, out_dir=out, on_built=reports.append)
+        return reports[0].cached
+
+    assert not cached()
+    quick = json.loads(entry_path.read_text())["quick"]
+    (issue / "fr.yaml").touch()
+    assert cached()
+    assert json.loads(entry_path.read_text())["quick"] not in {"", quick}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(edition, "cache_key", None)  # the full check would fail
+        assert cached()
+
+
+def test_the_quick_key_sees_a_file_added_to_a_layout_folder(tmp_path: Path) -> None:
+    (tmp_path / "theme.yaml").write_text("name: x\n")
+    before = cache.quick_key([tmp_path / "theme.yaml"], [tmp_path], ["web"])
+    assert cache.quick_key([tmp_path / "theme.yaml"], [tmp_path], ["web"]) == before
+    (tmp_path / "extra.css").write_text("")
+    assert cache.quick_key([tmp_path / "theme.yaml"], [tmp_path], ["web"]) != before
+    assert cache.quick_key([tmp_path / "theme.yaml"], [tmp_path], ["print"]) != before

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 import emn_pdf
 from emn_pdf import copyfit
-from emn_pdf.build import _lay_out, content_length, prepare
 from emn_pdf.cli import app
+from emn_pdf.edition import _lay_out, content_length, prepare
 from emn_pdf.errors import UserError
 from emn_pdf.layouts import Copyfit, Page, find_layout
 

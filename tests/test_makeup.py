@@ -21,7 +21,7 @@ from conftest import MINIMAL_EDITION, ROOT, SAMPLE
 from pypdf import PdfReader
 
 import emn_pdf
-from emn_pdf.build import _lay_out_target, prepare
+from emn_pdf.edition import lay_out_target, prepare
 from emn_pdf.errors import Finding
 from emn_pdf.makeup import Break, Grid, Measure, Module, Placement, flow_height, place
 from emn_pdf.render import short_url
@@ -175,7 +175,7 @@ def test_measures_are_taken_once_per_content(
 ) -> None:
     """A second lay-out measures nothing; an edit measures again (watch)."""
     from emn_pdf import galley
-    from emn_pdf.build import _lay_out
+    from emn_pdf.edition import _lay_out
     from emn_pdf.layouts import Page
 
     monkeypatch.setattr(galley, "_GRIDS", {})  # other tests use the same pages
@@ -220,7 +220,7 @@ def test_the_text_of_wide_blocks_is_set_in_the_columns_it_asks(
             + "\n".join([10 * " " + "Une phrase de texte, assez longue. " * 3] * 9),
         )
     )
-    laid_out = _lay_out_target(prepare(issue, "fr", "emn"), "web", allow_remote=False)
+    laid_out = lay_out_target(prepare(issue, "fr", "emn"), "web", allow_remote=False)
     texts = [
         text
         for page in laid_out.document.pages
@@ -263,7 +263,7 @@ def test_a_module_set_taller_than_its_place_is_said(
 
 def test_the_sample_made_up_keeps_blocks_whole() -> None:
     item = prepare(SAMPLE, "fr", "emn")
-    laid_out = _lay_out_target(item, "web", allow_remote=False)
+    laid_out = lay_out_target(item, "web", allow_remote=False)
     placement = laid_out.makeup.placement
     assert isinstance(placement, Placement)
     assert laid_out.page_count == len(placement.pages)

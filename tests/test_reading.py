@@ -29,7 +29,7 @@ from pdfcheck import (
 )
 
 import emn_pdf
-from emn_pdf.build import prepare
+from emn_pdf.edition import prepare
 from emn_pdf.text import markdown_to_html, plain_text, typeset
 
 Reports = dict[tuple[str, str], emn_pdf.BuildReport]

@@ -17,8 +17,11 @@ from PIL import Image
 
 import emn_pdf
 from emn_pdf import fetch, finish, pictures
+from emn_pdf.build import _expected_seconds
 from emn_pdf.errors import UserError
 from emn_pdf.fetch import BuildFetcher, RefusedResource
+from emn_pdf.jobs import Job
+from emn_pdf.workers import DEFAULT_LIMITS
 
 
 def issue_with_image(make_issue: Callable[..., Path], src: str) -> Path:
@@ -304,6 +307,21 @@ def test_unchanged_inputs_are_not_rebuilt(
     )
     emn_pdf.build(issue, out_dir=tmp_path, on_built=reports.append)
     assert [report.cached for report in reports[2:]] == [False, False]
+
+
+def test_workers_take_the_longest_jobs_first(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The order is by what each job took last time; a print job never built first."""
+    issue = make_issue()
+    jobs = [
+        Job(issue, "fr", target, None, tmp_path, False, False, None, DEFAULT_LIMITS)
+        for target in ("web", "print")
+    ]
+    assert [_expected_seconds(job) for job in jobs] == [1.0, 1.3]
+    reports: list[emn_pdf.BuildReport] = []
+    emn_pdf.build(issue, target="web", out_dir=tmp_path, on_built=reports.append)
+    assert _expected_seconds(jobs[0]) == reports[0].seconds > 0
 
 
 def test_a_changed_output_is_rebuilt(

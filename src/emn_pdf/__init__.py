@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from .errors import Problem, UserError
 
 if TYPE_CHECKING:
-    from .build import BuildReport, build, check
+    from .build import build, check
+    from .jobs import BuildReport
 
 __all__ = ["BuildReport", "Problem", "UserError", "build", "check"]
 #: What the build stage gives the package, imported when first asked for:

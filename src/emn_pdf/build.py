@@ -1,182 +1,32 @@
 """The public API: build an issue's PDFs, or check it without rendering.
 
-Reads as the pipeline's recipe: find the editions, load and validate each one,
-then render its HTML, lay it out and write the PDF.  Editions are independent:
-one that fails does not stop the others, and several are built at once in
-worker processes (layout holds the GIL, so threads would not help).
+Reads as the pipeline's recipe: find the editions and targets asked for,
+answer those whose outputs are up to date from the cache, and build the
+others (:mod:`emn_pdf.edition`).  Editions are independent: one that fails
+does not stop the others, and several are built at once in worker processes
+(layout holds the GIL, so threads would not help).  This module is light to
+import: a build with nothing to do loads neither the models nor the engine.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import multiprocessing
 import os
-import re
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, as_completed
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
-from urllib.parse import urlsplit
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from . import cache
 from .errors import Finding, Problem, UserError, faults_as_user_errors
 from .files import sweep_parts
-from .i18n import catalogue_path, edition_catalogue, load_catalogue
-from .layouts import (
-    DEFAULT_LAYOUT,
-    DEFAULT_PAGE,
-    TARGETS,
-    Layout,
-    Page,
-    Target,
-    builtin_layout,
-    find_layout,
-)
-from .load import FieldPath, LoadedEdition, load_edition
+from .jobs import BuildReport, Job, chosen_languages, chosen_targets
 from .workers import DEFAULT_LIMITS, Limits, worker_pool
 
 if TYPE_CHECKING:
-    from .galley import MadeUp
-    from .pdf import LaidOut
-
-T = TypeVar("T")
-LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}$")
-ALL = "all"
-#: A saddle-stitched newsletter is folded sheets: its pages come in fours.
-PAGES_PER_SHEET = 4
-COVER_WIDTH = 800
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What became of one edition and target: its PDF, or what stopped it."""
-
-    language: str
-    target: Target
-    path: Path | None = None
-    extras: list[Path] = field(default_factory=list)
-    pages: int = 0
-    size: int = 0
-    seconds: float = 0.0
-    warnings: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    copyfit: str | None = None
-    cached: bool = False
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """An edition validated and matched with its layout, ready to render."""
-
-    issue_id: str
-    loaded: LoadedEdition
-    layout: Layout
-
-    @property
-    def language(self) -> str:
-        """Return the edition's language code."""
-        return self.loaded.language
-
-    def locate(self, finding: Finding, target: Target) -> Finding:
-        """Return ``finding`` with the YAML file, line and field of its block."""
-        location: tuple[str | int, ...] = ()
-        if finding.block:
-            section, block = finding.block.removeprefix("s").split("-b")
-            location = ("sections", int(section), "blocks", int(block))
-        problem = self.loaded.document.problem(location, finding.message)
-        return replace(
-            finding,
-            file=problem.file,
-            line=problem.line if location else None,
-            field=problem.field,
-            edition=f"{self.language} {target}",
-        )
-
-    def inspect(
-        self, laid_out: LaidOut, written: list[Finding] | None = None
-    ) -> list[Finding]:
-        """Return the preflight findings of this edition laid out.
-
-        ``written`` are the findings of the print preflight on the written PDF.
-        """
-        from .preflight import inspect, unhonoured_wishes
-
-        findings = inspect(
-            laid_out.document,
-            [self.layout.font_path(face) for face in self.layout.theme.fonts],
-            print_target=laid_out.target == "print",
-            pages=self.loaded.edition.pages,
-        ) + (written or [])
-        if laid_out.makeup is not None:
-            # Makeup knows the fill of each column, which W107 estimates.
-            findings = [finding for finding in findings if finding.code != "W107"]
-            findings += laid_out.makeup.findings(laid_out.document)
-        located = [self.locate(finding, laid_out.target) for finding in findings]
-        theme = self.layout.theme
-        located += [
-            replace(finding, edition=f"{self.language} {laid_out.target}")
-            for finding in unhonoured_wishes(self.loaded, theme.makeup, theme.columns)
-        ]
-        if (problem := laid_out.copyfit_problem) is not None:
-            # Copyfitting says why the count is wrong better than a count does.
-            located = [finding for finding in located if finding.code != "E108"]
-            edition = f"{self.language} {laid_out.target}"
-            located.append(Finding.at("E108", problem, edition=edition))
-        return located
-
-    def locate_resource(self, url: str, reason: str) -> Problem | None:
-        """Return a problem at the picture field that asked for ``url``."""
-        from .fetch import issue_path
-
-        issue_dir = self.loaded.document.path.parent.resolve()
-        local = issue_path(url, issue_dir)
-        for location, src in self.loaded.edition.image_locations():
-            if urlsplit(src).scheme in {"http", "https"}:
-                named = url == src
-            else:
-                named = local is not None and local == issue_dir / src
-            if named:
-                return self.loaded.document.problem(location, f"{src}: {reason}")
-        return None
-
-    def html(self, page: Page = DEFAULT_PAGE) -> str:
-        """Return the edition's HTML for ``page.target``."""
-        from .render import render_html  # not needed when nothing is rendered
-
-        catalogue = edition_catalogue(self.loaded)
-        return render_html(
-            self.loaded.edition, self.layout, catalogue, self.language, page
-        )
-
-
-@dataclass(frozen=True)
-class _Job:
-    """One edition and target to build; small and picklable, for workers."""
-
-    issue_dir: Path
-    language: str
-    target: Target
-    layout: str | None
-    out_dir: Path
-    force: bool
-    allow_remote: bool
-    pages: int | None
-    limits: Limits
-
-    def output(self, issue_id: str, suffix: str) -> Path:
-        """Return ``<out>/<issue-id>-<lang>-<suffix>``."""
-        return self.out_dir / f"{issue_id}-{self.language}-{suffix}"
-
-    def name(self, issue_id: str) -> str:
-        """Return ``<issue-id>-<lang>-<target>``, the name of this job's outputs."""
-        return f"{issue_id}-{self.language}-{self.target}"
+    from .edition import Prepared
 
 
 def build(
@@ -214,7 +64,7 @@ def build(
     sweep_parts(out)
     languages = chosen_languages(issue_dir, lang)
     work = [
-        _Job(issue_dir, language, each, layout, out, force, allow_remote, pages, limits)
+        Job(issue_dir, language, each, layout, out, force, allow_remote, pages, limits)
         for language in languages
         for each in chosen_targets(target)
     ]
@@ -254,6 +104,7 @@ def check(
     """
     from . import preflight
     from .consistency import compare_editions
+    from .edition import checked_print, lay_out_target, prepare
 
     issue_dir = Path(issue_dir)
     prepared, problems = [], []
@@ -274,66 +125,28 @@ def check(
         for each in chosen_targets(target) if lay_out else ():
             edition = item.loaded.document.path
             with faults_as_user_errors(), limits.deadline(edition):
-                laid_out = _lay_out_target(item, each, allow_remote=False)
+                laid_out = lay_out_target(item, each, allow_remote=False)
             limits.check_pages(laid_out.page_count, edition)
-            written = _checked_print(item, laid_out) if each == "print" else []
+            written = checked_print(item, laid_out) if each == "print" else []
             findings += item.inspect(laid_out, written)
     return findings
 
 
-def _checked_print(item: Prepared, laid_out: LaidOut) -> list[Finding]:
-    """Write the print PDF aside and return what the print preflight finds."""
-    identity = f"{item.issue_id}-{item.language}-print"
-    with tempfile.TemporaryDirectory(prefix="emn-pdf-check-") as folder:
-        return _write_print(item, laid_out, Path(folder) / "print.pdf", identity)
+def _refuse_output_inside(out_dir: Path, issue_dir: Path) -> None:
+    """Keep build output out of the issue folder and of the ``issues/`` folder.
 
-
-def edition_files(issue_dir: Path) -> dict[str, Path]:
-    """Return the issue's edition files by language code (``fr.yaml``...)."""
-    if not issue_dir.is_dir():
-        raise UserError(Problem("issue folder not found", file=issue_dir))
-    editions = {
-        path.stem: path
-        for path in sorted(issue_dir.glob("*.yaml"))
-        if LANGUAGE_FILE.match(path.stem)
-    }
-    if not editions:
+    They hold what people wrote; a build never writes there.
+    """
+    sources = issue_dir.resolve()
+    if sources.parent.name == "issues":
+        sources = sources.parent
+    if out_dir.resolve().is_relative_to(sources):
         raise UserError(
-            Problem("no edition found (expected files such as fr.yaml)", file=issue_dir)
+            Problem(f"the output folder must not be inside {sources}", file=out_dir)
         )
-    return editions
 
 
-def prepare(issue_dir: Path, language: str, layout: str | None) -> Prepared:
-    """Load, validate and match one edition with its layout."""
-    load_catalogue(language)
-    loaded = load_edition(edition_files(issue_dir)[language])
-    return Prepared(issue_dir.resolve().name, loaded, _edition_layout(loaded, layout))
-
-
-def chosen_languages(issue_dir: Path, lang: str | None) -> list[str]:
-    """Return the language codes ``lang`` selects: one, or all editions."""
-    editions = edition_files(issue_dir)
-    if lang is None or lang == ALL:
-        return list(editions)
-    if lang not in editions:
-        available = ", ".join(editions)
-        raise UserError(
-            Problem(f"no {lang}.yaml edition (available: {available})", file=issue_dir)
-        )
-    return [lang]
-
-
-def chosen_targets(target: str) -> tuple[Target, ...]:
-    """Return the targets ``target`` selects: ``web``, ``print`` or ``all``."""
-    if target == ALL:
-        return TARGETS
-    if target not in TARGETS:
-        raise UserError(Problem(f"unknown target {target!r} (web, print or all)"))
-    return (target,)
-
-
-def _run(work: list[_Job], jobs: int | None) -> Iterator[BuildReport]:
+def _run(work: list[Job], jobs: int | None) -> Iterator[BuildReport]:
     """Build every job not up to date, in worker processes if more than one.
 
     Up-to-date jobs are answered here, before any worker (and WeasyPrint)
@@ -352,16 +165,25 @@ def _run(work: list[_Job], jobs: int | None) -> Iterator[BuildReport]:
         yield from (_build_job(job, item) for job, item in pending)
         return
     with worker_pool(workers, _context()) as pool:
-        # Print jobs take longest (QR codes, often two layouts): start them
-        # first so that the workers finish together.
+        # Longest first, so that the workers finish together.
         ordered = sorted(
-            (job for job, _ in pending), key=lambda job: job.target != "print"
+            (job for job, _ in pending), key=_expected_seconds, reverse=True
         )
         futures: list[Future[BuildReport]] = [
             pool.submit(_build_job, job) for job in ordered
         ]
         for future in as_completed(futures):
             yield future.result()
+
+
+def _expected_seconds(job: Job) -> float:
+    """Return how long the job took last time, else a guess from its target.
+
+    A print job takes longer than its web one (QR codes, press conversion):
+    by about a third on the sample.
+    """
+    seconds = cache.last_seconds(job.out_dir, job.name)
+    return seconds or (1.3 if job.target == "print" else 1.0)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -374,7 +196,9 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["emn_pdf.pdf", "emn_pdf.finish", "emn_pdf.press"])
+    context.set_forkserver_preload(
+        ["emn_pdf.edition", "emn_pdf.pdf", "emn_pdf.finish", "emn_pdf.press"]
+    )
     return context
 
 
@@ -384,14 +208,21 @@ def default_jobs() -> int:
 
 
 def _checked_in_advance(
-    job: _Job, editions: dict[str, BuildReport | Prepared]
+    job: Job, editions: dict[str, BuildReport | Prepared]
 ) -> BuildReport | Prepared:
     """Return the report of a job with nothing to do, else its edition.
 
     Nothing to do: its outputs are up to date, or its input is invalid.
-    ``editions`` keeps each language's edition for its other targets.
+    ``editions`` keeps each language's edition for its other targets.  Up to
+    date is first asked of the files alone, which loads nothing.
     """
     started = time.perf_counter()
+    if not job.force:
+        entry = cache.lookup_unchanged(job.out_dir, job.name, job.options())
+        if entry is not None:
+            return _cached_report(job, entry, started)
+    from .edition import cache_key, cache_keys, has_remote_pictures, prepare
+
     if job.language not in editions:
         try:
             with faults_as_user_errors():
@@ -405,109 +236,53 @@ def _checked_in_advance(
     item = editions[job.language]
     if isinstance(item, BuildReport):
         return replace(item, target=job.target)
-    if job.force or _has_remote_pictures(item):
+    if job.force or has_remote_pictures(item):
         return item  # a remote picture may have changed: no way to tell
-    name = job.name(item.issue_id)
-    entry = cache.lookup(job.out_dir, name, lambda read: _cache_key(job, item, read))
-    return item if entry is None else _cached_report(job, entry, started)
+    entry = cache.lookup(job.out_dir, job.name, lambda read: cache_key(job, item, read))
+    if entry is None:
+        return item
+    # Same contents, touched: the quick check will answer next time.
+    entry = replace(entry, **cache_keys(job, item, entry.read))
+    cache.store(job.out_dir, job.name, _outputs(job, entry), entry)
+    return _cached_report(job, entry, started)
 
 
-def _build_job(job: _Job, item: Prepared | None = None) -> BuildReport:
+def _build_job(job: Job, item: Prepared | None = None) -> BuildReport:
     """Build one edition for one target; bad input gives a failed report.
 
     A worker process validates the edition again (``item`` is not sent over:
     reading it is cheaper than pickling it).
     """
+    from .edition import cache_keys, prepare, write_target
+
     started = time.perf_counter()
     try:
         edition = job.issue_dir / f"{job.language}.yaml"
         with faults_as_user_errors(), job.limits.deadline(edition):
             item = item or prepare(job.issue_dir, job.language, job.layout)
-            report, read = _write_target(job, item, started)
+            report, read = write_target(job, item, started)
     except UserError as error:
         return BuildReport(job.language, job.target, problems=error.problems)
     assert report.path is not None
-    outputs = [report.path, *report.extras]
-    name, key = job.name(item.issue_id), _cache_key(job, item, read)
-    findings = [finding.as_json() for finding in report.findings]
-    cache.store(
-        job.out_dir,
-        name,
-        key,
-        outputs,
-        report.pages,
-        report.warnings,
-        findings,
-        report.copyfit,
-        read,
+    entry = cache.Entry(
+        outputs={},
+        pages=report.pages,
+        warnings=report.warnings,
+        findings=[finding.as_json() for finding in report.findings],
+        copyfit=report.copyfit,
+        seconds=report.seconds,
+        **cache_keys(job, item, read),
     )
+    cache.store(job.out_dir, job.name, [report.path, *report.extras], entry)
     return report
 
 
-def _has_remote_pictures(item: Prepared) -> bool:
-    return any(
-        urlsplit(src).scheme in {"http", "https"}
-        for src in item.loaded.edition.images()
-    )
+def _outputs(job: Job, entry: cache.Entry) -> list[Path]:
+    return [job.out_dir / name for name in entry.outputs]
 
 
-def _cache_key(job: _Job, item: Prepared, read: list[str]) -> str:
-    """Return the digest of the job's inputs and of the issue's files it read.
-
-    ``read`` names files of the issue folder the engine read besides those
-    the edition names (a picture inside an SVG); one that is gone, or that a
-    crafted entry names outside the folder, is not read: the key differs.
-    """
-    issue_dir = item.loaded.document.path.parent.resolve()
-    settings = [job.target, item.layout.name, str(job.pages), str(job.limits.pages)]
-    found = []
-    for name in read:
-        path = (issue_dir / name).resolve()
-        if path.is_relative_to(issue_dir) and path.is_file():
-            found.append(path)
-        else:
-            settings.append(f"not read: {name}")
-    return cache.fingerprint([*_input_files(item), *found], [*settings, *read])
-
-
-def _issue_files_read(item: Prepared, laid_out: LaidOut) -> list[str]:
-    """Return the issue's files the engine read, relative to the issue folder."""
-    from .fetch import issue_path
-
-    issue_dir = item.loaded.document.path.parent.resolve()
-    checked = laid_out.fetcher.checked if laid_out.fetcher else set()
-    paths = {path for url in checked if (path := issue_path(url, issue_dir))}
-    return sorted(
-        path.resolve().relative_to(issue_dir).as_posix()
-        for path in paths
-        if path.resolve().is_relative_to(issue_dir)
-    )
-
-
-def _input_files(item: Prepared) -> list[Path]:
-    """Return every file the outputs of ``item`` depend on."""
-    issue_dir = item.loaded.document.path.parent
-    layout_files = [
-        path
-        for folder in item.layout.folders
-        for path in folder.rglob("*")
-        if path.is_file()
-    ]
-    return [
-        item.loaded.document.path,
-        catalogue_path(item.language),
-        *(
-            issue_dir / src
-            for src in item.loaded.edition.images()
-            if not urlsplit(src).scheme
-        ),
-        *layout_files,
-        *(item.layout.font_path(face) for face in item.layout.theme.fonts),
-    ]
-
-
-def _cached_report(job: _Job, entry: cache.Entry, started: float) -> BuildReport:
-    path, *extras = (job.out_dir / name for name in entry.outputs)
+def _cached_report(job: Job, entry: cache.Entry, started: float) -> BuildReport:
+    path, *extras = _outputs(job, entry)
     return BuildReport(
         job.language,
         job.target,
@@ -521,347 +296,3 @@ def _cached_report(job: _Job, entry: cache.Entry, started: float) -> BuildReport
         copyfit=entry.copyfit,
         cached=True,
     )
-
-
-def _write_target(
-    job: _Job, item: Prepared, started: float
-) -> tuple[BuildReport, list[str]]:
-    """Lay out and write the job's files; return what was written, and read."""
-    written: list[Finding] = []
-    with pinned_clock(item.loaded.edition.masthead.date):
-        laid_out = _lay_out_target(item, job.target, job.allow_remote, job.pages)
-        job.limits.check_pages(laid_out.page_count, item.loaded.document.path)
-        if laid_out.copyfit_problem is not None:
-            raise UserError(laid_out.copyfit_problem)
-        if job.target == "web":
-            files = _write_web(job, item, laid_out)
-        else:
-            files = [job.output(item.issue_id, "print.pdf")]
-            written = _write_print(item, laid_out, files[0], job.name(item.issue_id))
-    report = BuildReport(
-        job.language,
-        job.target,
-        path=files[0],
-        extras=files[1:],
-        pages=laid_out.page_count,
-        size=files[0].stat().st_size,
-        seconds=time.perf_counter() - started,
-        warnings=laid_out.warnings,
-        findings=item.inspect(laid_out, written),
-        copyfit=laid_out.copyfit,
-    )
-    return report, _issue_files_read(item, laid_out)
-
-
-def _write_web(job: _Job, item: Prepared, laid_out: LaidOut) -> list[Path]:
-    """Write the web PDF, its links described, and its cover thumbnail."""
-    from . import finish
-    from .files import atomic_output
-    from .pdf import write_pdf  # WeasyPrint loads only in workers
-    from .render import link_descriptions
-
-    path = job.output(item.issue_id, "web.pdf")
-    descriptions = link_descriptions(item.loaded.edition)
-    write_pdf(
-        laid_out,
-        path,
-        job.name(item.issue_id),
-        lambda pdf: finish.finish_web(pdf, descriptions),
-    )
-    cover = job.output(item.issue_id, "cover.png")
-    with atomic_output(cover) as partial:
-        finish.write_cover(path, partial, COVER_WIDTH)
-    return [path, cover]
-
-
-def _write_print(
-    item: Prepared, laid_out: LaidOut, path: Path, identity: str
-) -> list[Finding]:
-    """Write the print PDF in the printer's inks; return its print preflight.
-
-    A page count that is not whole sheets of four stops the build: no
-    printer can bind it.
-    """
-    from . import finish, press, printcheck
-    from .pdf import write_pdf
-
-    settings = press.press_settings(item.layout)
-    findings: list[Finding] = []
-
-    def finished(pdf: Path) -> None:
-        if settings is not None:
-            press.to_press(pdf, settings)
-        finish.finish_print(pdf, identity)
-        findings.extend(printcheck.check_print(pdf, item.layout.theme.print.ink_limit))
-        unbound = [finding for finding in findings if finding.code == "E124"]
-        if unbound:
-            message = f"{unbound[0].code} {unbound[0].message}"
-            raise UserError(item.loaded.document.problem((), message))
-
-    write_pdf(laid_out, path, identity, finished)
-    return findings
-
-
-@contextmanager
-def pinned_clock(issue_date: dt.date) -> Iterator[None]:
-    """Make "now" the issue date for the libraries that stamp files with it.
-
-    fontTools dates the emoji font subsets it writes with the current time
-    unless ``SOURCE_DATE_EPOCH`` is set; a value the user set is kept.
-    """
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        yield
-        return
-    midnight = dt.datetime.combine(issue_date, dt.time(), tzinfo=dt.UTC)
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
-    try:
-        yield
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
-
-
-@dataclass
-class _Draft:
-    """A lay-out whose length is known, its final render left until it is chosen.
-
-    With page makeup the placement says how long the content is, so copyfit
-    trials that are not chosen are never rendered.
-    """
-
-    finish: Callable[[], LaidOut]
-    page_count: int
-    length: tuple[int, float]  # pages with content, the last one's fill
-    makeup: MadeUp | None = None
-
-
-def _lay_out(
-    item: Prepared,
-    page: Page,
-    allow_remote: bool,
-    settings: dict[str, str] | None = None,
-) -> LaidOut:
-    return _draft(item, page, allow_remote, settings).finish()
-
-
-def _draft(
-    item: Prepared,
-    page: Page,
-    allow_remote: bool,
-    settings: dict[str, str] | None = None,
-) -> _Draft:
-    from .galley import make_up
-    from .pdf import lay_out
-
-    def render(html: str) -> LaidOut:
-        return lay_out(
-            html,
-            base_dir=item.loaded.document.path.parent,
-            layout=item.layout,
-            target=page.target,
-            allow_remote=allow_remote,
-            locate=item.locate_resource,
-            settings=settings,
-        )
-
-    if not item.layout.theme.makeup:
-        laid_out = render(item.html(page))
-        return _Draft(lambda: laid_out, laid_out.page_count, content_length(laid_out))
-    made_up = make_up(
-        item.html(page),
-        item.loaded.edition,
-        item.layout.theme.columns,
-        lambda html: render(html).document,
-        _measuring_context(item, page, settings),
-    )
-
-    def finish() -> LaidOut:
-        laid_out = render(made_up.html)
-        laid_out.makeup = made_up
-        return laid_out
-
-    pages = len(made_up.placement.pages) + made_up.fillers
-    return _Draft(finish, pages, made_up.length(), made_up)
-
-
-def _measuring_context(
-    item: Prepared, page: Page, settings: dict[str, str] | None
-) -> str:
-    """Return a digest of what the engine's measures depend on, the HTML aside.
-
-    The edition file is left out: its text is in the HTML measured.
-    """
-    files = _input_files(item)
-    files.remove(item.loaded.document.path)
-    named = [f"{name}={value}" for name, value in sorted((settings or {}).items())]
-    return cache.fingerprint(files, [page.target, item.layout.name, *named])
-
-
-def _lay_out_target(
-    item: Prepared, target: Target, allow_remote: bool, pages: int | None = None
-) -> LaidOut:
-    """Lay out the edition for ``target``, copyfitted if a page count is asked.
-
-    ``pages`` (else the edition's ``pages:``) asks for copyfitting.  For print,
-    a last layout adds the designed pages (notes, then a back page) that fill
-    the edition out to sheets of four; what comes before them does not move.
-    """
-    draft, settings, copyfitted, problem = _copyfitted(
-        item, target, allow_remote, pages
-    )
-    missing = -draft.page_count % PAGES_PER_SHEET
-    if target == "print" and missing:
-        draft = _draft(item, Page("print", fill_pages=missing), allow_remote, settings)
-    laid_out = draft.finish()
-    laid_out.copyfit = copyfitted
-    laid_out.copyfit_problem = problem
-    return laid_out
-
-
-def _copyfitted(
-    item: Prepared, target: Target, allow_remote: bool, requested: int | None
-) -> tuple[_Draft, dict[str, str], str | None, Problem | None]:
-    """Lay out with the theme's sizes, or with those that give the page count.
-
-    The count is ``requested`` (``--pages``), else the edition's ``pages:``.
-    With neither, a last page that page makeup left to the closing blocks
-    alone is saved, if the theme's ranges allow, by setting the issue a page
-    shorter: what a designer does rather than print a nearly empty page.
-    Returns the draft chosen, its settings, what copyfitting did and why it
-    could not.
-    """
-    from . import copyfit, makeup
-
-    started = time.perf_counter()
-    natural = _draft(item, Page(target), allow_remote)
-    ranges = item.layout.theme.copyfit
-    pages = requested or item.loaded.edition.pages
-    saving = None if pages is not None else _page_to_save(natural, target)
-    if saving is not None:
-        pages = natural.page_count - 1
-    if pages is None or ranges is None:
-        return natural, {}, None, None
-    own = copyfit.Trial(
-        copyfit.natural_density(ranges, item.layout.theme.type.body_size),
-        {},
-        *natural.length,
-        time.perf_counter() - started,
-        natural,
-    )
-    if own.fits(pages):
-        return (
-            natural,
-            {},
-            f"the layout's own sizes fit: 1 render ({own.seconds:.1f} s)",
-            None,
-        )
-
-    def render(settings: dict[str, str]) -> tuple[_Draft, int, float]:
-        draft = _draft(item, Page(target), allow_remote, settings)
-        return (draft, *draft.length)
-
-    try:
-        # A page saved need only leave a last page makeup does not call lonely.
-        last_fill = makeup.MIN_LAST_FILL if saving else copyfit.MIN_LAST_FILL
-        chosen, search = copyfit.fit(ranges, pages, render, own, last_fill)
-    except copyfit.NoFit as error:
-        if saving is not None:
-            return natural, {}, None, None  # its makeup finding says what is wrong
-        message = f"cannot copyfit: {error}"
-        problem = (
-            Problem(f"--pages {pages}: {message}")
-            if requested is not None
-            else item.loaded.document.problem(("pages",), message)
-        )
-        return natural, {}, None, problem
-    report = search.report(chosen)
-    if saving is not None:
-        report = f"{pages} pages rather than {saving}: {report}"
-    return chosen.result, chosen.settings, report, None
-
-
-def _page_to_save(draft: _Draft, target: Target) -> str | None:
-    """Say why a designer would set the issue one page shorter, if one would.
-
-    A last page left to the closing blocks alone reads as a leftover; a
-    print edition one page over whole sheets would take three designed
-    filler pages where one page less of content takes none.
-    """
-    if _lonely_last_page(draft):
-        return "a last page of closing blocks alone"
-    over = draft.page_count > 1 and draft.page_count % PAGES_PER_SHEET == 1
-    if target == "print" and draft.makeup is not None and over:
-        return f"{draft.page_count} and {PAGES_PER_SHEET - 1} filler pages"
-    return None
-
-
-def _lonely_last_page(draft: _Draft) -> bool:
-    """Tell whether makeup left a last page below its target (a lonely one)."""
-    if draft.makeup is None or draft.page_count < 2:
-        return False
-    placement = draft.makeup.placement
-    last = len(placement.pages) - 1
-    return any(note.code == "W111" and note.page == last for note in placement.notes)
-
-
-def content_length(laid_out: LaidOut) -> tuple[int, float]:
-    """Return the pages with content, and how full the last of them is (0-1).
-
-    Page makeup knows; otherwise preflight reads it off the boxes.
-    """
-    from .preflight import page_content_length
-
-    if laid_out.makeup is None:
-        return page_content_length(laid_out.document)
-    length: tuple[int, float] = laid_out.makeup.length()
-    return length
-
-
-def _edition_layout(loaded: LoadedEdition, requested: str | None) -> Layout:
-    """Return the layout asked for on the command line, else the edition's.
-
-    An edition names a built-in layout, never a folder (a folder that came
-    with the issue could run anything); a mistake there, or in the edition's
-    theme changes, is reported at its line.
-    """
-    named = loaded.edition.layout
-    if requested is not None or named is None:
-        layout = find_layout(requested or DEFAULT_LAYOUT)
-    else:
-        layout = _located(loaded, ("layout",), lambda: builtin_layout(named))
-    changes = loaded.edition.theme
-    if changes is not None:
-        theme = _located(loaded, ("theme",), lambda: layout.theme.overridden(changes))
-        layout = layout.with_theme(theme)
-    if loaded.edition.masthead.logo is not None:  # the issue's logo replaces it
-        layout = layout.with_theme(layout.theme.model_copy(update={"logo": None}))
-    return layout
-
-
-def _located(loaded: LoadedEdition, location: FieldPath, action: Callable[[], T]) -> T:
-    """Run ``action``; report what goes wrong at ``location`` in the edition."""
-    try:
-        return action()
-    except UserError as error:
-        message = "; ".join(problem.message for problem in error.problems)
-        raise UserError(loaded.document.problem(location, message)) from None
-    except ValidationError as error:
-        message = "; ".join(
-            details["msg"].removeprefix("Value error, ") for details in error.errors()
-        )
-        raise UserError(loaded.document.problem(location, message)) from None
-    except ValueError as error:
-        raise UserError(loaded.document.problem(location, str(error))) from None
-
-
-def _refuse_output_inside(out_dir: Path, issue_dir: Path) -> None:
-    """Keep build output out of the issue folder and of the ``issues/`` folder.
-
-    They hold what people wrote; a build never writes there.
-    """
-    sources = issue_dir.resolve()
-    if sources.parent.name == "issues":
-        sources = sources.parent
-    if out_dir.resolve().is_relative_to(sources):
-        raise UserError(
-            Problem(f"the output folder must not be inside {sources}", file=out_dir)
-        )

@@ -5,6 +5,15 @@ edition file, its pictures, the catalogue, the layout folder, the fonts,
 emn-pdf's own code and the versions of the engine.  Their fingerprint is kept
 beside the outputs, in ``<out>/.emn-pdf-cache/``, with a hash of each output;
 a build whose fingerprint and outputs are unchanged is skipped.
+
+Knowing the fingerprint takes the edition loaded and its layout resolved,
+which costs more than the whole answer may.  So an entry also keeps the files
+the fingerprint read and the layout folders they came from, and a quick key
+of their status (not their contents): if no file was written since (its
+change time, which no tool sets back, is the same), no folder gained a file,
+and the options as given are the same, the inputs are the same, and
+:func:`lookup_unchanged` says so without loading or reading anything.  A
+file touched without a change only costs the full check.
 """
 
 from __future__ import annotations
@@ -13,16 +22,23 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
-from importlib.metadata import version
+from dataclasses import asdict, dataclass, field, replace
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from .files import atomic_output, sweep_parts
 
 CACHE_DIR = ".emn-pdf-cache"
-#: Engine packages whose upgrade changes the output.
-ENGINE_PACKAGES = ("weasyprint", "pydyf", "pikepdf", "pypdfium2", "segno", "pillow")
+#: Engine packages whose upgrade changes the output, and the module each installs.
+ENGINE_PACKAGES = {
+    "weasyprint": "weasyprint",
+    "pydyf": "pydyf",
+    "pikepdf": "pikepdf",
+    "pypdfium2": "pypdfium2",
+    "segno": "segno",
+    "pillow": "PIL",
+}
 PACKAGE_DIR = Path(__file__).parent
 
 
@@ -37,6 +53,10 @@ class Entry:
     findings: list[dict[str, Any]] = field(default_factory=list)
     copyfit: str | None = None
     read: list[str] = field(default_factory=list)  # the issue's files the build read
+    files: list[str] = field(default_factory=list)  # every input file, absolute
+    folders: list[str] = field(default_factory=list)  # the layout's folders
+    quick: str = ""  # the key of those, with the options as given; none: never
+    seconds: float = 0.0  # what the build took, to schedule the next one
 
 
 def fingerprint(files: Iterable[Path], settings: Iterable[str]) -> str:
@@ -66,6 +86,28 @@ def _content_digest(path: Path) -> bytes:
 _DIGESTS: dict[tuple[Path, int, int, int], bytes] = {}
 
 
+def quick_key(files: list[Path], folders: list[Path], options: list[str]) -> str:
+    """Return a digest of the inputs' status, as a build knows them before loading.
+
+    The folders' files count, listed: a file added to a layout folder may be
+    one the layout picks up.  The engine's version is its modules' status.
+    """
+    digest = hashlib.sha256()
+    for value in [*options, os.environ.get("SOURCE_DATE_EPOCH", "")]:
+        digest.update(value.encode() + b"\0")
+    listed = [path for folder in folders for path in sorted(folder.rglob("*"))]
+    for path in [*files, *listed, *_own_code(), *_engine_modules()]:
+        status = path.stat()
+        signature = (
+            status.st_ino,
+            status.st_size,
+            status.st_mtime_ns,
+            status.st_ctime_ns,
+        )
+        digest.update(f"{path}\0{signature}\0".encode())
+    return digest.hexdigest()
+
+
 def lookup(
     out_dir: Path, name: str, key_of: Callable[[list[str]], str]
 ) -> Entry | None:
@@ -74,40 +116,51 @@ def lookup(
     ``key_of`` gives the key of the inputs, with the files the build that
     wrote the entry read besides them (pictures inside an SVG).
     """
+    entry = _entry(out_dir, name)
+    if entry is None or entry.key != key_of(entry.read):
+        return None
+    return entry if _outputs_hold(out_dir, entry) else None
+
+
+def lookup_unchanged(out_dir: Path, name: str, options: list[str]) -> Entry | None:
+    """Return the entry of ``name`` if no file it was built from changed.
+
+    ``options`` are the build's options as given (not yet resolved).
+    """
+    entry = _entry(out_dir, name)
+    if entry is None or not entry.quick:
+        return None
+    files = [Path(name) for name in entry.files]
+    if not all(path.is_file() for path in files):
+        return None  # gone; and never a device or a pipe a crafted entry names
+    key = quick_key(files, [Path(name) for name in entry.folders], options)
+    return entry if key == entry.quick and _outputs_hold(out_dir, entry) else None
+
+
+def last_seconds(out_dir: Path, name: str) -> float:
+    """Return how long the last build of ``name`` took, whatever changed since."""
+    entry = _entry(out_dir, name)
+    return entry.seconds if entry is not None else 0.0
+
+
+def _entry(out_dir: Path, name: str) -> Entry | None:
     try:
         entry = Entry(**json.loads(_entry_path(out_dir, name).read_text()))
     except (OSError, ValueError, TypeError):
         return None
-    if not _well_formed(entry, name) or entry.key != key_of(entry.read):
-        return None
-    for output, digest in entry.outputs.items():
-        path = out_dir / output
-        if not path.is_file() or _file_digest(path) != digest:
-            return None
-    return entry
+    return entry if _well_formed(entry, name) else None
 
 
-def store(
-    out_dir: Path,
-    name: str,
-    key: str,
-    outputs: list[Path],
-    pages: int,
-    warnings: list[str],
-    findings: list[dict[str, Any]],
-    copyfit: str | None,
-    read: list[str],
-) -> None:
-    """Remember the outputs just written for ``key``, with what was said of them."""
-    entry = Entry(
-        key,
-        {path.name: _file_digest(path) for path in outputs},
-        pages,
-        warnings,
-        findings,
-        copyfit,
-        read,
+def _outputs_hold(out_dir: Path, entry: Entry) -> bool:
+    return all(
+        (out_dir / output).is_file() and _file_digest(out_dir / output) == digest
+        for output, digest in entry.outputs.items()
     )
+
+
+def store(out_dir: Path, name: str, outputs: list[Path], entry: Entry) -> None:
+    """Remember the outputs just written, with what was said of them."""
+    entry = replace(entry, outputs={path.name: _file_digest(path) for path in outputs})
     path = _entry_path(out_dir, name)
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep_parts(path.parent)
@@ -134,8 +187,12 @@ def _well_formed(entry: Entry, name: str) -> bool:
         )
         and isinstance(entry.warnings, list)
         and isinstance(entry.findings, list)
-        and isinstance(entry.read, list)
-        and all(isinstance(name, str) for name in entry.read)
+        and all(
+            isinstance(names, list) and all(isinstance(name, str) for name in names)
+            for names in (entry.read, entry.files, entry.folders)
+        )
+        and isinstance(entry.quick, str)
+        and isinstance(entry.seconds, int | float)
     )
 
 
@@ -148,7 +205,15 @@ def _file_digest(path: Path) -> str:
 
 
 def _versions() -> list[str]:
+    from importlib.metadata import version  # 20 ms: not for the quick key
+
     return [f"{package}={version(package)}" for package in ENGINE_PACKAGES]
+
+
+def _engine_modules() -> list[Path]:
+    """Return the engine packages' own files, found without importing them."""
+    specs = (find_spec(module) for module in ENGINE_PACKAGES.values())
+    return [Path(spec.origin) for spec in specs if spec and spec.origin]
 
 
 def _own_code() -> list[Path]:

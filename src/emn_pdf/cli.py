@@ -31,7 +31,7 @@ from .errors import Finding, Problem, UserError, display_path, faults_as_user_er
 from .workers import LAYOUT_SECONDS, MAX_PAGES, Limits, end_cleanly_on_sigterm
 
 if TYPE_CHECKING:
-    from .build import BuildReport
+    from .jobs import BuildReport
 
 app = typer.Typer(
     help="Lay out a quarterly newsletter from YAML issue data into PDF.",
@@ -302,7 +302,8 @@ def build_command(
     time_limit: TimeLimit = LAYOUT_SECONDS,
 ) -> None:
     """Build the PDFs of each edition (all of them by default)."""
-    from .build import build, chosen_languages, chosen_targets
+    from .build import build
+    from .jobs import chosen_languages, chosen_targets
 
     with user_errors():
         total = len(chosen_languages(issue_dir, lang)) * len(chosen_targets(target))

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .errors import Problem, UserError
 from .files import contained, read_bounded
+from .jobs import TARGETS, Target
 from .load import read_yaml, validated
 from .model import LENGTH, Colour, Length, ThemeOverride
 
@@ -48,9 +49,6 @@ TEMPLATE_FILTERS = (
 TEMPLATE_GLOBALS = ("range",)
 #: Largest template accepted: a layout's templates are a few kilobytes.
 MAX_TEMPLATE_BYTES = 1024 * 1024
-#: Where a PDF goes: the web site (tagged, small) or the printer (PDF/X, bleed).
-Target = Literal["web", "print"]
-TARGETS: tuple[Target, ...] = ("web", "print")
 
 
 @dataclass(frozen=True)

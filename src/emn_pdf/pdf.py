@@ -27,7 +27,8 @@ from weasyprint.text.fonts import FontConfiguration
 from .errors import Problem, UserError
 from .fetch import ISSUE_URL, BuildFetcher, RefusedResource, web_raster
 from .files import atomic_output
-from .layouts import Layout, Target, package_data
+from .jobs import Target
+from .layouts import Layout, package_data
 from .tagging import source_keys
 
 ENGINE_LOGGER = "weasyprint"

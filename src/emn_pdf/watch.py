@@ -15,8 +15,9 @@ from pathlib import Path
 
 import watchfiles
 
-from .build import BuildReport, build
+from .build import build
 from .errors import Problem, UserError
+from .jobs import BuildReport
 from .layouts import package_data
 from .workers import DEFAULT_LIMITS, Limits
 
