@@ -11,6 +11,7 @@ import: a build with nothing to do loads neither the models nor the engine.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -150,21 +151,30 @@ def _run(work: list[Job], jobs: int | None) -> Iterator[BuildReport]:
     """Build every job not up to date, in worker processes if more than one.
 
     Up-to-date jobs are answered here, before any worker (and WeasyPrint)
-    starts, so that a build with nothing to do takes no time.
+    starts, so that a build with nothing to do takes no time.  Jobs whose
+    files changed are checked in full while the workers' server imports the
+    engine.
     """
+    unknown = []
+    for job in work:
+        if (report := _unchanged(job)) is not None:
+            yield report
+        else:
+            unknown.append(job)
+    context = _context() if min(jobs or default_jobs(), len(unknown)) > 1 else None
     pending = []
     editions: dict[str, BuildReport | Prepared] = {}
-    for job in work:
+    for job in unknown:
         checked = _checked_in_advance(job, editions)
         if isinstance(checked, BuildReport):
             yield checked
         else:
             pending.append((job, checked))
     workers = min(jobs or default_jobs(), len(pending))
-    if workers <= 1:
+    if context is None or workers <= 1:
         yield from (_build_job(job, item) for job, item in pending)
         return
-    with worker_pool(workers, _context()) as pool:
+    with worker_pool(workers, context) as pool:
         # Longest first, so that the workers finish together.
         ordered = sorted(
             (job for job, _ in pending), key=_expected_seconds, reverse=True
@@ -192,6 +202,7 @@ def _context() -> multiprocessing.context.BaseContext:
     A fresh server process (not this one, which may hold threads and locks)
     imports the layout engine once; each worker is forked from it ready to
     work.  Where fork does not exist, workers are spawned and import it.
+    The server starts now: it imports while this process checks the editions.
     """
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
@@ -199,6 +210,7 @@ def _context() -> multiprocessing.context.BaseContext:
     context.set_forkserver_preload(
         ["emn_pdf.edition", "emn_pdf.pdf", "emn_pdf.finish", "emn_pdf.press"]
     )
+    multiprocessing.forkserver.ensure_running()
     return context
 
 
@@ -207,20 +219,24 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
+def _unchanged(job: Job) -> BuildReport | None:
+    """Return the report of a job none of whose files changed; loads nothing."""
+    started = time.perf_counter()
+    if job.force:
+        return None
+    entry = cache.lookup_unchanged(job.out_dir, job.name, job.options())
+    return None if entry is None else _cached_report(job, entry, started)
+
+
 def _checked_in_advance(
     job: Job, editions: dict[str, BuildReport | Prepared]
 ) -> BuildReport | Prepared:
     """Return the report of a job with nothing to do, else its edition.
 
     Nothing to do: its outputs are up to date, or its input is invalid.
-    ``editions`` keeps each language's edition for its other targets.  Up to
-    date is first asked of the files alone, which loads nothing.
+    ``editions`` keeps each language's edition for its other targets.
     """
     started = time.perf_counter()
-    if not job.force:
-        entry = cache.lookup_unchanged(job.out_dir, job.name, job.options())
-        if entry is not None:
-            return _cached_report(job, entry, started)
     from .edition import cache_key, cache_keys, has_remote_pictures, prepare
 
     if job.language not in editions:

@@ -13,6 +13,7 @@ never leaves a partial file and never destroys the previous one.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from weasyprint import CSS, HTML
+from weasyprint.css import ColorProfile
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
@@ -85,7 +87,7 @@ def lay_out(
         document = HTML(string=html, base_url=ISSUE_URL, url_fetcher=fetcher).render(
             stylesheets=styles.stylesheets,
             font_config=styles.font_config,
-            color_profiles=styles.color_profiles,
+            color_profiles=styles.fresh_profiles(),
             **TARGET_OPTIONS[target],
         )
     return LaidOut(document, target, warnings, fetcher=fetcher, locate=locate)
@@ -97,8 +99,26 @@ class _Styles:
 
     stylesheets: list[CSS]
     font_config: FontConfiguration
-    color_profiles: dict[str, Any]
+    color_profiles: dict[str, ColorProfile]
     warnings: tuple[str, ...]  # what the engine said parsing them
+    profile_bytes: dict[str, bytes]  # each profile as read, before any use
+
+    def fresh_profiles(self) -> dict[str, ColorProfile]:
+        """Return the colour profiles anew, for one render.
+
+        LittleCMS writes out a profile whose tags were read (as the output
+        intent's name is) differently from the file: one kept across renders
+        would make a second print PDF of the same input differ from the first.
+        """
+        return {
+            name: ColorProfile(
+                io.BytesIO(self.profile_bytes[name]),
+                profile.src,
+                profile.rendering_intent,
+                profile.components,
+            )
+            for name, profile in self.color_profiles.items()
+        }
 
 
 #: Stylesheets parsed in this process, by a digest of their text and
@@ -139,14 +159,15 @@ def _styles(
     if len(_STYLES) >= STYLES_KEPT:
         _STYLES.clear()
     font_config = FontConfiguration()
-    profiles: dict[str, Any] = {}
+    profiles: dict[str, ColorProfile] = {}
     common = {"font_config": font_config, "color_profiles": profiles}
     parsed = len(warnings)
     stylesheets = [CSS(string=resources, url_fetcher=fetcher, **common)] + [
         CSS(url=path.as_uri(), url_fetcher=fetcher, **common) for path in paths
     ]
+    read = {name: profile.content for name, profile in profiles.items()}
     styles = _STYLES[key] = _Styles(
-        stylesheets, font_config, profiles, tuple(warnings[parsed:])
+        stylesheets, font_config, profiles, tuple(warnings[parsed:]), read
     )
     return styles
 
