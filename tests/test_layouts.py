@@ -324,3 +324,32 @@ def test_bands_span_the_page_and_bleed_to_its_edges(
         for finding in emn_pdf.check(issue, target=target)
         if finding.code.startswith("E")
     ] == []
+
+
+@pytest.mark.parametrize("layout", ["emn", "bulletin"])
+def test_a_long_running_footer_wraps_inside_the_page(
+    layout: str, tmp_path: Path
+) -> None:
+    """A publisher's long name wraps beside the page number, never under it or off the page."""
+    issue = ROOT / "tests" / "corpus" / "en-long-titles"
+    (pdf,) = emn_pdf.build(issue, layout=layout, out_dir=tmp_path)
+    page = pypdfium2.PdfDocument(pdf)[0]
+    width, _ = page.get_size()
+    text = page.get_textpage()
+    boxes = [text.get_charbox(index) for index in range(text.count_chars())]
+    footer = [box for box in boxes if box[3] < 25 * 72 / 25.4 and box[2] > box[0]]
+    assert len(footer) > 150  # the whole name, in the bottom margin
+    assert max(right for _, _, right, _ in footer) < width - 10 * 72 / 25.4
+
+    def overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+        across = min(a[2], b[2]) - max(a[0], b[0])
+        down = min(a[3], b[3]) - max(a[1], b[1])
+        return max(across, 0) * max(down, 0)
+
+    assert not [
+        (a, b)
+        for index, a in enumerate(footer)
+        for b in footer[index + 1 :]
+        if overlap(a, b)
+        > 0.3 * min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    ]
