@@ -151,6 +151,26 @@ def test_a_heading_alone_at_a_page_foot() -> None:
     )
 
 
+def test_a_running_footer_off_the_page_is_an_error() -> None:
+    """A footer that may not wrap runs under its neighbour and off the page."""
+    html = """
+        <style>@page { size: A6; margin: 10mm;
+          @bottom-left { content: element(footer) }
+          @bottom-right { content: "page 1" } }
+        .footer { position: running(footer); white-space: nowrap }</style>
+        <p class="footer">An organisation whose name is far longer than a page is wide</p>
+        <p>Texte.</p>
+    """
+    document = HTML(string=html).render()
+    fonts = sorted((SAMPLE.parent.parent / "fonts").rglob("*.[ot]tf"))
+    (finding,) = [
+        finding for finding in inspect(document, fonts) if finding.code == "E101"
+    ]
+    assert finding.page == 1
+    assert finding.message.startswith("“An organisation whose name is far longer")
+    assert finding.message.endswith("out of its page-margin box")
+
+
 @pytest.mark.parametrize("layout", ["emn", "bulletin"])
 def test_the_sample_has_no_preflight_error(layout: str) -> None:
     findings = emn_pdf.check(SAMPLE, target="all", layout=layout)

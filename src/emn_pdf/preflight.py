@@ -11,6 +11,7 @@ Codes are stable; an ``E`` code is an error (the command fails), a ``W`` code
 a warning:
 
 - ``E101 overflow``: text or a picture runs out of its column, or off the page;
+  the running header and footer out of their page-margin boxes;
 - ``W102 lonely heading``: a heading or card title alone at a column or page foot;
 - ``E103 missing glyph``: a character no font of the layout can draw (tofu);
 - ``W104 low resolution``: a picture printed below 300 dpi (print target);
@@ -71,6 +72,7 @@ class _Context:
     block: str | None = None  # "s<section>-b<block>", from data-block
     limit: float = 0.0  # right edge of the containing block's content
     heading: Any = None  # the heading element the box is part of
+    margin: bool = False  # in a page-margin box: never wider than the page
 
 
 @dataclass
@@ -94,6 +96,7 @@ class _Survey:
     """What one walk of the box tree gathers for the checks."""
 
     placed: list[_Placed] = field(default_factory=list)
+    margins: list[_Placed] = field(default_factory=list)  # running header, footer
     bottoms: dict[int, float] = field(default_factory=dict)
     fillers: set[int] = field(default_factory=set)
 
@@ -248,10 +251,19 @@ def _survey(document: Document) -> _Survey:
     survey = _Survey()
     for number, page in enumerate(document.pages, start=1):
         page_box = page._page_box
+        page_right = page_box.content_box_x() + page_box.width
         for child in page_box.children:
-            if not isinstance(child, boxes.MarginBox):
-                limit = child.content_box_x() + child.width
-                _walk(child, _Context(number, limit=limit), survey)
+            context = _Context(number, limit=child.content_box_x() + child.width)
+            if isinstance(child, boxes.MarginBox):
+                # Apart: the page's content and its length are the body's.  A
+                # box the engine made wider than the page (a running title
+                # that may not wrap) still has the page's width only.
+                margin = _Survey()
+                limit = min(context.limit, page_right)
+                _walk(child, replace(context, limit=limit, margin=True), margin)
+                survey.margins += margin.placed
+            else:
+                _walk(child, context, survey)
         if number not in survey.bottoms:
             survey.bottoms[number] = page_box.content_box_y()
     return survey
@@ -268,7 +280,10 @@ def _walk(box: Any, context: _Context, survey: _Survey) -> None:
         if element.get(BLEED_ATTRIBUTE) is not None:
             context = replace(context, limit=float("inf"))  # meant to leave the page
     if isinstance(box, boxes.BlockContainerBox) and not isinstance(box, boxes.LineBox):
-        context = replace(context, limit=box.content_box_x() + box.width)
+        limit = box.content_box_x() + box.width
+        context = replace(
+            context, limit=min(limit, context.limit) if context.margin else limit
+        )
     survey.placed.append(_Placed(box, context))
     if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) and box.height:
         bottom = box.position_y + box.height
@@ -281,7 +296,7 @@ def _walk(box: Any, context: _Context, survey: _Survey) -> None:
 
 def _overflows(document: Document, survey: _Survey) -> Iterator[Finding]:
     reported: set[tuple[int, str | None]] = set()
-    for placed in survey.placed:
+    for placed in [*survey.placed, *survey.margins]:
         box = placed.box
         if not isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) or not box.width:
             continue
@@ -293,8 +308,12 @@ def _overflows(document: Document, survey: _Survey) -> Iterator[Finding]:
         if right > limit + SLACK:
             excess = f"{(right - limit) * 25.4 / CSS_PX_PER_INCH:.1f} mm"
             what = "a picture" if isinstance(box, boxes.ReplacedBox) else _quote(box)
-            message = f"{what} runs {excess} out of its column"
-        elif box.position_y + box.height > page_bottom + SLACK:
+            where = "page-margin box" if placed.context.margin else "column"
+            message = f"{what} runs {excess} out of its {where}"
+        elif (
+            not placed.context.margin
+            and box.position_y + box.height > page_bottom + SLACK
+        ):
             message = f"{_what(box)} runs below the bottom margin"
         else:
             continue
@@ -333,7 +352,7 @@ def _lonely_headings(survey: _Survey) -> Iterator[Finding]:
 def _missing_glyphs(survey: _Survey, font_files: tuple[Path, ...]) -> Iterator[Finding]:
     drawable = _drawable_characters(font_files)
     reported: set[str] = set()
-    for placed in survey.placed:
+    for placed in [*survey.placed, *survey.margins]:
         if not isinstance(placed.box, boxes.TextBox):
             continue
         for character in placed.box.text:
