@@ -394,6 +394,24 @@ def test_a_crafted_cache_entry_is_not_believed(
     assert not reports[0].cached and reports[0].path == out / "2025-03-fr-web.pdf"
 
 
+@pytest.mark.parametrize("files, folders", [(["/dev/zero"], []), ([], ["/proc"])])
+def test_a_crafted_quick_key_reads_no_device_and_walks_no_folder(
+    make_issue: Callable[..., Path],
+    tmp_path: Path,
+    files: list[str],
+    folders: list[str],
+) -> None:
+    """An entry naming a device to read or a folder to walk is not followed."""
+    issue, out = make_issue(), tmp_path / "out"
+    emn_pdf.build(issue, out_dir=out)
+    entry = out / cache.CACHE_DIR / "2025-03-fr-web.json"
+    crafted = json.loads(entry.read_text()) | {"files": files, "folders": folders}
+    entry.write_text(json.dumps(crafted))
+    reports: list[emn_pdf.BuildReport] = []
+    emn_pdf.build(issue, out_dir=out, on_built=reports.append)
+    assert reports[0].cached  # the full check, on the files the edition names
+
+
 def test_a_file_touched_is_checked_in_full_then_quickly_again(
     make_issue: Callable[..., Path], tmp_path: Path
 ) -> None:

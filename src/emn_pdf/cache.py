@@ -131,9 +131,17 @@ def lookup_unchanged(out_dir: Path, name: str, options: list[str]) -> Entry | No
     if entry is None or not entry.quick:
         return None
     files = [Path(name) for name in entry.files]
-    if not all(path.is_file() for path in files):
-        return None  # gone; and never a device or a pipe a crafted entry names
-    key = quick_key(files, [Path(name) for name in entry.folders], options)
+    folders = [Path(name) for name in entry.folders]
+    # A file gone misses; a crafted entry never has a device or a pipe read,
+    # nor a folder walked that is not a layout's.
+    if not all(path.is_file() for path in files) or not all(
+        (folder / "theme.yaml").is_file() for folder in folders
+    ):
+        return None
+    try:
+        key = quick_key(files, folders, options)
+    except OSError:
+        return None  # unreadable: the full check says what is wrong
     return entry if key == entry.quick and _outputs_hold(out_dir, entry) else None
 
 
