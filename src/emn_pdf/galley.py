@@ -807,9 +807,9 @@ def _wanted_spans(
     A column module is also measured across its whole grid when its run
     (the column modules between two wide ones) is shorter than the grid.
     A block that begins or ends its run may also be set wider than a column
-    there (a section's first or last row); the last of a run may be left
-    alone on a page, across the grid.  Measures across columns cost no more
-    than in one (see :func:`_least_columns_height`).
+    there (a section's first or last row), or across the whole grid: the
+    first at a page foot, the last alone on a page.  Measures across columns
+    cost no more than in one (see :func:`_least_columns_height`).
     """
     wanted: dict[str, tuple[int, ...]] = {}
     run: list[str] = []
@@ -819,9 +819,9 @@ def _wanted_spans(
         for key in run:
             spans = {1, columns} if len(run) < columns else {1}
             if key in (run[0], run[-1]):
-                spans.update(range(2, columns))
-            if key == run[-1]:
-                spans.add(columns)  # it may stand alone on a page, across it
+                # the first may start a page foot across it, the last stand
+                # alone on a page across it
+                spans.update(range(2, columns + 1))
             wanted[key] = tuple(sorted(spans))
         run.clear()
 

@@ -20,6 +20,7 @@ Lengths are CSS pixels, as the engine gives them.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -469,6 +470,7 @@ def _best_columns(
                 if _column_fits(atoms, start, end, height, grid, foot=not whole):
                     slack = height - _stack_height(parts, grid)
                     total = cost + _hole(slack, parts, grid)
+                    total += _short_split_cost(atoms, end, grid)
                     _keep_cheaper(following, end, total, [*ends, end])
                 end += 1
         layer = following
@@ -482,6 +484,19 @@ def _best_columns(
     _, (cost, ends) = min(valid.items(), key=lambda item: (item[1][0], -item[0]))
     starts = [0, *ends[:-1]]
     return cost, [list(atoms[a:b]) for a, b in zip(starts, ends, strict=True)]
+
+
+def _short_split_cost(atoms: Sequence[_Atom], end: int, grid: Grid) -> float:
+    """Return what splitting a module shorter than a column at ``end`` costs.
+
+    As much as a third of a column left empty: a split at a page foot is
+    better than more, worse than less.
+    """
+    if end >= len(atoms) or atoms[end - 1].module is not atoms[end].module:
+        return 0.0
+    if atoms[end].module.measures[1].height > grid.height:
+        return 0.0
+    return _hole(grid.height / 3, [], grid)
 
 
 def _foot_columns(
@@ -666,8 +681,9 @@ def _first_height(item: Module | list[Module], grid: Grid) -> float:
     first = measure.height
     if measure.height > grid.height and len(measure.boundaries) > 3:
         first = _first_part(item[0], grid)
-    if _widened(item, grid.height, grid):
-        first = min(first, item[0].measures[item[0].columns].height)
+    across = item[0].measures.get(item[0].columns)
+    if across is not None:
+        first = min(first, across.height)
     return first
 
 
@@ -734,6 +750,11 @@ def _place_run(pages: _Pages, run: list[Module]) -> None:
             pages.add(Row(stacks, columns, height, 0.0, "block"))
             return
         filled = _foot_columns(atoms, columns, room, grid)
+        wide = _wide_foot(atoms, columns, room, filled, grid)
+        if wide is not None:
+            pages.add(Row([wide], columns, wide.parts[0].height, 0.0, "block"))
+            atoms = atoms[len(_atoms([wide.parts[0].module])) :]
+            continue
         if pages.pages[-1] and (not filled or _poor_start(filled, grid)):
             pages.new_page()
             continue
@@ -742,6 +763,59 @@ def _place_run(pages: _Pages, run: list[Module]) -> None:
         _add_columns(pages, filled, columns, room, False)
         atoms = atoms[sum(len(column) for column in filled) :]
         pages.new_page()
+
+
+def _wide_foot(
+    atoms: Sequence[_Atom],
+    columns: int,
+    room: float,
+    filled: list[list[_Atom]],
+    grid: Grid,
+) -> Stack | None:
+    """Return the first module across the grid, if it fills the page foot better.
+
+    A module that does not fit in a column of what is left of a page, or
+    fills it poorly, often fits across the grid, balanced in its own columns:
+    the page then ends full and the rest of the run goes on below it or on
+    the next page.  Each way is judged by the area it leaves blank, the rest
+    laid in the columns under the wide module.
+    """
+    module = atoms[0].module
+    measure = module.measures.get(columns) if columns > 1 else None
+    if measure is None or atoms[0].unit not in (None, 0):
+        return None
+    wide = Part(module, columns, None, measure.height)
+    if measure.height - _shrink([wide], grid) > room:
+        return None
+    count = len(_atoms([module]))
+    if not _may_end_page(atoms, count):
+        return None
+    below = room - measure.height - grid.space
+    rest = atoms[count:]
+    under = _foot_columns(rest, columns, below, grid) if rest and below > 0 else []
+    if filled and not _poor_start(filled, grid):
+        across = (_short_splits_at(rest, under, grid), columns * below)
+        down = (_short_splits_at(atoms, filled, grid), columns * room)
+        if across[0] > down[0] or (
+            across[0] == down[0]
+            and across[1] - _used_area(under, grid)
+            >= down[1] - _used_area(filled, grid)
+        ):
+            return None
+    return Stack(0, columns, [wide])
+
+
+def _used_area(filled: list[list[_Atom]], grid: Grid) -> float:
+    """Return the area columns of atoms ink, in column-heights."""
+    return sum(_stack_height(_parts(column), grid) for column in filled if column)
+
+
+def _short_splits_at(
+    atoms: Sequence[_Atom], filled: list[list[_Atom]], grid: Grid
+) -> int:
+    """Return how many modules shorter than a column ``filled`` splits."""
+    ends = itertools.accumulate(len(column) for column in filled)
+    return sum(_short_split_cost(atoms, end, grid) > 0 for end in ends)
 
 
 def _wide_rows(
