@@ -243,6 +243,32 @@ def test_copyfitting_interpolates_on_the_length(
     assert abs(chosen.density - closest) < copyfit.RESOLUTION
 
 
+def test_copyfitting_passes_over_a_setting_that_splits_a_short_article() -> None:
+    """Of the settings tried that fit, one that splits no short article is taken."""
+    ranges = Copyfit(
+        body_size=("8pt", "11pt"), body_leading=(1.3, 1.6), block_space=("3mm", "9mm")
+    )
+
+    def render(settings: dict[str, str]) -> tuple[float, int, float]:
+        size = float(settings["--body-size"].removesuffix("pt"))
+        length = 2.5 + 1.6 * (size - 8) / 3
+        return length, int(length) + 1, length - int(length)
+
+    def clean(length: float) -> bool:
+        return length < 2.9  # longer, makeup splits a short article
+
+    length = 2.5 + 1.6 * 0.5
+    start = copyfit.Trial(0.5, {}, int(length) + 1, length % 1, 0.0, length)
+    closest, _ = copyfit.fit(ranges, 3, render, start, last_fill=0.5)
+    assert closest.fits(3, 0.5) and not clean(closest.result)
+    chosen, search = copyfit.fit(ranges, 3, render, start, 0.5, clean)
+    assert chosen.fits(3, 0.5) and clean(chosen.result)
+    assert chosen.density < closest.density and len(search.trials) <= 4
+    # When none tried is clean, the closest setting that fits is taken.
+    chosen, _ = copyfit.fit(ranges, 3, render, start, 0.5, lambda length: False)
+    assert chosen.density == closest.density
+
+
 def test_copyfitting_says_by_how_much_it_cannot(tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["build", str(SAMPLE), "--lang", "fr", "--pages", "2", "-o", str(tmp_path)]

@@ -448,7 +448,9 @@ def _copyfitted(
     try:
         # A page saved need only leave a last page makeup does not call lonely.
         last_fill = makeup.MIN_LAST_FILL if saving else copyfit.MIN_LAST_FILL
-        chosen, search = copyfit.fit(ranges, pages, render, own, last_fill)
+        chosen, search = copyfit.fit(
+            ranges, pages, render, own, last_fill, _splits_no_short_module
+        )
     except copyfit.NoFit as error:
         if saving is not None:
             return natural, {}, None, None  # its makeup finding says what is wrong
@@ -463,6 +465,12 @@ def _copyfitted(
     if saving is not None:
         report = f"{pages} pages rather than {saving}: {report}"
     return chosen.result, chosen.settings, report, None
+
+
+def _splits_no_short_module(draft: _Draft) -> bool:
+    """Tell whether makeup kept every module shorter than a column whole."""
+    notes = draft.makeup.placement.notes if draft.makeup is not None else []
+    return not any(note.code == "W110" for note in notes)
 
 
 def _page_to_save(draft: _Draft, target: Target) -> str | None:
