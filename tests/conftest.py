@@ -107,10 +107,11 @@ def flowing_layout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     folder = tmp_path_factory.mktemp("layouts") / "flowing"
     folder.mkdir()
-    theme = (ROOT / "layouts" / "emn" / "theme.yaml").read_text(encoding="utf-8")
-    theme = theme.replace("makeup: true", "makeup: false")
-    theme = theme.replace("band_height: 62mm", "band_height: 250mm")
-    theme = theme.replace("description:", "extends: emn\ndescription:")
-    (folder / "theme.yaml").write_text(theme, encoding="utf-8")
-    shutil.copytree(ROOT / "layouts" / "emn" / "icc", folder / "icc")
+    (folder / "theme.yaml").write_text(
+        "extends: emn\n"
+        "description: emn without page makeup\n"
+        "makeup: false\n"
+        "type: {band_height: 250mm}\n",
+        encoding="utf-8",
+    )
     return folder

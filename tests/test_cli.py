@@ -88,6 +88,18 @@ def test_check_says_what_it_validated(make_issue: Callable[..., Path]) -> None:
     assert result.stdout.strip().endswith(": 0 errors, 0 warnings")
 
 
+UNUSED_PICTURE = "detention-workshop.svg"
+
+
+def test_check_strict_fails_on_warnings(make_issue: Callable[..., Path]) -> None:
+    issue = make_issue(images=(UNUSED_PICTURE,))
+    result = runner.invoke(app, ["check", str(issue), "--quick"])
+    assert result.exit_code == 0 and "W105" in result.stderr
+    assert result.stdout.strip().endswith(": 0 errors, 1 warnings")
+    result = runner.invoke(app, ["check", str(issue), "--quick", "--strict"])
+    assert result.exit_code == 2 and "W105" in result.stderr
+
+
 def test_output_inside_the_issue_folder_is_refused(
     make_issue: Callable[..., Path],
 ) -> None:

@@ -379,3 +379,34 @@ def test_a_long_running_footer_wraps_inside_the_page(
         if overlap(a, b)
         > 0.3 * min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
     ]
+
+
+def test_a_theme_that_extends_another_says_only_what_differs(tmp_path: Path) -> None:
+    folder = tmp_path / "brand"
+    folder.mkdir()
+    theme = folder / "theme.yaml"
+    theme.write_text(
+        "extends: emn\n"
+        "description: Our brand\n"
+        "colours:\n"
+        '  accent: {rgb: "#7a1f3d", cmyk: [0.1, 0.9, 0.4, 0.3]}\n'
+        "page: {size: A5 portrait}\n",
+        encoding="utf-8",
+    )
+    layout, emn = find_layout(str(folder)), find_layout("emn")
+    assert layout.theme.colours["accent"].rgb == "#7a1f3d"
+    assert layout.theme.colours["ink"] == emn.theme.colours["ink"]
+    assert layout.theme.page.size == "A5 portrait"
+    assert layout.theme.page.top == emn.theme.page.top  # the margins stay
+    assert (layout.theme.fonts, layout.theme.type) == (emn.theme.fonts, emn.theme.type)
+    assert layout.color_profile("print") == emn.color_profile("print")
+    # A mistake in what it changes is said at its line.
+    theme.write_text(
+        "extends: emn\ndescription: Our brand\ntype:\n  body_size: 0pt\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UserError) as raised:
+        find_layout(str(folder))
+    (problem,) = raised.value.problems
+    assert (problem.file, problem.line, problem.field) == (theme, 4, "type")
+    assert problem.message == "body_size must be larger than zero"

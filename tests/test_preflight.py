@@ -125,7 +125,9 @@ def test_page_count_without_copyfitting(
     shutil.copytree(SAMPLE.parent.parent / "layouts" / "bulletin", layout)
     theme = (layout / "theme.yaml").read_text()
     (layout / "theme.yaml").write_text(
-        theme[: theme.index("copyfit:")] + theme[theme.index("fonts:") :]
+        theme[: theme.index("copyfit:")]
+        + "copyfit: null  # not emn's either\n"
+        + theme[theme.index("fonts:") :]
     )
     issue = make_issue("pages: 2\n" + MINIMAL_EDITION)
     (finding,) = [

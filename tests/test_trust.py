@@ -32,6 +32,12 @@ def hostile_layout(tmp_path: Path, template: str = "", css: str = "") -> Path:
     return folder
 
 
+def with_first_stylesheet(folder: Path, name: str) -> None:
+    """Make ``name`` the first stylesheet of the layout in ``folder``."""
+    with (folder / "theme.yaml").open("a", encoding="utf-8") as theme:
+        theme.write(f"stylesheets: [{name}, base.css, parts.css, style.css]\n")
+
+
 def problems_of(action: Callable[[], object]) -> str:
     with pytest.raises(UserError) as raised:
         action()
@@ -98,7 +104,11 @@ def test_a_symlinked_template_leading_outside_is_not_read(tmp_path: Path) -> Non
     message = problems_of(
         lambda: emn_pdf.check(SAMPLE, lang="fr", layout=str(folder), lay_out=False)
     )
-    assert "no template 'blocks/secret.html.j2' inside the layout folders" in message
+    searched = f"{folder.resolve()}, {layouts.find_layout('emn').folder}"
+    assert (
+        f"no template 'blocks/secret.html.j2' inside the layout folders ({searched})"
+        in message
+    )
 
 
 # Layout files stay inside the layout ----------------------------------------
@@ -107,10 +117,7 @@ def test_a_symlinked_template_leading_outside_is_not_read(tmp_path: Path) -> Non
 @pytest.mark.parametrize("name", ["/etc/passwd", "../../../../../etc/passwd"])
 def test_a_theme_cannot_name_a_stylesheet_outside(tmp_path: Path, name: str) -> None:
     folder = hostile_layout(tmp_path)
-    theme = (folder / "theme.yaml").read_text()
-    (folder / "theme.yaml").write_text(
-        theme.replace("stylesheets: [", f"stylesheets: [{name}, ", 1)
-    )
+    with_first_stylesheet(folder, name)
     message = problems_of(lambda: layouts.find_layout(str(folder)))
     assert "not found inside the layout folders" in message
 
@@ -119,10 +126,7 @@ def test_a_symlinked_stylesheet_leading_outside_is_refused(tmp_path: Path) -> No
     secret = tmp_path / "secret.css"
     secret.write_text("body::before { content: 'TOP SECRET'; }")
     folder = hostile_layout(tmp_path)
-    theme = (folder / "theme.yaml").read_text()
-    (folder / "theme.yaml").write_text(
-        theme.replace("stylesheets: [", "stylesheets: [extra.css, ", 1)
-    )
+    with_first_stylesheet(folder, "extra.css")
     (folder / "extra.css").symlink_to(secret)
     message = problems_of(lambda: layouts.find_layout(str(folder)))
     assert "'extra.css', named in theme.yaml, not found inside" in message

@@ -335,13 +335,18 @@ def check_command(
     quick: Annotated[
         bool, typer.Option("--quick", help="Validate only; do not lay pages out.")
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Fail on warnings too (exit 2), as CI would."),
+    ] = False,
     max_pages: MaxPages = MAX_PAGES,
     time_limit: TimeLimit = LAYOUT_SECONDS,
 ) -> None:
     """Validate the issue, compare its editions and preflight the pages.
 
     Exits with status 2 when there is an error (invalid input, or a defect
-    such as text overflowing its column); warnings alone exit with 0.
+    such as text overflowing its column); warnings alone exit with 0, or
+    with 2 under ``--strict``.
     """
     from .build import check
 
@@ -369,5 +374,6 @@ def check_command(
         errors = sum(finding.severity == "error" for finding in findings)
         warnings = sum(finding.severity == "warning" for finding in findings)
         typer.echo(f"{display_path(issue_dir)}: {errors} errors, {warnings} warnings")
-    if any(finding.severity == "error" for finding in findings):
+    failing = {"error", "warning"} if strict else {"error"}
+    if any(finding.severity in failing for finding in findings):
         raise typer.Exit(2)

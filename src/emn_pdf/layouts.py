@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from fontTools.ttLib import TTFont
 from jinja2 import (
@@ -250,7 +250,9 @@ class Theme(BaseModel):
     description: str = Field(description="One line shown by 'emn-pdf layouts'.")
     extends: str | None = Field(
         None,
-        description="A built-in layout whose templates this one falls back on.",
+        description="A built-in layout whose templates and files this one falls"
+        " back on, and whose values it changes: tables merge key by key, so"
+        " this file says only what differs.",
     )
     stylesheets: list[str] = Field(
         ["style.css"], description="CSS files of the layout folder, in order."
@@ -399,7 +401,8 @@ class Layout:
                 return path
         raise UserError(
             Problem(
-                f"{name!r}, named in theme.yaml, not found inside the layout folders",
+                f"{name!r}, named in theme.yaml, not found inside the layout"
+                f" folders ({', '.join(str(folder) for folder in self.folders)})",
                 file=self.folder / "theme.yaml",
             )
         )
@@ -493,15 +496,18 @@ def _layout_at(folder: Path, extending: tuple[Path, ...]) -> Layout:
     theme_file = folder / "theme.yaml"
     if folder in extending:
         raise UserError(Problem("a layout cannot extend itself", file=theme_file))
-    theme = _read_theme(theme_file)
+    document = read_yaml(theme_file)
+    extends = document.data.get("extends") if isinstance(document.data, dict) else None
     ancestors: tuple[tuple[str, Path], ...] = ()
-    if theme.extends is not None:
+    if isinstance(extends, str):
         parent = _located_in(
-            theme_file,
-            lambda: builtin_layout(theme.extends or "", (*extending, folder)),
+            theme_file, lambda: builtin_layout(extends, (*extending, folder))
         )
         ancestors = ((parent.name, parent.folder), *parent.ancestors)
-    layout = Layout(folder.name, folder, theme, ancestors)
+        document = replace(
+            document, data=_merged(parent.theme.model_dump(), document.data)
+        )
+    layout = Layout(folder.name, folder, validated(document, Theme), ancestors)
     _check_files(layout)
     return layout
 
@@ -521,8 +527,21 @@ def _located_in(theme_file: Path, action: Callable[[], Layout]) -> Layout:
         ) from None
 
 
-def _read_theme(path: Path) -> Theme:
-    return validated(read_yaml(path), Theme)
+def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Return ``over`` laid on ``base``: tables merge, key by key; the rest replaces.
+
+    A theme that extends another says only what it changes, as mkdocs merges
+    a theme's configuration: ``page: {size: A5 portrait}`` keeps the margins,
+    ``colours: {accent: ...}`` the other colours; a list (stylesheets, fonts)
+    is given whole.
+    """
+    merged = dict(base)
+    for key, value in over.items():
+        below = merged.get(key)
+        if isinstance(below, dict) and isinstance(value, dict):
+            value = _merged(below, value)
+        merged[key] = value
+    return merged
 
 
 def _check_files(layout: Layout) -> None:

@@ -240,7 +240,8 @@ def _template_problem(layout: Layout, error: Exception) -> Problem:
             file, line = frame.f_code.co_filename, frame_line
     message = error.message if isinstance(error, TemplateError) else repr(error)
     if isinstance(error, TemplateNotFound):
-        message = f"no template {error.name!r} inside the layout folders"
+        searched = ", ".join(str(folder) for folder in layout.folders)
+        message = f"no template {error.name!r} inside the layout folders ({searched})"
     return Problem(
         f"template error: {message}",
         file=Path(file) if file else layout.folder,
