@@ -6,7 +6,7 @@ PDFJS  := tests/js/node_modules/.package-lock.json
 PYTHON ?= python3
 ISSUE  ?= issues/2024-12
 
-.PHONY: pdf test lint golden bench clean
+.PHONY: pdf test quick lint golden bench clean
 
 $(STAMP): pyproject.toml scripts/system-deps.sh
 	./scripts/system-deps.sh
@@ -30,6 +30,10 @@ lint: $(STAMP)
 
 test: lint $(PDFJS)
 	$(BIN)/pytest
+
+# The edit loop: lint, types and every test that lays no page out.
+quick: lint
+	EMN_PDF_QUICK=1 $(BIN)/pytest -q -p no:cacheprovider
 
 # The figures of benchmarks/README.md: several minutes on two cores.
 bench: $(STAMP)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,41 @@ def flowing_layout(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     return folder
+
+
+#: ``make quick`` sets it: only the tests that lay no page out run.
+QUICK = os.environ.get("EMN_PDF_QUICK") == "1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_runs_no_lay_out() -> Iterator[None]:
+    """Under ``make quick``, skip a test as soon as it asks for a lay-out.
+
+    What lays pages out is known where it happens, not from a list kept by
+    hand: the engine's one render, and the workers that would render; a test
+    whose shared fixture lays out is skipped with it.  What runs the CLI in
+    another process or thread is marked ``lays_out``.  ``make test`` runs
+    everything.
+    """
+    if not QUICK:
+        yield
+        return
+    import importlib
+
+    import weasyprint
+
+    build = importlib.import_module("emn_pdf.build")
+
+    def lays_out(*args: object, **kwargs: object) -> None:
+        pytest.skip("lays pages out (make test runs it)")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(weasyprint.HTML, "render", lays_out)
+        patch.setattr(build, "_context", lays_out)
+        yield
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip, under ``make quick``, the tests marked as laying pages out."""
+    if QUICK and item.get_closest_marker("lays_out"):
+        pytest.skip("lays pages out in another process (make test runs it)")

@@ -173,6 +173,7 @@ def test_the_schema_rejects_a_broken_edition(
 # Live preview ----------------------------------------------------------------
 
 
+@pytest.mark.lays_out
 def test_watch_rebuilds_on_save_and_keeps_the_last_good_pdf(
     make_issue: Callable[..., Path], tmp_path: Path
 ) -> None:

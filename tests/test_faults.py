@@ -152,6 +152,7 @@ def test_stale_temporary_files_are_swept(
     assert not stale.exists() and live.exists()
 
 
+@pytest.mark.lays_out
 def test_killing_a_parallel_build_leaves_no_worker_and_no_temporary_file(
     tmp_path: Path,
 ) -> None:
@@ -194,6 +195,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.lays_out
 def test_sigterm_removes_the_temporary_files(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build = subprocess.Popen(
