@@ -777,8 +777,9 @@ def _wide_foot(
     A module that does not fit in a column of what is left of a page, or
     fills it poorly, often fits across the grid, balanced in its own columns:
     the page then ends full and the rest of the run goes on below it or on
-    the next page.  Each way is judged by the area it leaves blank, the rest
-    laid in the columns under the wide module.
+    the next page.  Of the two ways, the one that splits fewer modules
+    shorter than a column wins, then the one that leaves less area blank,
+    the rest laid in the columns under the wide module.
     """
     module = atoms[0].module
     measure = module.measures.get(columns) if columns > 1 else None
