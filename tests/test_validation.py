@@ -88,6 +88,15 @@ CASES = {
         "fr.yaml:19 sections.0.blocks.0.image.fit: unknown value 'colum' (did you "
         "mean 'column'? expected one of: column, page-width, full-bleed)",
     ),
+    "a picture option where no picture can honour it": (
+        (
+            "        image:\n",
+            "        images:\n          - {src: images/forecasting.png, alt: Un logo.,"
+            " fit: page-width}\n        image:\n",
+        ),
+        "fr.yaml:17 sections.0.blocks.0.images.0.fit: unknown field 'fit' (allowed"
+        " here: src, alt, caption, credit, focus, crop)",
+    ),
     "wrong type": (
         ("number: 7", "number: sept"),
         "fr.yaml:4 masthead.number: Input should be a valid integer, "

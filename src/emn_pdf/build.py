@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from . import cache
 from .errors import Finding, Problem, UserError, faults_as_user_errors
 from .files import sweep_parts
-from .jobs import BuildReport, Job, chosen_languages, chosen_targets
+from .jobs import BuildReport, Inspection, Job, chosen_languages, chosen_targets
 from .workers import DEFAULT_LIMITS, Limits, worker_pool
 
 if TYPE_CHECKING:
@@ -93,6 +93,7 @@ def check(
     target: str = "web",
     lay_out: bool = True,
     limits: Limits = DEFAULT_LIMITS,
+    jobs: int | None = None,
 ) -> list[Finding]:
     """Check an issue: validate it, compare its editions, then preflight them.
 
@@ -100,12 +101,12 @@ def check(
     order, with the same links and images) raises
     :class:`~emn_pdf.errors.UserError` listing every problem.  Otherwise each
     edition is laid out for ``target`` (unless ``lay_out`` is false, and
-    within ``limits``) and the defects found, errors and warnings, are
-    returned.
+    within ``limits``), in ``jobs`` worker processes as a build is, and the
+    defects found, errors and warnings, are returned in edition order.
     """
     from . import preflight
     from .consistency import compare_editions
-    from .edition import checked_print, lay_out_target, prepare
+    from .edition import prepare
 
     issue_dir = Path(issue_dir)
     prepared, problems = [], []
@@ -123,14 +124,52 @@ def check(
     findings = preflight.unused_pictures(issue_dir, [item.loaded for item in prepared])
     for item in prepared:
         findings += preflight.dead_links(item.loaded)
-        for each in chosen_targets(target) if lay_out else ():
-            edition = item.loaded.document.path
-            with faults_as_user_errors(), limits.deadline(edition):
-                laid_out = lay_out_target(item, each, allow_remote=False)
-            limits.check_pages(laid_out.page_count, edition)
-            written = checked_print(item, laid_out) if each == "print" else []
-            findings += item.inspect(laid_out, written)
+    work = [
+        Inspection(issue_dir, item.language, layout, each, limits)
+        for item in prepared
+        for each in (chosen_targets(target) if lay_out else ())
+    ]
+    items = {item.language: item for item in prepared}
+    for found in _inspected(work, items, jobs):
+        if isinstance(found, UserError):
+            raise found
+        findings += found
     return findings
+
+
+def _inspect(
+    each: Inspection, item: Prepared | None = None
+) -> list[Finding] | UserError:
+    """Lay one edition out for one target; return what preflight finds, or why not.
+
+    A worker validates the edition again (``item`` is not sent over), and
+    returns a failure rather than raise it: its problems cross back whole.
+    """
+    from .edition import checked_print, lay_out_target, prepare
+
+    edition = each.issue_dir / f"{each.language}.yaml"
+    try:
+        with faults_as_user_errors(), each.limits.deadline(edition):
+            item = item or prepare(each.issue_dir, each.language, each.layout)
+            laid_out = lay_out_target(item, each.target, allow_remote=False)
+        each.limits.check_pages(laid_out.page_count, edition)
+        written = checked_print(item, laid_out) if each.target == "print" else []
+        return item.inspect(laid_out, written)
+    except UserError as error:
+        return UserError(error.problems)
+
+
+def _inspected(
+    work: list[Inspection], items: dict[str, Prepared], jobs: int | None
+) -> Iterator[list[Finding] | UserError]:
+    """Yield the findings of each inspection, in order; in workers if several."""
+    workers = min(jobs or default_jobs(), len(work))
+    if workers <= 1:
+        yield from (_inspect(each, items[each.language]) for each in work)
+        return
+    with worker_pool(workers, _context()) as pool:
+        futures = [pool.submit(_inspect, each) for each in work]
+        yield from (future.result() for future in futures)
 
 
 def _refuse_output_inside(out_dir: Path, issue_dir: Path) -> None:

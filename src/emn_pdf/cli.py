@@ -62,6 +62,10 @@ MaxPages = Annotated[
     int,
     typer.Option("--max-pages", min=1, help="Refuse an edition of more pages."),
 ]
+Jobs = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help="Worker processes; one per core."),
+]
 TimeLimit = Annotated[
     float,
     typer.Option(
@@ -281,10 +285,7 @@ def build_command(
     layout: LayoutName = None,
     out_dir: OutDir = Path("build"),
     target: TargetOption = "web",
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", "-j", min=1, help="Worker processes; one per core."),
-    ] = None,
+    jobs: Jobs = None,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even when nothing changed.")
     ] = False,
@@ -339,6 +340,7 @@ def check_command(
         bool,
         typer.Option("--strict", help="Fail on warnings too (exit 2), as CI would."),
     ] = False,
+    jobs: Jobs = None,
     max_pages: MaxPages = MAX_PAGES,
     time_limit: TimeLimit = LAYOUT_SECONDS,
 ) -> None:
@@ -361,6 +363,7 @@ def check_command(
                 target=target,
                 lay_out=not quick,
                 limits=Limits(max_pages, time_limit),
+                jobs=jobs,
             )
         except UserError as error:
             if output_format == "text":

@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
@@ -33,6 +32,7 @@ from .layouts import (
     find_layout,
 )
 from .load import FieldPath, LoadedEdition, load_edition
+from .model import is_remote
 
 if TYPE_CHECKING:
     from .galley import MadeUp
@@ -59,10 +59,11 @@ class Prepared:
 
     def locate(self, finding: Finding, target: Target) -> Finding:
         """Return ``finding`` with the YAML file, line and field of its block."""
+        from .render import block_position  # rendered by now
+
         location: tuple[str | int, ...] = ()
-        if finding.block:
-            section, block = finding.block.removeprefix("s").split("-b")
-            location = ("sections", int(section), "blocks", int(block))
+        if finding.block and (position := block_position(finding.block)):
+            location = ("sections", position[0], "blocks", position[1])
         problem = self.loaded.document.problem(location, finding.message)
         return replace(
             finding,
@@ -111,7 +112,7 @@ class Prepared:
         issue_dir = self.loaded.document.path.parent.resolve()
         local = issue_path(url, issue_dir)
         for location, src in self.loaded.edition.image_locations():
-            if urlsplit(src).scheme in {"http", "https"}:
+            if is_remote(src):
                 named = url == src
             else:
                 named = local is not None and local == issue_dir / src
@@ -175,10 +176,7 @@ def _located(loaded: LoadedEdition, location: FieldPath, action: Callable[[], T]
 
 def has_remote_pictures(item: Prepared) -> bool:
     """Tell whether the edition names pictures by web address."""
-    return any(
-        urlsplit(src).scheme in {"http", "https"}
-        for src in item.loaded.edition.images()
-    )
+    return any(is_remote(src) for src in item.loaded.edition.images())
 
 
 def cache_key(job: Job, item: Prepared, read: list[str]) -> str:
@@ -243,7 +241,7 @@ def _input_files(item: Prepared) -> list[Path]:
         *(
             issue_dir / src
             for src in item.loaded.edition.images()
-            if not urlsplit(src).scheme
+            if not is_remote(src)
         ),
         *layout_files,
         *(item.layout.font_path(face) for face in item.layout.theme.fonts),

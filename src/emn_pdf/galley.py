@@ -1,7 +1,8 @@
 """The HTML side of page makeup: modules out of the flow, galleys, pages.
 
 A layout's template writes the newsletter as one flow of HTML.  The contract
-page makeup relies on (the README tells designers) is a handful of attributes:
+page makeup relies on (``layouts/README.md`` tells designers) is a handful of
+attributes:
 
 - ``data-running`` on the elements the page margins show (footers);
 - ``data-section`` on each section, with ``data-columns`` when it sets its own
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -45,7 +45,8 @@ from .makeup import (
     flow_height,
     place,
 )
-from .model import Edition, Image
+from .model import BlockBase, Edition, Image, band_picture
+from .render import block_position
 
 #: Attributes of the contract (see the module docstring).
 RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER = (
@@ -518,11 +519,6 @@ def _measure(wrapper: Any) -> Measure:
 
 #: Lays HTML out and returns the engine's document.
 Render = Callable[[str], Any]
-#: Kinds that close an issue, and kinds that always take the whole width.
-CLOSING_KINDS = {"contact", "greeting"}
-FULL_WIDTH_KINDS = CLOSING_KINDS | {"figure"}
-#: Kinds whose picture is shown whole: makeup never crops it.
-WHOLE_PICTURE_KINDS = {"figure"}
 
 
 @dataclass(frozen=True)
@@ -632,7 +628,7 @@ def _take(modules: list[Placed], item: str) -> Placed | None:
 def _block_key(key: str) -> str | None:
     """Return the key of the block a module shows, if it shows one."""
     block = key.removesuffix(BAND_SUFFIX)
-    return block if re.fullmatch(r"s\d+-b\d+", block) else None
+    return block if block_position(block) else None
 
 
 def _content_bottom(wrapper: Any) -> float:
@@ -746,15 +742,16 @@ def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:
     block = _block(edition, piece.key.removesuffix(BAND_SUFFIX))
     if block is None:
         return Module(piece.key, piece.role, columns, {})
-    pictures = [
-        image
-        for image in _block_images(block)
-        if (image.fit != "column") == (piece.role == "band")
-    ]
-    resizable = block.kind not in WHOLE_PICTURE_KINDS and all(
+    band = band_picture(block)
+    pictures: list[Image]
+    if piece.role == "band":
+        pictures = [band] if band else []
+    else:
+        pictures = [image for image in _block_images(block) if image is not band]
+    resizable = not block.whole_pictures and all(
         image.crop != "never" for image in pictures
     )
-    banded = any(image.fit != "column" for image in _block_images(block))
+    banded = band is not None
     if piece.role == "band":
         return Module(
             piece.key,
@@ -768,7 +765,7 @@ def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:
     span = (
         None if block.span is None else columns if block.span == "page" else block.span
     )
-    if block.kind in FULL_WIDTH_KINDS:
+    if block.full_width:
         span = columns
     return Module(
         piece.key,
@@ -779,15 +776,16 @@ def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:
         new_page=block.new_page and not banded,
         keep_with_next=block.keep_with_next,
         resizable=resizable,
-        closing=block.kind in CLOSING_KINDS,
+        closing=block.closing,
     )
 
 
-def _block(edition: Edition, key: str) -> Any:
-    section, _, block = key.removeprefix("s").partition("-b")
+def _block(edition: Edition, key: str) -> BlockBase | None:
+    """Return the block a ``data-block`` names, if it names one of the edition's."""
+    position = block_position(key)
     try:
-        return edition.sections[int(section)].blocks[int(block)]
-    except (ValueError, IndexError):
+        return edition.sections[position[0]].blocks[position[1]] if position else None
+    except IndexError:
         return None
 
 

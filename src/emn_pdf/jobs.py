@@ -41,6 +41,17 @@ class BuildReport:
 
 
 @dataclass(frozen=True)
+class Inspection:
+    """One edition to lay out for one target and preflight, for ``check``."""
+
+    issue_dir: Path
+    language: str
+    layout: str | None
+    target: Target
+    limits: Limits
+
+
+@dataclass(frozen=True)
 class Job:
     """One edition and target to build; small and picklable, for workers."""
 

@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -82,6 +82,14 @@ class Link(Strict):
     )
 
 
+def is_remote(src: str) -> bool:
+    """Tell whether a picture's ``src`` is a web address, not a file of the issue.
+
+    A validated ``src`` is one or the other: any other scheme is refused.
+    """
+    return urlsplit(src).scheme in {"http", "https"}
+
+
 class Image(Strict):
     """A picture from the issue's ``images/`` folder, always with alt text."""
 
@@ -98,11 +106,6 @@ class Image(Strict):
         description="Source or photographer, printed in small type under the"
         " picture: 'Source : STATEC, 2024', '© Ville de Luxembourg'.",
     )
-    fit: Literal["column", "page-width", "full-bleed"] = Field(
-        "column",
-        description="column: as wide as its column; page-width: a band across the"
-        " page above the block; full-bleed: a band to the paper's edges.",
-    )
     focus: tuple[Fraction, Fraction] = Field(
         (0.5, 0.5),
         description="The point to keep in view when a band crops the picture:"
@@ -118,7 +121,7 @@ class Image(Strict):
     @field_validator("src")
     @classmethod
     def _readable_picture(cls, src: str, info: ValidationInfo) -> str:
-        if urlsplit(src).scheme in {"http", "https"}:
+        if is_remote(src):
             return _check_web_url(src)
         relative = PurePosixPath(src)
         # A scheme (data:, file:), a query, a fragment or an escape would make
@@ -132,6 +135,28 @@ class Image(Strict):
         if issue_dir is not None:
             _check_picture_file(Path(issue_dir), src)
         return src
+
+
+class Illustration(Image):
+    """A block's main picture, which may also be set as a band across the page.
+
+    Only a field a layout can show as a band takes ``fit``: on a cover, a
+    logo or a chart it would be silently ignored, so there it is an error.
+    """
+
+    fit: Literal["column", "page-width", "full-bleed"] = Field(
+        "column",
+        description="column: as wide as its column; page-width: a band across the"
+        " page above the block; full-bleed: a band to the paper's edges.",
+    )
+
+
+def band_picture(block: BlockBase) -> Illustration | None:
+    """Return the block's picture set as a band across the page, if it has one."""
+    image = getattr(block, "image", None)
+    if isinstance(image, Illustration) and image.fit != "column":
+        return image
+    return None
 
 
 def _check_picture_file(issue_dir: Path, src: str) -> None:
@@ -188,7 +213,21 @@ LINKS = (
 
 
 class BlockBase(Strict):
-    """What every content block has, whatever its kind."""
+    """What every content block has, whatever its kind.
+
+    A kind is a subclass with a ``kind`` literal, listed in :data:`Block`;
+    what page makeup and ``new`` must know of it is said here, by class
+    attributes, so that no other module lists kinds.
+    """
+
+    #: Closes an issue (contact, greeting): kept together at its end.
+    closing: ClassVar[bool] = False
+    #: Always set across the whole grid.
+    full_width: ClassVar[bool] = False
+    #: Its pictures are shown whole: makeup never crops them.
+    whole_pictures: ClassVar[bool] = False
+    #: Belongs to the newsletter, not to one issue: ``new`` carries it over.
+    carried_over: ClassVar[bool] = False
 
     edition_only: bool = Field(
         False,
@@ -213,7 +252,7 @@ class BlockBase(Strict):
         Markdown bodies all count: each becomes a QR code in print and must be
         the same in every language edition.
         """
-        return list(dict.fromkeys(_addresses(self.model_dump(mode="json"))))
+        return list(dict.fromkeys(address for _, address in titled_addresses(self)))
 
     def link_labels(self) -> dict[str, str]:
         """Return the label the editor gave each labelled address of the block.
@@ -221,11 +260,15 @@ class BlockBase(Strict):
         A QR code's caption is the link's label when it has one: a reader
         cannot tell three truncated addresses of one site apart.
         """
-        return dict(_labelled(self.model_dump(mode="json")))
+        return {
+            link.url: link.label
+            for _, link, _ in walk(self)
+            if isinstance(link, Link) and link.label
+        }
 
     def picture_sources(self) -> list[str]:
         """Return the ``src`` of every picture the block shows."""
-        return list(_images(self.model_dump(mode="json")))
+        return [src for _, src in image_locations(self)]
 
 
 class Event(BlockBase):
@@ -242,7 +285,9 @@ class Event(BlockBase):
     byline: Byline | None = Field(None, description=BYLINE)
     body: Markdown
     links: list[Link] = Field([], description=LINKS)
-    image: Image | None = Field(None, description="Illustration above the text.")
+    image: Illustration | None = Field(
+        None, description="Illustration above the text, or a band ('fit')."
+    )
     images: list[Image] = Field([], description=MORE_IMAGES)
 
 
@@ -315,7 +360,9 @@ class Promotion(BlockBase):
     body: Markdown
     links: list[Link] = Field([], description=LINKS)
     apps: AppLinks | None = Field(None, description="App store links.")
-    image: Image | None = Field(None, description="Illustration above the text.")
+    image: Illustration | None = Field(
+        None, description="Illustration above the text, or a band ('fit')."
+    )
     images: list[Image] = Field([], description=MORE_IMAGES)
 
 
@@ -328,7 +375,9 @@ class News(BlockBase):
     byline: Byline | None = Field(None, description=BYLINE)
     body: Markdown
     links: list[Link] = Field([], description=LINKS)
-    image: Image | None = Field(None, description="Illustration above the text.")
+    image: Illustration | None = Field(
+        None, description="Illustration above the text, or a band ('fit')."
+    )
     images: list[Image] = Field([], description=MORE_IMAGES)
 
 
@@ -336,6 +385,8 @@ class Figure(BlockBase):
     """A chart, map or infographic, shown whole with its caption and source."""
 
     kind: Literal["figure"] = Field(description=KIND)
+    full_width: ClassVar[bool] = True
+    whole_pictures: ClassVar[bool] = True
     title: Text | None = Field(None, description="What the figure shows.")
     image: Image = Field(
         description="The chart; never cropped, whatever its 'crop'. Its"
@@ -362,6 +413,9 @@ class Contact(BlockBase):
     """How to reach the organisation."""
 
     kind: Literal["contact"] = Field(description=KIND)
+    closing: ClassVar[bool] = True
+    full_width: ClassVar[bool] = True
+    carried_over: ClassVar[bool] = True
     title: Text | None = Field(
         None, description="Heading; the language's 'Restez en contact' if unset."
     )
@@ -374,65 +428,79 @@ class Greeting(BlockBase):
     """A short closing wish shown as a banner ('Joyeux Noël')."""
 
     kind: Literal["greeting"] = Field(description=KIND)
+    closing: ClassVar[bool] = True
+    full_width: ClassVar[bool] = True
     text: Text = Field(description="The wish; emoji are welcome.")
 
 
 ADDRESS = re.compile(r"https?://[^\s)<>\]\"']+|mailto:[^\s)<>\]\"']+")
 
 
-def _addresses(data: Any) -> Iterator[str]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key == "email" and value:
-                yield f"mailto:{value}"
-            else:
-                yield from _addresses(value)
-    elif isinstance(data, list):
-        for item in data:
-            yield from _addresses(item)
-    elif isinstance(data, str):
-        yield from ADDRESS.findall(data)
+def walk(
+    model: BaseModel, location: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], Any, tuple[BaseModel, ...]]]:
+    """Yield every value inside ``model``: its field path, it, and its holders.
+
+    The holders are the models around the value, outermost first.  The one
+    walker that every question about links and pictures asks (addresses for
+    QR codes, their labels and descriptions, picture files).
+    """
+    yield from _walk(model, location, ())
 
 
-def _labelled(data: Any) -> Iterator[tuple[str, str]]:
-    if isinstance(data, dict):
-        if data.get("url") and data.get("label"):
-            yield data["url"], data["label"]
-        for value in data.values():
-            yield from _labelled(value)
-    elif isinstance(data, list):
-        for item in data:
-            yield from _labelled(item)
+def _walk(
+    value: Any, location: tuple[str | int, ...], holders: tuple[BaseModel, ...]
+) -> Iterator[tuple[tuple[str | int, ...], Any, tuple[BaseModel, ...]]]:
+    if location:
+        yield location, value, holders
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _walk(getattr(value, name), (*location, name), (*holders, value))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _walk(item, (*location, index), holders)
 
 
-def _located_images(
-    data: Any, location: tuple[str | int, ...]
-) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(data, dict):
-        if "src" in data and "alt" in data:
-            yield (*location, "src"), data["src"]
-        for key, value in data.items():
-            yield from _located_images(value, (*location, key))
-    elif isinstance(data, list):
-        for index, item in enumerate(data):
-            yield from _located_images(item, (*location, index))
+def titled_addresses(model: BaseModel) -> Iterator[tuple[str | None, str]]:
+    """Yield every address ``model`` links to, with the title nearest to it.
+
+    Link fields, e-mail fields (as ``mailto:``) and links written in text all
+    count; a picture's own address does not (it is shown, not linked).  The
+    title is that of the innermost holder with a ``title`` (or ``text``).
+    """
+    for location, value, holders in walk(model):
+        if not isinstance(value, str) or location[-1] == "src":
+            continue  # a picture's file is shown, not linked
+        title = next(
+            (
+                getattr(holder, "title", None) or getattr(holder, "text", None)
+                for holder in reversed(holders)
+                if getattr(holder, "title", None) or getattr(holder, "text", None)
+            ),
+            None,
+        )
+        if location[-1] == "email":
+            yield title, f"mailto:{value}"
+        else:
+            yield from ((title, address) for address in ADDRESS.findall(value))
 
 
-def _images(data: Any) -> Iterator[str]:
-    if isinstance(data, dict):
-        if "src" in data and "alt" in data:
-            yield data["src"]
-        for value in data.values():
-            yield from _images(value)
-    elif isinstance(data, list):
-        for item in data:
-            yield from _images(item)
+def image_locations(model: BaseModel) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Yield each picture's field path (to its ``src``) and its ``src``."""
+    for location, value, _ in walk(model):
+        if isinstance(value, Image):
+            yield (*location, "src"), value.src
 
 
 Block = Annotated[
     Event | Study | Briefs | Promotion | News | Figure | Contact | Greeting,
     Field(discriminator="kind"),
 ]
+#: Every kind of block by its ``kind``, in the order of :data:`Block`.
+BLOCK_KINDS: dict[str, type[BlockBase]] = {
+    get_args(model.model_fields["kind"].annotation)[0]: model
+    for model in get_args(get_args(Block)[0])
+}
 
 
 class Section(Strict):
@@ -586,7 +654,7 @@ class Edition(Strict):
 
     def image_locations(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Return each picture's ``src`` with the field path that names it."""
-        return list(_located_images(self.model_dump(mode="json"), ()))
+        return list(image_locations(self))
 
 
 def issue_schema() -> dict[str, Any]:

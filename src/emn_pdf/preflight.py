@@ -3,7 +3,7 @@
 This is the one module that reads WeasyPrint's laid-out boxes
 (``page._page_box`` and the box tree below it, private API that WeasyPrint's
 own tests rely on), so that an engine upgrade touches one place.  Templates
-mark each block's element with ``data-block="s<section>-b<block>"``; a finding
+mark each block's element with ``data-block`` (``layouts/README.md``); a finding
 names the block it was found in, and the build turns that into the block's
 YAML file and line.
 
@@ -47,6 +47,7 @@ from weasyprint.formatting_structure import boxes
 
 from .errors import Finding
 from .load import FieldPath, LoadedEdition
+from .model import is_remote
 
 #: Below this, a picture looks soft on paper.
 PRINT_DPI = 300
@@ -146,7 +147,7 @@ def unused_pictures(issue_dir: Path, editions: list[LoadedEdition]) -> list[Find
         (issue_dir / src).resolve()
         for loaded in editions
         for src in loaded.edition.images()
-        if not urlsplit(src).scheme
+        if not is_remote(src)
     }
     return [
         Finding("W105", "no edition shows this picture", file=path)

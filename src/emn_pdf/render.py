@@ -13,7 +13,7 @@ import os
 import re
 import textwrap
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,10 +32,13 @@ from .i18n import (
     format_month,
 )
 from .layouts import DEFAULT_PAGE, Layout, Page, template_environment
-from .model import ADDRESS, DateRange, Edition
+from .model import Block, BlockBase, DateRange, Edition, band_picture, titled_addresses
 from .text import markdown_to_html, plain_text, typeset
 
 ENTRY_TEMPLATE = "issue.html.j2"
+#: The template of a block kind that has none of its own in the layout.
+FALLBACK_BLOCK_TEMPLATE = "blocks/block.html.j2"
+BLOCK_ID = re.compile(r"s(\d+)-b(\d+)")
 T = TypeVar("T")
 
 
@@ -61,6 +64,7 @@ def render_html(
             catalogue=catalogue,
             language=language,
             modified=modification_date(edition.masthead.date),
+            block_ids=_block_ids(edition),
             target=page.target,
             fill_pages=page.fill_pages,
         )
@@ -68,6 +72,60 @@ def render_html(
         raise
     except Exception as error:  # a layout's mistake, whatever it raised
         raise UserError(_template_problem(layout, error)) from None
+
+
+def block_id(section: int, block: int) -> str:
+    """Return the name of a block in the HTML (its ``data-block``).
+
+    Templates get it from the ``block_id`` filter; page makeup, preflight
+    and the findings' YAML lines read it back with :func:`block_position`.
+    """
+    return f"s{section}-b{block}"
+
+
+def block_position(name: str) -> tuple[int, int] | None:
+    """Return the section and block a ``data-block`` names, if it names one."""
+    match = BLOCK_ID.fullmatch(name)
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def _block_ids(edition: Edition) -> dict[int, str]:
+    return {
+        id(block): block_id(section_index, block_index)
+        for section_index, section in enumerate(edition.sections)
+        for block_index, block in enumerate(section.blocks)
+    }
+
+
+@pass_context
+def _block_id_of(context: Context, block: object) -> str:
+    """Return the block's name: the ``block_id`` filter."""
+    return str(context["block_ids"][id(block)])
+
+
+def _fields(block: BlockBase) -> dict[str, Any]:
+    """Return a block's values by name, ``None`` for a missing one: ``fields``.
+
+    For templates that show any kind (the fallback): with ``f = block|fields``,
+    ``f.date`` asks whether a block has a date without the error a strict
+    template gives ``block.date`` on a kind that has none.
+    """
+    names = type(block).model_fields
+    return _NoneForMissing({name: getattr(block, name) for name in names})
+
+
+class _NoneForMissing(dict[str, Any]):
+    def __missing__(self, key: str) -> None:
+        return None
+
+
+def _block_template(block: Block) -> list[str]:
+    """Return the block's template, else the fallback: ``block_template``.
+
+    ``{% include block|block_template %}`` renders any kind, so that a new
+    kind needs a template only in a layout that wants a look of its own.
+    """
+    return [f"blocks/{block.kind}.html.j2", FALLBACK_BLOCK_TEMPLATE]
 
 
 def _environment(layout: Layout) -> Environment:
@@ -96,6 +154,10 @@ def _environment_of(
         address_lines=address_lines,
         qr=qr_code,
         message=_message,
+        block_id=_block_id_of,
+        block_template=_block_template,
+        band=band_picture,
+        fields=_fields,
     )
     return environment
 
@@ -202,26 +264,10 @@ def link_descriptions(edition: Edition) -> dict[str, str]:
     descriptions: dict[str, str] = {}
     for section in edition.sections:
         for block in section.blocks:
-            data = block.model_dump(mode="json")
-            for title, address in _titled_addresses(data, block.kind):
-                text = plain_text(title, language)
+            for title, address in titled_addresses(block):
+                text = plain_text(title or block.kind, language)
                 descriptions.setdefault(address, f"{text} ({short_url(address)})")
     return descriptions
-
-
-def _titled_addresses(data: Any, title: str) -> Iterator[tuple[str, str]]:
-    if isinstance(data, dict):
-        title = data.get("title") or data.get("text") or title
-        for key, value in data.items():
-            if key == "email" and value:
-                yield title, f"mailto:{value}"
-            else:
-                yield from _titled_addresses(value, title)
-    elif isinstance(data, list):
-        for item in data:
-            yield from _titled_addresses(item, title)
-    elif isinstance(data, str):
-        yield from ((title, address) for address in ADDRESS.findall(data))
 
 
 def _template_problem(layout: Layout, error: Exception) -> Problem:

@@ -19,13 +19,11 @@ import yaml
 from .errors import Problem, UserError
 from .i18n import load_catalogue
 from .load import load_edition
-from .model import issue_schema_text
+from .model import BLOCK_KINDS, issue_schema_text
 
 ISSUE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SCHEMA_FILE = "issue.schema.json"
 SCHEMA_LINE = f"# yaml-language-server: $schema=../../{SCHEMA_FILE}\n"
-#: Blocks that belong to the newsletter rather than to one issue.
-CARRIED_KINDS = {"contact"}
 
 
 def new_issue(
@@ -122,7 +120,7 @@ def _carried_over(
         block
         for section in source.get("sections", [])
         for block in section.get("blocks", [])
-        if block.get("kind") in CARRIED_KINDS
+        if (kind := BLOCK_KINDS.get(block.get("kind", ""))) and kind.carried_over
     ]
     data["sections"] = [{"blocks": carried or [_placeholder()]}]
     return data
