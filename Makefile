@@ -29,11 +29,11 @@ lint: $(STAMP)
 	$(BIN)/mypy src
 
 test: lint $(PDFJS)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup
 
 # The edit loop: lint, types and every test that lays no page out.
 quick: lint
-	EMN_PDF_QUICK=1 $(BIN)/pytest -q -p no:cacheprovider
+	EMN_PDF_QUICK=1 $(BIN)/pytest -q -p no:cacheprovider -n auto
 
 # The figures of benchmarks/README.md: several minutes on two cores.
 bench: $(STAMP)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
+import logging
 import os
 import shutil
 import textwrap
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,22 +56,61 @@ def layout(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+def shared_path(factory: pytest.TempPathFactory, name: str) -> Path:
+    """Return a path every process of the test run sees (``make test`` has two).
+
+    Under pytest-xdist each worker has its own temporary folder; their parent
+    is the run's.  A single process uses its own.
+    """
+    root = factory.getbasetemp()
+    return (root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root) / name
+
+
+@contextmanager
+def exclusive(path: Path, wait: bool = True) -> Iterator[bool]:
+    """Hold ``path``'s lock while inside: one process of the run at a time.
+
+    Without ``wait``, yield whether the lock was free instead of waiting.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{path}.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def sample(
     tmp_path_factory: pytest.TempPathFactory, layout: str
 ) -> dict[tuple[str, str], emn_pdf.BuildReport]:
     """Every edition and target of the sample issue, built once per layout."""
-    out_dir = tmp_path_factory.mktemp(f"build-{layout}")
-    reports = build_all(SAMPLE, layout, out_dir)
+    return sample_reports(tmp_path_factory, layout)
+
+
+def sample_reports(
+    factory: pytest.TempPathFactory, layout: str
+) -> dict[tuple[str, str], emn_pdf.BuildReport]:
+    """Return the sample's build in ``layout``, by language and target."""
+    reports = build_all(SAMPLE, layout, shared_path(factory, f"build-{layout}"))
     return {(report.language, report.target): report for report in reports}
 
 
 def build_all(issue: Path, layout: str, out_dir: Path) -> list[emn_pdf.BuildReport]:
-    """Build every edition of ``issue`` for both targets; return the reports."""
+    """Build every edition of ``issue`` for both targets; return the reports.
+
+    Once in the test run: another process waits, then finds them up to date.
+    """
     reports: list[emn_pdf.BuildReport] = []
-    emn_pdf.build(
-        issue, target="all", layout=layout, out_dir=out_dir, on_built=reports.append
-    )
+    with exclusive(out_dir):
+        emn_pdf.build(
+            issue, target="all", layout=layout, out_dir=out_dir, on_built=reports.append
+        )
     return reports
 
 
@@ -116,6 +158,29 @@ def flowing_layout(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _no_engine_warning(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test on any warning of the engine, as WeasyPrint's own tests do.
+
+    A warning is the engine ignoring something a layout asked for (a CSS
+    property it does not know, a picture it cannot read): emn-pdf reports
+    them, and neither the sample nor a test's issue should have any.  A
+    test about such warnings is marked ``engine_warnings``.  Lay-outs in
+    worker processes are checked by their reports' ``warnings``.
+    """
+    said: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = said.append  # type: ignore[method-assign]
+    engine = logging.getLogger("weasyprint")
+    engine.addHandler(handler)
+    try:
+        yield
+    finally:
+        engine.removeHandler(handler)
+    if said and request.node.get_closest_marker("engine_warnings") is None:
+        pytest.fail(f"the engine warned: {[record.getMessage() for record in said]}")
 
 
 #: ``make quick`` sets it: only the tests that lay no page out run.

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, build_all
+from conftest import ROOT, build_all, shared_path
 from pdfcheck import body_text, decoded_qr_codes, link_uris, normalise, structure
 
 import emn_pdf
@@ -36,7 +36,7 @@ def built(
     example: Path, layout: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Reports:
     """Both targets of the example, built with ``layout``."""
-    out_dir = tmp_path_factory.mktemp(f"{example.name}-{layout}")
+    out_dir = shared_path(tmp_path_factory, f"{example.name}-{layout}")
     return {report.target: report for report in build_all(example, layout, out_dir)}
 
 

@@ -326,9 +326,12 @@ def test_any_os_error_while_writing_is_a_message(error: int) -> None:
         raise OSError(error, os.strerror(error), "somewhere")
 
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as m:
+        issue = Path(folder) / "issues" / "2025-03"
+        issue.mkdir(parents=True)
+        (issue / "fr.yaml").write_text(MINIMAL_EDITION, encoding="utf-8")
         m.setattr(finish, "finish_web", failing)
         with pytest.raises(UserError) as raised:
-            emn_pdf.build(SAMPLE, lang="fr", out_dir=folder, force=True)
+            emn_pdf.build(issue, out_dir=folder, force=True)
         assert os.strerror(error) in str(raised.value)
         assert not list(Path(folder).glob(".*.part"))
 

@@ -7,6 +7,7 @@ makeup on, and reads the boxes of the result.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Callable
@@ -16,7 +17,14 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import MINIMAL_EDITION, ROOT, SAMPLE
+from conftest import (
+    MINIMAL_EDITION,
+    ROOT,
+    SAMPLE,
+    exclusive,
+    sample_reports,
+    shared_path,
+)
 from pypdf import PdfReader
 
 import emn_pdf
@@ -325,7 +333,8 @@ def test_a_span_wider_than_its_section_is_said(
     )
 
 
-CORPUS = sorted(path for path in (ROOT / "tests" / "corpus").iterdir() if path.is_dir())
+CORPUS_DIR = ROOT / "tests" / "corpus"
+CORPUS = sorted(path for path in CORPUS_DIR.iterdir() if path.is_dir())
 
 
 @pytest.mark.parametrize("issue", CORPUS, ids=[path.name for path in CORPUS])
@@ -348,10 +357,14 @@ ADDRESS_BREAKS = "/.@?&=-_"
     ],
 )
 def test_addresses_are_never_hyphenated(
-    issue: Path, target: str, tmp_path: Path
+    issue: Path, target: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """Each contact address reads whole, its lines broken only after a separator."""
-    (pdf,) = emn_pdf.build(issue, lang="fr", target=target, out_dir=tmp_path)
+    if issue == SAMPLE:
+        pdf = sample_reports(tmp_path_factory, "emn")["fr", target].path
+    else:
+        (pdf,) = emn_pdf.build(issue, lang="fr", target=target, out_dir=tmp_path)
+    assert pdf is not None
     text = "|".join(
         "|".join(page.extract_text().splitlines()) for page in PdfReader(pdf).pages
     )
@@ -375,41 +388,67 @@ def test_addresses_are_never_hyphenated(
 LAYOUT_NAMES = ("emn", "bulletin")
 
 
-@pytest.fixture(scope="module")
-def corpus_findings() -> dict[tuple[str, str], list[Finding]]:
-    """Every corpus issue checked in both layouts, web and print."""
-    return {
-        (issue.name, layout): emn_pdf.check(issue, layout=layout, target="all")
-        for issue in CORPUS
-        for layout in LAYOUT_NAMES
-    }
+Edition = tuple[str, str]  # a corpus issue's name and a layout
+EDITIONS = [(issue.name, layout) for issue in CORPUS for layout in LAYOUT_NAMES]
 
 
-@pytest.mark.parametrize("layout", LAYOUT_NAMES)
-@pytest.mark.parametrize("issue", CORPUS, ids=[path.name for path in CORPUS])
+def corpus_findings(
+    factory: pytest.TempPathFactory, edition: Edition, wait: bool = True
+) -> list[Finding] | None:
+    """Return what ``check`` finds in a corpus issue, web and print, in a layout.
+
+    Checked once in the test run, by whichever process asks first; without
+    ``wait``, ``None`` while another process is checking it.
+    """
+    name, layout = edition
+    result = shared_path(factory, "corpus") / f"{name}-{layout}.json"
+    with exclusive(result, wait) as mine:
+        if not mine:
+            return None
+        if not result.exists():
+            issue = CORPUS_DIR / name  # in this process: its caches are warm
+            found = emn_pdf.check(issue, layout=layout, target="all", jobs=1)
+            result.write_text(json.dumps([finding.as_json() for finding in found]))
+    return [Finding.from_json(data) for data in json.loads(result.read_text())]
+
+
+#: The corpus tests run in one process of ``make test`` (one after the other,
+#: their caches warm), while the other process runs the rest of the suite.
+CORPUS_GROUP = pytest.mark.xdist_group("corpus")
+
+
+@CORPUS_GROUP
+@pytest.mark.parametrize("edition", EDITIONS, ids="-".join)
 def test_the_corpus_is_made_up_without_defects(
-    corpus_findings: dict[tuple[str, str], list[Finding]], issue: Path, layout: str
+    tmp_path_factory: pytest.TempPathFactory, edition: Edition
 ) -> None:
     """No error, no heading alone at a foot, nothing run past a page."""
-    findings = corpus_findings[issue.name, layout]
+    findings = corpus_findings(tmp_path_factory, edition)
+    assert findings is not None
     assert not [finding for finding in findings if finding.severity == "error"]
     assert not [finding for finding in findings if finding.code == "W102"]
     figures = [finding.figures for finding in findings if finding.code == "I110"]
     assert len(figures) == 2  # web and print, each made up
 
 
-def test_the_corpus_figures(
-    corpus_findings: dict[tuple[str, str], list[Finding]],
-) -> None:
+@CORPUS_GROUP
+def test_the_corpus_figures(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The corpus-wide makeup figures, as measured when this test was written.
 
     They guard against a change that makes pages worse; the closing note of
-    issue 10 gives them, and a better makeup raises the floor.
+    issue 10 gives them, and a better makeup raises the floor.  The editions
+    another process is checking are left for last, so that both check at once.
     """
+    found: dict[Edition, list[Finding] | None] = dict.fromkeys(EDITIONS)
+    while pending := [edition for edition, each in found.items() if each is None]:
+        for edition in pending:
+            found[edition] = corpus_findings(tmp_path_factory, edition, wait=False)
+        if all(found[edition] is None for edition in pending):  # all elsewhere
+            found[pending[0]] = corpus_findings(tmp_path_factory, pending[0])
     figures = [
         finding.figures
-        for findings in corpus_findings.values()
-        for finding in findings
+        for findings in found.values()
+        for finding in findings or ()
         if finding.code == "I110" and finding.figures
     ]
     fills = [fill for each in figures for fill in each["fill"]]

@@ -30,6 +30,8 @@ from .files import remove_partials
 PARENT_CHECK = 0.2
 #: Longest an edition and target may take to lay out and write, by default.
 LAYOUT_SECONDS = 300.0
+#: Seconds between the alarms that follow a deadline until one stops the work.
+DEADLINE_AGAIN = 0.25
 #: Most pages an edition may have, by default: more is taken for a mistake.
 MAX_PAGES = 100
 
@@ -73,7 +75,9 @@ class Limits:
             )
 
         previous = signal.signal(signal.SIGALRM, expire)
-        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        # Again every so often after the deadline: the first alarm may land in
+        # code that swallows exceptions (an object's __del__ during collection).
+        signal.setitimer(signal.ITIMER_REAL, self.seconds, DEADLINE_AGAIN)
         try:
             yield
         finally:
