@@ -200,18 +200,16 @@ def _quick_runs_no_lay_out() -> Iterator[None]:
     if not QUICK:
         yield
         return
-    import importlib
-
     import weasyprint
 
-    build = importlib.import_module("emn_pdf.build")
+    from emn_pdf import workers
 
     def lays_out(*args: object, **kwargs: object) -> None:
         pytest.skip("lays pages out (make test runs it)")
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(weasyprint.HTML, "render", lays_out)
-        patch.setattr(build, "_context", lays_out)
+        patch.setattr(workers, "server_context", lays_out)
         yield
 
 

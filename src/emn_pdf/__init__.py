@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from .errors import Problem, UserError
 
 if TYPE_CHECKING:
-    from .build import build, check
+    from .build import build
+    from .checking import check
     from .jobs import BuildReport
 
 __all__ = ["BuildReport", "Problem", "UserError", "build", "check"]

@@ -1,4 +1,4 @@
-"""The public API: build an issue's PDFs, or check it without rendering.
+"""The public API: build an issue's PDFs (and check it: :mod:`emn_pdf.checking`).
 
 Reads as the pipeline's recipe: find the editions and targets asked for,
 answer those whose outputs are up to date from the cache, and build the
@@ -10,9 +10,6 @@ import: a build with nothing to do loads neither the models nor the engine.
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.forkserver
-import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, as_completed
@@ -20,11 +17,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache
+from . import cache, workers
+from .checking import check
 from .errors import Finding, Problem, UserError, faults_as_user_errors
 from .files import sweep_parts
-from .jobs import BuildReport, Inspection, Job, chosen_languages, chosen_targets
-from .workers import DEFAULT_LIMITS, Limits, worker_pool
+from .jobs import BuildReport, Job, chosen_languages, chosen_targets
+from .workers import DEFAULT_LIMITS, Limits, default_jobs, worker_pool
+
+#: ``check`` is given with ``build``: the package exports both from here.
+__all__ = ["BuildReport", "build", "check"]
 
 if TYPE_CHECKING:
     from .edition import Prepared
@@ -85,93 +86,6 @@ def build(
     return [report.path for report in reports if report.path is not None]
 
 
-def check(
-    issue_dir: Path | str,
-    *,
-    lang: str | None = None,
-    layout: str | None = None,
-    target: str = "web",
-    lay_out: bool = True,
-    limits: Limits = DEFAULT_LIMITS,
-    jobs: int | None = None,
-) -> list[Finding]:
-    """Check an issue: validate it, compare its editions, then preflight them.
-
-    Invalid input (or editions that do not match: the same blocks in the same
-    order, with the same links and images) raises
-    :class:`~emn_pdf.errors.UserError` listing every problem.  Otherwise each
-    edition is laid out for ``target`` (unless ``lay_out`` is false, and
-    within ``limits``), in ``jobs`` worker processes as a build is, and the
-    defects found, errors and warnings, are returned in edition order.
-    """
-    from . import preflight
-    from .consistency import compare_editions
-    from .edition import prepare
-
-    issue_dir = Path(issue_dir)
-    prepared, problems = [], []
-    for language in chosen_languages(issue_dir, lang):
-        try:
-            with faults_as_user_errors():
-                item = prepare(issue_dir, language, layout)
-                item.html()
-            prepared.append(item)
-        except UserError as error:
-            problems.extend(error.problems)
-    problems.extend(compare_editions([item.loaded for item in prepared]))
-    if problems:
-        raise UserError(problems)
-    findings = preflight.unused_pictures(issue_dir, [item.loaded for item in prepared])
-    for item in prepared:
-        findings += preflight.dead_links(item.loaded)
-    work = [
-        Inspection(issue_dir, item.language, layout, each, limits)
-        for item in prepared
-        for each in (chosen_targets(target) if lay_out else ())
-    ]
-    items = {item.language: item for item in prepared}
-    for found in _inspected(work, items, jobs):
-        if isinstance(found, UserError):
-            raise found
-        findings += found
-    return findings
-
-
-def _inspect(
-    each: Inspection, item: Prepared | None = None
-) -> list[Finding] | UserError:
-    """Lay one edition out for one target; return what preflight finds, or why not.
-
-    A worker validates the edition again (``item`` is not sent over), and
-    returns a failure rather than raise it: its problems cross back whole.
-    """
-    from .edition import checked_print, lay_out_target, prepare
-
-    edition = each.issue_dir / f"{each.language}.yaml"
-    try:
-        with faults_as_user_errors(), each.limits.deadline(edition):
-            item = item or prepare(each.issue_dir, each.language, each.layout)
-            laid_out = lay_out_target(item, each.target, allow_remote=False)
-        each.limits.check_pages(laid_out.page_count, edition)
-        written = checked_print(item, laid_out) if each.target == "print" else []
-        return item.inspect(laid_out, written)
-    except UserError as error:
-        return UserError(error.problems)
-
-
-def _inspected(
-    work: list[Inspection], items: dict[str, Prepared], jobs: int | None
-) -> Iterator[list[Finding] | UserError]:
-    """Yield the findings of each inspection, in order; in workers if several."""
-    workers = min(jobs or default_jobs(), len(work))
-    if workers <= 1:
-        yield from (_inspect(each, items[each.language]) for each in work)
-        return
-    with worker_pool(workers, _context()) as pool:
-        futures = [pool.submit(_inspect, each) for each in work]
-        yield from (future.result() for future in futures)
-
-
 def _refuse_output_inside(out_dir: Path, issue_dir: Path) -> None:
     """Keep build output out of the issue folder and of the ``issues/`` folder.
 
@@ -200,7 +114,11 @@ def _run(work: list[Job], jobs: int | None) -> Iterator[BuildReport]:
             yield report
         else:
             unknown.append(job)
-    context = _context() if min(jobs or default_jobs(), len(unknown)) > 1 else None
+    context = (
+        workers.server_context()
+        if min(jobs or default_jobs(), len(unknown)) > 1
+        else None
+    )
     pending = []
     editions: dict[str, BuildReport | Prepared] = {}
     for job in unknown:
@@ -209,11 +127,11 @@ def _run(work: list[Job], jobs: int | None) -> Iterator[BuildReport]:
             yield checked
         else:
             pending.append((job, checked))
-    workers = min(jobs or default_jobs(), len(pending))
-    if context is None or workers <= 1:
+    processes = min(jobs or default_jobs(), len(pending))
+    if context is None or processes <= 1:
         yield from (_build_job(job, item) for job, item in pending)
         return
-    with worker_pool(workers, context) as pool:
+    with worker_pool(processes, context) as pool:
         # Longest first, so that the workers finish together.
         ordered = sorted(
             (job for job, _ in pending), key=_expected_seconds, reverse=True
@@ -233,29 +151,6 @@ def _expected_seconds(job: Job) -> float:
     """
     seconds = cache.last_seconds(job.out_dir, job.name)
     return seconds or (1.3 if job.target == "print" else 1.0)
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """Return how workers start: forked from a server that imported WeasyPrint.
-
-    A fresh server process (not this one, which may hold threads and locks)
-    imports the layout engine once; each worker is forked from it ready to
-    work.  Where fork does not exist, workers are spawned and import it.
-    The server starts now: it imports while this process checks the editions.
-    """
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(
-        ["emn_pdf.edition", "emn_pdf.pdf", "emn_pdf.finish", "emn_pdf.press"]
-    )
-    multiprocessing.forkserver.ensure_running()
-    return context
-
-
-def default_jobs() -> int:
-    """Return the number of cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
 def _unchanged(job: Job) -> BuildReport | None:

@@ -350,7 +350,7 @@ def check_command(
     such as text overflowing its column); warnings alone exit with 0, or
     with 2 under ``--strict``.
     """
-    from .build import check
+    from .checking import check
 
     if output_format not in {"text", "json"}:
         raise typer.BadParameter("use text or json", param_hint="--format")

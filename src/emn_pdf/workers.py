@@ -11,7 +11,9 @@ for ever or make hundreds of pages.
 
 from __future__ import annotations
 
+import multiprocessing
 import multiprocessing.context
+import multiprocessing.forkserver
 import os
 import signal
 import threading
@@ -86,6 +88,29 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def server_context() -> multiprocessing.context.BaseContext:
+    """Return how workers start: forked from a server that imported WeasyPrint.
+
+    A fresh server process (not this one, which may hold threads and locks)
+    imports the layout engine once; each worker is forked from it ready to
+    work.  Where fork does not exist, workers are spawned and import it.
+    The server starts now: it imports while this process checks the editions.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(
+        ["emn_pdf.edition", "emn_pdf.pdf", "emn_pdf.finish", "emn_pdf.press"]
+    )
+    multiprocessing.forkserver.ensure_running()
+    return context
+
+
+def default_jobs() -> int:
+    """Return the number of cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
 @contextmanager
