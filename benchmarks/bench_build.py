@@ -47,7 +47,6 @@ from weasyprint.text.fonts import FontConfiguration
 
 import emn_pdf
 from emn_pdf import galley, pdf
-from emn_pdf.build import default_jobs
 from emn_pdf.edition import Prepared, _copyfitted, _lay_out, lay_out_target, prepare
 from emn_pdf.layouts import Page
 from emn_pdf.pdf import (
@@ -57,6 +56,7 @@ from emn_pdf.pdf import (
     lay_out,
     theme_css,
 )
+from emn_pdf.workers import default_jobs
 
 ROOT = Path(__file__).resolve().parent.parent
 ISSUE = (ROOT / "issues" / "2024-12").resolve()

@@ -412,12 +412,6 @@ def corpus_findings(
     return [Finding.from_json(data) for data in json.loads(result.read_text())]
 
 
-#: The corpus tests run in one process of ``make test`` (one after the other,
-#: their caches warm), while the other process runs the rest of the suite.
-CORPUS_GROUP = pytest.mark.xdist_group("corpus")
-
-
-@CORPUS_GROUP
 @pytest.mark.parametrize("edition", EDITIONS, ids="-".join)
 def test_the_corpus_is_made_up_without_defects(
     tmp_path_factory: pytest.TempPathFactory, edition: Edition
@@ -431,7 +425,6 @@ def test_the_corpus_is_made_up_without_defects(
     assert len(figures) == 2  # web and print, each made up
 
 
-@CORPUS_GROUP
 def test_the_corpus_figures(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The corpus-wide makeup figures, as measured when this test was written.
 

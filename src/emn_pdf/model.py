@@ -471,18 +471,16 @@ def titled_addresses(model: BaseModel) -> Iterator[tuple[str | None, str]]:
     for location, value, holders in walk(model):
         if not isinstance(value, str) or location[-1] == "src":
             continue  # a picture's file is shown, not linked
-        title = next(
-            (
-                getattr(holder, "title", None) or getattr(holder, "text", None)
-                for holder in reversed(holders)
-                if getattr(holder, "title", None) or getattr(holder, "text", None)
-            ),
-            None,
-        )
         if location[-1] == "email":
-            yield title, f"mailto:{value}"
+            addresses = [f"mailto:{value}"]
         else:
-            yield from ((title, address) for address in ADDRESS.findall(value))
+            addresses = ADDRESS.findall(value)
+        titles = (
+            getattr(holder, "title", None) or getattr(holder, "text", None)
+            for holder in reversed(holders)
+        )
+        title = next(filter(None, titles), None)
+        yield from ((title, address) for address in addresses)
 
 
 def image_locations(model: BaseModel) -> Iterator[tuple[tuple[str | int, ...], str]]:
