@@ -381,6 +381,31 @@ def test_a_long_running_footer_wraps_inside_the_page(
     ]
 
 
+def test_a_layout_rewords_the_catalogue(tmp_path: Path) -> None:
+    """A layout's ``catalogues/<lang>.yaml`` says only what it rewords.
+
+    Other languages keep the package's wording; a mistake is said at its line.
+    """
+    folder = tmp_path / "brand"
+    (folder / "catalogues").mkdir(parents=True)
+    (folder / "theme.yaml").write_text("extends: emn\ndescription: Our brand\n")
+    wording = folder / "catalogues" / "fr.yaml"
+    wording.write_text(
+        "labels:\n  link: En savoir plus\nnetworks: {linkedin: Linked In}\n"
+    )
+    html = prepare(SAMPLE, "fr", str(folder)).html()
+    assert ">En savoir plus</a>" in html and ">Lien</a>" not in html
+    assert "Linked In" in html
+    assert "Cliquez ici pour lire" in html  # what it does not reword stays
+    assert prepare(SAMPLE, "en", str(folder)).html().count(">Link</a>") > 1
+    wording.write_text("labels:\n  link: En savoir plus\n  lien: Lien\n")
+    with pytest.raises(UserError) as raised:
+        prepare(SAMPLE, "fr", str(folder)).html()
+    (problem,) = raised.value.problems
+    assert (problem.file, problem.line, problem.field) == (wording, 3, "labels.lien")
+    assert problem.message.startswith("unknown field 'lien'")
+
+
 def test_a_theme_that_extends_another_says_only_what_differs(tmp_path: Path) -> None:
     folder = tmp_path / "brand"
     folder.mkdir()

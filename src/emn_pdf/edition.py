@@ -124,7 +124,9 @@ class Prepared:
         """Return the edition's HTML for ``page.target``."""
         from .render import render_html  # not needed when nothing is rendered
 
-        catalogue = edition_catalogue(self.loaded)
+        catalogue = edition_catalogue(
+            self.loaded, self.layout.catalogue_files(self.language)
+        )
         return render_html(
             self.loaded.edition, self.layout, catalogue, self.language, page
         )

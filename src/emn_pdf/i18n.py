@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from re import Pattern
@@ -18,7 +20,7 @@ from babel.dates import format_date
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import Problem, UserError
-from .load import LoadedEdition, read_yaml, validated
+from .load import LoadedEdition, merged, read_yaml, validated
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogues"
 
@@ -106,13 +108,23 @@ def load_catalogue(language: str) -> Catalogue:
     return validated(read_yaml(path), Catalogue)
 
 
-def edition_catalogue(loaded: LoadedEdition) -> Catalogue:
-    """Return the edition language's catalogue with the edition's own labels.
+def edition_catalogue(
+    loaded: LoadedEdition, layout_files: Sequence[Path] = ()
+) -> Catalogue:
+    """Return the edition language's catalogue, the layout's and the edition's.
 
-    An edition may reword a label (``labels: {link: "En savoir plus"}``);
-    a key that is not a label is reported at its line.
+    A layout's catalogue files (``layout_files``, the layouts it extends
+    first) reword what they name; an edition may reword a label (``labels:
+    {link: "En savoir plus"}``), and a key that is not a label is reported at
+    its line.
     """
     catalogue = load_catalogue(loaded.language)
+    for path in layout_files:
+        document = read_yaml(path)
+        data = document.data
+        if isinstance(data, dict):  # else the validation says what it should be
+            data = merged(catalogue.model_dump(), data)
+        catalogue = validated(replace(document, data=data), Catalogue)
     overrides = loaded.edition.labels
     unknown = sorted(set(overrides) - set(Labels.model_fields))
     if unknown:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from fontTools.ttLib import TTFont
 from jinja2 import (
@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .errors import Problem, UserError
 from .files import contained, read_bounded
 from .jobs import TARGETS, Target
-from .load import read_yaml, validated
+from .load import merged, read_yaml, validated
 from .model import LENGTH, Colour, Length, ThemeOverride
 
 DEFAULT_LAYOUT = "emn"
@@ -390,6 +390,19 @@ class Layout:
         """Return where the layout's files are looked up: its own folder first."""
         return (self.folder, *(folder for _, folder in self.ancestors))
 
+    def catalogue_files(self, language: str) -> list[Path]:
+        """Return the layout's wording for ``language``, its ancestors' first.
+
+        A layout may ship ``catalogues/<lang>.yaml``: the catalogue keys it
+        rewords (a label, a network's name), merged over the package's.
+        """
+        name = f"catalogues/{language}.yaml"
+        return [
+            path
+            for folder in reversed(self.folders)
+            if (path := contained(folder, name)) is not None
+        ]
+
     def file(self, name: str) -> Path:
         """Return the file ``name`` of the layout, or of a layout it extends.
 
@@ -505,7 +518,7 @@ def _layout_at(folder: Path, extending: tuple[Path, ...]) -> Layout:
         )
         ancestors = ((parent.name, parent.folder), *parent.ancestors)
         document = replace(
-            document, data=_merged(parent.theme.model_dump(), document.data)
+            document, data=merged(parent.theme.model_dump(), document.data)
         )
     layout = Layout(folder.name, folder, validated(document, Theme), ancestors)
     _check_files(layout)
@@ -525,23 +538,6 @@ def _located_in(theme_file: Path, action: Callable[[], Layout]) -> Layout:
             )
             for problem in error.problems
         ) from None
-
-
-def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Return ``over`` laid on ``base``: tables merge, key by key; the rest replaces.
-
-    A theme that extends another says only what it changes, as mkdocs merges
-    a theme's configuration: ``page: {size: A5 portrait}`` keeps the margins,
-    ``colours: {accent: ...}`` the other colours; a list (stylesheets, fonts)
-    is given whole.
-    """
-    merged = dict(base)
-    for key, value in over.items():
-        below = merged.get(key)
-        if isinstance(below, dict) and isinstance(value, dict):
-            value = _merged(below, value)
-        merged[key] = value
-    return merged
 
 
 def _check_files(layout: Layout) -> None:

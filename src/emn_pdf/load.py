@@ -360,3 +360,20 @@ def _readable_message(error: ErrorDetails, model: type[BaseModel]) -> str:
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         return f"{error['msg']} (got {value!r})"
     return error["msg"]
+
+
+def merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Return ``over`` laid on ``base``: tables merge, key by key; the rest replaces.
+
+    A theme that extends another, or a layout's catalogue, says only what it
+    changes, as mkdocs merges a theme's configuration: ``page: {size: A5
+    portrait}`` keeps the margins, ``colours: {accent: ...}`` the other
+    colours; a list (stylesheets, fonts) is given whole.
+    """
+    result = dict(base)
+    for key, value in over.items():
+        below = result.get(key)
+        if isinstance(below, dict) and isinstance(value, dict):
+            value = merged(below, value)
+        result[key] = value
+    return result
