@@ -29,7 +29,7 @@ lint: $(STAMP)
 	$(BIN)/mypy src
 
 test: lint $(PDFJS)
-	$(BIN)/pytest -n auto --dist load
+	$(BIN)/pytest -n auto --dist loadgroup
 
 # The edit loop: lint, types and every test that lays no page out.
 quick: lint
