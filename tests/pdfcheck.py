@@ -464,6 +464,19 @@ def text_fill_colours(path: Path) -> dict[tuple[float, ...], int]:
     return counts
 
 
+def rgb_colours(path: Path) -> set[tuple[float, ...]]:
+    """Every RGB colour the pages paint with (``rg``, ``RG``), rounded."""
+    colours: set[tuple[float, ...]] = set()
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for each in pikepdf.parse_content_stream(page):
+                if str(each.operator) in ("rg", "RG"):
+                    colours.add(
+                        tuple(round(float(value), 3) for value in each.operands)
+                    )
+    return colours
+
+
 def output_intent(path: Path) -> dict[str, str]:
     """The first output intent's entries, as text."""
     with pikepdf.open(path) as pdf:

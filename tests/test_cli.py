@@ -110,10 +110,25 @@ def test_output_inside_the_issue_folder_is_refused(
     assert not (issue / "build").exists()
 
 
-@pytest.mark.parametrize("arguments", [[], ["--help"], ["build", "--help"]])
-def test_help_is_available(arguments: list[str]) -> None:
+COMMANDS = [command.name for command in app.registered_commands]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "status", "expected"),
+    [
+        ([], 2, ["Usage:", *COMMANDS]),  # no command: the help, as a usage error
+        (["--help"], 0, ["Usage:", *COMMANDS]),
+        (["build", "--help"], 0, ["issue_dir", "--target", "--jobs", "--pages"]),
+        (["check", "--help"], 0, ["issue_dir", "--strict", "--quick", "--format"]),
+    ],
+)
+def test_help_is_available(
+    arguments: list[str], status: int, expected: list[str]
+) -> None:
     result = runner.invoke(app, arguments)
-    assert "build" in result.output or "ISSUE_DIR" in result.output
+    assert result.exit_code == status
+    assert [word for word in expected if word not in result.output] == []
+    assert "``" not in result.output  # help is plain text, not reStructuredText
 
 
 def test_a_colon_in_french_text_says_to_quote_it(

@@ -11,7 +11,7 @@ from typing import Any
 import pypdfium2
 import pytest
 from conftest import ROOT, SAMPLE
-from pdfcheck import page_count
+from pdfcheck import page_count, rgb_colours
 from typer.testing import CliRunner
 
 import emn_pdf
@@ -70,6 +70,9 @@ def test_a_layout_from_outside_the_package(tmp_path: Path) -> None:
         SAMPLE, lang="fr", layout=str(mine), out_dir=tmp_path / "out"
     )
     assert page_count(pdf) >= 3
+    colours = rgb_colours(pdf)
+    assert (0.541, 0.082, 0.22) in colours  # its own colour, #8a1538
+    assert (0.122, 0.361, 0.341) not in colours  # not the bulletin's, #1f5c57
 
 
 def test_an_outside_layout_reading_outside_files_is_refused(tmp_path: Path) -> None:

@@ -132,7 +132,8 @@ def test_web_pictures_are_jpeg_at_150_dpi(sample: Reports, layout: str) -> None:
         float(length.removesuffix("mm")) for length in (theme.page.side, theme.type.gap)
     )
     column = (210 - 2 * side - (theme.columns - 1) * gap) / theme.columns
-    assert photo["width"] <= 1.4 * column / 25.4 * 150 + 2
+    pixels = column / 25.4 * 150
+    assert pixels - 2 <= photo["width"] <= 1.4 * pixels + 2
 
 
 def test_cover_thumbnail(sample: Reports) -> None:

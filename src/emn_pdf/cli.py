@@ -348,7 +348,7 @@ def check_command(
 
     Exits with status 2 when there is an error (invalid input, or a defect
     such as text overflowing its column); warnings alone exit with 0, or
-    with 2 under ``--strict``.
+    with 2 under --strict.
     """
     from .checking import check
 
