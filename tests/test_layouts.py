@@ -384,6 +384,21 @@ def test_a_long_running_footer_wraps_inside_the_page(
     ]
 
 
+def test_a_mistake_in_the_layout_is_said_once_for_all_editions(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "brand"
+    folder.mkdir()
+    (folder / "theme.yaml").write_text(
+        "extends: emn\ndescription: Ours\ntype: {body_size: 0pt}\n"
+    )
+    with pytest.raises(UserError) as raised:  # the sample has two editions
+        emn_pdf.check(SAMPLE, layout=str(folder), lay_out=False)
+    assert [problem.message for problem in raised.value.problems] == [
+        "body_size must be larger than zero"
+    ]
+
+
 def test_a_layout_rewords_the_catalogue(tmp_path: Path) -> None:
     """A layout's ``catalogues/<lang>.yaml`` says only what it rewords.
 

@@ -111,7 +111,12 @@ class UserError(Exception):
     """Input that emn-pdf cannot use, with every problem found in it."""
 
     def __init__(self, problems: Problem | Iterable[Problem]) -> None:
-        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        # Once each: editions sharing a layout meet the same mistake in it.
+        self.problems = (
+            [problems]
+            if isinstance(problems, Problem)
+            else list(dict.fromkeys(problems))
+        )
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
