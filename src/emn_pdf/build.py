@@ -22,7 +22,7 @@ from .checking import check
 from .errors import Finding, Problem, UserError, faults_as_user_errors
 from .files import sweep_parts
 from .jobs import BuildReport, Job, chosen_languages, chosen_targets
-from .workers import DEFAULT_LIMITS, Limits, default_jobs, worker_pool
+from .workers import DEFAULT_LIMITS, Limits, processes_for, worker_pool
 
 #: ``check`` is given with ``build``: the package exports both from here.
 __all__ = ["BuildReport", "build", "check"]
@@ -114,11 +114,8 @@ def _run(work: list[Job], jobs: int | None) -> Iterator[BuildReport]:
             yield report
         else:
             unknown.append(job)
-    context = (
-        workers.server_context()
-        if min(jobs or default_jobs(), len(unknown)) > 1
-        else None
-    )
+    parallel = processes_for(jobs, len(unknown)) > 1
+    context = workers.server_context() if parallel else None
     pending = []
     editions: dict[str, BuildReport | Prepared] = {}
     for job in unknown:
@@ -127,7 +124,7 @@ def _run(work: list[Job], jobs: int | None) -> Iterator[BuildReport]:
             yield checked
         else:
             pending.append((job, checked))
-    processes = min(jobs or default_jobs(), len(pending))
+    processes = processes_for(jobs, len(pending))
     if context is None or processes <= 1:
         yield from (_build_job(job, item) for job, item in pending)
         return

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from . import workers
 from .errors import Finding, UserError, faults_as_user_errors
 from .jobs import Inspection, chosen_languages, chosen_targets
-from .workers import DEFAULT_LIMITS, Limits, default_jobs, worker_pool
+from .workers import DEFAULT_LIMITS, Limits, processes_for, worker_pool
 
 if TYPE_CHECKING:
     from .edition import Prepared
@@ -98,7 +98,7 @@ def _inspected(
     work: list[Inspection], items: dict[str, Prepared], jobs: int | None
 ) -> Iterator[list[Finding] | UserError]:
     """Yield the findings of each inspection, in order; in workers if several."""
-    processes = min(jobs or default_jobs(), len(work))
+    processes = processes_for(jobs, len(work))
     if processes <= 1:
         yield from (_inspect(each, items[each.language]) for each in work)
         return

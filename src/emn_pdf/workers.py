@@ -113,6 +113,14 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
+def processes_for(jobs: int | None, work: int) -> int:
+    """Return how many worker processes ``work`` jobs take, at most one each.
+
+    ``jobs`` if the user said, else one per core.
+    """
+    return min(jobs or default_jobs(), work)
+
+
 @contextmanager
 def worker_pool(
     workers: int, context: multiprocessing.context.BaseContext
