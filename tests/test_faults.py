@@ -154,17 +154,19 @@ def test_stale_temporary_files_are_swept(
 
 @pytest.mark.lays_out
 def test_killing_a_parallel_build_leaves_no_worker_and_no_temporary_file(
-    tmp_path: Path,
+    make_issue: Callable[..., Path], tmp_path: Path
 ) -> None:
+    """Killed while a worker writes the print PDF (a second or two of a small issue)."""
     out = tmp_path / "out"
     build = subprocess.Popen(
-        [EMN_PDF, "build", str(SAMPLE), "--target", "all",
+        [EMN_PDF, "build", str(make_issue()), "--target", "all",
          "--jobs", "2", "-o", str(out)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
-    while not list(out.glob(".*.part")) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    while not (parts := list(out.glob(".*.part"))) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert parts, "the build wrote no temporary file"
     children = _descendants(build.pid)
     assert children, "the build started no worker"
     build.kill()
@@ -196,19 +198,23 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.lays_out
-def test_sigterm_removes_the_temporary_files(tmp_path: Path) -> None:
+def test_sigterm_removes_the_temporary_files(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Stopped while it writes the print PDF, in its own process (one job)."""
     out = tmp_path / "out"
     build = subprocess.Popen(
-        [EMN_PDF, "build", str(SAMPLE), "--lang", "fr",
+        [EMN_PDF, "build", str(make_issue()), "--target", "print",
          "--jobs", "1", "-o", str(out)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 60
-    while not list(out.glob(".*.part")) and time.monotonic() < deadline:
+    while not (parts := list(out.glob(".*.part"))) and time.monotonic() < deadline:
         time.sleep(0.02)
+    assert parts, "the build wrote no temporary file"
     build.send_signal(signal.SIGTERM)
-    build.wait(timeout=30)
-    assert not list(out.glob(".*.part"))
+    assert build.wait(timeout=30) != 0  # stopped, not finished
+    assert list(out.iterdir()) == []  # no temporary file, no PDF a picture short
 
 
 def test_an_edition_has_a_deadline(
@@ -226,8 +232,6 @@ def test_the_limits_are_said_and_may_be_raised(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The page limit names the edition file; both limits are options."""
-    monkeypatch.setattr(galley, "_MEASURED", {})  # measured afresh: seconds
-    monkeypatch.setattr(galley, "_GRIDS", {})
     out = tmp_path / "out"
     refused = runner.invoke(
         app, ["build", str(SAMPLE), "-l", "fr", "--max-pages", "2", "-o", str(out)]
@@ -238,6 +242,8 @@ def test_the_limits_are_said_and_may_be_raised(
     )
     assert "--max-pages allows more" in refused.stderr
     assert not list(out.glob("*.pdf"))
+    monkeypatch.setattr(galley, "_MEASURED", {})  # measured afresh: seconds
+    monkeypatch.setattr(galley, "_GRIDS", {})
     timed = runner.invoke(
         app, ["check", str(SAMPLE), "-l", "fr", "--time-limit", "1", "--max-pages", "3"]
     )

@@ -28,7 +28,7 @@ from rich.progress import (
 from rich.table import Table
 
 from .errors import Finding, Problem, UserError, display_path, faults_as_user_errors
-from .workers import LAYOUT_SECONDS, MAX_PAGES, Limits, end_cleanly_on_sigterm
+from .workers import LAYOUT_SECONDS, MAX_PAGES, Limits, end_cleanly_when_interrupted
 
 if TYPE_CHECKING:
     from .jobs import BuildReport
@@ -268,7 +268,7 @@ def invalid_input(problem: Problem) -> Finding:
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Print input problems, and faults, without a traceback; exit with status 2."""
-    end_cleanly_on_sigterm()
+    end_cleanly_when_interrupted()
     try:
         with faults_as_user_errors():
             yield

@@ -66,6 +66,8 @@ def atomic_output(target: Path) -> Iterator[Path]:
     _PARTIALS.add(partial)
     try:
         yield partial
+        if _INTERRUPTED:  # and the interruption was swallowed on the way
+            raise KeyboardInterrupt
         partial.chmod(0o644)
         partial.replace(target)
     finally:
@@ -76,6 +78,20 @@ def atomic_output(target: Path) -> Iterator[Path]:
 
 #: Temporary files this process is writing, for a signal handler to remove.
 _PARTIALS: set[Path] = set()
+#: Set when this process is interrupted: from then on nothing is published.
+_INTERRUPTED: list[bool] = []
+
+
+def stop_publishing() -> None:
+    """Remove the temporary files this process is writing, and publish no more.
+
+    An interruption is an exception raised wherever the process happens to
+    be, and code that catches every exception swallows it (WeasyPrint's SVG
+    drawing catches ``BaseException``): the work then goes on, and what it
+    writes, a picture short, must not be renamed into place.
+    """
+    _INTERRUPTED.append(True)
+    remove_partials()
 
 
 def remove_partials() -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import FrameType
 
 from .errors import Problem, UserError
-from .files import remove_partials
+from .files import remove_partials, stop_publishing
 
 #: Seconds between two looks at whether the parent still runs.
 PARENT_CHECK = 0.2
@@ -170,10 +170,16 @@ def _end_now(signum: int, frame: FrameType | None) -> None:
     os._exit(128 + signum)
 
 
-def end_cleanly_on_sigterm() -> None:
-    """Let SIGTERM end this process as Ctrl-C does: temporary files removed."""
+def end_cleanly_when_interrupted() -> None:
+    """Let Ctrl-C and SIGTERM end this process with nothing half written.
+
+    Its temporary files are removed at once and no output is published after
+    the interruption, even if a library swallows the ``KeyboardInterrupt``.
+    """
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
+    stop_publishing()
     raise KeyboardInterrupt
