@@ -9,11 +9,13 @@ import shutil
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 import emn_pdf
+from emn_pdf.jobs import chosen_languages
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2024-12"
@@ -104,14 +106,29 @@ def sample_reports(
 def build_all(issue: Path, layout: str, out_dir: Path) -> list[emn_pdf.BuildReport]:
     """Build every edition of ``issue`` for both targets; return the reports.
 
-    Once in the test run: another process waits, then finds them up to date.
+    Each edition and target is built once in the test run, in this process,
+    by whichever process takes it first: a process that needs the same issue
+    builds the others meanwhile, then waits for the rest and finds them up to
+    date.  Print first: it takes longest.
     """
-    reports: list[emn_pdf.BuildReport] = []
-    with exclusive(out_dir):
-        emn_pdf.build(
-            issue, target="all", layout=layout, out_dir=out_dir, on_built=reports.append
-        )
-    return reports
+    reports: dict[tuple[str, str], emn_pdf.BuildReport] = {}
+    units = [
+        (language, target)
+        for target in ("print", "web")
+        for language in chosen_languages(issue, None)
+    ]
+    for wait in (False, True):
+        for language, target in units:
+            if (language, target) in reports:
+                continue
+            with exclusive(Path(f"{out_dir}-{language}-{target}"), wait) as mine:
+                if mine:
+                    keep = partial(reports.__setitem__, (language, target))
+                    emn_pdf.build(
+                        issue, lang=language, target=target, layout=layout,
+                        out_dir=out_dir, jobs=1, on_built=keep,
+                    )  # fmt: skip
+    return [reports[unit] for unit in units]
 
 
 @pytest.fixture(scope="session")

@@ -119,7 +119,11 @@ COMMANDS = [command.name for command in app.registered_commands]
         ([], 2, ["Usage:", *COMMANDS]),  # no command: the help, as a usage error
         (["--help"], 0, ["Usage:", *COMMANDS]),
         (["build", "--help"], 0, ["issue_dir", "--target", "--jobs", "--pages"]),
-        (["check", "--help"], 0, ["issue_dir", "--strict", "--quick", "--format"]),
+        (
+            ["check", "--help"],
+            0,
+            ["issue_dir", "--strict", "--quick", "--pages-only", "--format"],
+        ),
     ],
 )
 def test_help_is_available(

@@ -390,6 +390,11 @@ LAYOUT_NAMES = ("emn", "bulletin")
 
 Edition = tuple[str, str]  # a corpus issue's name and a layout
 EDITIONS = [(issue.name, layout) for issue in CORPUS for layout in LAYOUT_NAMES]
+#: The corpus issues whose print file is written and preflighted too: their
+#: pictures are the point.  The others' print files differ from the sample's
+#: and the examples' (whose builds are preflighted) only in words and page
+#: makeup, which the pages' own preflight judges, in half the time.
+PRINT_FILES = {"en-extreme-pictures", "fr-charts"}
 
 
 def corpus_findings(
@@ -407,7 +412,13 @@ def corpus_findings(
             return None
         if not result.exists():
             issue = CORPUS_DIR / name  # in this process: its caches are warm
-            found = emn_pdf.check(issue, layout=layout, target="all", jobs=1)
+            found = emn_pdf.check(
+                issue,
+                layout=layout,
+                target="all",
+                jobs=1,
+                print_file=name in PRINT_FILES,
+            )
             result.write_text(json.dumps([finding.as_json() for finding in found]))
     return [Finding.from_json(data) for data in json.loads(result.read_text())]
 
@@ -497,13 +508,11 @@ def one_column_layout(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_one_column_layout_is_made_up(one_column_layout: Path) -> None:
-    findings = emn_pdf.check(
-        SAMPLE, lang="fr", layout=str(one_column_layout), target="all"
-    )
+    """The web edition here; the print edition in the next test."""
+    findings = emn_pdf.check(SAMPLE, lang="fr", layout=str(one_column_layout))
     assert not [finding for finding in findings if finding.severity == "error"]
-    web, printed = (finding.figures for finding in findings if finding.code == "I110")
-    assert web and printed and min(web["pages"], printed["pages"]) >= 6
-    assert web["short_splits"] == 0
+    (web,) = (finding.figures for finding in findings if finding.code == "I110")
+    assert web and web["pages"] >= 6 and web["short_splits"] == 0
     # The sample's two-column publications cannot be set on a one-column page.
     (narrowed,) = {
         (finding.line, finding.field, finding.message)
@@ -528,4 +537,4 @@ def test_a_one_column_print_edition_binds_in_sheets_of_four(
     )
     (report,) = reports
     assert report.pages % 4 == 0 and report.pages >= 8
-    assert not {finding.code for finding in report.findings} & {"E101", "E124"}
+    assert not [finding for finding in report.findings if finding.severity == "error"]

@@ -7,16 +7,21 @@ preflight (``printcheck``) is run on them as ``check --target print`` runs it.
 
 from __future__ import annotations
 
+import json
 import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pdfcheck import decoded_qr_codes, device_rgb, output_intent, text_fill_colours
 from PIL import Image, ImageDraw
+from typer.testing import CliRunner
 
 import emn_pdf
+from emn_pdf import printcheck
+from emn_pdf.cli import app
 from emn_pdf.printcheck import check_print
 
 Reports = dict[tuple[str, str], emn_pdf.BuildReport]
@@ -164,6 +169,23 @@ def test_preflight_finds_rgb_and_many_pixels_in_an_unpressed_pdf(
         pdf.save(broken)
     codes = {finding.code for finding in check_print(broken)}
     assert {"E121", "E125"} <= codes
+
+
+def test_check_pages_only_leaves_the_print_file_unwritten(
+    make_issue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without Ghostscript the print file's preflight says so; the pages' does not."""
+    monkeypatch.setattr(printcheck, "shutil", SimpleNamespace(which=lambda name: None))
+    issue = make_issue()
+
+    def codes(*options: str) -> list[str]:
+        command = ["check", str(issue), "-t", "print", "-j", "1", "--format", "json"]
+        result = CliRunner().invoke(app, command + list(options))
+        assert result.exit_code == 0, result.output
+        return sorted(finding["code"] for finding in json.loads(result.stdout))
+
+    assert codes() == ["I110", "W128"]
+    assert codes("--pages-only") == ["I110"]
 
 
 def test_a_theme_colour_above_the_ink_limit_is_refused(

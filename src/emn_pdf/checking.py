@@ -27,6 +27,7 @@ def check(
     layout: str | None = None,
     target: str = "web",
     lay_out: bool = True,
+    print_file: bool = True,
     limits: Limits = DEFAULT_LIMITS,
     jobs: int | None = None,
 ) -> list[Finding]:
@@ -37,7 +38,10 @@ def check(
     :class:`~emn_pdf.errors.UserError` listing every problem.  Otherwise each
     edition is laid out for ``target`` (unless ``lay_out`` is false, and
     within ``limits``), in ``jobs`` worker processes as a build is, and the
-    defects found, errors and warnings, are returned in edition order.
+    defects found, errors and warnings, are returned in edition order.  The
+    print edition is also written aside and its file preflighted (inks,
+    colours, boxes, fonts) unless ``print_file`` is false: that takes about as
+    long as laying it out, and an editor reworking the pages can wait for it.
     """
     from . import preflight
     from .consistency import compare_editions
@@ -60,7 +64,7 @@ def check(
     for item in prepared:
         findings += preflight.dead_links(item.loaded)
     work = [
-        Inspection(issue_dir, item.language, layout, each, limits)
+        Inspection(issue_dir, item.language, layout, each, limits, print_file)
         for item in prepared
         for each in (chosen_targets(target) if lay_out else ())
     ]
@@ -88,7 +92,11 @@ def _inspect(
             item = item or prepare(each.issue_dir, each.language, each.layout)
             laid_out = lay_out_target(item, each.target, allow_remote=False)
         each.limits.check_pages(laid_out.page_count, edition)
-        written = checked_print(item, laid_out) if each.target == "print" else []
+        written = (
+            checked_print(item, laid_out)
+            if each.target == "print" and each.print_file
+            else []
+        )
         return item.inspect(laid_out, written)
     except UserError as error:
         return UserError(error.problems)

@@ -336,6 +336,14 @@ def check_command(
     quick: Annotated[
         bool, typer.Option("--quick", help="Validate only; do not lay pages out.")
     ] = False,
+    pages_only: Annotated[
+        bool,
+        typer.Option(
+            "--pages-only",
+            help="Preflight the pages, not the print file: no inks, colours or boxes"
+            " (twice as fast for print).",
+        ),
+    ] = False,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Fail on warnings too (exit 2), as CI would."),
@@ -362,6 +370,7 @@ def check_command(
                 layout=layout,
                 target=target,
                 lay_out=not quick,
+                print_file=not pages_only,
                 limits=Limits(max_pages, time_limit),
                 jobs=jobs,
             )

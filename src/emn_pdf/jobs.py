@@ -49,6 +49,7 @@ class Inspection:
     layout: str | None
     target: Target
     limits: Limits
+    print_file: bool = True  # write the print PDF aside and preflight it too
 
 
 @dataclass(frozen=True)
