@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -130,6 +131,25 @@ def test_french_spacing_before_punctuation_and_inside_guillemets(
     assert "étapes\u00a0: Reconnaître" in text
     assert "«\u202fDestination Europe\u202f»" in text
     assert "l’outil" in text and "l'outil" not in text
+
+
+def test_no_line_of_a_paragraph_holds_one_short_word(
+    sample_editions: dict[str, Path],
+) -> None:
+    """Justified text never leaves a short word alone on a line inside a paragraph.
+
+    The engine did, three lines running ("orga-nisé", "pour", "les étudiants
+    du cours « Introduction"), when a quoted name's no-break space tied
+    the guillemet to the element that keeps the name whole.
+    """
+    for pdf in sample_editions.values():
+        lines = [line.strip() for line in body_text(pdf).splitlines()]
+        alone = [
+            (line, after)
+            for line, after in itertools.pairwise(lines)
+            if re.fullmatch(r"[a-zà-ÿ\x02]{1,12}", line) and after[:1].islower()
+        ]
+        assert alone == [], pdf.name
 
 
 def test_english_curly_quotes(sample_editions: dict[str, Path]) -> None:

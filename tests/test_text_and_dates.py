@@ -24,6 +24,14 @@ def test_markdown_paragraphs_emphasis_links_and_lists() -> None:
     )
 
 
+def test_a_name_keeps_its_guillemets_and_their_spaces() -> None:
+    """A name is kept whole in an element of its own; the guillemet tied to it
+    by a no-break space goes inside, or the engine finds no break before it."""
+    html = markdown_to_html('du cours "Introduction to Border Studies" à', "fr")
+    assert '<span class="name">«\u202fIntroduction</span>' in html
+    assert '<span class="name">Studies\u202f»</span>' in html
+
+
 @pytest.mark.parametrize(
     "source",
     [

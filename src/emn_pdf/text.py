@@ -71,7 +71,9 @@ LANGUAGE_TAG = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*")
 #: The classes an editor may give to a span.
 SPAN_CLASSES = {"name"}
 #: A proper name, as far as hyphenation goes (``hyphenate-limit-chars: 7``).
-NAME = re.compile(r"(?<![\w&])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ’-]{6,}")
+NAME = re.compile(
+    r"(?:«\u202f)?(?<![\w&])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ’-]{6,}(?:\u202f[»!?:;])?"
+)
 
 
 def typographic(text: str, language: str) -> str:
