@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .layouts import Copyfit, length_unit
 
@@ -64,7 +64,14 @@ class Search(Generic[T]):
 
 
 class NoFit(Exception):
-    """No setting within the theme's ranges gives the page count."""
+    """No setting within the theme's ranges gives the page count.
+
+    ``search`` holds the renders made, for a caller some other count suits.
+    """
+
+    def __init__(self, message: str, search: Search[Any]) -> None:
+        super().__init__(message)
+        self.search = search
 
 
 def settings_at(ranges: Copyfit, density: float) -> dict[str, str]:
@@ -124,7 +131,7 @@ def fit(
     shrinking = natural.length > pages
     end = trial(0.0 if shrinking else 1.0)  # if the range's end cannot, none can
     if not _reaches(end, pages, shrinking, last_fill):
-        raise NoFit(_beyond_the_range(pages, end, last_fill))
+        raise NoFit(_beyond_the_range(pages, end, last_fill), search)
     good, bad = end, natural
     boundary = pages if shrinking else pages - 1 + last_fill
     while (
@@ -141,7 +148,8 @@ def fit(
         raise NoFit(
             f"no setting gives {pages} pages with the last one {last_fill:.0%}"
             f" full: from {describe(bad.settings)} to {describe(good.settings)} the"
-            f" content jumps from {bad.length:.2f} to {good.length:.2f} pages"
+            f" content jumps from {bad.length:.2f} to {good.length:.2f} pages",
+            search,
         )
     if clean is not None and not clean(good.result):
         good = min(

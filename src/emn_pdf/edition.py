@@ -35,6 +35,7 @@ from .load import FieldPath, LoadedEdition, load_edition
 from .model import is_remote
 
 if TYPE_CHECKING:
+    from .copyfit import Trial
     from .galley import MadeUp
     from .pdf import LaidOut
 
@@ -452,19 +453,46 @@ def _copyfitted(
             ranges, pages, render, own, last_fill, _splits_no_short_module
         )
     except copyfit.NoFit as error:
-        if saving is not None:
+        search = error.search
+        saved = _saving_trial(search.trials, natural, target) if saving else None
+        if saved is None and saving is not None:
             return natural, {}, None, None  # its makeup finding says what is wrong
-        message = f"cannot copyfit: {error}"
-        problem = (
-            Problem(f"--pages {pages}: {message}")
-            if requested is not None
-            else item.loaded.document.problem(("pages",), message)
-        )
-        return natural, {}, None, problem
+        if saved is None:
+            message = f"cannot copyfit: {error}"
+            problem = (
+                Problem(f"--pages {pages}: {message}")
+                if requested is not None
+                else item.loaded.document.problem(("pages",), message)
+            )
+            return natural, {}, None, problem
+        chosen = saved
     report = search.report(chosen)
     if saving is not None:
-        report = f"{pages} pages rather than {saving}: {report}"
+        report = f"{chosen.pages} pages rather than {saving}: {report}"
     return chosen.result, chosen.settings, report, None
+
+
+def _saving_trial(
+    trials: list[Trial[_Draft]], natural: _Draft, target: Target
+) -> Trial[_Draft] | None:
+    """Return the setting tried that saves what the natural one wastes, if any.
+
+    Aiming at one page less, the content may jump two: for print that still
+    saves filler pages (11 pages take one, 13 take three), and a last page
+    that is full enough is no longer lonely.  Of those that split no short
+    module, the one closest to the layout's own setting.
+    """
+    sheets = -(-natural.page_count // PAGES_PER_SHEET)
+    saving = [
+        trial
+        for trial in trials[1:]
+        if trial.pages < natural.page_count
+        and _page_to_save(trial.result, target) is None
+        and _splits_no_short_module(trial.result)
+        and (target != "print" or -(-trial.pages // PAGES_PER_SHEET) < sheets)
+    ]
+    own = trials[0].density
+    return min(saving, key=lambda trial: abs(trial.density - own), default=None)
 
 
 def _splits_no_short_module(draft: _Draft) -> bool:

@@ -45,7 +45,7 @@ from .makeup import (
     flow_height,
     place,
 )
-from .model import BlockBase, Edition, Image, band_picture
+from .model import BlockBase, Edition, Image, PictureFit, band_picture
 from .render import block_position
 
 #: Attributes of the contract (see the module docstring).
@@ -295,7 +295,7 @@ def paged_html(flow: Flow, grid: Grid, placement: Placement) -> str:
                 wrapper, piece.part(*placed.units) if placed.units else piece.elements
             )
             if placed.picture is not None:
-                _resize_picture(wrapper, placed.picture)
+                _resize_picture(wrapper, placed.picture, placed.crops)
             if placed.leading:
                 _lead(wrapper, placed.leading)
             _set_flow(wrapper, placed.flow)
@@ -333,11 +333,13 @@ def _lead(wrapper: _Element, leading: float) -> None:
         unit.set("style", f"{style}; padding-top: {leading:.3f}px")
 
 
-def _resize_picture(wrapper: _Element, height: float) -> None:
+def _resize_picture(wrapper: _Element, height: float, crops: bool) -> None:
+    """Give a module's picture its new height: cropped to it, or scaled whole."""
     picture = wrapper.find(".//figure//img")
     if picture is not None:
+        fit = "cover" if crops else "contain"
         style = picture.get("style", "")
-        picture.set("style", f"{style}; height: {height:.3f}px; object-fit: cover")
+        picture.set("style", f"{style}; height: {height:.3f}px; object-fit: {fit}")
 
 
 # -- Reading what the engine measured ---------------------------------------
@@ -748,9 +750,8 @@ def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:
         pictures = [band] if band else []
     else:
         pictures = [image for image in _block_images(block) if image is not band]
-    resizable = not block.whole_pictures and all(
-        image.crop != "never" for image in pictures
-    )
+    never = any(image.crop == "never" for image in pictures)
+    fit: PictureFit = "whole" if never else block.pictures
     banded = band is not None
     if piece.role == "band":
         return Module(
@@ -760,7 +761,7 @@ def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:
             {},
             new_page=block.new_page,
             keep_with_next=True,
-            resizable=resizable,
+            pictures=fit,
         )
     span = (
         None if block.span is None else columns if block.span == "page" else block.span
@@ -775,7 +776,7 @@ def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:
         span=None if span is None else min(span, columns),
         new_page=block.new_page and not banded,
         keep_with_next=block.keep_with_next,
-        resizable=resizable,
+        pictures=fit,
         closing=block.closing,
     )
 

@@ -24,6 +24,8 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from .model import PictureFit
+
 #: A column may end this much short of its row, in lines of body text.
 LEVEL_LINES = 1.0
 #: Fill targets: every page but the last, each column; the last page.
@@ -61,8 +63,18 @@ class Grid:
     leading_stretch: float = 0.5  # added between paragraphs at most, in lines
 
     def range_of(self, module: Module) -> tuple[float, float]:
-        """Return how far the picture of ``module`` may shrink and grow."""
-        return self.band_range if module.role == "band" else self.picture_range
+        """Return how far the picture of ``module`` may shrink and grow.
+
+        A picture that is scaled, not cropped, is only scaled down: enlarged,
+        it would have to be cropped to its box, or leave the box's foot
+        blank; a band is never scaled: it would no longer span the page.
+        """
+        low, high = self.band_range if module.role == "band" else self.picture_range
+        if module.pictures == "cropped":
+            return low, high
+        if module.pictures == "scaled" and module.role != "band":
+            return low, 1.0
+        return 1.0, 1.0
 
     def columns_of(self, own: int | None) -> int:
         """Return the columns of a section: its own count, else the theme's.
@@ -111,7 +123,7 @@ class Module:
     span: int | None = None  # fixed span; None: one column, or wider if alone
     new_page: bool = False
     keep_with_next: bool = False
-    resizable: bool = True  # its picture may be cropped to a new height
+    pictures: PictureFit = "cropped"  # or "scaled" down whole, or left "whole"
     closing: bool = False  # it closes the issue (contact, greeting)
 
     @property
@@ -135,6 +147,7 @@ class Placed:
     picture: float | None = None  # the picture's new height
     leading: float = 0.0  # added between its flow units (paragraphs)
     flow: float | None = None  # the height its text's columns are set to
+    crops: bool = True  # its picture is cropped to its new height, else scaled
 
 
 @dataclass
@@ -165,7 +178,7 @@ class Part:
     def picture(self) -> float | None:
         """Return the height of the picture this part may resize, if any."""
         measure = self.module.measures[self.span]
-        if measure.picture is None or not self.module.resizable:
+        if measure.picture is None:
             return None
         return measure.picture if not self.units or self.units[0] == 0 else None
 
@@ -677,13 +690,15 @@ def _first_height(item: Module | list[Module], grid: Grid) -> float:
         span = _full_span(item)
         height = item.measures[span].height
         return height - _shrink([Part(item, span, None, height)], grid)
-    measure = item[0].measures[1]
-    first = measure.height
+    module = item[0]
+    measure = module.measures[1]
+    first = measure.height - _shrink([Part(module, 1, None, measure.height)], grid)
     if measure.height > grid.height and len(measure.boundaries) > 3:
-        first = _first_part(item[0], grid)
-    across = item[0].measures.get(item[0].columns)
+        first = _first_part(module, grid)
+    across = module.measures.get(module.columns)
     if across is not None:
-        first = min(first, across.height)
+        wide = Part(module, module.columns, None, across.height)
+        first = min(first, across.height - _shrink([wide], grid))
     return first
 
 
@@ -747,6 +762,10 @@ def _place_run(pages: _Pages, run: list[Module]) -> None:
                 [balanced, *_wide_rows(atoms, columns, room, grid)],
                 key=lambda option: _hole_area(option[0], option[1], columns, grid),
             )
+            across = _across(atoms, columns, height + LEVEL_LINES * grid.line, grid)
+            if across and _stays_short(height, stacks, columns, grid):
+                _place_widened(pages, across)
+                return
             pages.add(Row(stacks, columns, height, 0.0, "block"))
             return
         filled = _foot_columns(atoms, columns, room, grid)
@@ -891,6 +910,38 @@ def _widened(run: list[Module], room: float, grid: Grid) -> bool:
         return False
     heights = [module.measures[columns].height for module in run]
     return heights[0] <= room and max(heights) <= grid.height
+
+
+def _across(
+    atoms: Sequence[_Atom], columns: int, room: float, grid: Grid
+) -> list[Module]:
+    """Return the modules of ``atoms`` if each may be set across the grid.
+
+    Each must be whole (none goes on from a page before) and measured across
+    the grid, and all of them, one under the other, must fit in ``room``.
+    """
+    modules = list({id(atom.module): atom.module for atom in atoms}.values())
+    if columns < 2 or atoms[0].unit not in (None, 0):
+        return []
+    if any(columns not in module.measures for module in modules):
+        return []
+    heights = [module.measures[columns].height for module in modules]
+    return modules if sum(heights) + grid.space * (len(heights) - 1) <= room else []
+
+
+def _stays_short(height: float, stacks: list[Stack], columns: int, grid: Grid) -> bool:
+    """Tell whether a column of a row ends short of its foot however it stretches."""
+    for column in range(columns):
+        parts = [
+            part
+            for stack in stacks
+            if stack.column <= column < stack.column + stack.span
+            for part in stack.parts
+        ]
+        slack = height - _stack_height(parts, grid) if parts else height
+        if slack > _capacity(parts, grid):
+            return True
+    return False
 
 
 def _place_widened(pages: _Pages, run: list[Module]) -> None:
@@ -1084,6 +1135,7 @@ def _place_stack(stack: Stack, row: Row, grid: Grid) -> Iterator[Placed]:
             picture,
             leading if part.gaps else 0.0,
             part.module.measures[stack.span].flow if part.units is None else None,
+            part.module.pictures == "cropped",
         )
         top += height + grid.space + extra_space
 

@@ -58,6 +58,8 @@ def _check_email(address: str) -> str:
 
 WebUrl = Annotated[str, AfterValidator(_check_web_url)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
+#: What page makeup may do to a block's pictures (see ``BlockBase.pictures``).
+PictureFit = Literal["cropped", "scaled", "whole"]
 Email = Annotated[str, AfterValidator(_check_email)]
 Text = Annotated[str, Field(min_length=1)]
 Markdown = Annotated[
@@ -224,8 +226,9 @@ class BlockBase(Strict):
     closing: ClassVar[bool] = False
     #: Always set across the whole grid.
     full_width: ClassVar[bool] = False
-    #: Its pictures are shown whole: makeup never crops them.
-    whole_pictures: ClassVar[bool] = False
+    #: What makeup may do to its pictures to fill a page: crop them to a new
+    #: height, scale them down whole, or leave them whole at their size.
+    pictures: ClassVar[PictureFit] = "cropped"
     #: Belongs to the newsletter, not to one issue: ``new`` carries it over.
     carried_over: ClassVar[bool] = False
 
@@ -295,6 +298,8 @@ class Study(BlockBase):
     """A study or report published by the network."""
 
     kind: Literal["study"] = Field(description=KIND)
+    #: A cover is the publication's face: cropped, its title would be cut.
+    pictures: ClassVar[PictureFit] = "scaled"
     type: Text | None = Field(None, description="e.g. 'Étude nationale'.")
     title: Text = Field(description="Title of the publication.")
     byline: Byline | None = Field(None, description=BYLINE)
@@ -386,7 +391,8 @@ class Figure(BlockBase):
 
     kind: Literal["figure"] = Field(description=KIND)
     full_width: ClassVar[bool] = True
-    whole_pictures: ClassVar[bool] = True
+    #: A chart scaled down would be read with a magnifier.
+    pictures: ClassVar[PictureFit] = "whole"
     title: Text | None = Field(None, description="What the figure shows.")
     image: Image = Field(
         description="The chart; never cropped, whatever its 'crop'. Its"
