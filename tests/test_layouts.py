@@ -192,24 +192,6 @@ def test_copyfitting_to_a_page_count(
     assert count == pages and last_fill >= 0.7
 
 
-def test_a_print_edition_one_page_over_whole_sheets_is_set_a_page_shorter(
-    tmp_path: Path,
-) -> None:
-    """Five pages would print as eight, three of them designed fillers."""
-    issue = ROOT / "tests" / "corpus" / "en-many-blocks"
-    item = prepare(issue, "en", "bulletin")
-    natural, _ = content_length(_lay_out(item, Page("print"), False))
-    reports: list[emn_pdf.BuildReport] = []
-    emn_pdf.build(
-        issue, layout="bulletin", target="print", out_dir=tmp_path,
-        on_built=reports.append,
-    )  # fmt: skip
-    (report,) = reports
-    assert (natural, report.pages) == (5, 4)
-    assert report.copyfit is not None
-    assert report.copyfit.startswith("4 pages rather than 5 and 3 filler pages: ")
-
-
 def _settings_named(described: str) -> dict[str, str]:
     """Return the layout settings a copyfit message names ("body 8.2pt, leading 1.32")."""
     keys = {

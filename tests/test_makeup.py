@@ -459,15 +459,39 @@ def test_the_corpus_is_made_up_without_defects(
     assert len(figures) == 2  # web and print, each made up
 
 
+def copyfit_said(
+    factory: pytest.TempPathFactory, edition: Edition
+) -> tuple[list[int], list[str]]:
+    """Return the pages made up (web, print) and what copyfit said, if it did."""
+    findings = corpus_findings(factory, edition)
+    assert findings is not None
+    pages = [finding.figures["pages"] for finding in findings if finding.figures]
+    said = [finding.message for finding in findings if finding.code == "I111"]
+    return pages, said
+
+
+def test_a_print_edition_one_page_over_whole_sheets_is_set_a_page_shorter(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Five pages would print as eight, three of them designed fillers."""
+    pages, said = copyfit_said(tmp_path_factory, ("en-many-blocks", "bulletin"))
+    assert pages[1] == 4
+    assert [message.split(": ")[1] for message in said] == [
+        "4 pages rather than 5 and 3 filler pages"
+    ]
+
+
 def test_a_print_edition_whose_content_jumps_two_pages_takes_them(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    """13 pages would print as 16, three of them fillers; aiming at 12, the
-    content jumps to 11 pages, which print as 12 with one filler: taken."""
-    findings = corpus_findings(tmp_path_factory, ("fr-eight-pages", "bulletin"))
-    assert findings is not None
-    figures = [finding.figures for finding in findings if finding.code == "I110"]
-    assert [each["pages"] for each in figures if each] == [11, 11]  # web, print
+    """13 pages, the last the closing blocks alone, would print as 16, three of
+    them fillers; aiming at 12, the content jumps to 11 pages, which print as
+    12 with one filler, the last page full: taken."""
+    pages, said = copyfit_said(tmp_path_factory, ("fr-eight-pages", "bulletin"))
+    assert pages == [11, 11]  # web, print
+    assert [message.split(": ")[1] for message in said] == [
+        "11 pages rather than a last page of closing blocks alone"
+    ]
 
 
 def test_the_corpus_figures(tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -123,10 +123,6 @@ class BuildDisplay:
             return
         timing = "unchanged" if report.cached else f"{report.seconds:.1f} s"
         typer.echo(f"{display_path(report.path)}  {report.pages} pages  {timing}")
-        if report.copyfit:
-            console.print(
-                f"copyfit: {report.language} {report.target}: {report.copyfit}"
-            )
         for extra in report.extras:
             typer.echo(display_path(extra))
 

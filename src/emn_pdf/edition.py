@@ -93,6 +93,8 @@ class Prepared:
             # Makeup knows the fill of each column, which W107 estimates.
             findings = [finding for finding in findings if finding.code != "W107"]
             findings += laid_out.makeup.findings(laid_out.document)
+        if laid_out.copyfit is not None:
+            findings.append(Finding("I111", f"copyfit: {laid_out.copyfit}"))
         located = [self.locate(finding, laid_out.target) for finding in findings]
         theme = self.layout.theme
         located += [
