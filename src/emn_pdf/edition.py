@@ -457,9 +457,9 @@ def _copyfitted(
     except copyfit.NoFit as error:
         search = error.search
         saved = _saving_trial(search.trials, natural, target) if saving else None
-        if saved is None and saving is not None:
-            return natural, {}, None, None  # its makeup finding says what is wrong
         if saved is None:
+            if saving is not None:
+                return natural, {}, None, None  # its makeup finding says what is wrong
             message = f"cannot copyfit: {error}"
             problem = (
                 Problem(f"--pages {pages}: {message}")
@@ -487,7 +487,7 @@ def _saving_trial(
     sheets = -(-natural.page_count // PAGES_PER_SHEET)
     saving = [
         trial
-        for trial in trials[1:]
+        for trial in trials[1:]  # the first is the natural setting
         if trial.pages < natural.page_count
         and _page_to_save(trial.result, target) is None
         and _splits_no_short_module(trial.result)

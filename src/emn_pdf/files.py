@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -66,7 +67,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
     _PARTIALS.add(partial)
     try:
         yield partial
-        if _INTERRUPTED:  # and the interruption was swallowed on the way
+        if _INTERRUPTED.is_set():  # and the interruption was swallowed on the way
             raise KeyboardInterrupt
         partial.chmod(0o644)
         partial.replace(target)
@@ -79,7 +80,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
 #: Temporary files this process is writing, for a signal handler to remove.
 _PARTIALS: set[Path] = set()
 #: Set when this process is interrupted: from then on nothing is published.
-_INTERRUPTED: list[bool] = []
+_INTERRUPTED = threading.Event()
 
 
 def stop_publishing() -> None:
@@ -90,7 +91,7 @@ def stop_publishing() -> None:
     drawing catches ``BaseException``): the work then goes on, and what it
     writes, a picture short, must not be renamed into place.
     """
-    _INTERRUPTED.append(True)
+    _INTERRUPTED.set()
     remove_partials()
 
 
