@@ -484,17 +484,21 @@ def _saving_trial(
     that is full enough is no longer lonely.  Of those that split no short
     module, the one closest to the layout's own setting.
     """
-    sheets = -(-natural.page_count // PAGES_PER_SHEET)
     saving = [
         trial
         for trial in trials[1:]  # the first is the natural setting
         if trial.pages < natural.page_count
         and _page_to_save(trial.result, target) is None
         and _splits_no_short_module(trial.result)
-        and (target != "print" or -(-trial.pages // PAGES_PER_SHEET) < sheets)
+        and (target != "print" or _sheets(trial.pages) < _sheets(natural.page_count))
     ]
     own = trials[0].density
     return min(saving, key=lambda trial: abs(trial.density - own), default=None)
+
+
+def _sheets(pages: int) -> int:
+    """Return how many folded sheets ``pages`` pages take."""
+    return -(-pages // PAGES_PER_SHEET)
 
 
 def _splits_no_short_module(draft: _Draft) -> bool:
