@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from . import cache
 from .errors import Finding, Problem, UserError
 from .i18n import catalogue_path, edition_catalogue, load_catalogue
-from .jobs import BuildReport, Job, Target, edition_files
+from .jobs import PAGES_PER_SHEET, BuildReport, Job, Target, edition_files
 from .layouts import (
     DEFAULT_LAYOUT,
     DEFAULT_PAGE,
@@ -40,8 +40,6 @@ if TYPE_CHECKING:
     from .pdf import LaidOut
 
 T = TypeVar("T")
-#: A saddle-stitched newsletter is folded sheets: its pages come in fours.
-PAGES_PER_SHEET = 4
 COVER_WIDTH = 800
 
 

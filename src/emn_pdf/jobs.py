@@ -19,6 +19,8 @@ LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}$")
 ALL = "all"
 #: Where a PDF goes: the web site (tagged, small) or the printer (PDF/X, bleed).
 Target = Literal["web", "print"]
+#: A saddle-stitched print edition is folded sheets: its pages come in fours.
+PAGES_PER_SHEET = 4
 TARGETS: tuple[Target, ...] = ("web", "print")
 
 

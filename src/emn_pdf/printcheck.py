@@ -31,11 +31,10 @@ import pikepdf
 from PIL import Image, ImageMath
 
 from .errors import Finding
+from .jobs import PAGES_PER_SHEET
 from .pdfwalk import Drawing, drawings, images, placements
 from .press import is_rgb
 
-#: Pages of a folded sheet.
-PAGES_PER_SHEET = 4
 #: Above this, a picture carries pixels no press prints.
 MAX_PPI = 450
 #: Resolution the separations are rendered at to measure coverage.
