@@ -237,7 +237,7 @@ def test_the_limits_are_said_and_may_be_raised(
         app, ["build", str(SAMPLE), "-l", "fr", "--max-pages", "2", "-o", str(out)]
     )
     assert refused.exit_code == 2
-    assert "fr.yaml: the edition has 3 pages, more than the limit of 2" in (
+    assert "fr.yaml: the edition has 4 pages, more than the limit of 2" in (
         refused.stderr
     )
     assert "--max-pages allows more" in refused.stderr
@@ -245,7 +245,7 @@ def test_the_limits_are_said_and_may_be_raised(
     monkeypatch.setattr(galley, "_MEASURED", {})  # measured afresh: seconds
     monkeypatch.setattr(galley, "_GRIDS", {})
     timed = runner.invoke(
-        app, ["check", str(SAMPLE), "-l", "fr", "--time-limit", "1", "--max-pages", "3"]
+        app, ["check", str(SAMPLE), "-l", "fr", "--time-limit", "1", "--max-pages", "4"]
     )
     assert timed.exit_code == 2
     assert "fr.yaml: laying out took longer than 1 s" in timed.stderr

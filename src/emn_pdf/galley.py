@@ -236,6 +236,10 @@ def _galley_item(piece: Piece, span: int, grid: Grid) -> _Element:
     wrapper = _wrapper(piece, span, grid.columns_of(piece.columns), grid)
     wrapper.set(ITEM, f"{piece.key}@{span}")
     _fill(wrapper, piece.elements)
+    if span > 1 and wrapper.find(f".//*[@{FLOW}]") is not None:
+        # At a galley page's foot its columns would hold the text, not move
+        # it to the next page as a block would: it starts a page.
+        wrapper.set("style", f"{wrapper.get('style')}; break-before: page")
     _mark_units(wrapper)
     return wrapper
 
@@ -803,12 +807,11 @@ def _wanted_spans(
 ) -> dict[str, tuple[int, ...]]:
     """Return the spans to measure each piece at: only those it may take.
 
-    A column module is also measured across its whole grid when its run
-    (the column modules between two wide ones) is shorter than the grid.
-    A block that begins or ends its run may also be set wider than a column
-    there (a section's first or last row), or across the whole grid: the
-    first at a page foot, the last alone on a page.  Measures across columns
-    cost no more than in one (see :func:`_least_columns_height`).
+    A column module is also measured across its whole grid, where makeup's
+    search may set it (see :func:`emn_pdf.makeup.place`); a block that
+    begins or ends its run, at every span (a section's first or last row).
+    Measures across columns cost no more than in one (see
+    :func:`_least_columns_height`).
     """
     wanted: dict[str, tuple[int, ...]] = {}
     run: list[str] = []
@@ -816,12 +819,9 @@ def _wanted_spans(
     def close_run() -> None:
         columns = wishes[run[0]].columns if run else 0
         for key in run:
-            spans = {1, columns} if len(run) < columns else {1}
-            if key in (run[0], run[-1]):
-                # the first may start a page foot across it, the last stand
-                # alone on a page across it
-                spans.update(range(2, columns + 1))
-            wanted[key] = tuple(sorted(spans))
+            ends = key in (run[0], run[-1])
+            spans = range(1, columns + 1) if ends else sorted({1, columns})
+            wanted[key] = tuple(spans)
         run.clear()
 
     for piece in pieces:

@@ -13,7 +13,9 @@ column is split, between paragraphs, preferably into the next column.  A
 column row that ends its section is balanced; one that goes on to the next
 page fills its page.  Then every page but the last is stretched to its foot:
 pictures grow (within the theme's range, never one that must not be cropped)
-and the space between modules widens (within its range).
+and the space between modules widens (within its range).  What building in
+reading order cannot weigh (an article across the grid, a section on a new
+page, for the sake of the pages after) a search over those choices does.
 
 Lengths are CSS pixels, as the engine gives them.
 """
@@ -608,7 +610,77 @@ class _Pages:
 
 
 def place(modules: Sequence[Module], grid: Grid) -> Placement:
-    """Return where each module goes: pages of rows, stretched to their foot."""
+    """Return where each module goes: pages of rows, stretched to their foot.
+
+    The pages are built in reading order, each module where it fits best
+    there (:func:`_make_up`); what that cannot see is whether an article set
+    across the grid, or a section started on a new page, leaves fewer holes
+    further on.  So, as a designer tries, each such change is tried alone,
+    the one that makes the pages best is kept, and so on until none helps.
+    """
+    wishes = list(modules)
+    best = _make_up(wishes, grid)
+    cost = _cost(best, wishes)
+    for _ in range(SEARCH_ROUNDS):
+        tried = [
+            (_cost(placement, trial), number, trial, placement)
+            for number, trial in enumerate(_changes(wishes))
+            for placement in [_make_up(trial, grid)]
+        ]
+        least = min(tried, key=lambda each: each[:2], default=None)
+        if least is None or least[0] >= cost:
+            break
+        cost, _, wishes, best = least
+    return best
+
+
+def _cost(placement: Placement, wishes: Sequence[Module]) -> float:
+    """Return how far pages fall short of a designer's: what the search lowers.
+
+    A page with a column under the fill target counts one, and more the
+    emptier its columns (a page left half empty is worse than two nearly
+    full); a last page under half full counts a half, and two more if the
+    closing blocks do not share it with content; a module shorter than a
+    column split counts ten; a page run past its foot, fifty for its height.
+    All else equal, fewer pages win, then fewer modules set across the grid.
+    """
+    fills = placement.fills
+    cost = sum(
+        (min(columns) < MIN_FILL)
+        + 10 * sum(max(0.0, MIN_FILL - fill) ** 2 for fill in columns)
+        for columns in fills[:-1]
+    )
+    cost += 50 * sum(max(0.0, fill - 1) for columns in fills for fill in columns)
+    cost += 10 * sum(note.code == "W110" for note in placement.notes)
+    if len(fills) > 1:
+        last = max(fills[-1])
+        cost += 0.5 * (last < MIN_LAST_FILL) + 4 * max(0.0, MIN_LAST_FILL - last)
+        cost += 1.5 * any(
+            note.code == "W111" and note.page == len(fills) - 1
+            for note in placement.notes
+        )
+    across = sum(wish.span == wish.columns > 1 for wish in wishes)
+    return cost + len(fills) / 50 + across / 100
+
+
+def _changes(wishes: list[Module]) -> Iterator[list[Module]]:
+    """Yield the wishes with one module set across its grid, or on a new page."""
+    for index, wish in enumerate(wishes):
+        changes = []
+        if wish.span is None and wish.columns > 1 and wish.columns in wish.measures:
+            changes.append(replace(wish, span=wish.columns))
+        if index > 0 and not wish.new_page and wish.role in ("heading", "block"):
+            changes.append(replace(wish, new_page=True))
+        for change in changes:
+            yield [*wishes[:index], change, *wishes[index + 1 :]]
+
+
+#: How many changes the search makes at most.
+SEARCH_ROUNDS = 30
+
+
+def _make_up(modules: Sequence[Module], grid: Grid) -> Placement:
+    """Return the pages built in reading order, as the modules wish."""
     pages = _Pages(grid)
     items = list(_items(_new_pages_lead(modules)))
     for index, item in enumerate(items):
