@@ -21,8 +21,10 @@ a warning:
 - ``W107 empty page``: a page other than the last more than 25 % empty (the
   pages that fill out a print edition do not count);
 - ``W109 makeup wish``: a ``span``, ``new_page``, ``keep_with_next`` or
-  ``crop`` that the layout cannot honour (it has no page makeup), or columns
-  and spans beyond its grid;
+  ``crop`` that the layout cannot honour (it has no page makeup), or a span
+  beyond the columns its section asks;
+- ``I112 narrowed``: columns or a span beyond the layout's grid, set in the
+  columns it has;
 - ``E108 page count``: not the number of pages the issue asks for (pages
   added to fill out a print edition do not count).
 """
@@ -184,12 +186,15 @@ def unhonoured_wishes(
     """Return the layout wishes the layout cannot honour.
 
     Nothing an editor writes may be dropped silently: a makeup field under a
-    layout without page makeup is said, and so are columns or spans beyond
-    the grid of a layout with it (which sets them in the columns it has).
+    layout without page makeup is said (W109), and so is a span beyond the
+    columns its section asks.  Columns and spans the layout's grid narrows
+    are said as information (I112): the same issue set in a narrower layout
+    is not a mistake to mend.
     """
     if not makeup:
         wishes = [
             (
+                "W109",
                 location,
                 f"{location[-1]} is honoured only by a layout with page"
                 " makeup (makeup: true in its theme)",
@@ -199,25 +204,30 @@ def unhonoured_wishes(
     else:
         wishes = list(_beyond_the_grid(loaded, columns))
     return [
-        Finding.at("W109", loaded.document.problem(location, message))
-        for location, message in wishes
+        Finding.at(code, loaded.document.problem(location, message))
+        for code, location, message in wishes
     ]
 
 
 def _beyond_the_grid(
     loaded: LoadedEdition, columns: int
-) -> Iterator[tuple[FieldPath, str]]:
+) -> Iterator[tuple[str, FieldPath, str]]:
     for number, section in enumerate(loaded.edition.sections):
-        own = min(section.columns or columns, columns)
-        if own < (section.columns or 0):
+        asked = section.columns or columns
+        own = min(asked, columns)
+        if own < asked:
             yield (
+                "I112",
                 ("sections", number, "columns"),
                 f"columns: {section.columns} is more than the layout's grid of"
                 f" {columns}; the section is set in {own}",
             )
         for index, block in enumerate(section.blocks):
             if isinstance(block.span, int) and block.span > own:
+                # Beyond the columns its section asks, the issue contradicts itself.
+                mistaken = section.columns is not None and block.span > section.columns
                 yield (
+                    "W109" if mistaken else "I112",
                     ("sections", number, "blocks", index, "span"),
                     f"span: {block.span} is more than the section's {own} columns;"
                     f" the block spans {own}",
