@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from . import cache, workers
 from .checking import check
-from .errors import Finding, Problem, UserError, faults_as_user_errors
+from .errors import Problem, UserError, faults_as_user_errors
 from .files import sweep_parts
 from .jobs import BuildReport, Job, chosen_languages, chosen_targets
 from .workers import DEFAULT_LIMITS, Limits, processes_for, worker_pool
@@ -110,7 +110,7 @@ def _run(work: list[Job], jobs: int | None) -> Iterator[BuildReport]:
     """
     unknown = []
     for job in work:
-        if (report := _unchanged(job)) is not None:
+        if (report := cache.unchanged(job)) is not None:
             yield report
         else:
             unknown.append(job)
@@ -150,15 +150,6 @@ def _expected_seconds(job: Job) -> float:
     return seconds or (1.3 if job.target == "print" else 1.0)
 
 
-def _unchanged(job: Job) -> BuildReport | None:
-    """Return the report of a job none of whose files changed; loads nothing."""
-    started = time.perf_counter()
-    if job.force:
-        return None
-    entry = cache.lookup_unchanged(job.out_dir, job.name, job.options())
-    return None if entry is None else _cached_report(job, entry, started)
-
-
 def _checked_in_advance(
     job: Job, editions: dict[str, BuildReport | Prepared]
 ) -> BuildReport | Prepared:
@@ -188,10 +179,8 @@ def _checked_in_advance(
     entry = cache.lookup(job.out_dir, job.name, lambda read: cache_key(job, item, read))
     if entry is None:
         return item
-    # Same contents, touched: the quick check will answer next time.
-    entry = replace(entry, **cache_keys(job, item, entry.read))
-    cache.store(job.out_dir, job.name, _outputs(job, entry), entry)
-    return _cached_report(job, entry, started)
+    cache.touched(job, entry, cache_keys(job, item, entry.read))
+    return cache.report(job, entry, started)
 
 
 def _build_job(job: Job, item: Prepared | None = None) -> BuildReport:
@@ -210,36 +199,5 @@ def _build_job(job: Job, item: Prepared | None = None) -> BuildReport:
             report, read = write_target(job, item, started)
     except UserError as error:
         return BuildReport(job.language, job.target, problems=error.problems)
-    assert report.path is not None
-    entry = cache.Entry(
-        outputs={},
-        pages=report.pages,
-        warnings=report.warnings,
-        findings=[finding.as_json() for finding in report.findings],
-        copyfit=report.copyfit,
-        seconds=report.seconds,
-        **cache_keys(job, item, read),
-    )
-    cache.store(job.out_dir, job.name, [report.path, *report.extras], entry)
+    cache.remember(job, report, cache_keys(job, item, read))
     return report
-
-
-def _outputs(job: Job, entry: cache.Entry) -> list[Path]:
-    return [job.out_dir / name for name in entry.outputs]
-
-
-def _cached_report(job: Job, entry: cache.Entry, started: float) -> BuildReport:
-    path, *extras = _outputs(job, entry)
-    return BuildReport(
-        job.language,
-        job.target,
-        path=path,
-        extras=extras,
-        pages=entry.pages,
-        size=path.stat().st_size,
-        seconds=time.perf_counter() - started,
-        warnings=entry.warnings,
-        findings=[Finding.from_json(data) for data in entry.findings],
-        copyfit=entry.copyfit,
-        cached=True,
-    )

@@ -4,7 +4,8 @@ A build's outputs depend only on its inputs (builds are reproducible): the
 edition file, its pictures, the catalogue, the layout folder, the fonts,
 emn-pdf's own code and the versions of the engine.  Their fingerprint is kept
 beside the outputs, in ``<out>/.emn-pdf-cache/``, with a hash of each output;
-a build whose fingerprint and outputs are unchanged is skipped.
+a build whose fingerprint and outputs are unchanged is skipped, its report
+what that build said (:func:`report`).
 
 Knowing the fingerprint takes the edition loaded and its layout resolved,
 which costs more than the whole answer may.  So an entry also keeps the files
@@ -21,13 +22,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from .errors import Finding
 from .files import atomic_output, sweep_parts
+from .jobs import BuildReport, Job
 
 CACHE_DIR = ".emn-pdf-cache"
 #: Engine packages whose upgrade changes the output, and the module each installs.
@@ -143,6 +147,57 @@ def lookup_unchanged(out_dir: Path, name: str, options: list[str]) -> Entry | No
     except OSError:
         return None  # unreadable: the full check says what is wrong
     return entry if key == entry.quick and _outputs_hold(out_dir, entry) else None
+
+
+def unchanged(job: Job) -> BuildReport | None:
+    """Return the report of a job none of whose files changed; loads nothing."""
+    started = time.perf_counter()
+    if job.force:
+        return None
+    entry = lookup_unchanged(job.out_dir, job.name, job.options())
+    return None if entry is None else report(job, entry, started)
+
+
+def report(job: Job, entry: Entry, started: float) -> BuildReport:
+    """Return the report of a job answered by its entry: what its build said."""
+    path, *extras = (job.out_dir / name for name in entry.outputs)
+    return BuildReport(
+        job.language,
+        job.target,
+        path=path,
+        extras=extras,
+        pages=entry.pages,
+        size=path.stat().st_size,
+        seconds=time.perf_counter() - started,
+        warnings=entry.warnings,
+        findings=[Finding.from_json(data) for data in entry.findings],
+        copyfit=entry.copyfit,
+        cached=True,
+    )
+
+
+def remember(job: Job, built: BuildReport, keys: dict[str, Any]) -> None:
+    """Remember what a job built and said, under the ``keys`` of its inputs."""
+    assert built.path is not None
+    entry = Entry(
+        outputs={},
+        pages=built.pages,
+        warnings=built.warnings,
+        findings=[finding.as_json() for finding in built.findings],
+        copyfit=built.copyfit,
+        seconds=built.seconds,
+        **keys,
+    )
+    store(job.out_dir, job.name, [built.path, *built.extras], entry)
+
+
+def touched(job: Job, entry: Entry, keys: dict[str, Any]) -> None:
+    """Keep an entry whose inputs were touched, not changed, under their new keys.
+
+    The quick check (:func:`unchanged`) then answers the next build.
+    """
+    entry = replace(entry, **keys)
+    store(job.out_dir, job.name, [job.out_dir / name for name in entry.outputs], entry)
 
 
 def last_seconds(out_dir: Path, name: str) -> float:
