@@ -29,6 +29,7 @@ from conftest import (
 from pypdf import PdfReader
 
 import emn_pdf
+from emn_pdf import makeup
 from emn_pdf.copyfit import Trial
 from emn_pdf.edition import _Draft, _saving_trial, lay_out_target, prepare
 from emn_pdf.errors import Finding
@@ -240,6 +241,34 @@ def test_the_search_sets_articles_across_where_columns_leave_holes() -> None:
     assert {item.span for item in placement.pages[0]} == {3}
     assert placement.figures()["fill"] == [0.93]
     assert not placement.notes
+
+
+def test_the_search_is_bounded_by_the_modules_it_places(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """However long the issue, the search places at most SEARCH_WORK modules."""
+    made_up: list[int] = []
+    build = makeup._make_up
+
+    def counted(modules: list[Module], grid: Grid) -> Placement:
+        made_up.append(len(modules))
+        return build(modules, grid)
+
+    monkeypatch.setattr(makeup, "_make_up", counted)
+    heights = [300 + 37 * (number % 11) for number in range(240)]
+    modules = [
+        module
+        for number, height in enumerate(heights)
+        for module in (
+            [heading(f"h{number}")] * (number % 8 == 0) + [block(f"b{number}", height)]
+        )
+    ]
+    placement = place(modules, GRID)
+    assert sum(made_up) <= makeup.SEARCH_WORK + len(modules)
+    assert len(made_up) > 1  # it searched
+    assert {placed.key for page in placement.pages for placed in page} == {
+        module.key for module in modules
+    }
 
 
 def test_measures_are_taken_once_per_content(
