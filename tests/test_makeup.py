@@ -243,6 +243,38 @@ def test_the_search_sets_articles_across_where_columns_leave_holes() -> None:
     assert not placement.notes
 
 
+def test_a_block_the_editor_sets_over_two_of_three_columns_heads_a_row() -> None:
+    """Wherever it stands in its section, with what follows beside it."""
+
+    def over_two(module: Module, height: float) -> Module:
+        return replace(module, span=2, measures={**module.measures, 2: Measure(height)})
+
+    modules = [
+        heading("h"),
+        block("a", 300),
+        block("b", 300),
+        over_two(block("c", 600), 300),
+        block("d", 150),
+        block("e", 140),
+        block("f", 300),
+    ]
+    placed = {item.key: item for item in place(modules, GRID).pages[0]}
+    assert (placed["c"].column, placed["c"].span) == (0, 2)
+    beside = [placed[key] for key in "de"]
+    assert [(item.column, item.span) for item in beside] == [(2, 1), (2, 1)]
+    assert placed["c"].top == placed["d"].top
+    assert placed["f"].top > placed["c"].top + placed["c"].height
+
+
+def test_a_column_left_blank_beside_a_wide_block_is_not_full() -> None:
+    """Fill counts the holes inside a column, not only how far down it ends."""
+    wide = replace(block("c", 600), span=2, measures={2: Measure(300)})
+    below = replace(block("g", 1800), span=3, measures={3: Measure(600)})
+    (fills,) = place([heading("h"), wide, below], GRID).fills
+    assert fills[0] == fills[1] > 0.9
+    assert fills[2] == pytest.approx(fills[0] - 300 / 1000)  # no module beside
+
+
 def test_the_search_is_bounded_by_the_modules_it_places(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -645,8 +677,11 @@ def test_the_corpus_figures(tmp_path_factory: pytest.TempPathFactory) -> None:
 #: less rather than three filler pages, and a study's cover is scaled, never
 #: cropped (a chart is neither): 0.505, 0, 6; since a search tries each
 #: module across the grid and each section on a new page, keeping what
-#: leaves fewer holes: 0.661, 0, 5.  Issue 10's targets are 1.0, 0 and 0.
-FULL, SHORT, LONELY = 0.66, 0, 5
+#: leaves fewer holes: 0.661, 0, 5; since a column's fill counts the holes
+#: inside it (a blank beside a wide module was counted full) and the search
+#: also tries two of three columns: 0.640, 0, 3.  Issue 10's targets are 1.0,
+#: 0 and 0.
+FULL, SHORT, LONELY = 0.63, 0, 3
 
 
 @pytest.fixture(scope="module")

@@ -664,7 +664,7 @@ def make_up(
     flow = cut(html)
     grid, probed = _grid(flow, columns, render, context)
     wishes = {piece.key: _wish(piece, edition, grid) for piece in flow.pieces}
-    wanted = _wanted_spans(flow.pieces, wishes, grid)
+    wanted = _wanted_spans(flow.pieces, wishes)
     measures, galleys = _measures(flow, grid, wanted, render, context)
     modules = [
         replace(wishes[piece.key], measures=measures.get(piece.key, {}))
@@ -803,35 +803,20 @@ def _block_images(block: Any) -> list[Image]:
 
 
 def _wanted_spans(
-    pieces: Sequence[Piece], wishes: dict[str, Module], grid: Grid
+    pieces: Sequence[Piece], wishes: dict[str, Module]
 ) -> dict[str, tuple[int, ...]]:
-    """Return the spans to measure each piece at: only those it may take.
+    """Return the spans to measure each piece at: those it may take.
 
-    A column module is also measured across its whole grid, where makeup's
-    search may set it (see :func:`emn_pdf.makeup.place`); a block that
-    begins or ends its run, at every span (a section's first or last row).
-    Measures across columns cost no more than in one (see
-    :func:`_least_columns_height`).
+    A module of a section's columns may take any number of them: makeup's
+    search tries each (see :func:`emn_pdf.makeup.place`).  Measures across
+    columns cost no more than in one (see :func:`_least_columns_height`).
     """
-    wanted: dict[str, tuple[int, ...]] = {}
-    run: list[str] = []
-
-    def close_run() -> None:
-        columns = wishes[run[0]].columns if run else 0
-        for key in run:
-            ends = key in (run[0], run[-1])
-            spans = range(1, columns + 1) if ends else sorted({1, columns})
-            wanted[key] = tuple(spans)
-        run.clear()
-
-    for piece in pieces:
-        wish = wishes[piece.key]
-        if wish.full:
-            close_run()
-            wanted[piece.key] = (min(wish.span or wish.columns, wish.columns),)
-        else:
-            if run and wishes[run[-1]].columns != wish.columns:
-                close_run()
-            run.append(piece.key)
-    close_run()
-    return wanted
+    return {
+        piece.key: (
+            (min(wish.span or wish.columns, wish.columns),)
+            if wish.full
+            else tuple(range(1, wish.columns + 1))
+        )
+        for piece in pieces
+        for wish in [wishes[piece.key]]
+    }

@@ -620,11 +620,11 @@ def place(modules: Sequence[Module], grid: Grid) -> Placement:
     """
     wishes = list(modules)
     best = _make_up(wishes, grid)
-    cost = _cost(best, wishes)
+    cost = _cost(best, wishes, grid)
     trials = SEARCH_WORK // max(len(wishes), 1)
     while trials > 0:
         tried = [
-            (_cost(placement, trial), number, trial, placement)
+            (_cost(placement, trial, grid), number, trial, placement)
             for number, trial in enumerate(itertools.islice(_changes(wishes), trials))
             for placement in [_make_up(trial, grid)]
         ]
@@ -642,15 +642,16 @@ def place(modules: Sequence[Module], grid: Grid) -> Placement:
 SEARCH_WORK = 12_000
 
 
-def _cost(placement: Placement, wishes: Sequence[Module]) -> float:
+def _cost(placement: Placement, wishes: Sequence[Module], grid: Grid) -> float:
     """Return how far pages fall short of a designer's: what the search lowers.
 
     A page with a column under the fill target counts one, and more the
     emptier its columns (a page left half empty is worse than two nearly
-    full); a last page under half full counts a half, and two more if the
-    closing blocks do not share it with content; a module shorter than a
-    column split counts ten; a page run past its foot, fifty for its height.
-    All else equal, fewer pages win, then fewer modules set across the grid.
+    full); a last page under half full counts a half, and one and a half
+    more if the closing blocks do not share it with content; a module
+    shorter than a column split counts ten; a page run past its foot, fifty
+    for its height.  All else equal, fewer pages win, then fewer modules set
+    wider than a column.
     """
     fills = placement.fills
     cost = sum(
@@ -658,25 +659,33 @@ def _cost(placement: Placement, wishes: Sequence[Module]) -> float:
         + 10 * sum(max(0.0, MIN_FILL - fill) ** 2 for fill in columns)
         for columns in fills[:-1]
     )
-    cost += 50 * sum(max(0.0, fill - 1) for columns in fills for fill in columns)
+    cost += 50 * sum(
+        max(0.0, placed.top + placed.height - grid.page_height(number))
+        / grid.page_height(number)
+        for number, page in enumerate(placement.pages)
+        for placed in page
+    )
     cost += 10 * sum(note.code == "W110" for note in placement.notes)
     if len(fills) > 1:
-        last = max(fills[-1])
-        cost += 0.5 * (last < MIN_LAST_FILL) + 4 * max(0.0, MIN_LAST_FILL - last)
+        cost += 0.5 * (max(fills[-1]) < MIN_LAST_FILL)
         cost += 1.5 * any(
             note.code == "W111" and note.page == len(fills) - 1
             for note in placement.notes
         )
-    across = sum(wish.span == wish.columns > 1 for wish in wishes)
-    return cost + len(fills) / 50 + across / 100
+    wider = sum((wish.span or 1) > 1 for wish in wishes)
+    return cost + len(fills) / 50 + wider / 100
 
 
 def _changes(wishes: list[Module]) -> Iterator[list[Module]]:
-    """Yield the wishes with one module set across its grid, or on a new page."""
+    """Yield the wishes with one module set over more columns, or on a new page."""
     for index, wish in enumerate(wishes):
         changes = []
-        if wish.span is None and wish.columns > 1 and wish.columns in wish.measures:
-            changes.append(replace(wish, span=wish.columns))
+        if wish.span is None and wish.role == "block":
+            changes += [
+                replace(wish, span=span)
+                for span in range(wish.columns, 1, -1)
+                if span in wish.measures
+            ]
         if index > 0 and not wish.new_page and wish.role in ("heading", "block"):
             changes.append(replace(wish, new_page=True))
         for change in changes:
@@ -767,6 +776,10 @@ def _first_height(item: Module | list[Module], grid: Grid) -> float:
         height = item.measures[span].height
         return height - _shrink([Part(item, span, None, height)], grid)
     module = item[0]
+    if _over_some(module):
+        assert module.span is not None
+        spanned = Part(module, module.span, None, module.measures[module.span].height)
+        return spanned.height - _shrink([spanned], grid)
     measure = module.measures[1]
     first = measure.height - _shrink([Part(module, 1, None, measure.height)], grid)
     if measure.height > grid.height and len(measure.boundaries) > 3:
@@ -820,9 +833,60 @@ def _place_full(pages: _Pages, module: Module, kept: float) -> None:
 
 
 def _place_run(pages: _Pages, run: list[Module]) -> None:
-    grid = pages.grid
+    """Place a run of column modules; one the editor sets over some columns cuts it.
+
+    That module heads a row of its own, with what follows beside it.
+    """
     if run[0].new_page:
         pages.new_page()
+    while run:
+        index = next(
+            (index for index, module in enumerate(run) if _over_some(module)), len(run)
+        )
+        if index:
+            _place_columns(pages, run[:index])
+        run = _place_spanned(pages, run[index:]) if index < len(run) else []
+
+
+def _over_some(module: Module) -> bool:
+    """Tell whether the editor set a module over some columns, not all."""
+    return module.span is not None and 1 < module.span < module.columns
+
+
+def _place_spanned(pages: _Pages, run: list[Module]) -> list[Module]:
+    """Place the first module over its span, and the next beside it; return the rest.
+
+    Beside it go as many of the next modules as balance in the other columns
+    no taller than it (within a line): what is beside reads after it.
+    """
+    grid = pages.grid
+    module, following = run[0], run[1:]
+    assert module.span is not None
+    span, columns = module.span, module.columns
+    part = Part(module, span, None, module.measures[span].height)
+    if part.height - _shrink([part], grid) > pages.room - pages.space_before("block"):
+        pages.new_page()
+    limit = min(
+        part.height + LEVEL_LINES * grid.line,
+        max(pages.room - pages.space_before("block"), part.height),
+    )
+    beside: tuple[float, list[Stack]] = (0.0, [])
+    count = 0
+    while count < len(following) and not _over_some(following[count]):
+        found = _balanced_stacks(
+            _atoms(following[: count + 1]), columns - span, limit, grid, span
+        )
+        if found is None:
+            break
+        beside, count = found, count + 1
+    height = max(part.height, beside[0])
+    pages.add(Row([Stack(0, span, [part]), *beside[1]], columns, height, 0.0))
+    return following[count:]
+
+
+def _place_columns(pages: _Pages, run: list[Module]) -> None:
+    """Place a run of modules in the columns of its grid, over pages if need be."""
+    grid = pages.grid
     columns = run[0].columns
     if _widened(run, pages.room - pages.space_before("block"), grid):
         _place_widened(pages, run)
@@ -878,7 +942,7 @@ def _wide_foot(
     """
     module = atoms[0].module
     measure = module.measures.get(columns) if columns > 1 else None
-    if measure is None or atoms[0].unit not in (None, 0):
+    if measure is None or atoms[0].unit not in (None, 0) or module.span is not None:
         return None
     wide = Part(module, columns, None, measure.height)
     if measure.height - _shrink([wide], grid) > room:
@@ -927,6 +991,8 @@ def _wide_rows(
     for module in ends.values():
         if sum(atom.module is module for atom in atoms) < len(_atoms([module])):
             continue  # it goes on from the previous page
+        if module.span is not None:
+            continue  # the editor's span: one column
         first = atoms[0].module is module
         rest = [atom for atom in atoms if atom.module is not module]
         for span in range(2, columns + (not rest)):
@@ -982,7 +1048,9 @@ def _widened(run: list[Module], room: float, grid: Grid) -> bool:
     than leave the room empty.
     """
     columns = run[0].columns
-    if len(run) >= columns or any(columns not in module.measures for module in run):
+    if len(run) >= columns or any(
+        columns not in module.measures or module.span is not None for module in run
+    ):
         return False
     heights = [module.measures[columns].height for module in run]
     return heights[0] <= room and max(heights) <= grid.height
@@ -999,7 +1067,9 @@ def _across(
     modules = list({id(atom.module): atom.module for atom in atoms}.values())
     if columns < 2 or atoms[0].unit not in (None, 0):
         return []
-    if any(columns not in module.measures for module in modules):
+    if any(
+        columns not in module.measures or module.span is not None for module in modules
+    ):
         return []
     heights = [module.measures[columns].height for module in modules]
     return modules if sum(heights) + grid.space * (len(heights) - 1) <= room else []
@@ -1217,21 +1287,40 @@ def _place_stack(stack: Stack, row: Row, grid: Grid) -> Iterator[Placed]:
 
 
 def _fills(rows: list[Row], height: float, grid: Grid) -> list[float]:
-    """Return how far down each column of the page is inked, as a fraction.
+    """Return how much of each column of the page is inked, as a fraction.
 
-    A module covers the columns of the page grid it overlaps by a quarter,
-    whatever grid its own section sets.
+    That is how far down it is inked, less the holes above: a row it has no
+    module in, or the blank under its modules in a row (beyond a line) that
+    another row follows.  A module covers the columns of the page grid it
+    overlaps by a quarter, whatever grid its own section sets.
     """
     columns = grid.columns
-    width = grid.column_width(columns)
-    bottoms = [0.0] * columns
+    bottoms, holes, pending = [0.0] * columns, [0.0] * columns, [0.0] * columns
     for row in rows:
+        lowest: dict[int, float] = {}
         for placed in _place_row(row, grid):
-            left = grid.left(placed.column, row.columns)
-            right = left + grid.width(placed.span, row.columns)
-            for column in range(columns):
-                start = grid.left(column, columns)
-                overlap = min(right, start + width) - max(left, start)
-                if overlap >= width / 4:
-                    bottoms[column] = max(bottoms[column], placed.top + placed.height)
-    return [bottom / height for bottom in bottoms]
+            for column in _covered(placed, row.columns, grid):
+                bottom = placed.top + placed.height
+                lowest[column] = max(lowest.get(column, bottom), bottom)
+        foot = row.top + row.height
+        for column in range(columns):
+            if column not in lowest:
+                pending[column] += row.height
+                continue
+            holes[column] += pending[column]
+            bottoms[column] = max(bottoms[column], lowest[column])
+            pending[column] = max(0.0, foot - lowest[column] - LEVEL_LINES * grid.line)
+    return [
+        (bottom - hole) / height for bottom, hole in zip(bottoms, holes, strict=True)
+    ]
+
+
+def _covered(placed: Placed, columns: int, grid: Grid) -> Iterator[int]:
+    """Yield the columns of the page grid a module overlaps by a quarter."""
+    width = grid.column_width(grid.columns)
+    left = grid.left(placed.column, columns)
+    right = left + grid.width(placed.span, columns)
+    for column in range(grid.columns):
+        start = grid.left(column, grid.columns)
+        if min(right, start + width) - max(left, start) >= width / 4:
+            yield column
