@@ -328,6 +328,38 @@ def test_measures_are_taken_once_per_content(
     assert edited == 1  # the galley of what changed; the grid is the same
 
 
+def test_measures_do_not_depend_on_where_galley_pages_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On shorter galley pages, texts in columns fall at a page's foot, where
+    the engine would go on in their next column: they are measured again,
+    each on a page, and every measure is what it is on the long pages."""
+    from emn_pdf import galley
+    from emn_pdf.edition import _lay_out
+    from emn_pdf.layouts import Page
+
+    item = prepare(SAMPLE, "fr", "emn")
+
+    def measured(galley_height_mm: int) -> tuple[int, list[float]]:
+        monkeypatch.setattr(galley, "_GRIDS", {})
+        monkeypatch.setattr(galley, "_MEASURED", {})
+        monkeypatch.setattr(galley, "GALLEY_HEIGHT_MM", galley_height_mm)
+        laid_out = _lay_out(item, Page("web"), False)
+        assert laid_out.makeup is not None
+        return laid_out.makeup.renders, [
+            number
+            for _, measure in sorted(galley._MEASURED.items())
+            for number in (measure.height, measure.flow or 0, *measure.boundaries)
+        ]
+
+    renders, long_pages = measured(galley.GALLEY_HEIGHT_MM)
+    assert renders == 2  # the page grid, the galley
+    shorter = [measured(height) for height in (500, 700, 900)]
+    assert 3 in [renders for renders, _ in shorter]  # the texts a page cut, again
+    for _, measures in shorter:
+        assert measures == pytest.approx(long_pages)
+
+
 def test_columns_are_set_to_the_least_height_that_holds_their_text() -> None:
     """Ten lines, two of them at least on each side of a break in a paragraph."""
     lines = [Break(20.0 * n, 20.0 * n, 1, n, 2) for n in range(2, 9)]

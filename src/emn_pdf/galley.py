@@ -204,7 +204,9 @@ def _outside_blocks(element: _Element) -> Iterator[_Element]:
             yield child
 
 
-def galley_html(flow: Flow, grid: Grid, wanted: dict[str, tuple[int, ...]]) -> str:
+def galley_html(
+    flow: Flow, grid: Grid, wanted: dict[str, tuple[int, ...]], alone: bool = False
+) -> str:
     """Return the galley: each piece alone at each span in ``wanted``.
 
     Every wrapper is as wide as its span on the page grid, so that the engine
@@ -212,7 +214,7 @@ def galley_html(flow: Flow, grid: Grid, wanted: dict[str, tuple[int, ...]]) -> s
     makeup may resize are marked to be found among the boxes.  A text the
     layout sets in columns goes all in the first, to find the least height
     of its columns.  No piece is cut by a galley page: its measure would be
-    the height of its last fragment.
+    the height of its last fragment; with ``alone``, each starts a page.
     """
     document = copy.deepcopy(flow.document)
     width = f"{grid.page_width:.3f}px"
@@ -220,6 +222,7 @@ def galley_html(flow: Flow, grid: Grid, wanted: dict[str, tuple[int, ...]]) -> s
         f"<style>@page {GALLEY_PAGE} {{ size: {width} {GALLEY_HEIGHT_MM}mm; }}"
         f" .mk-galley {{ page: {GALLEY_PAGE}; }}"
         f" .mk-galley > .mk-item {{ break-inside: avoid; }}"
+        f" .mk-galley > .mk-item {{ break-before: {'page' if alone else 'auto'}; }}"
         f" .mk-galley [{FLOW}] {{ column-fill: auto; }}</style>"
     )
     document.head.append(style)
@@ -236,10 +239,6 @@ def _galley_item(piece: Piece, span: int, grid: Grid) -> _Element:
     wrapper = _wrapper(piece, span, grid.columns_of(piece.columns), grid)
     wrapper.set(ITEM, f"{piece.key}@{span}")
     _fill(wrapper, piece.elements)
-    if span > 1 and wrapper.find(f".//*[@{FLOW}]") is not None:
-        # At a galley page's foot its columns would hold the text, not move
-        # it to the next page as a block would: it starts a page.
-        wrapper.set("style", f"{wrapper.get('style')}; break-before: page")
     _mark_units(wrapper)
     return wrapper
 
@@ -726,14 +725,35 @@ def _measures(
     if missing:
         if len(_MEASURED) > MEASURES_KEPT:
             _MEASURED.clear()
-        for item, box in read_galley(render(galley_html(flow, grid, missing))):
-            _MEASURED[keys[item]] = _measure(box)
+        cut = _keep_measures(render(galley_html(flow, grid, missing)), keys)
         renders = 1
+        if cut:
+            _keep_measures(render(galley_html(flow, grid, cut, alone=True)), keys)
+            renders = 2
     measures: dict[str, dict[int, Measure]] = {}
     for (key, span), digest in keys.items():
         if digest in _MEASURED:
             measures.setdefault(key, {})[span] = _MEASURED[digest]
     return measures, renders
+
+
+def _keep_measures(
+    document: Any, keys: dict[tuple[str, int], str]
+) -> dict[str, tuple[int, ...]]:
+    """Keep the measures of a laid-out galley; return the items to measure again.
+
+    A text in columns at the foot of a galley page goes on in its next column,
+    not on the next page as a block does (columns fragment it first): its
+    measure would be short.  Those are measured again, each on a page.
+    """
+    cut: dict[str, tuple[int, ...]] = {}
+    for (key, span), box in read_galley(document):
+        text = _text_columns(box)
+        if text is not None and len(text.children) > 1:
+            cut[key] = (*cut.get(key, ()), span)
+        else:
+            _MEASURED[keys[key, span]] = _measure(box)
+    return cut
 
 
 def _wish(piece: Piece, edition: Edition, grid: Grid) -> Module:
