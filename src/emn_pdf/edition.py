@@ -522,11 +522,7 @@ def _page_to_save(draft: _Draft, target: Target) -> str | None:
 
 def _lonely_last_page(draft: _Draft) -> bool:
     """Tell whether makeup left a last page below its target (a lonely one)."""
-    if draft.makeup is None or draft.page_count < 2:
-        return False
-    placement = draft.makeup.placement
-    last = len(placement.pages) - 1
-    return any(note.code == "W111" and note.page == last for note in placement.notes)
+    return draft.makeup is not None and draft.makeup.placement.lonely_last_page
 
 
 def _lay_out(

@@ -226,6 +226,14 @@ class Placement:
     splits: int  # articles split between columns or pages
     notes: list[Note] = field(default_factory=list)
 
+    @property
+    def lonely_last_page(self) -> bool:
+        """Tell whether the last page of several is below its target (W111)."""
+        last = len(self.pages) - 1
+        return last > 0 and any(
+            note.code == "W111" and note.page == last for note in self.notes
+        )
+
     def figures(self) -> dict[str, object]:
         """Return the makeup figures a build reports."""
         return {
@@ -614,7 +622,7 @@ def place(modules: Sequence[Module], grid: Grid) -> Placement:
 
     The pages are built in reading order, each module where it fits best
     there (:func:`_make_up`); what that cannot see is whether an article set
-    across the grid, or a section started on a new page, leaves fewer holes
+    over more columns, or a section started on a new page, leaves fewer holes
     further on.  So, as a designer tries, each such change is tried alone,
     the one that makes the pages best is kept, and so on until none helps.
     """
@@ -668,10 +676,7 @@ def _cost(placement: Placement, wishes: Sequence[Module], grid: Grid) -> float:
     cost += 10 * sum(note.code == "W110" for note in placement.notes)
     if len(fills) > 1:
         cost += 0.5 * (max(fills[-1]) < MIN_LAST_FILL)
-        cost += 1.5 * any(
-            note.code == "W111" and note.page == len(fills) - 1
-            for note in placement.notes
-        )
+        cost += 1.5 * placement.lonely_last_page
     wider = sum((wish.span or 1) > 1 for wish in wishes)
     return cost + len(fills) / 50 + wider / 100
 
