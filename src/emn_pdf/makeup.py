@@ -272,28 +272,37 @@ def _parts(atoms: Sequence[_Atom]) -> list[Part]:
     """Return the parts a column holding ``atoms`` shows, in order."""
     parts: list[Part] = []
     for atom in atoms:
-        measure = atom.module.measures[1]
-        if atom.unit is None:
-            parts.append(Part(atom.module, 1, None, measure.height))
-            continue
-        last = parts[-1] if parts else None
-        if last is not None and last.module is atom.module:
-            start = last.units[0] if last.units else 0
-        else:
-            start = atom.unit
-            last = None
-        end = atom.unit + 1
-        units = len(measure.boundaries) - 1
-        if (start, end) == (0, units):
-            part = Part(atom.module, 1, None, measure.height)
-        else:
-            height = measure.boundaries[end] - measure.boundaries[start] + PART_SAFETY
-            part = Part(atom.module, 1, (start, end), height)
-        if last is not None:
-            parts[-1] = part
-        else:
-            parts.append(part)
+        _extend(parts, atom)
     return parts
+
+
+def _extend(parts: list[Part], atom: _Atom) -> None:
+    """Add an atom to the parts of a column: a part, or the rest of the last one.
+
+    Columns are filled an atom at a time; extending their parts, not making
+    them anew, keeps that linear.
+    """
+    measure = atom.module.measures[1]
+    if atom.unit is None:
+        parts.append(Part(atom.module, 1, None, measure.height))
+        return
+    last = parts[-1] if parts else None
+    if last is not None and last.module is atom.module:
+        start = last.units[0] if last.units else 0
+    else:
+        start = atom.unit
+        last = None
+    end = atom.unit + 1
+    units = len(measure.boundaries) - 1
+    if (start, end) == (0, units):
+        part = Part(atom.module, 1, None, measure.height)
+    else:
+        height = measure.boundaries[end] - measure.boundaries[start] + PART_SAFETY
+        part = Part(atom.module, 1, (start, end), height)
+    if last is not None:
+        parts[-1] = part
+    else:
+        parts.append(part)
 
 
 # -- Stretching and shrinking ---------------------------------------------
@@ -333,26 +342,18 @@ def _hole(slack: float, parts: Sequence[Part], grid: Grid) -> float:
 # -- Filling columns -------------------------------------------------------
 
 
-def _column_fits(
-    atoms: Sequence[_Atom],
-    start: int,
-    end: int,
-    height: float,
-    grid: Grid,
-    foot: bool = False,
+def _may_end_column(
+    atoms: Sequence[_Atom], end: int, height: float, grid: Grid, foot: bool = False
 ) -> bool:
-    """Tell whether ``atoms[start:end]`` may stand in a column of ``height``.
+    """Tell whether a column of ``height`` may end before ``atoms[end]``.
 
-    They must fit (pictures may shrink), and an article may go on in the next
-    column only if it is longer than a column of the page, or, at the foot of
-    a page (``foot``), than the room left in this one; it never leaves its
-    header with too little text.  A split at a foot is noted (W110): it is
-    better than a third of a page left empty, but an editor should know.  An
-    article that goes on from the page before may go on again.
+    An article may go on in the next column only if it is longer than a
+    column of the page, or, at the foot of a page (``foot``), than the room
+    left in this one; it never leaves its header with too little text.  A
+    split at a foot is noted (W110): it is better than a third of a page left
+    empty, but an editor should know.  An article that goes on from the page
+    before may go on again.
     """
-    parts = _parts(atoms[start:end])
-    if _stack_height(parts, grid) - _shrink(parts, grid) > height:
-        return False
     if end < len(atoms) and atoms[end - 1].module is atoms[end].module:
         module = atoms[end].module
         whole = module.measures[1].height - _shrink(_parts([atoms[end]]), grid)
@@ -362,6 +363,22 @@ def _column_fits(
         if whole <= (height if foot else grid.height) and not continued:
             return False
     return True
+
+
+def _filled(
+    atoms: Sequence[_Atom], start: int, height: float, grid: Grid
+) -> Iterator[tuple[int, list[Part]]]:
+    """Yield each end of a column of ``height`` from ``start``, and its parts.
+
+    The column takes one atom more each time, while they fit (pictures may
+    shrink); the parts are those of ``atoms[start:end]``, extended in place.
+    """
+    parts: list[Part] = []
+    for end in range(start + 1, len(atoms) + 1):
+        _extend(parts, atoms[end - 1])
+        if _stack_height(parts, grid) - _shrink(parts, grid) > height:
+            return
+        yield end, parts
 
 
 def _opens_well(module: Module, grid: Grid) -> bool:
@@ -381,13 +398,9 @@ def _first_part(module: Module, grid: Grid) -> float:
 
 def _column_end(atoms: Sequence[_Atom], start: int, height: float, grid: Grid) -> int:
     """Return where a column of ``height`` from ``start`` ends, filled greedily."""
-    end, best = start, start
-    while end < len(atoms):
-        end += 1
-        parts = _parts(atoms[start:end])
-        if _stack_height(parts, grid) - _shrink(parts, grid) > height:
-            break
-        if _column_fits(atoms, start, end, height, grid):
+    best = start
+    for end, _ in _filled(atoms, start, height, grid):
+        if _may_end_column(atoms, end, height, grid):
             best = end
     return best
 
@@ -485,17 +498,12 @@ def _best_columns(
             if start == count:
                 _keep_cheaper(following, start, cost + _hole(height, [], grid), ends)
                 continue
-            end = start + 1
-            while end <= count:
-                parts = _parts(atoms[start:end])
-                if _stack_height(parts, grid) - _shrink(parts, grid) > height:
-                    break
-                if _column_fits(atoms, start, end, height, grid, foot=not whole):
+            for end, parts in _filled(atoms, start, height, grid):
+                if _may_end_column(atoms, end, height, grid, foot=not whole):
                     slack = height - _stack_height(parts, grid)
                     total = cost + _hole(slack, parts, grid)
                     total += _short_split_cost(atoms, end, grid)
                     _keep_cheaper(following, end, total, [*ends, end])
-                end += 1
         layer = following
     valid = {
         end: value
