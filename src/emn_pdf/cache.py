@@ -160,7 +160,7 @@ def unchanged(job: Job) -> BuildReport | None:
 
 def report(job: Job, entry: Entry, started: float) -> BuildReport:
     """Return the report of a job answered by its entry: what its build said."""
-    path, *extras = (job.out_dir / name for name in entry.outputs)
+    path, *extras = _written(job, entry)
     return BuildReport(
         job.language,
         job.target,
@@ -197,7 +197,12 @@ def touched(job: Job, entry: Entry, keys: dict[str, Any]) -> None:
     The quick check (:func:`unchanged`) then answers the next build.
     """
     entry = replace(entry, **keys)
-    store(job.out_dir, job.name, [job.out_dir / name for name in entry.outputs], entry)
+    store(job.out_dir, job.name, _written(job, entry), entry)
+
+
+def _written(job: Job, entry: Entry) -> list[Path]:
+    """Return the paths of the outputs an entry remembers, the PDF first."""
+    return [job.out_dir / name for name in entry.outputs]
 
 
 def last_seconds(out_dir: Path, name: str) -> float:

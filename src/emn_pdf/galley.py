@@ -221,8 +221,8 @@ def galley_html(
     style = lxml_html.fragment_fromstring(
         f"<style>@page {GALLEY_PAGE} {{ size: {width} {GALLEY_HEIGHT_MM}mm; }}"
         f" .mk-galley {{ page: {GALLEY_PAGE}; }}"
-        f" .mk-galley > .mk-item {{ break-inside: avoid; }}"
-        f" .mk-galley > .mk-item {{ break-before: {'page' if alone else 'auto'}; }}"
+        f" .mk-galley > .mk-item {{ break-inside: avoid;"
+        f" break-before: {'page' if alone else 'auto'}; }}"
         f" .mk-galley [{FLOW}] {{ column-fill: auto; }}</style>"
     )
     document.head.append(style)
