@@ -506,18 +506,49 @@ def _measure(wrapper: Any) -> Measure:
     top = wrapper.position_y
     height = wrapper.border_height()
     units: dict[int, float] = {}
-    picture = None
+    picture = level = None
     for box in _descendants(wrapper):
         if _marked(box, UNIT):
             units.setdefault(int(box.element.get(UNIT)), box.position_y - top)
         if _marked(box, PICTURE) and picture is None:
-            picture = box.height
+            picture, level = box.height, _level(box, wrapper)
     boundaries = (0.0, *(units[i] for i in sorted(units) if i > 0), height)
     text = _text_columns(wrapper)
     if text is None:
-        return Measure(height, picture, boundaries if len(units) > 1 else ())
+        return Measure(
+            height, picture, boundaries if len(units) > 1 else (), None, level
+        )
     flow = _least_columns_height(text) + FLOW_SAFETY
-    return Measure(height - text.height + flow, picture, (), flow)
+    return Measure(height - text.height + flow, picture, (), flow, level)
+
+
+def _level(picture: Any, wrapper: Any) -> float | None:
+    """Return the picture's height at which it ends level with text beside it.
+
+    ``None`` if no text is beside it.  Its figure (the picture and its
+    caption) is then as tall as the boxes that start beside it, from the
+    highest to the lowest, however they are aligned to it.
+    """
+    figure = next(
+        box
+        for box in _descendants(wrapper)
+        if box.element_tag == "figure" and picture in _descendants(box)
+    )
+    right = figure.position_x + figure.margin_width()
+    bottom = figure.position_y + figure.margin_height()
+    beside = [
+        box
+        for box in _descendants(wrapper)
+        if box.element is not None
+        and box.position_x >= right
+        and box.position_y < bottom
+    ]
+    if not beside:
+        return None
+    text = max(box.position_y + box.margin_height() for box in beside) - min(
+        box.position_y for box in beside
+    )
+    return float(picture.height - figure.margin_height() + text)
 
 
 # -- Makeup from end to end -------------------------------------------------

@@ -112,6 +112,7 @@ class Measure:
     picture: float | None = None  # height of the picture makeup may resize
     boundaries: tuple[float, ...] = ()  # top of each flow unit, then the end
     flow: float | None = None  # the height its text's columns are set to
+    level: float | None = None  # its picture's height level with text beside it
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,24 @@ class Part:
         if measure.picture is None:
             return None
         return measure.picture if not self.units or self.units[0] == 0 else None
+
+    def resizing(self, grid: Grid) -> tuple[float, float]:
+        """Return how much its picture may shrink (below zero) and grow, in pixels.
+
+        Within its range; and a picture with text beside it (a card's title
+        beside it across columns, a study's cover beside its title) shrinks
+        only until it ends level with that text: further, the module would be
+        no shorter, and the page would run past its foot.
+        """
+        picture = self.picture
+        if picture is None:
+            return 0.0, 0.0
+        low, high = grid.range_of(self.module)
+        level = self.module.measures[self.span].level
+        least = picture * (low - 1)
+        if level is not None:
+            least = max(least, min(0.0, level - picture))
+        return least, picture * (high - 1)
 
 
 @dataclass
@@ -314,20 +333,12 @@ def _stack_height(parts: Sequence[Part], grid: Grid) -> float:
 
 def _shrink(parts: Sequence[Part], grid: Grid) -> float:
     """Return how much shorter a column may become: its pictures, cropped."""
-    return sum(
-        part.picture * (1 - grid.range_of(part.module)[0])
-        for part in parts
-        if part.picture is not None
-    )
+    return -sum(part.resizing(grid)[0] for part in parts)
 
 
 def _capacity(parts: Sequence[Part], grid: Grid) -> float:
     """Return how much taller a column may become without a hole."""
-    pictures = sum(
-        part.picture * (grid.range_of(part.module)[1] - 1)
-        for part in parts
-        if part.picture is not None
-    )
+    pictures = sum(part.resizing(grid)[1] for part in parts)
     spaces = (grid.space_stretch - 1) * grid.space * max(len(parts) - 1, 0)
     leading = grid.leading_stretch * grid.line * sum(part.gaps for part in parts)
     return pictures + spaces + leading + LEVEL_LINES * grid.line
@@ -690,7 +701,12 @@ def _cost(placement: Placement, wishes: Sequence[Module], grid: Grid) -> float:
 
 
 def _changes(wishes: list[Module]) -> Iterator[list[Module]]:
-    """Yield the wishes with one module set over more columns, or on a new page."""
+    """Yield the wishes with one change to a module: wider, on a new page.
+
+    Or it and the modules after it in its section across the grid: changes
+    the search could not make one at a time where the first alone splits a
+    module (a section's articles one under the other across two columns).
+    """
     for index, wish in enumerate(wishes):
         changes = []
         if wish.span is None and wish.role == "block":
@@ -703,6 +719,22 @@ def _changes(wishes: list[Module]) -> Iterator[list[Module]]:
             changes.append(replace(wish, new_page=True))
         for change in changes:
             yield [*wishes[:index], change, *wishes[index + 1 :]]
+        across = list(_across_from(wishes, index))
+        if len(across) > 1:
+            yield [*wishes[:index], *across, *wishes[index + len(across) :]]
+
+
+def _across_from(wishes: list[Module], index: int) -> Iterator[Module]:
+    """Yield the modules of a section from ``index`` on, each across the grid."""
+    for wish in wishes[index:]:
+        if (
+            wish.role != "block"
+            or wish.span is not None
+            or wish.columns != wishes[index].columns
+            or wish.columns not in wish.measures
+        ):
+            return
+        yield replace(wish, span=wish.columns)
 
 
 def _make_up(modules: Sequence[Module], grid: Grid) -> Placement:
@@ -1262,12 +1294,8 @@ def _place_stack(stack: Stack, row: Row, grid: Grid) -> Iterator[Placed]:
     pictures = [part for part in stack.parts if part.picture is not None]
     change = {}
     for part in pictures:
-        assert part.picture is not None
-        low, high = grid.range_of(part.module)
-        share = slack / len(pictures)
-        change[id(part)] = min(
-            max(share, part.picture * (low - 1)), part.picture * (high - 1)
-        )
+        least, most = part.resizing(grid)
+        change[id(part)] = min(max(slack / len(pictures), least), most)
     slack -= sum(change.values())
     spaces = max(len(stack.parts) - 1, 0)
     widest = (grid.space_stretch - 1) * grid.space
