@@ -725,7 +725,10 @@ def _changes(wishes: list[Module]) -> Iterator[list[Module]]:
 
 
 def _across_from(wishes: list[Module], index: int) -> Iterator[Module]:
-    """Yield the modules of a section from ``index`` on, each across the grid."""
+    """Yield the blocks from ``index`` on, each across the grid.
+
+    Up to the next heading, or a block whose span the editor set.
+    """
     for wish in wishes[index:]:
         if (
             wish.role != "block"
