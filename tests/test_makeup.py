@@ -292,6 +292,30 @@ def test_a_column_left_blank_beside_a_wide_block_is_not_full() -> None:
     assert fills[2] == pytest.approx(fills[0] - 300 / 1000)  # no module beside
 
 
+def test_the_search_sets_a_block_and_the_rest_of_its_section_across_at_once() -> None:
+    """Two changes the search could not make one at a time, where the first
+    alone splits the next block; up to the next heading, or a block whose span
+    the editor set."""
+    wishes = [
+        block("s0-b0", 300),
+        block("s0-b1", 300),
+        block("s0-b2", 300, span=1),
+        heading("s1-heading"),
+        block("s1-b0", 300),
+        block("s1-b1", 300),
+    ]
+    together = [
+        [wish.key for wish, was in zip(change, wishes, strict=True) if wish != was]
+        for change in makeup._changes(wishes)
+    ]
+    assert [keys for keys in together if len(keys) > 1] == [
+        ["s0-b0", "s0-b1"],
+        ["s1-b0", "s1-b1"],
+    ]
+    across = next(change for change in makeup._changes(wishes) if change[1].span)
+    assert [wish.span for wish in across[:2]] == [3, 3]
+
+
 def test_the_search_is_bounded_by_the_modules_it_places(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
