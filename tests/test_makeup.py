@@ -316,6 +316,36 @@ def test_the_search_sets_a_block_and_the_rest_of_its_section_across_at_once() ->
     assert [wish.span for wish in across[:2]] == [3, 3]
 
 
+def test_a_trial_built_from_its_first_change_is_built_as_from_the_start() -> None:
+    """The search builds each trial from the first item it changes, or from
+    the heading or band kept with it, on the pages built before it: they are
+    those built from the first item, however far down a page it starts."""
+    band = Module("s1-b0~band", "band", 3, {3: Measure(200, 120)}, keep_with_next=True)
+
+    def half(wish: Module) -> float:
+        return wish.measures[1].height / 2
+
+    for before in range(1, 6):
+        wishes = [
+            heading("s0-heading"),
+            *(block(f"s0-b{i}", 150 + 40 * i, picture=60) for i in range(before)),
+            heading("s1-heading"),
+            band,
+            block("s1-b0", 860, units=3, picture=100),
+            *(block(f"s1-b{i}", 400 - 60 * i, picture=100) for i in range(1, 4)),
+        ]
+        wishes = [  # and over two columns, which heads a row of its own
+            replace(wish, measures={**wish.measures, 2: Measure(half(wish) + 60)})
+            if wish.role == "block"
+            else wish
+            for wish in wishes
+        ]
+        base = makeup._Base.of(wishes, GRID)
+        for change in makeup._changes(wishes):
+            whole = makeup._make_up(makeup._items_of(change), GRID)
+            assert base.trial(change) == whole, (before, change)
+
+
 def test_the_search_is_bounded_by_the_modules_it_places(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -323,9 +353,11 @@ def test_the_search_is_bounded_by_the_modules_it_places(
     made_up: list[int] = []
     build = makeup._make_up
 
-    def counted(modules: list[Module], grid: Grid) -> Placement:
-        made_up.append(len(modules))
-        return build(modules, grid)
+    def counted(items: list[Any], grid: Grid, *rest: Any, **options: Any) -> Placement:
+        made_up.append(
+            sum(len(item) if isinstance(item, list) else 1 for item in items)
+        )
+        return build(items, grid, *rest, **options)
 
     monkeypatch.setattr(makeup, "_make_up", counted)
     heights = [300 + 37 * (number % 11) for number in range(240)]

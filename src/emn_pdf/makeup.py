@@ -22,6 +22,7 @@ Lengths are CSS pixels, as the engine gives them.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -644,23 +645,92 @@ def place(modules: Sequence[Module], grid: Grid) -> Placement:
     over more columns, or a section started on a new page, leaves fewer holes
     further on.  So, as a designer tries, each such change is tried alone,
     the one that makes the pages best is kept, and so on until none helps.
+    A trial is built from the first item it changes (:class:`_Base`).
     """
     wishes = list(modules)
-    best = _make_up(wishes, grid)
+    base = _Base.of(wishes, grid)
+    best = base.placement
     cost = _cost(best, wishes, grid)
     trials = SEARCH_WORK // max(len(wishes), 1)
     while trials > 0:
         tried = [
             (_cost(placement, trial, grid), number, trial, placement)
             for number, trial in enumerate(itertools.islice(_changes(wishes), trials))
-            for placement in [_make_up(trial, grid)]
+            for placement in [base.trial(trial)]
         ]
         trials -= len(tried)
         least = min(tried, key=lambda each: each[:2], default=None)
         if least is None or least[0] >= cost:
             break
         cost, _, wishes, best = least
+        if trials > 0:  # the next round goes on from these wishes
+            base = _Base.of(wishes, grid)
+            trials -= 1
     return best
+
+
+@dataclass
+class _Base:
+    """The wishes the search goes on from: their items, the pages before each.
+
+    A trial changes a module or a few; the pages before the first item it
+    changes are those of the base, so the trial is built from there.
+    """
+
+    grid: Grid
+    items: list[Module | list[Module]]
+    before: list[list[list[Row]]]
+    placement: Placement
+
+    @classmethod
+    def of(cls, wishes: Sequence[Module], grid: Grid) -> _Base:
+        items = _items_of(wishes)
+        before: list[list[list[Row]]] = []
+        return cls(grid, items, before, _make_up(items, grid, record=before))
+
+    def trial(self, wishes: Sequence[Module]) -> Placement:
+        """Return the placement of ``wishes``, built from where they differ."""
+        items = _items_of(wishes)
+        start = _first_change(self.items, items)
+        return _make_up(items, self.grid, start, self.before[start])
+
+
+def _items_of(wishes: Sequence[Module]) -> list[Module | list[Module]]:
+    return list(_items(_new_pages_lead(wishes)))
+
+
+def _first_change(
+    base: Sequence[Module | list[Module]], items: Sequence[Module | list[Module]]
+) -> int:
+    """Return the first item that is not the base's, or that heads one that is not.
+
+    A heading, a band or a module kept with the next is placed with room for
+    what follows it: it changes with what follows.
+    """
+    index = next(
+        (
+            number
+            for number, (was, item) in enumerate(zip(base, items, strict=False))
+            if not _same(was, item)
+        ),
+        min(len(base), len(items)),
+    )
+    while index > 0 and _heads_next(items[index - 1]):
+        index -= 1
+    return index
+
+
+def _same(was: Module | list[Module], item: Module | list[Module]) -> bool:
+    if isinstance(was, Module) or isinstance(item, Module):
+        return was is item or was == item
+    return len(was) == len(item) and all(
+        each is other or each == other for each, other in zip(was, item, strict=True)
+    )
+
+
+def _heads_next(item: Module | list[Module]) -> bool:
+    """Tell whether an item is placed with room for the next: it heads it."""
+    return isinstance(item, Module) and (item.role in KEPT_ROLES or item.keep_with_next)
 
 
 #: How many modules the search may place in all its trials: a bound on its
@@ -740,19 +810,40 @@ def _across_from(wishes: list[Module], index: int) -> Iterator[Module]:
         yield replace(wish, span=wish.columns)
 
 
-def _make_up(modules: Sequence[Module], grid: Grid) -> Placement:
-    """Return the pages built in reading order, as the modules wish."""
+def _make_up(
+    items: Sequence[Module | list[Module]],
+    grid: Grid,
+    start: int = 0,
+    before: list[list[Row]] | None = None,
+    record: list[list[list[Row]]] | None = None,
+) -> Placement:
+    """Return the pages built in reading order, as the items wish.
+
+    From item ``start`` on, on the pages ``before`` it; the pages before each
+    item, and after the last, are kept in ``record``.
+    """
     pages = _Pages(grid)
-    items = list(_items(_new_pages_lead(modules)))
-    for index, item in enumerate(items):
+    if before is not None:
+        pages.pages = _copied(before)
+    for index in range(start, len(items)):
+        if record is not None:
+            record.append(_copied(pages.pages))
+        item = items[index]
         if isinstance(item, Module):
             _place_full(pages, item, _kept_height(items[index + 1 :], grid))
         else:
             _place_run(pages, item)
+    if record is not None:
+        record.append(_copied(pages.pages))
     while len(pages.pages) > 1 and not pages.pages[-1]:
         pages.pages.pop()
     _pull_up_closing(pages)
     return _finish(pages.pages, grid)
+
+
+def _copied(pages: list[list[Row]]) -> list[list[Row]]:
+    """Return copies of the rows of pages: pages to come move and stretch them."""
+    return [[copy.copy(row) for row in page] for page in pages]
 
 
 def _pull_up_closing(pages: _Pages) -> None:
@@ -848,9 +939,7 @@ def _kept_height(following: Sequence[Module | list[Module]], grid: Grid) -> floa
     height = 0.0
     for item in following:
         height += HEADING_SPACE * grid.space + _first_height(item, grid)
-        if not isinstance(item, Module) or not (
-            item.keep_with_next or item.role in KEPT_ROLES
-        ):
+        if not _heads_next(item):
             break
     return height
 
