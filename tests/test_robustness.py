@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import NEWS_WITH_IMAGE, SAMPLE
+from conftest import MINIMAL_EDITION, NEWS_WITH_IMAGE, SAMPLE
 from pdfcheck import body_text, metadata, normalise
 from PIL import Image
 
@@ -347,3 +347,15 @@ def test_source_date_epoch_sets_the_modification_date(
     info = metadata(pdf)
     assert info["ModDate"].startswith("D:20250101000000")
     assert info["CreationDate"].startswith("D:20250320")  # the issue date
+
+
+@pytest.mark.parametrize("body", ["-", ">", "1.", "Un paragraphe.\n\n-\n\nUn autre."])
+def test_empty_markdown_constructs_build(
+    make_issue: Callable[..., Path], tmp_path: Path, body: str
+) -> None:
+    """An empty list item, quotation or numbered item is set, not a crash."""
+    issue = make_issue(
+        MINIMAL_EDITION.replace("body: Un paragraphe.", f"body: {body!r}")
+    )
+    (pdf_path,) = emn_pdf.build(issue, out_dir=tmp_path / "out")
+    assert "Une nouvelle" in body_text(pdf_path)

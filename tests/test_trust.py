@@ -14,11 +14,19 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL_EDITION, NEWS_WITH_IMAGE, ROOT, SAMPLE
 from PIL import Image
+from typer.testing import CliRunner
 
 import emn_pdf
 from emn_pdf import fetch, layouts
+from emn_pdf.cli import app
+from emn_pdf.edition import prepare
 from emn_pdf.errors import UserError
 from emn_pdf.fetch import BuildFetcher, RefusedResource
+from emn_pdf.i18n import edition_catalogue
+from emn_pdf.layouts import Page
+from emn_pdf.plain import SCALARS, Record
+from emn_pdf.render import template_context
+from emn_pdf.workers import Limits
 
 
 def hostile_layout(tmp_path: Path, template: str = "", css: str = "") -> Path:
@@ -46,26 +54,104 @@ def problems_of(action: Callable[[], object]) -> str:
 
 # Templates run sandboxed ------------------------------------------------------
 
-ESCAPES = [
-    "{{ joiner.__init__.__globals__.os.system('touch MARKER') }}",
-    "{{ cycler.__init__.__globals__.os.system('touch MARKER') }}",
-    "{{ lipsum.__globals__['os'].system('touch MARKER') }}",
-    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-    "{{ edition.__class__.__init__.__globals__ }}",
-    "{{ edition.masthead.__dict__ }}",
-    "{% set x = labels.update({'a': 1}) %}",
-]
+#: A pickle that runs ``touch MARKER`` when loaded (protocol 0: plain text).
+PICKLE = r"cposix\nsystem\np0\n(Vtouch MARKER\np1\ntp2\nRp3\n."
+#: Ways out of a template, each of which must be a located template error and
+#: leave no side effect: methods of what templates are handed, Python's
+#: introspection, filters and format tricks, Jinja's own globals, mutation,
+#: and bombs of memory or time.
+ESCAPES = {
+    "pickle through a model": f"{{{{ edition.parse_raw('{PICKLE}',"
+    " proto='pickle', allow_pickle=True) }}",
+    "pickle through the labels": f"{{{{ labels.parse_raw('{PICKLE}',"
+    " proto='pickle', allow_pickle=True) }}",
+    "a file read by a model": "{{ edition.parse_file('/etc/passwd') }}",
+    "a file read by the catalogue": "{{ catalogue.parse_file('/etc/passwd') }}",
+    "a model's copy": "{{ masthead.model_copy() }}",
+    "a model's JSON": "{{ edition.model_validate_json('{}') }}",
+    "a block's former method": "{{ edition.sections[0].blocks[0].addresses() }}",
+    "a block's schema": "{{ edition.sections[0].blocks[0].schema_json() }}",
+    "subclasses of object": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "a model's globals": "{{ edition.__class__.__init__.__globals__ }}",
+    "a record's dictionary": "{{ edition.masthead.__dict__ }}",
+    "a record's class": "{{ edition.__class__ }}",
+    "the attr filter": "{{ edition|attr('__class__') }}",
+    "a date's class method": "{{ masthead.date.today() }}",
+    "a date's constructor": "{{ masthead.date.fromtimestamp(0) }}",
+    "the template's globals": "{{ self.__init__.__globals__ }}",
+    "a loop's insides": "{% for x in [1] %}{{ loop._iterator }}{% endfor %}",
+    "range's globals": "{{ range.__globals__ }}",
+    "lipsum's globals": "{{ lipsum.__globals__['os'].system('touch MARKER') }}",
+    "a format field's class": "{{ '{0.__class__}'.format(edition) }}",
+    "a format field's method": "{{ '{0.parse_file}'.format(edition) }}",
+    "format_map": "{{ '{x}'.format_map({'x': 1}) }}",
+    "joiner's globals": "{{ joiner.__init__.__globals__.os.system('touch MARKER') }}",
+    "cycler's globals": "{{ cycler.__init__.__globals__.os.system('touch MARKER') }}",
+    "a namespace": "{% set ns = namespace() %}{% set ns.x = 1 %}{{ ns.x }}",
+    "a dictionary made": "{{ dict(a=1) }}",
+    "the labels updated": "{% set x = labels.update({'a': 1}) %}",
+    "a list appended to": "{% set x = edition.sections.append(1) %}",
+    "a dictionary cleared": "{% set x = catalogue.networks.clear() %}",
+    "a long range": "{{ range(10 ** 9)|list }}",
+    "a huge string": "{{ 'x' * 10 ** 10 }}",
+    "a huge list": "{{ [1] * 10 ** 9 }}",
+    "a huge power": "{{ 9 ** (10 ** 9) }}",
+    "a huge format width": "{{ '%099999999d'|format(1) }}",
+    "a string doubled by a macro": "{% macro d(s) %}{{ s }}{{ s }}{% endmacro %}"
+    "{% macro f(s, n) %}{% if n %}{{ f(d(s), n - 1) }}{% else %}{{ s|length }}"
+    "{% endif %}{% endmacro %}{{ f('x' * 1000, 60) }}",
+    "a string doubled by concatenation": "{% macro f(s) %}{{ f(s ~ s) }}"
+    "{% endmacro %}{{ f('x' * 1000) }}",
+    "loops without end": "{% for a in range(100000) %}{% for b in range(100000) %}"
+    "{% endfor %}{% endfor %}",
+    "an endless output": "{% for a in range(100000) %}{% for b in range(100000) %}"
+    "x{% endfor %}{% endfor %}",
+}
 
 
-@pytest.mark.parametrize("template", ESCAPES)
+@pytest.mark.parametrize("template", ESCAPES.values(), ids=ESCAPES.keys())
 def test_a_template_cannot_reach_python(tmp_path: Path, template: str) -> None:
     marker = tmp_path / "marker"
     folder = hostile_layout(tmp_path, template.replace("MARKER", str(marker)))
     message = problems_of(
-        lambda: emn_pdf.check(SAMPLE, lang="fr", layout=str(folder), lay_out=False)
+        lambda: emn_pdf.check(
+            SAMPLE,
+            lang="fr",
+            layout=str(folder),
+            lay_out=False,
+            limits=Limits(seconds=5),
+        )
     )
     assert "hostile/issue.html.j2:1: template error:" in message
+    assert "Traceback" not in message
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("layout", ["emn", "bulletin"])
+def test_templates_are_handed_plain_data(layout: str) -> None:
+    """Everything a template can name is a record, a list, a dict or a scalar."""
+    item = prepare(SAMPLE, "fr", layout)
+    catalogue = edition_catalogue(item.loaded, item.layout.catalogue_files("fr"))
+    context = template_context(item.loaded.edition, catalogue, "fr", Page("print", 2))
+    seen = 0
+
+    def check(value: object) -> None:
+        nonlocal seen
+        seen += 1
+        if isinstance(value, Record):
+            value = vars(value)
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list | tuple):
+            for item in value:
+                check(item)
+        else:
+            assert isinstance(value, SCALARS), type(value)
+
+    for name, value in context.items():
+        if name.isidentifier():
+            check(value)
+    assert seen > 300
 
 
 @pytest.mark.parametrize(
@@ -165,6 +251,31 @@ def test_an_issue_cannot_name_a_layout_folder(
     message = problems_of(lambda: emn_pdf.check(issue, lay_out=False))
     assert f"fr.yaml:1 layout: unknown layout {name!r}" in message
     assert not marker.exists()
+
+
+def test_a_folder_of_the_working_directory_never_stands_for_a_layout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A contributor's zip unpacked beside the issue holds a folder named emn."""
+    marker = tmp_path / "marker"
+    for name in ("emn", "mine"):
+        hostile_layout(tmp_path, "{{ masthead.organisation }}").rename(tmp_path / name)
+    (tmp_path / "emn" / "issue.html.j2").write_text(
+        f"{{{{ edition.parse_raw('{PICKLE.replace('MARKER', str(marker))}',"
+        " proto='pickle', allow_pickle=True) }}"
+    )
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for layout in ([], ["--layout", "emn"]):
+        result = runner.invoke(app, ["check", str(SAMPLE), "--quick", *layout])
+        assert result.exit_code == 0, result.output
+    assert not marker.exists()
+    result = runner.invoke(app, ["check", str(SAMPLE), "--quick", "--layout", "mine"])
+    assert result.exit_code == 2
+    assert "unknown layout 'mine'" in result.output
+    assert "the folder mine is a layout only given by its path: ./mine" in result.output
+    result = runner.invoke(app, ["check", str(SAMPLE), "--quick", "--layout", "./mine"])
+    assert result.exit_code == 0, result.output
 
 
 def test_a_layout_extending_itself_is_refused(

@@ -51,7 +51,8 @@ def check(
     prepared, problems = [], []
     for language in chosen_languages(issue_dir, lang):
         try:
-            with faults_as_user_errors():
+            edition = issue_dir / f"{language}.yaml"
+            with faults_as_user_errors(), limits.deadline(edition):
                 item = prepare(issue_dir, language, layout)
                 item.html()
             prepared.append(item)

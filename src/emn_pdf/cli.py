@@ -74,7 +74,11 @@ TimeLimit = Annotated[
 ]
 LayoutName = Annotated[
     str | None,
-    typer.Option("--layout", help="Layout name; the edition's, else 'emn'."),
+    typer.Option(
+        "--layout",
+        help="A built-in layout's name, or a layout folder's path (./mine);"
+        " the edition's, else 'emn'.",
+    ),
 ]
 
 

@@ -120,6 +120,10 @@ class UserError(Exception):
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
+class DeadlineExceeded(UserError):
+    """The work took longer than its limits allow (``--time-limit``)."""
+
+
 def fault_problem(error: Exception) -> Problem:
     """Return what a fault of the system or the engine means to the user.
 

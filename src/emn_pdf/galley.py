@@ -28,6 +28,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from math import floor
 from typing import Any
 
@@ -492,7 +493,7 @@ def _breaks(box: Any) -> Iterator[Break]:
             end = line.position_y + line.height
             yield Break(end, following.position_y, id(box), kept, max(orphans, widows))
         return
-    for child, following in zip(children, [*children[1:], None], strict=True):
+    for child, following in pairwise([*children, None]):
         if isinstance(child, boxes.BlockContainerBox):
             yield from _breaks(child)
         if following is not None and not (

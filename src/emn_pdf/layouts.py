@@ -8,12 +8,16 @@ package; fonts likewise live in ``fonts/``.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
-from typing import Literal
+from types import BuiltinMethodType, MethodType
+from typing import Any, Literal
 
 from fontTools.ttLib import TTFont
 from jinja2 import (
@@ -23,10 +27,21 @@ from jinja2 import (
     PrefixLoader,
     StrictUndefined,
     TemplateNotFound,
+    Undefined,
     select_autoescape,
 )
+from jinja2.environment import TemplateModule
+from jinja2.exceptions import SecurityError
+from jinja2.filters import do_format
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.runtime import (
+    BlockReference,
+    Context,
+    LoopContext,
+    Macro,
+    TemplateReference,
+)
+from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 from PIL import ImageCms
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -35,8 +50,11 @@ from .files import contained, read_bounded
 from .jobs import TARGETS, Target
 from .load import merged, read_yaml, validated
 from .model import LENGTH, Colour, Length, ThemeOverride
+from .plain import SCALARS, Record
 
 DEFAULT_LAYOUT = "emn"
+#: What makes a ``--layout`` a path rather than a built-in layout's name.
+PATH_SEPARATORS = {"/", os.sep}
 #: What a built-in layout's name looks like (never a path).
 LAYOUT_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 #: Jinja's own filters and globals a layout may use; the sandbox refuses the
@@ -47,6 +65,27 @@ TEMPLATE_FILTERS = (
     "selectattr", "sort", "string", "title", "trim", "truncate", "upper",
 )  # fmt: skip
 TEMPLATE_GLOBALS = ("range",)
+#: What a template may read attributes of: plain data, and Jinja's own loops,
+#: macros and imported templates.
+READABLE = (
+    *SCALARS,
+    list,
+    tuple,
+    dict,
+    range,
+    Record,
+    LoopContext,
+    Macro,
+    TemplateModule,
+    TemplateReference,
+)
+#: Whose built-in methods a template may call (Jinja's immutable sandbox
+#: refuses those that change a list or a dictionary).
+CALLABLE_OWNERS = (str, int, float, list, tuple, dict, dt.date, LoopContext)
+#: Longest string or list, most bits of a number, a template may make at once.
+MAX_TEMPLATE_VALUE = 10_000_000
+#: Widest field a template may format (``{:>N}``, ``%Ns``).
+MAX_FORMAT_WIDTH = 1000
 #: Largest template accepted: a layout's templates are a few kilobytes.
 MAX_TEMPLATE_BYTES = 1024 * 1024
 
@@ -469,21 +508,31 @@ def builtin_layouts() -> dict[str, str]:
 
 
 def unknown_layout(name: str) -> str:
-    """Return the message for a layout name that is neither built in nor a folder."""
+    """Return the message for a layout name that is not built in."""
     return (
         f"unknown layout {name!r} (built in: {', '.join(builtin_layouts())};"
         " or give the path of a layout folder)"
     )
 
 
+def is_layout_path(name: str) -> bool:
+    """Tell whether a ``--layout`` is a folder's path (it has a slash), not a name."""
+    return any(separator in name for separator in PATH_SEPARATORS)
+
+
 def find_layout(name: str) -> Layout:
     """Return a layout, validated: a built-in one by name, or any folder by path.
 
-    A name with a slash, or naming an existing folder, is a path; a folder
-    from outside gets the same validation and the same fetching rules.  Only
-    the user gives a path (``--layout``): an issue names a built-in layout.
+    A path has a slash (``./mine``, ``~/brand``); a bare name is always a
+    built-in layout, so that a folder of the working directory (unpacked
+    from someone's zip) never stands in for one by accident.  A folder from
+    outside gets the same validation and the same fetching rules.  Only the
+    user gives a path (``--layout``): an issue names a built-in layout.
     """
-    if "/" not in name and not Path(name).is_dir():
+    if not is_layout_path(name):
+        if Path(name).is_dir() and name not in builtin_layouts():
+            hint = f"; the folder {name} is a layout only given by its path: ./{name}"
+            raise UserError(Problem(unknown_layout(name) + hint))
         return builtin_layout(name)
     folder = Path(name)
     if not (folder / "theme.yaml").is_file():
@@ -594,7 +643,7 @@ def template_environment(
     """
     folders = [folder, *(parent for _, parent in ancestors)]
     parents = {name: ContainedLoader([parent]) for name, parent in ancestors}
-    environment = ImmutableSandboxedEnvironment(
+    environment = PlainDataSandbox(
         loader=ChoiceLoader([ContainedLoader(folders), PrefixLoader(parents)]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -603,8 +652,72 @@ def template_environment(
         keep_trailing_newline=True,
     )
     environment.filters = {name: environment.filters[name] for name in TEMPLATE_FILTERS}
+    environment.filters["format"] = _bounded_format
     environment.globals = {name: environment.globals[name] for name in TEMPLATE_GLOBALS}
     return environment
+
+
+class PlainDataSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, reading and calling plain data only.
+
+    Jinja's own sandbox lets a template read any public attribute and call
+    any method of whatever it is handed; this one reads attributes only of
+    the plain values :mod:`emn_pdf.plain` makes (and of Jinja's loops and
+    macros), calls only their built-in methods (not ``str.format``: the
+    ``format`` filter does it), macros and ``range``, and refuses arithmetic
+    whose result would be huge: an object handed over by mistake is inert,
+    and a bomb is an error before it takes the memory.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Tell whether a template may read ``obj.attr``: plain data only."""
+        return isinstance(obj, READABLE) and super().is_safe_attribute(obj, attr, value)
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        """Tell whether a template may call ``obj``."""
+        owner = getattr(obj, "__self__", None)
+        method = isinstance(obj, BuiltinMethodType | MethodType) and isinstance(
+            owner, CALLABLE_OWNERS
+        )
+        # Calling an undefined value raises its own, clearer, error.
+        callable_types = Macro | BlockReference | Undefined
+        allowed = method or isinstance(obj, callable_types) or obj is safe_range
+        return allowed and super().is_safe_callable(obj)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        """Refuse ``*`` and ``**`` making more than :data:`MAX_TEMPLATE_VALUE`."""
+        if operator == "**" and _power_bits(left, right) > MAX_TEMPLATE_VALUE:
+            raise SecurityError("a power too large for a template")
+        if operator == "*" and _product_size(left, right) > MAX_TEMPLATE_VALUE:
+            raise SecurityError("a repetition too large for a template")
+        return super().call_binop(context, operator, left, right)
+
+
+def _power_bits(base: Any, exponent: Any) -> float:
+    if not isinstance(base, int | float) or not isinstance(exponent, int | float):
+        return 0
+    return abs(exponent) * math.log2(abs(base) or 1) if exponent > 0 else 0
+
+
+def _product_size(left: Any, right: Any) -> float:
+    sized, times = (left, right) if isinstance(right, int) else (right, left)
+    if isinstance(sized, str | list | tuple) and isinstance(times, int):
+        return len(sized) * times
+    return 0
+
+
+def _check_width(spec: str) -> None:
+    if any(int(width) > MAX_FORMAT_WIDTH for width in re.findall(r"\d+", spec)):
+        raise SecurityError(f"a format width over {MAX_FORMAT_WIDTH}")
+
+
+def _bounded_format(value: str, *args: Any, **kwargs: Any) -> str:
+    """Jinja's ``format`` filter (``%`` formatting), its widths bounded."""
+    for flags in re.findall(r"%[-#0 +]*(\d*)(?:\.(\d+))?", value):
+        _check_width(" ".join(flags))
+    return do_format(value, *args, **kwargs)
 
 
 class ContainedLoader(BaseLoader):

@@ -153,10 +153,14 @@ class Illustration(Image):
     )
 
 
+#: The ``fit`` values that set a picture as a band across the page.
+BAND_FITS = ("page-width", "full-bleed")
+
+
 def band_picture(block: BlockBase) -> Illustration | None:
     """Return the block's picture set as a band across the page, if it has one."""
     image = getattr(block, "image", None)
-    if isinstance(image, Illustration) and image.fit != "column":
+    if isinstance(image, Illustration) and image.fit in BAND_FITS:
         return image
     return None
 
@@ -231,6 +235,9 @@ class BlockBase(Strict):
     pictures: ClassVar[PictureFit] = "cropped"
     #: Belongs to the newsletter, not to one issue: ``new`` carries it over.
     carried_over: ClassVar[bool] = False
+    #: Methods whose results templates get as values (:func:`emn_pdf.plain.plain`):
+    #: templates are handed plain data, never a model's methods.
+    derived: ClassVar[tuple[str, ...]] = ("addresses", "link_labels")
 
     edition_only: bool = Field(
         False,
@@ -300,6 +307,7 @@ class Study(BlockBase):
     kind: Literal["study"] = Field(description=KIND)
     #: A cover is the publication's face: cropped, its title would be cut.
     pictures: ClassVar[PictureFit] = "scaled"
+    derived: ClassVar[tuple[str, ...]] = (*BlockBase.derived, "all_links")
     type: Text | None = Field(None, description="e.g. 'Étude nationale'.")
     title: Text = Field(description="Title of the publication.")
     byline: Byline | None = Field(None, description=BYLINE)

@@ -9,21 +9,23 @@ catalogue.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import os
 import re
 import textwrap
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import segno
-from jinja2 import Environment, TemplateError, TemplateNotFound, pass_context
+from jinja2 import Environment, Template, TemplateError, TemplateNotFound, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from .errors import Problem, UserError
+from .errors import DeadlineExceeded, Problem, UserError
 from .i18n import (
     Catalogue,
     fill_message,
@@ -32,14 +34,25 @@ from .i18n import (
     format_month,
 )
 from .layouts import DEFAULT_PAGE, Layout, Page, template_environment
-from .model import Block, BlockBase, DateRange, Edition, band_picture, titled_addresses
+from .model import BAND_FITS, Edition, titled_addresses
+from .plain import Fields, Record, fields_of, plain
 from .text import markdown_to_html, plain_text, typeset
+from .workers import memory_ceiling
 
 ENTRY_TEMPLATE = "issue.html.j2"
 #: The template of a block kind that has none of its own in the layout.
 FALLBACK_BLOCK_TEMPLATE = "blocks/block.html.j2"
 BLOCK_ID = re.compile(r"s(\d+)-b(\d+)")
 T = TypeVar("T")
+#: The memory a layout's templates may take to render an edition (a real
+#: newsletter's take a few megabytes): a template bomb fails, not the machine.
+TEMPLATE_MEMORY = 256 * 1024**2
+MEMORY_MESSAGE = "the templates took more than 256 MiB of memory"
+#: The most HTML the templates may write (a 100-page newsletter: about 2 MB).
+MAX_HTML_CHARS = 50_000_000
+OUTPUT_MESSAGE = f"the templates wrote more than {MAX_HTML_CHARS:,} characters"
+#: The context's entry for the filters alone: not a name a template can say.
+STATE = "emn-pdf state"
 
 
 def render_html(
@@ -54,24 +67,77 @@ def render_html(
     ``page.target`` lets templates swap link buttons for QR codes in print;
     ``page.fill_pages`` asks for that many designed pages at the end (the
     last one a back page) so that a print edition binds in sheets of four.
+    Templates get plain data (:mod:`emn_pdf.plain`), never the models.
     """
     try:
         template = _environment(layout).get_template(ENTRY_TEMPLATE)
-        return template.render(
-            edition=edition,
-            masthead=edition.masthead,
-            labels=catalogue.labels,
-            catalogue=catalogue,
-            language=language,
-            modified=modification_date(edition.masthead.date),
-            block_ids=_block_ids(edition),
-            target=page.target,
-            fill_pages=page.fill_pages,
-        )
+        with memory_ceiling(TEMPLATE_MEMORY):
+            context = template_context(edition, catalogue, language, page)
+            return _rendered(template, context)
+    except DeadlineExceeded as error:  # the alarm rang inside a template
+        raise UserError(_template_problem(layout, error)) from None
     except UserError:
         raise
     except Exception as error:  # a layout's mistake, whatever it raised
         raise UserError(_template_problem(layout, error)) from None
+
+
+def _rendered(template: Template, context: dict[str, Any]) -> str:
+    """Render ``template``, refusing more than :data:`MAX_HTML_CHARS` of output.
+
+    The refusal is thrown into the template where it writes, so that its
+    traceback, hence the message, names the template's line; so are the
+    deadline's alarm and the memory ceiling when they strike here, between
+    two pieces.
+    """
+    pieces, size = [], 0
+    stream = cast(Generator[str, None, None], template.generate(context))
+    try:
+        for piece in stream:
+            size += len(piece)
+            if size > MAX_HTML_CHARS:
+                stream.throw(TemplateTooLarge(OUTPUT_MESSAGE))
+            pieces.append(piece)
+    except (DeadlineExceeded, MemoryError) as error:
+        if inspect.getgeneratorstate(stream) == inspect.GEN_CLOSED:  # located
+            raise
+        pieces.clear()
+        stream.throw(error)  # raised here, between two pieces: locate it
+    return "".join(pieces)
+
+
+class TemplateTooLarge(Exception):
+    """A template wrote or took far more than any newsletter needs."""
+
+
+def template_context(
+    edition: Edition, catalogue: Catalogue, language: str, page: Page
+) -> dict[str, Any]:
+    """Return what templates get (``layouts/README.md``, "The context").
+
+    What only the filters read sits under :data:`STATE`, a name no template
+    can write: the catalogue's contractions, the blocks' names.
+    """
+    data = plain(edition)
+    return {
+        "edition": data,
+        "masthead": data.masthead,
+        "labels": plain(catalogue.labels),
+        "catalogue": plain(catalogue.model_dump(exclude={"contractions"})),
+        "language": language,
+        "modified": modification_date(edition.masthead.date),
+        "target": page.target,
+        "fill_pages": page.fill_pages,
+        STATE: _State(catalogue, _block_ids(data)),
+    }
+
+
+@dataclass(frozen=True)
+class _State:
+    """What the filters know of a rendering and templates never see."""
+
+    catalogue: Catalogue
+    block_ids: dict[int, str]
 
 
 def block_id(section: int, block: int) -> str:
@@ -89,7 +155,7 @@ def block_position(name: str) -> tuple[int, int] | None:
     return (int(match[1]), int(match[2])) if match else None
 
 
-def _block_ids(edition: Edition) -> dict[int, str]:
+def _block_ids(edition: Record) -> dict[int, str]:
     return {
         id(block): block_id(section_index, block_index)
         for section_index, section in enumerate(edition.sections)
@@ -100,26 +166,21 @@ def _block_ids(edition: Edition) -> dict[int, str]:
 @pass_context
 def _block_id_of(context: Context, block: object) -> str:
     """Return the block's name: the ``block_id`` filter."""
-    return str(context["block_ids"][id(block)])
+    state: _State = context[STATE]
+    return state.block_ids[id(block)]
 
 
-def _fields(block: BlockBase) -> dict[str, Any]:
+def _fields(block: Record) -> Fields:
     """Return a block's values by name, ``None`` for a missing one: ``fields``.
 
     For templates that show any kind (the fallback): with ``f = block|fields``,
     ``f.date`` asks whether a block has a date without the error a strict
     template gives ``block.date`` on a kind that has none.
     """
-    names = type(block).model_fields
-    return _NoneForMissing({name: getattr(block, name) for name in names})
+    return fields_of(block)
 
 
-class _NoneForMissing(dict[str, Any]):
-    def __missing__(self, key: str) -> None:
-        return None
-
-
-def _block_template(block: Block) -> list[str]:
+def _block_template(block: Record) -> list[str]:
     """Return the block's template, else the fallback: ``block_template``.
 
     ``{% include block|block_template %}`` renders any kind, so that a new
@@ -156,7 +217,7 @@ def _environment_of(
         message=_message,
         block_id=_block_id_of,
         block_template=_block_template,
-        band=band_picture,
+        band=_band,
         fields=_fields,
     )
     return environment
@@ -165,7 +226,7 @@ def _environment_of(
 @pass_context
 def _message(context: Context, message: str, **values: str) -> str:
     """Fill a catalogue message in: ``labels.published_by|message(publisher=...)``."""
-    return fill_message(message, context["catalogue"], **values)
+    return fill_message(message, context[STATE].catalogue, **values)
 
 
 def _in_language(transform: Callable[[str, str], T]) -> Callable[..., T]:
@@ -187,7 +248,7 @@ def _in_locale(transform: Callable[[Any, str], str]) -> Callable[..., str]:
 
     @pass_context
     def apply(context: Context, value: Any) -> str:
-        return transform(value, context["catalogue"].locale)
+        return transform(value, context[STATE].catalogue.locale)
 
     return apply
 
@@ -205,11 +266,17 @@ def modification_date(issue_date: dt.date) -> str:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def format_when(when: dt.date | DateRange, locale: str) -> str:
-    """Return a day or a span of days as the locale writes it."""
-    if isinstance(when, DateRange):
+def format_when(when: dt.date | Record, locale: str) -> str:
+    """Return a day or a span of days (a record of a range) as the locale writes it."""
+    if isinstance(when, Record):
         return format_date_range(when.start, when.end, locale)
     return format_day(when, locale)
+
+
+def _band(block: Record) -> Record | None:
+    """Return the block's picture set as a band across the page, if any: ``band``."""
+    image = getattr(block, "image", None)
+    return image if getattr(image, "fit", "column") in BAND_FITS else None
 
 
 def short_url(url: str, limit: int | None = None) -> str:
@@ -284,12 +351,21 @@ def _template_problem(layout: Layout, error: Exception) -> Problem:
         frame_file = Path(frame.f_code.co_filename)
         if any(frame_file.is_relative_to(folder) for folder in layout.folders):
             file, line = frame.f_code.co_filename, frame_line
-    message = error.message if isinstance(error, TemplateError) else repr(error)
-    if isinstance(error, TemplateNotFound):
-        searched = ", ".join(str(folder) for folder in layout.folders)
-        message = f"no template {error.name!r} inside the layout folders ({searched})"
     return Problem(
-        f"template error: {message}",
+        f"template error: {_template_message(layout, error)}",
         file=Path(file) if file else layout.folder,
         line=line,
     )
+
+
+def _template_message(layout: Layout, error: Exception) -> str:
+    if isinstance(error, TemplateNotFound):
+        searched = ", ".join(str(folder) for folder in layout.folders)
+        return f"no template {error.name!r} inside the layout folders ({searched})"
+    if isinstance(error, TemplateError):
+        return str(error.message)
+    if isinstance(error, DeadlineExceeded):
+        return error.problems[0].message
+    if isinstance(error, MemoryError):
+        return MEMORY_MESSAGE
+    return str(error) if isinstance(error, TemplateTooLarge) else repr(error)

@@ -18,7 +18,7 @@ import watchfiles
 from .build import build
 from .errors import Problem, UserError
 from .jobs import BuildReport
-from .layouts import package_data
+from .layouts import is_layout_path, package_data
 from .workers import DEFAULT_LIMITS, Limits
 
 #: Milliseconds to wait for saves to settle, and between checks of ``stop``.
@@ -55,7 +55,7 @@ def watch(
     """
     issue_dir = Path(issue_dir)
     watched = [issue_dir, package_data("layouts"), package_data("fonts")]
-    if layout is not None and Path(layout).is_dir():
+    if layout is not None and is_layout_path(layout):
         watched.append(Path(layout))  # a layout from outside the package
 
     def rebuild(changed: list[Path]) -> None:

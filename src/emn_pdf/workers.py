@@ -15,6 +15,7 @@ import multiprocessing
 import multiprocessing.context
 import multiprocessing.forkserver
 import os
+import resource
 import signal
 import threading
 import time
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from .errors import Problem, UserError
+from .errors import DeadlineExceeded, Problem, UserError
 from .files import remove_partials, stop_publishing
 
 #: Seconds between two looks at whether the parent still runs.
@@ -68,7 +69,7 @@ class Limits:
             return
 
         def expire(signum: int, frame: FrameType | None) -> None:
-            raise UserError(
+            raise DeadlineExceeded(
                 Problem(
                     f"laying out took longer than {self.seconds:g} s; the input is"
                     " too large (--time-limit allows more)",
@@ -88,6 +89,34 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+@contextmanager
+def memory_ceiling(extra: int) -> Iterator[None]:
+    """Let the work inside take at most ``extra`` bytes more address space.
+
+    A bomb then fails fast with a :class:`MemoryError` instead of taking the
+    machine's memory.  Where the process's size cannot be read (no
+    ``/proc``), or a lower limit is set already, the work runs unbounded by
+    this.
+    """
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    ceiling = pages * resource.getpagesize() + extra
+    if hard != resource.RLIM_INFINITY:
+        ceiling = min(ceiling, hard)
+    if soft != resource.RLIM_INFINITY and soft <= ceiling:
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def server_context() -> multiprocessing.context.BaseContext:
