@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from pdfcheck import page_count
+from PIL import Image
 from typer.testing import CliRunner
 
 from emn_pdf.cli import app
@@ -214,3 +215,33 @@ def test_an_unchanged_rebuild_loads_neither_the_models_nor_the_engine(
     )
     assert "unchanged" in printed
     assert printed.strip().splitlines()[-2:] == ["exit 0", "[]"]
+
+
+#: A news block whose title hides terminal escapes in a word too long for its
+#: column (so E101 quotes it) and whose picture's path reads as Rich markup.
+ESCAPING_NEWS = """\
+masthead: {organisation: EMN, title: Newsletter, number: 1, date: 2025-03-20, language: fr}
+sections:
+  - blocks:
+      - kind: news
+        title: "Super\\x1b[2J\\x07califragilisticexpialidocious{q}"
+        body: Texte.
+        image: {src: "images/[/bold]x.png", alt: Une image.}
+""".replace("{q}", "q" * 60)
+
+
+@pytest.mark.engine_warnings  # the control characters have no glyph
+def test_messages_show_the_editor_s_text_as_text(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Nothing an editor typed is taken for Rich markup or a terminal's command."""
+    issue = make_issue(ESCAPING_NEWS)
+    (issue / "images" / "[").mkdir()
+    Image.new("RGB", (90, 100), "#1d4f91").save(issue / "images" / "[" / "bold]x.png")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(issue), "-t", "print", "-o", str(out)])
+    assert "MarkupError" not in result.output
+    assert "images/[/bold]x.png is printed at 41 dpi" in result.output
+    assert "E101 “Super\\x1b[2J\\x07cali" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert (out / "2025-03-fr-print.pdf").exists()

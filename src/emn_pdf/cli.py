@@ -9,6 +9,7 @@ status 2 and no traceback.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -26,12 +27,21 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from .errors import Finding, Problem, UserError, display_path, faults_as_user_errors
 from .workers import LAYOUT_SECONDS, MAX_PAGES, Limits, end_cleanly_when_interrupted
 
 if TYPE_CHECKING:
     from .jobs import BuildReport
+
+#: Characters a terminal acts on rather than shows (C0 and C1 controls but
+#: tab and newline, and the bidirectional overrides): editors' titles, file
+#: names and pictures' paths reach messages, and must not move the cursor,
+#: recolour the screen or reorder a line.
+TERMINAL_CONTROLS = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
 
 app = typer.Typer(
     help="Lay out a quarterly newsletter from YAML issue data into PDF.",
@@ -82,6 +92,16 @@ LayoutName = Annotated[
 ]
 
 
+def shown(text: object) -> str:
+    """Return ``text`` as a terminal may show it: control characters spelt out."""
+    return TERMINAL_CONTROLS.sub(lambda match: ascii(match[0])[1:-1], str(text))
+
+
+def say(text: object, *, err: bool = False) -> None:
+    """Print a line of ours, which may quote the user's text, safely."""
+    typer.echo(shown(text), err=err)
+
+
 class BuildDisplay:
     """Progress while editions build, a line per file, a summary table after."""
 
@@ -89,7 +109,7 @@ class BuildDisplay:
         self.console = Console(stderr=True, highlight=False)
         self.progress = Progress(
             SpinnerColumn(),
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
@@ -118,17 +138,20 @@ class BuildDisplay:
     @staticmethod
     def describe(report: BuildReport, console: Console) -> None:
         """Print a report: the files written, or what failed; what to look at."""
-        for warning in report.warnings:
-            console.print(f"warning: {report.language}: {warning}")
-        for finding in report.findings:
-            console.print(f"{finding.severity}: {finding}")
+        lines = [
+            f"warning: {report.language}: {warning}" for warning in report.warnings
+        ]
+        lines += [f"{finding.severity}: {finding}" for finding in report.findings]
         if report.path is None:
-            console.print(f"failed: {report.language} {report.target}")
+            lines.append(f"failed: {report.language} {report.target}")
+        for line in lines:  # as text, never markup; one line each
+            console.print(Text(shown(line)), soft_wrap=True)
+        if report.path is None:
             return
         timing = "unchanged" if report.cached else f"{report.seconds:.1f} s"
-        typer.echo(f"{display_path(report.path)}  {report.pages} pages  {timing}")
+        say(f"{display_path(report.path)}  {report.pages} pages  {timing}")
         for extra in report.extras:
-            typer.echo(display_path(extra))
+            say(display_path(extra))
 
     def summary(self) -> Table:
         """Return one row per edition: pages, size and time, or the failure."""
@@ -140,7 +163,7 @@ class BuildDisplay:
             table.add_row(
                 report.language,
                 report.target,
-                display_path(report.path),
+                Text(shown(display_path(report.path))),
                 str(report.pages),
                 f"{report.size / 1024:.0f} KiB",
                 "unchanged" if report.cached else f"{report.seconds:.1f}",
@@ -174,7 +197,7 @@ def new_command(
             issue_id, issues_dir=issues_dir, previous=previous, languages=chosen
         )
     for path in written:
-        typer.echo(f"created {display_path(path)}")
+        say(f"created {display_path(path)}")
 
 
 @app.command("watch")
@@ -192,16 +215,14 @@ def watch_command(
 
     def show(rebuild: Rebuild) -> None:
         changed = ", ".join(display_path(path) for path in rebuild.changed[:3])
-        typer.echo(f"\n{time.strftime('%H:%M:%S')} {changed or 'first build'}")
+        say(f"\n{time.strftime('%H:%M:%S')} {changed or 'first build'}")
         for problem in rebuild.problems:
-            typer.echo(f"error: {problem}", err=True)
+            say(f"error: {problem}", err=True)
         if rebuild.problems:
-            typer.echo("the last good PDFs stay in place", err=True)
+            say("the last good PDFs stay in place", err=True)
         for report in rebuild.reports:
             BuildDisplay.describe(report, Console(stderr=True, highlight=False))
-        typer.echo(
-            f"rebuilt in {rebuild.seconds:.2f} s; waiting for changes (Ctrl-C ends)"
-        )
+        say(f"rebuilt in {rebuild.seconds:.2f} s; waiting for changes (Ctrl-C ends)")
 
     with user_errors(), suppress(KeyboardInterrupt):
         watch(
@@ -240,7 +261,7 @@ def preview_command(
         )
     for pdf in pdfs:
         sheet = contact_sheet(pdf, pdf.with_name(f"{pdf.stem}-sheet.png"))
-        typer.echo(display_path(sheet))
+        say(display_path(sheet))
 
 
 @app.command("layouts")
@@ -249,7 +270,7 @@ def layouts_command() -> None:
     from .layouts import builtin_layouts
 
     for name, description in builtin_layouts().items():
-        typer.echo(f"{name:<12} {description}")
+        say(f"{name:<12} {description}")
 
 
 @app.command("schema")
@@ -274,7 +295,7 @@ def user_errors() -> Iterator[None]:
             yield
     except UserError as error:
         for problem in error.problems:
-            typer.echo(f"error: {problem}", err=True)
+            say(f"error: {problem}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -382,10 +403,10 @@ def check_command(
         typer.echo(json.dumps([finding.as_json() for finding in findings], indent=1))
     else:
         for finding in findings:
-            typer.echo(f"{finding.severity}: {finding}", err=True)
+            say(f"{finding.severity}: {finding}", err=True)
         errors = sum(finding.severity == "error" for finding in findings)
         warnings = sum(finding.severity == "warning" for finding in findings)
-        typer.echo(f"{display_path(issue_dir)}: {errors} errors, {warnings} warnings")
+        say(f"{display_path(issue_dir)}: {errors} errors, {warnings} warnings")
     failing = {"error", "warning"} if strict else {"error"}
     if any(finding.severity in failing for finding in findings):
         raise typer.Exit(2)
