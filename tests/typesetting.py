@@ -53,6 +53,7 @@ class Line:
     page: int
     chars: list[LTChar]
     body: bool = False
+    item: bool = False  # a list item's first line: its marker stands left of it
     left: float = field(init=False)
     right: float = field(init=False)
     baseline: float = field(init=False)
@@ -120,8 +121,8 @@ class Typesetting:
 def measure(path: Path, language: str) -> Typesetting:
     """Count loose, stray, parted, laddered and cut lines in the PDF at ``path``."""
     lines = text_lines(path)
-    body = [line for line in lines if line.body]
-    runs = list(paragraph_runs(body))
+    body = [line for line in lines if line.body and not MARKER.fullmatch(line.text)]
+    runs = list(paragraph_runs(body, _leading(body)))
     return Typesetting(
         body_lines=len(body),
         loose=[line.text for line in body if _is_loose(line)],
@@ -151,7 +152,24 @@ def text_lines(path: Path) -> list[Line]:
     body_size = _body_size(lines)
     for line in lines:
         line.body = _is_body(line, body_size)
+    _mark_items(lines)
     return lines
+
+
+#: A list item's marker: a bullet, a dash, a number.
+MARKER = re.compile(r"[•◦▪‣–—-]|\d{1,2}[.)]")
+
+
+def _mark_items(lines: list[Line]) -> None:
+    """Mark the lines a list item's marker stands left of, on their baseline."""
+    markers = [line for line in lines if MARKER.fullmatch(line.text)]
+    for line in lines:
+        line.item = any(
+            marker.page == line.page
+            and abs(marker.baseline - line.baseline) < 0.2 * line.size
+            and 0 <= line.left - marker.right < 3 * line.size
+            for marker in markers
+        )
 
 
 def _pages(path: Path) -> Iterator[LTPage]:
@@ -191,7 +209,7 @@ def _runs(chars: list[LTChar]) -> Iterator[list[LTChar]]:
 
 def _continues(last: LTChar, char: LTChar) -> bool:
     same_baseline = abs(last.matrix[5] - char.matrix[5]) < 0.25 * last.size
-    onwards = -0.5 < char.x0 - last.x1 < 3 * max(last.size, char.size)
+    onwards = -0.3 * last.size < char.x0 - last.x1 < 3 * max(last.size, char.size)
     return same_baseline and onwards
 
 
@@ -212,7 +230,7 @@ def _is_body(line: Line, body_size: float) -> bool:
         bool(BODY_FONT.search(char.fontname)) and abs(char.size - body_size) < 0.3
         for char in inked
     )
-    return in_body_face >= 0.8 * len(inked)
+    return len(inked) > 1 and in_body_face >= 0.8 * len(inked)
 
 
 def _is_loose(line: Line) -> bool:
@@ -220,12 +238,29 @@ def _is_loose(line: Line) -> bool:
     return bool(spaces) and statistics.fmean(spaces) > LOOSE_EM
 
 
-def paragraph_runs(lines: list[Line]) -> Iterator[list[Line]]:
+def _leading(lines: list[Line]) -> float:
+    """The most common step from a body line to the next: the body's leading."""
+    steps = [
+        round(line.baseline - after.baseline, 1)
+        for line, after in itertools.pairwise(lines)
+        if line.page == after.page
+        and 0 < line.baseline - after.baseline < 3 * line.size
+    ]
+    return statistics.mode(steps) if steps else 0.0
+
+
+def paragraph_runs(lines: list[Line], leading: float) -> Iterator[list[Line]]:
     """Group lines into runs of one paragraph: same page and left edge, each
-    one leading under the one before (a paragraph's margin breaks a run)."""
+    one leading under the one before (a paragraph's margin breaks a run), a
+    list item's first line starting a run of its own."""
     run: list[Line] = []
     for line in lines:
-        if run and not _follows(run[-1], line, 1.9):
+        step = run[-1].baseline - line.baseline if run else 0.0
+        if run and (
+            line.item
+            or not _follows(run[-1], line, 1.9)
+            or abs(step - leading) > 0.15 * line.size
+        ):
             yield run
             run = []
         run.append(line)
@@ -266,7 +301,7 @@ def _next_word_fits(line: Line, after: Line, run: list[Line]) -> bool:
     if abs(line.left - after.left) > 0.5:
         return False
     measure = max(each.right for each in run)
-    first_word = re.match(rf"[^{SPACES}]+", after.text)
+    first_word = re.match(r"[^ ]+", after.text)  # up to a space a line may end at
     if first_word is None:
         return False
     word_width = sum(char.x1 - char.x0 for char in after.chars[: len(first_word[0])])
