@@ -53,8 +53,12 @@ def main() -> None:
         )
         with tempfile.TemporaryDirectory() as out:
             build = median_seconds(
-                lambda: emn_pdf.build(  # noqa: B023
-                    issue, lang=language, target="web", out_dir=Path(out), force=True
+                lambda: emn_pdf.build(
+                    issue,
+                    lang=language,  # noqa: B023
+                    target="web",
+                    out_dir=Path(out),
+                    force=True,
                 )
             )
         print(
