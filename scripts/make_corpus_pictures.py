@@ -424,6 +424,19 @@ ILLUSTRATIONS: dict[str, list[tuple[str, str, str, str]]] = {
         ("volunteers.svg", "people", "green", "Volunteers"),
     ],
     "fr-long-addresses": [("portail.svg", "phone", "sand", "Un portail en ligne")],
+    # The typesetting corpus, held out of tuning (issue 31).
+    "de-interview-compounds": [
+        ("gespraech.svg", "table", "warm", "Ein Gespräch am Tisch"),
+        ("tagung.svg", "people", "blue", "Das Publikum einer Tagung"),
+    ],
+    "fr-city-practical": [
+        ("guichet.svg", "people", "blue", "Un guichet d’accueil"),
+        ("cours.svg", "building", "green", "Une salle de cours"),
+    ],
+    "en-lists-guide": [
+        ("checklist.svg", "book", "blue", "A checklist"),
+        ("fair.svg", "people", "green", "An employment fair"),
+    ],
 }
 
 COVERS: dict[str, list[tuple[str, str, str, str]]] = {
@@ -453,6 +466,37 @@ COVERS: dict[str, list[tuple[str, str, str, str]]] = {
     "en-many-blocks": [("inform.svg", "Skills and status", "EMN Inform", "sand")],
     "fr-charts": [("bilan.svg", "Bilan statistique 2024", "Statistiques", "blue")],
 }
+
+
+def typesetting_charts(charts: Path) -> None:
+    """The charts of the typesetting corpus (issue 31)."""
+    (CORPUS / "de-interview-compounds" / "images" / "beratungen.svg").write_text(
+        bar_chart(
+            "Beratungsgespräche, 2019–2025",
+            "Quelle: Landesnetzwerk Integration (fiktiv); 2025: 1. Halbjahr",
+            [str(y) for y in range(2019, 2026)],
+            [2110, 1640, 2230, 2790, 3350, 5790, 3740],
+        ),
+        encoding="utf-8",
+    )
+    (CORPUS / "fr-city-practical" / "images" / "inscriptions.svg").write_text(
+        bar_chart(
+            "Inscriptions aux cours du soir, par session",
+            "Source : Ville de Metz (fictif), sessions 1 à 13",
+            [f"{n}e" for n in range(1, 14)],
+            [96, 104, 121, 133, 150, 149, 171, 188, 205, 231, 259, 284, 312],
+        ),
+        encoding="utf-8",
+    )
+    (CORPUS / "en-lists-guide" / "images" / "calls.svg").write_text(
+        bar_chart(
+            "Advice line calls by topic, Q4 2025",
+            "Source: Northern Refugee Support Partnership (fictional)",
+            ["Housing", "Health", "Permits", "Money", "Other"],
+            [820, 540, 470, 390, 240],
+        ),
+        encoding="utf-8",
+    )
 
 
 def main() -> None:
@@ -500,6 +544,7 @@ def main() -> None:
         ),
         encoding="utf-8",
     )
+    typesetting_charts(charts)
     research = CORPUS / "fr-research-institute" / "images"
     (research / "emploi-courbe.svg").write_text(
         line_chart(

@@ -181,9 +181,14 @@ def test_pdfua_finds_nothing(sample: Reports, lang: str) -> None:
 
 
 def test_a_span_carries_a_language_and_its_typography() -> None:
-    html = typeset('Le [“Forecasting” & "New"]{lang=en} "oui"', "fr")
-    assert (
-        html == 'Le <span lang="en">“Forecasting” &amp; “New”</span> «\u202foui\u202f»'
+    html = typeset('Le [“Forecasting” & "New"]{lang=en} "oui" ou non', "fr")
+    assert html == (
+        'Le <span lang="en">“Forecasting” &amp; “New”</span> «\u202foui\u202f» ou\xa0non'
+    )
+    # A quote typed right after a span closes: “Français langue professionnelle”.
+    html = typeset('the "[Français langue professionnelle]{lang=fr}" course', "en")
+    assert html == (
+        'the “<span lang="fr">Français langue professionnelle</span>”\xa0course'
     )
     assert plain_text("[Workshop]{lang=en} d'été", "fr") == "Workshop d’été"
 
@@ -197,6 +202,8 @@ def test_a_span_keeps_only_a_language_and_known_classes() -> None:
 
 
 def test_names_are_never_hyphenated_addresses_untouched() -> None:
-    html = markdown_to_html("Ylva Johansson, <https://example.org/Johansson>", "fr")
+    html = markdown_to_html(
+        "Ylva [Johansson]{.name}, <https://example.org/Johansson>", "fr"
+    )
     assert '<span class="name">Johansson</span>,' in html
     assert 'href="https://example.org/Johansson">https://example.org/Johansson<' in html

@@ -25,11 +25,21 @@ def test_markdown_paragraphs_emphasis_links_and_lists() -> None:
 
 
 def test_a_name_keeps_its_guillemets_and_their_spaces() -> None:
-    """A name is kept whole in an element of its own; the guillemet tied to it
-    by a no-break space goes inside, or the engine finds no break before it."""
-    html = markdown_to_html('du cours "Introduction to Border Studies" à', "fr")
-    assert '<span class="name">«\u202fIntroduction</span>' in html
-    assert '<span class="name">Studies\u202f»</span>' in html
+    """A name the editor marks is kept whole in an element of its own; the
+    no-break spaces tying it to its guillemets go inside it, or the engine
+    breaks the line at its first opportunity (a stray short line)."""
+    html = markdown_to_html(
+        'du cours "[Introduction to Border Studies]{.name}" à', "fr"
+    )
+    assert (
+        '«<span class="name">\u202fIntroduction to Border Studies\u202f</span>»' in html
+    )
+
+
+def test_a_capital_letter_does_not_make_a_name() -> None:
+    """German nouns are capitalised: only the editor's mark keeps a word whole."""
+    html = markdown_to_html("der Reform des Fachkräfteeinwanderungsgesetzes", "de")
+    assert "name" not in html
 
 
 @pytest.mark.parametrize(

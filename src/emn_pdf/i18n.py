@@ -50,6 +50,22 @@ class Labels(BaseModel):
     by: str = Field(description="Before an author's name: 'Par'.")
 
 
+class Typography(BaseModel):
+    """What a line never parts in the language, besides numbers (``typographer``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    titles: tuple[str, ...] = Field(
+        (), description="Titles kept with the name after them: 'Dr', 'Mme'."
+    )
+    units: tuple[str, ...] = Field(
+        (), description="Units kept with the number after them: 'h' of '12 h 30'."
+    )
+    ordinals: bool = Field(
+        False, description="Set ordinals typed '1er', '2e', 'XIXe' raised (French)."
+    )
+
+
 class Catalogue(BaseModel):
     """The fixed wording of one language."""
 
@@ -60,6 +76,10 @@ class Catalogue(BaseModel):
     labels: Labels
     networks: dict[str, str] = Field(description="Social network display names.")
     stores: dict[str, str] = Field(description="App store display names.")
+    typography: Typography = Field(
+        default_factory=lambda: Typography(),
+        description="What a line never parts: titles, units, ordinals.",
+    )
     contractions: list[tuple[Pattern[str], str]] = Field(
         [],
         description="What the language contracts once a message is filled in,"
@@ -84,6 +104,17 @@ def fill_message(message: str, catalogue: Catalogue, **values: str) -> str:
     for pattern, replacement in catalogue.contractions:
         text = pattern.sub(replacement, text)
     return text
+
+
+def typography(language: str) -> Typography:
+    """Return the typography of ``language`` (a span's ``en-GB`` is ``en``'s).
+
+    A language without a catalogue has none.
+    """
+    base = language.split("-")[0].lower()
+    if not catalogue_path(base).is_file():
+        return Typography()
+    return load_catalogue(base).typography
 
 
 def supported_languages() -> list[str]:

@@ -249,6 +249,56 @@ class Typography(BaseModel):
         return self
 
 
+class Hyphenation(BaseModel):
+    """How one language hyphenates: its patterns and its least lengths."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    patterns: str | None = Field(
+        None,
+        description="Pyphen's dictionary for the language, e.g. en_US (whose"
+        " patterns split 'ad-min-is-tra-tive', where en_GB's give"
+        " 'administrat-ive'); by default the language's own.",
+    )
+    limit_chars: tuple[int, int, int] = Field(
+        (7, 3, 3),
+        description="The shortest word hyphenated, and the fewest letters"
+        " before and after the hyphen.",
+    )
+
+
+class Setting(BaseModel):
+    """How body text is set: even word spaces first (issue 31)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    align: Literal["left", "justify"] = Field(
+        "left",
+        description="Body text ragged right ('left': word spaces stay even in"
+        " narrow columns) or justified (even only in wide measures).",
+    )
+    hyphenate_zone: str = Field(
+        "0%",
+        description="A word is hyphenated only if the line would otherwise end"
+        " further than this from the column's edge (CSS hyphenate-limit-zone).",
+    )
+    languages: dict[str, Hyphenation] = Field(
+        {}, description="Hyphenation by language code (fr, en, de...)."
+    )
+
+    def css(self) -> str:
+        """Return the rules that set each language's hyphenation."""
+        rules = []
+        for language, hyphenation in self.languages.items():
+            declarations = "hyphenate-limit-chars: {} {} {};".format(
+                *hyphenation.limit_chars
+            )
+            if hyphenation.patterns:
+                declarations += f' -weasy-lang: "{hyphenation.patterns}";'
+            rules.append(f":lang({language}) {{ {declarations} }}")
+        return "\n".join(rules)
+
+
 class ContrastPair(BaseModel):
     """A text colour the layout sets on a background colour."""
 
@@ -312,6 +362,10 @@ class Theme(BaseModel):
         " against WCAG 2.1: 4.5:1, or 3:1 for large headings.",
     )
     type: Typography = Field(description="Text sizes and spaces.")
+    setting: Setting = Field(
+        default_factory=lambda: Setting(),
+        description="How body text is set: aligned, hyphenated per language.",
+    )
     copyfit: Copyfit | None = Field(
         None, description="What copyfitting may change to reach a page count."
     )
@@ -368,6 +422,8 @@ class Theme(BaseModel):
         return {
             **colours,
             **measures,
+            "--body-align": self.setting.align,
+            "--hyphenate-zone": self.setting.hyphenate_zone,
             "--columns": str(self.columns),
             "--page-top": self.page.top,
             "--page-side": self.page.side,

@@ -205,7 +205,10 @@ def theme_css(
     if (logo := layout.logo()) is not None:
         variables["--logo"] = f"url({logo.resolve().as_uri()})"
     declarations = "".join(f"\n  {name}: {value};" for name, value in variables.items())
-    return f":root {{{declarations}\n}}\n@page {{ size: {layout.theme.page.size}; }}"
+    return (
+        f":root {{{declarations}\n}}\n@page {{ size: {layout.theme.page.size}; }}\n"
+        + layout.theme.setting.css()
+    )
 
 
 def color_profile_css(layout: Layout, target: Target) -> str:

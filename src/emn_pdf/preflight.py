@@ -26,7 +26,14 @@ a warning:
 - ``I112 narrowed``: columns or a span beyond the layout's grid, set in the
   columns it has;
 - ``E108 page count``: not the number of pages the issue asks for (pages
-  added to fill out a print edition do not count).
+  added to fill out a print edition do not count);
+- ``W114 loose line``: a justified line whose word spaces are wider than
+  0.6 em;
+- ``W115 stray line``: a line inside a paragraph that ends though the next
+  line's first word would have fitted on it;
+- ``W116 parted pair``: a line break where the typographer's pass would have
+  put a no-break space (a day and its month, a number and its unit...);
+- ``W117 hyphen ladder``: more than two hyphenated lines in a row.
 """
 
 from __future__ import annotations
@@ -48,8 +55,11 @@ from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
 
 from .errors import Finding
+from .i18n import typography
 from .load import FieldPath, LoadedEdition
 from .model import is_remote
+from .text import QUESTION_CLASS
+from .typographer import keep_together
 
 #: Below this, a picture looks soft on paper.
 PRINT_DPI = 300
@@ -58,6 +68,12 @@ CSS_PX_PER_INCH = 96
 MAX_EMPTY = 0.25
 #: Tolerance, in CSS pixels, for rounding in the engine's geometry.
 SLACK = 1.0
+#: A justified line's word spaces wider than this (in em) are loose.
+LOOSE_EM = 0.6
+#: A normal word space, in em, before justification widens it.
+WORD_SPACE_EM = 0.25
+#: More hyphenated lines in a row than this make a ladder.
+LADDER = 2
 #: Characters that take no glyph: spaces, joiners, selectors, soft hyphens.
 NO_GLYPH_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Mn"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -118,6 +134,7 @@ def inspect(
         *_lonely_headings(survey),
         *_missing_glyphs(survey, tuple(sorted(font_files))),
         *_empty_pages(document, survey),
+        *_typesetting(survey, _language(document)),
     ]
     if print_target:
         findings += _low_resolution(survey)
@@ -284,7 +301,8 @@ def _walk(box: Any, context: _Context, survey: _Survey) -> None:
     element = box.element
     if element is not None and box.element_tag == element.tag:
         context = replace(context, block=element.get(BLOCK_ATTRIBUTE, context.block))
-        if element.tag in HEADINGS:
+        classes = element.get("class", "").split()
+        if element.tag in HEADINGS or QUESTION_CLASS in classes:
             context = replace(context, heading=element)
         if element.get(FILLER_ATTRIBUTE) is not None:
             survey.fillers.add(context.page)
@@ -358,6 +376,112 @@ def _lonely_headings(survey: _Survey) -> Iterator[Finding]:
                 last.page,
                 last.block,
             )
+
+
+def _language(document: Document) -> str:
+    """Return the edition's language: its root element's ``lang``."""
+    if not document.pages:
+        return ""
+    root = document.pages[0]._page_box.children[0].element
+    return str(root.get("lang", "")) if root is not None else ""
+
+
+def _typesetting(survey: _Survey, language: str) -> Iterator[Finding]:
+    """Loose, stray, parted and laddered lines, paragraph by paragraph."""
+    for placed in survey.placed:
+        lines = [
+            _Line(line, placed.context)
+            for line in getattr(placed.box, "children", ())
+            if isinstance(line, boxes.LineBox) and line.children
+        ]
+        if lines and placed.context.heading is None:
+            yield from _paragraph_findings(lines, language)
+
+
+@dataclass
+class _Line:
+    """A line box: its text, the width it takes and the width it has."""
+
+    box: Any
+    context: _Context
+    text: str = ""
+    used: float = 0.0
+    size: float = 1.0
+    texts: list[Any] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        texts = [
+            box for box in self.box.descendants() if isinstance(box, boxes.TextBox)
+        ]
+        self.text = "".join(box.text for box in texts)
+        self.used = max(
+            (
+                box.position_x + box.margin_width() - self.box.position_x
+                for box in texts
+            ),
+            default=0.0,
+        )
+        self.size = texts[0].style["font_size"] if texts else 1.0
+        self.texts = texts
+
+    def word_space(self) -> float:
+        """Return the word space in em: a normal one, widened by justification."""
+        spacing = max((box.justification_spacing for box in self.texts), default=0)
+        return float(WORD_SPACE_EM + spacing / self.size)
+
+    def finding(self, code: str, message: str) -> Finding:
+        return Finding(code, message, self.context.page, self.context.block)
+
+    def word_width(self, word: str) -> float:
+        """Return the width of ``word`` at the line's start, by its share of text."""
+        first = self.texts[0]
+        return float(first.width * len(word) / max(len(first.text), 1))
+
+
+def _paragraph_findings(lines: list[_Line], language: str) -> Iterator[Finding]:
+    """Yield what a typographer marks in one paragraph's lines."""
+    ladder = 0
+    for index, line in enumerate(lines):
+        if line.word_space() > LOOSE_EM:
+            yield line.finding("W114", f"loose line “{line.text.strip()}”")
+        ladder = ladder + 1 if line.text.rstrip().endswith("-") else 0
+        if ladder == LADDER + 1:
+            message = f"{ladder} hyphenated lines in a row, to “{line.text.strip()}”"
+            yield line.finding("W117", message)
+        if index + 1 < len(lines):
+            yield from _break_findings(line, lines[index + 1], language)
+
+
+def _break_findings(line: _Line, following: _Line, language: str) -> Iterator[Finding]:
+    """Yield a break that leaves a stray line, or parts what belongs together."""
+    end, start = line.text.rstrip(), following.text.lstrip()
+    if _next_word_fits(line, following, end, start):
+        yield line.finding("W115", f"stray line “{end}”, then “{start[:30]}”")
+    elif _parted(end, start, language):
+        yield line.finding("W116", f"parted pair “{end[-20:]} | {start[:20]}”")
+
+
+def _next_word_fits(line: _Line, following: _Line, end: str, start: str) -> bool:
+    """Whether the first word of ``following`` would have fitted on ``line``."""
+    word = start.split(" ", 1)[0]
+    hyphenated = end.endswith("-")
+    needed = following.word_width(word) + (
+        0 if hyphenated else WORD_SPACE_EM * line.size
+    )
+    return bool(word) and line.used + needed < line.box.width - SLACK
+
+
+def _parted(end: str, start: str, language: str) -> bool:
+    """Return whether the typographer's pass keeps a line's end with the next.
+
+    It does when it puts a no-break space or a word joiner between them.
+    """
+    last, first = end.rsplit(" ", 1)[-1], start.split(" ", 1)[0]
+    if not last or not first:
+        return False
+    joined = last + ("" if last[-1] in "–-" else " ") + first
+    kept = keep_together(joined, language, typography(language))
+    return kept != joined and kept[len(last) : len(last) + 1] in "\u00a0\u202f\u2060"
 
 
 def _missing_glyphs(survey: _Survey, font_files: tuple[Path, ...]) -> Iterator[Finding]:

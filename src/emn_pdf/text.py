@@ -13,9 +13,19 @@ apostrophes; an ordinal written "6ᵉ" is set as a real superscript.
 
 In any text field an editor may mark a span, ``[Forecasting Workshop]{lang=en}``
 (its language: the HTML carries it, typography and hyphenation follow it, the
-PDF tags it) or ``[Johansson]{.name}`` (a word never hyphenated); names, any
-capitalised word of seven letters or more in a body, are protected without it.
-No other attribute passes.
+PDF tags it) or ``[Johansson]{.name}`` (a word never hyphenated).  No other
+attribute passes.  A capital letter says nothing of a name (German nouns have
+one): only the editor's mark keeps a word whole.
+
+``typographer`` adds the no-break spaces a line must not end at.  A no-break
+space just before or after an inline element is moved inside it: WeasyPrint
+70 breaks such a line at its first opportunity, leaving one short line inside
+the paragraph ("This / year’s national conference took place on 2 October").
+
+A paragraph wholly in bold is an interview's question (``class="question"``):
+layouts keep it with the answer after it, and preflight says when one is left
+at a column's foot.  A title's last word, when short, is kept with the word
+before it, so that no heading ends on one short word alone.
 """
 
 from __future__ import annotations
@@ -30,6 +40,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.attrs import attrs_plugin
+
+from .i18n import typography
+from .typographer import keep_together
 
 NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"
@@ -70,19 +83,28 @@ SUPERSCRIPT_LETTERS = {"ᵉ": "e", "ʳ": "r"}
 LANGUAGE_TAG = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*")
 #: The classes an editor may give to a span.
 SPAN_CLASSES = {"name"}
-#: A proper name, as far as hyphenation goes (``hyphenate-limit-chars: 7``).
-NAME = re.compile(
-    r"(?:«\u202f)?(?<![\w&])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ’-]{6,}(?:\u202f[»!?:;])?"
-)
+#: The class of a paragraph wholly in bold: an interview's question.
+QUESTION_CLASS = "question"
+QUESTION = re.compile(r"<p><strong>((?:(?!</strong>).)*)</strong></p>", re.DOTALL)
+GLUE = "\u00a0\u202f\u2060"
+#: A no-break space or joiner just outside an inline element's tags.
+GLUE_BEFORE_TAG = re.compile(rf"([{GLUE}])(<(?:span|em|strong|a)\b[^>]*>)")
+GLUE_AFTER_TAG = re.compile(rf"(</(?:span|em|strong|a)>)([{GLUE}])")
+#: A title's last word this short is kept with the word before it.
+SHORT_LAST_WORD = re.compile(r"(?<=\S) (?=\S{1,6}$)")
 
 
-def typographic(text: str, language: str) -> str:
-    """Return ``text`` with the language's quotes, apostrophes and spaces."""
+def typographic(text: str, language: str, after_word: bool = False) -> str:
+    """Return ``text`` with the language's quotes, apostrophes and spaces.
+
+    ``after_word``: the text goes on from a word (the end of a span or of
+    emphasis), so a quote at its start closes.
+    """
     rules = RULES.get(language, NEUTRAL)
     text = APOSTROPHE.sub("’", text)
     kept = [match.span() for match in LOW_QUOTED.finditer(text)]
-    text = _pair_quotes(DOUBLE_QUOTE, text, rules.double_quotes, kept)
-    text = _pair_quotes(SINGLE_QUOTE, text, rules.single_quotes, kept)
+    text = _pair_quotes(DOUBLE_QUOTE, text, rules.double_quotes, kept, after_word)
+    text = _pair_quotes(SINGLE_QUOTE, text, rules.single_quotes, kept, after_word)
     if rules.space_inside_quotes:
         text = _space_guillemets(text, rules.space_inside_quotes)
     for mark, space in (rules.space_before or {}).items():
@@ -92,7 +114,7 @@ def typographic(text: str, language: str) -> str:
             space + mark,
             text,
         )
-    return text
+    return keep_together(text, language, typography(language))
 
 
 def _pair_quotes(
@@ -100,6 +122,7 @@ def _pair_quotes(
     text: str,
     quotes: tuple[str, str],
     kept: list[tuple[int, int]],
+    after_word: bool = False,
 ) -> str:
     """Replace each quote by an opening or closing one, by where it stands.
 
@@ -111,7 +134,10 @@ def _pair_quotes(
         start = match.start()
         if any(begin <= start < end for begin, end in kept):
             return match[0]
-        opens = start == 0 or text[start - 1].isspace() or text[start - 1] in "([{"
+        if start == 0:
+            return closing if after_word else opening
+        before = text[start - 1]
+        opens = before.isspace() or before in "([{"
         return opening if opens else closing
 
     return pattern.sub(replace, text)
@@ -124,8 +150,19 @@ def _space_guillemets(text: str, space: str) -> str:
 
 
 def typeset(text: str, language: str) -> Markup:
-    """Return ``text`` as escaped HTML with typography, superscripts and spans."""
-    return Markup(_parser(language, inline=True).renderInline(text, {}))
+    """Return ``text`` as escaped HTML with typography, superscripts and spans.
+
+    A short last word is kept with the one before it.
+    """
+    if len(text.split()) > 2:
+        text = SHORT_LAST_WORD.sub(NBSP, text.rstrip())
+    return Markup(_glued_inside(_parser(language, inline=True).renderInline(text, {})))
+
+
+def _glued_inside(html: str) -> str:
+    """Move a no-break space next to an inline element's tag inside the element."""
+    html = GLUE_BEFORE_TAG.sub(r"\2\1", html)
+    return GLUE_AFTER_TAG.sub(r"\2\1", html)
 
 
 def plain_text(text: str, language: str) -> str:
@@ -142,19 +179,15 @@ def plain_text(text: str, language: str) -> str:
     return "".join(parts)
 
 
-def _typeset_text(text: str, language: str, names: bool = False) -> str:
-    """Return escaped ``text`` with typography, superscripts and kept names."""
-    html = SUPERSCRIPT.sub(_superscript, str(escape(typographic(text, language))))
-    return NAME.sub(_kept_name, html) if names else html
+def _typeset_text(text: str, language: str, after_word: bool = False) -> str:
+    """Return escaped ``text`` with typography and superscripts."""
+    typeset = typographic(text, language, after_word)
+    return SUPERSCRIPT.sub(_superscript, str(escape(typeset)))
 
 
 def _superscript(match: re.Match[str]) -> str:
     letters = "".join(SUPERSCRIPT_LETTERS[char] for char in match[0])
     return f"<sup>{letters}</sup>"
-
-
-def _kept_name(match: re.Match[str]) -> str:
-    return f'<span class="name">{match[0]}</span>'
 
 
 @cache
@@ -178,7 +211,8 @@ def _parser(language: str, inline: bool = False) -> MarkdownIt:
         if previous is not None and previous.markup == "autolink":
             return str(escape(tokens[index].content))  # an address, not prose
         text_language = env.get("languages", [language])[-1]
-        return _typeset_text(tokens[index].content, text_language, not inline)
+        after_word = previous is not None and previous.nesting == -1
+        return _typeset_text(tokens[index].content, text_language, after_word)
 
     def render_span(
         renderer: Any, tokens: list[Token], index: int, options: Any, env: Any
@@ -220,5 +254,11 @@ def _is_web_or_mail_link(url: str) -> bool:
 
 
 def markdown_to_html(source: str, language: str) -> Markup:
-    """Render a Markdown body to HTML that templates may insert unescaped."""
-    return Markup(_parser(language).render(source))
+    """Render a Markdown body to HTML that templates may insert unescaped.
+
+    A paragraph wholly in bold is marked as a question (an interview's).
+    """
+    html = _glued_inside(_parser(language).render(source))
+    return Markup(
+        QUESTION.sub(rf'<p class="{QUESTION_CLASS}"><strong>\1</strong></p>', html)
+    )
