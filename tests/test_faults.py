@@ -90,6 +90,33 @@ def test_an_integer_of_thousands_of_digits_is_located(
     assert code == 2 and "fr.yaml:4: invalid number" in stderr
 
 
+def test_a_control_character_in_the_yaml_is_located(
+    make_issue: Callable[..., Path],
+) -> None:
+    """Located by the character, after text of several bytes per character."""
+    issue = make_issue(
+        MINIMAL_EDITION.replace("EMN Test", "EMN Tést").replace(
+            "title: Newsletter", "title: News\x01letter"
+        )
+    )
+    code, stderr = cli("check", str(issue), "--quick")
+    assert code == 2 and (
+        "fr.yaml:3: invalid YAML: control characters are not allowed (U+0001)"
+        in stderr
+    )
+
+
+def test_a_length_in_digits_of_another_script_is_named(
+    make_issue: Callable[..., Path],
+) -> None:
+    issue = make_issue('theme: {type: {body_size: "\u0669pt"}}\n' + MINIMAL_EDITION)
+    code, stderr = cli("check", str(issue), "--quick")
+    assert code == 2 and (
+        "fr.yaml:1 theme.type.body_size: '\u0669pt' is not a length such as 9pt"
+        in stderr
+    )
+
+
 # Outputs ---------------------------------------------------------------------
 
 

@@ -114,6 +114,8 @@ def read_yaml(path: Path) -> YamlDocument:
         root = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as error:
         raise UserError(_syntax_problem(path, error)) from None
+    except yaml.reader.ReaderError as error:
+        raise UserError(_character_problem(path, text, error)) from None
     except yaml.YAMLError as error:
         raise UserError(Problem(f"invalid YAML: {error}", file=path)) from None
     document = YamlDocument(path, None)
@@ -144,6 +146,24 @@ def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
     if COLON_IN_TEXT in message:
         message += COLON_HINT
     return Problem(message, file=path, line=mark.line + 1 if mark else None)
+
+
+def _character_problem(
+    path: Path, text: str, error: yaml.reader.ReaderError
+) -> Problem:
+    """Locate a character YAML does not allow, such as a control character.
+
+    The parser gives an offset whose unit depends on which parser it is;
+    the character itself says where it is.
+    """
+    character = chr(error.character)
+    index = text.find(character)
+    return Problem(
+        f"invalid YAML: {error.reason} (U+{ord(character):04X}); text pasted from"
+        " another program can carry such invisible characters: delete it",
+        file=path,
+        line=text.count("\n", 0, index) + 1 if index >= 0 else None,
+    )
 
 
 class _NodeReader:

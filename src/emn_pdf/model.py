@@ -592,7 +592,8 @@ def _check_rgb(colour: str) -> str:
     return colour.lower()
 
 
-LENGTH = re.compile(r"\d+(\.\d+)?(pt|mm|cm|in|px)")
+#: Digits in ASCII only: ``\d`` takes any script's, which CSS does not.
+LENGTH = re.compile(r"[0-9]+(\.[0-9]+)?(pt|mm|cm|in|px)")
 Length = Annotated[str, AfterValidator(_check_length)]
 Ink = Annotated[float, Field(ge=0, le=1)]
 
