@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import hostile
 import pytest
 from conftest import MINIMAL_EDITION, NEWS_WITH_IMAGE, ROOT, SAMPLE
 from hypothesis import given, settings
@@ -90,34 +91,25 @@ def test_an_integer_of_thousands_of_digits_is_located(
     assert code == 2 and "fr.yaml:4: invalid number" in stderr
 
 
-def test_a_control_character_in_the_yaml_is_located(
-    make_issue: Callable[..., Path],
+@pytest.mark.parametrize(
+    "case", [hostile.CONTROL_CHARACTER, hostile.FOREIGN_DIGITS], ids=str
+)
+def test_characters_yaml_or_css_refuse_are_located(
+    case: hostile.Case, tmp_path: Path
 ) -> None:
-    """Located by the character, after text of several bytes per character."""
-    issue = make_issue(
-        MINIMAL_EDITION.replace("EMN Test", "EMN Tést").replace(
-            "title: Newsletter", "title: News\x01letter"
-        )
-    )
-    code, stderr = cli("check", str(issue), "--quick")
-    assert code == 2 and (
-        "fr.yaml:3: invalid YAML: control characters are not allowed (U+0001)"
-        in stderr
-    )
-
-
-def test_a_length_in_digits_of_another_script_is_named(
-    make_issue: Callable[..., Path],
-) -> None:
-    issue = make_issue('theme: {type: {body_size: "\u0669pt"}}\n' + MINIMAL_EDITION)
-    code, stderr = cli("check", str(issue), "--quick")
-    assert code == 2 and (
-        "fr.yaml:1 theme.type.body_size: '\u0669pt' is not a length such as 9pt"
-        in stderr
-    )
+    """A control character (after two-byte letters), and digits of another script."""
+    assert hostile.run(case, tmp_path).violations == []
 
 
 # Outputs ---------------------------------------------------------------------
+
+
+def test_build_exits_with_an_error_when_preflight_finds_one(tmp_path: Path) -> None:
+    """An E101 overflow: the PDF is written, to look at, and the build fails."""
+    outcome = hostile.run(hostile.PREFLIGHT_ERROR, tmp_path)
+    assert outcome.violations == []
+    assert "out of its column" in outcome.stderr
+    assert (tmp_path / "out" / "2025-03-fr-web.pdf").is_file()
 
 
 def test_an_output_folder_that_is_a_file_is_named(

@@ -1,0 +1,162 @@
+"""Hostile inputs as payload folders, for the hostile-input run and the tests.
+
+Each :class:`Case` writes its payload under a folder it is given (an issue, a
+layout, a cache entry, a server to download from) and returns the command-line
+arguments that run it; with it is said what must hold afterwards: the exit
+code, a fragment of the message, no traceback, and no side effect (what
+:attr:`Case.side_effects` finds in the folder afterwards).  A case that needs
+something of the process (a server, a full disk) enters it on the
+``ExitStack`` it is given, which is closed after the run.
+
+:func:`run` runs one case through the command line and returns what went
+wrong with it; :data:`CASES` lists them all.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from emn_pdf.cli import app
+
+ISSUE_ID = "2025-03"
+
+#: A one-block edition; ``BLOCK`` is replaced by the block's fields.
+EDITION = """\
+masthead: {organisation: EMN, title: Newsletter, number: 1, date: 2025-03-20, language: fr}
+sections:
+  - blocks:
+      - kind: news
+        title: Une nouvelle
+        body: Texte.
+BLOCK"""
+
+Make = Callable[[Path, ExitStack], list[str]]
+SideEffects = Callable[[Path], list[str]]
+
+
+def no_output(folder: Path) -> list[str]:
+    """Return the files a refused build left in its output folder."""
+    out = folder / "out"
+    written = sorted(out.rglob("*")) if out.is_dir() else []
+    return [f"{path.relative_to(folder)} written" for path in written if path.is_file()]
+
+
+def nothing(folder: Path) -> list[str]:
+    """Nothing to look for: the run was meant to write what it wrote."""
+    return []
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile input, and what must be true after running it."""
+
+    name: str
+    make: Make
+    exit_code: int
+    message: str  # a fragment of what the command prints on stderr
+    side_effects: SideEffects = no_output
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass
+class Outcome:
+    """What a run of a case did, and what it should not have."""
+
+    exit_code: int
+    stderr: str
+    violations: list[str] = field(default_factory=list)
+
+
+def run(case: Case, folder: Path) -> Outcome:
+    """Run ``case`` with its payload under ``folder``; say what went wrong."""
+    with ExitStack() as stack:
+        arguments = case.make(folder, stack)
+        result = CliRunner().invoke(app, arguments)
+    outcome = Outcome(result.exit_code, result.stderr)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        outcome.violations.append(f"raised {result.exception!r}")
+    if "Traceback" in result.output:
+        outcome.violations.append("printed a traceback")
+    if result.exit_code != case.exit_code:
+        outcome.violations.append(f"exit {result.exit_code}, not {case.exit_code}")
+    if case.message not in result.stderr:
+        outcome.violations.append(f"no {case.message!r} in: {result.stderr}")
+    outcome.violations += case.side_effects(folder)
+    return outcome
+
+
+def write_issue(folder: Path, block: str = "", edition: str = EDITION) -> Path:
+    """Write a one-edition issue under ``folder``; ``block`` adds fields to its block."""
+    issue = folder / "issues" / ISSUE_ID
+    (issue / "images").mkdir(parents=True, exist_ok=True)
+    fields = textwrap.indent(textwrap.dedent(block), " " * 8) if block else ""
+    (issue / "fr.yaml").write_text(edition.replace("BLOCK", fields), encoding="utf-8")
+    return issue
+
+
+def build(issue: Path, folder: Path, *options: str) -> list[str]:
+    """Return the arguments of a build of ``issue`` into ``folder/out``."""
+    return ["build", str(issue), "-o", str(folder / "out"), "--jobs", "1", *options]
+
+
+def check(issue: Path, *options: str) -> list[str]:
+    """Return the arguments of a check of ``issue``."""
+    return ["check", str(issue), *options]
+
+
+# Input ------------------------------------------------------------------------
+
+
+def control_character(folder: Path, stack: ExitStack) -> list[str]:
+    """A control character pasted into a title, after text of two-byte letters."""
+    issue = write_issue(folder, edition=EDITION.replace("EMN,", "EMN Tést,"))
+    text = (issue / "fr.yaml").read_text(encoding="utf-8")
+    (issue / "fr.yaml").write_text(text.replace("Une nouvelle", "Une\x01nouvelle"))
+    return check(issue, "--quick")
+
+
+def foreign_digits(folder: Path, stack: ExitStack) -> list[str]:
+    """A body size in Arabic-Indic digits, which CSS does not read."""
+    issue = write_issue(
+        folder, edition='theme: {type: {body_size: "\u0669pt"}}\n' + EDITION
+    )
+    return check(issue, "--quick")
+
+
+def overflowing_number(folder: Path, stack: ExitStack) -> list[str]:
+    """A number too long for its column: preflight's E101, and the build fails."""
+    digits = "1234567890" * 8
+    issue = write_issue(folder, edition=EDITION.replace("Texte.", f"Code {digits}."))
+    return build(issue, folder)
+
+
+CONTROL_CHARACTER = Case(
+    "control character in the YAML",
+    control_character,
+    2,
+    "fr.yaml:5: invalid YAML: control characters are not allowed (U+0001)",
+)
+FOREIGN_DIGITS = Case(
+    "length in Arabic-Indic digits",
+    foreign_digits,
+    2,
+    "fr.yaml:1 theme.type.body_size: '\u0669pt' is not a length",
+)
+PREFLIGHT_ERROR = Case(
+    "build with a preflight error",
+    overflowing_number,
+    2,
+    "E101",
+    nothing,  # the files are written, to look at
+)
+
+#: Every case, for the hostile-input run.
+CASES: list[Case] = [CONTROL_CHARACTER, FOREIGN_DIGITS, PREFLIGHT_ERROR]
