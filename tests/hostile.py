@@ -138,6 +138,22 @@ def overflowing_number(folder: Path, stack: ExitStack) -> list[str]:
     return build(issue, folder)
 
 
+LONG_ADDRESS = "https://example.org/" + "a" * 5000
+
+
+def long_link(folder: Path, stack: ExitStack) -> list[str]:
+    """A link of 5,000 characters: no QR code holds it."""
+    return check(write_issue(folder, f'links: [{{url: "{LONG_ADDRESS}"}}]'), "--quick")
+
+
+def long_link_in_text(folder: Path, stack: ExitStack) -> list[str]:
+    """The same address written in a Markdown body."""
+    body = f"Texte, [lien]({LONG_ADDRESS})."
+    return check(
+        write_issue(folder, edition=EDITION.replace("Texte.", f'"{body}"')), "--quick"
+    )
+
+
 CONTROL_CHARACTER = Case(
     "control character in the YAML",
     control_character,
@@ -157,6 +173,24 @@ PREFLIGHT_ERROR = Case(
     "E101",
     nothing,  # the files are written, to look at
 )
+LONG_LINK = Case(
+    "link too long for a QR code",
+    long_link,
+    2,
+    "fr.yaml:7 sections.0.blocks.0.links.0.url: an address of 5020 bytes",
+)
+LONG_LINK_IN_TEXT = Case(
+    "link in text too long for a QR code",
+    long_link_in_text,
+    2,
+    "fr.yaml:6 sections.0.blocks.0.body: an address of 5020 bytes",
+)
 
 #: Every case, for the hostile-input run.
-CASES: list[Case] = [CONTROL_CHARACTER, FOREIGN_DIGITS, PREFLIGHT_ERROR]
+CASES: list[Case] = [
+    CONTROL_CHARACTER,
+    FOREIGN_DIGITS,
+    PREFLIGHT_ERROR,
+    LONG_LINK,
+    LONG_LINK_IN_TEXT,
+]

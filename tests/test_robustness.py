@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import hostile
 import pytest
 from conftest import NEWS_WITH_IMAGE, SAMPLE
 from pdfcheck import body_text, metadata, normalise
@@ -172,6 +173,16 @@ def test_an_oversized_yaml_file_is_refused(make_issue: Callable[..., Path]) -> N
     issue = make_issue("# " + "x" * (1024 * 1024) + "\n")
     with pytest.raises(UserError, match=r"fr\.yaml: larger than 1024 KiB"):
         emn_pdf.check(issue)
+
+
+@pytest.mark.parametrize(
+    "case", [hostile.LONG_LINK, hostile.LONG_LINK_IN_TEXT], ids=str
+)
+def test_a_link_too_long_for_a_qr_code_is_located(
+    case: hostile.Case, tmp_path: Path
+) -> None:
+    """An error at validation, at its field, not a print build blaming the layout."""
+    assert hostile.run(case, tmp_path).violations == []
 
 
 def test_an_oversized_picture_is_refused(

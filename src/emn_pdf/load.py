@@ -23,7 +23,7 @@ from pydantic_core import ErrorDetails
 from .errors import Problem, UserError
 from .files import contained, read_bounded
 from .hints import choices_hint, closest, fields_at, literal_choices
-from .model import Edition
+from .model import Edition, unprintable_addresses
 
 #: Standard YAML tags an issue file may use; anything else (``!!python/...``,
 #: custom tags) is refused rather than silently constructed.
@@ -252,7 +252,12 @@ def load_edition(path: Path) -> LoadedEdition:
             Problem("an edition must be a mapping of fields", file=path, line=1)
         )
     context = {"issue_dir": path.parent, "language": path.stem}
-    return LoadedEdition(validated(document, Edition, context), document)
+    edition = validated(document, Edition, context)
+    if unprintable := list(unprintable_addresses(edition)):
+        raise UserError(
+            document.problem(location, message) for location, message in unprintable
+        )
+    return LoadedEdition(edition, document)
 
 
 M = TypeVar("M", bound=BaseModel)

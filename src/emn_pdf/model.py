@@ -475,18 +475,45 @@ def titled_addresses(model: BaseModel) -> Iterator[tuple[str | None, str]]:
     title is that of the innermost holder with a ``title`` (or ``text``).
     """
     for location, value, holders in walk(model):
-        if not isinstance(value, str) or location[-1] == "src":
-            continue  # a picture's file is shown, not linked
-        if location[-1] == "email":
-            addresses = [f"mailto:{value}"]
-        else:
-            addresses = ADDRESS.findall(value)
+        addresses = _addresses(location, value)
         titles = (
             getattr(holder, "title", None) or getattr(holder, "text", None)
             for holder in reversed(holders)
         )
         title = next(filter(None, titles), None)
         yield from ((title, address) for address in addresses)
+
+
+def _addresses(location: tuple[str | int, ...], value: Any) -> list[str]:
+    """Return the addresses a value of the model links to."""
+    if not isinstance(value, str) or location[-1] == "src":
+        return []  # a picture's file is shown, not linked
+    if location[-1] == "email":
+        return [f"mailto:{value}"]
+    return list(ADDRESS.findall(value))
+
+
+#: The most a QR code holds, in bytes (version 40, low error correction).
+MAX_QR_BYTES = 2953
+
+
+def unprintable_addresses(
+    model: BaseModel,
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Yield the field path of each address too long to print as a QR code.
+
+    The print edition prints every address as a QR code: one that cannot
+    hold it is the editor's to shorten, at its field, not a failed build.
+    """
+    for location, value, _ in walk(model):
+        for address in _addresses(location, value):
+            if (size := len(address.encode())) > MAX_QR_BYTES:
+                yield (
+                    location,
+                    f"an address of {size} bytes ({address[:40]}…) is too long"
+                    f" for the QR code print gives it (at most {MAX_QR_BYTES}):"
+                    " give a shorter address",
+                )
 
 
 def image_locations(model: BaseModel) -> Iterator[tuple[tuple[str | int, ...], str]]:
