@@ -14,6 +14,7 @@ wrong with it; :data:`CASES` lists them all.
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+import emn_pdf
 from emn_pdf.cli import app
 
 ISSUE_ID = "2025-03"
@@ -154,6 +156,15 @@ def long_link_in_text(folder: Path, stack: ExitStack) -> list[str]:
     )
 
 
+def damaged_cache_entry(folder: Path, stack: ExitStack) -> list[str]:
+    """A cache entry whose findings are not findings, left by an earlier build."""
+    issue = write_issue(folder)
+    emn_pdf.build(issue, out_dir=folder / "out")
+    entry = folder / "out" / ".emn-pdf-cache" / f"{ISSUE_ID}-fr-web.json"
+    entry.write_text(json.dumps(json.loads(entry.read_text()) | {"findings": [1]}))
+    return build(issue, folder)
+
+
 CONTROL_CHARACTER = Case(
     "control character in the YAML",
     control_character,
@@ -185,6 +196,13 @@ LONG_LINK_IN_TEXT = Case(
     2,
     "fr.yaml:6 sections.0.blocks.0.body: an address of 5020 bytes",
 )
+DAMAGED_CACHE_ENTRY = Case(
+    "damaged cache entry",
+    damaged_cache_entry,
+    0,
+    "2025-03-fr-web.json is damaged: discarded, built again",
+    nothing,
+)
 
 #: Every case, for the hostile-input run.
 CASES: list[Case] = [
@@ -193,4 +211,5 @@ CASES: list[Case] = [
     PREFLIGHT_ERROR,
     LONG_LINK,
     LONG_LINK_IN_TEXT,
+    DAMAGED_CACHE_ENTRY,
 ]

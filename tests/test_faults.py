@@ -3,6 +3,7 @@ no traceback, no stray process and no temporary file left behind."""
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import os
@@ -25,7 +26,8 @@ from typer.testing import CliRunner
 import emn_pdf
 from emn_pdf import cache, edition, finish, galley, layouts, workers
 from emn_pdf.cli import app
-from emn_pdf.errors import UserError
+from emn_pdf.errors import Finding, UserError
+from emn_pdf.jobs import Job
 from emn_pdf.workers import Limits
 
 runner = CliRunner()
@@ -422,6 +424,59 @@ def test_a_crafted_cache_entry_is_not_believed(
     reports: list[emn_pdf.BuildReport] = []
     emn_pdf.build(issue, out_dir=out, on_built=reports.append)
     assert not reports[0].cached and reports[0].path == out / "2025-03-fr-web.pdf"
+
+
+def test_a_damaged_cache_entry_is_discarded_with_a_warning(tmp_path: Path) -> None:
+    """Built again, once: the next build finds the new entry."""
+    outcome = hostile.run(hostile.DAMAGED_CACHE_ENTRY, tmp_path)
+    assert outcome.violations == []
+    reports: list[emn_pdf.BuildReport] = []
+    issue = tmp_path / "issues" / "2025-03"
+    emn_pdf.build(issue, out_dir=tmp_path / "out", on_built=reports.append)
+    assert reports[0].cached and reports[0].warnings == []
+
+
+ENTRY_FIELDS = [field.name for field in dataclasses.fields(cache.Entry)]
+FINDING_FIELDS = ["code", "message", "file", "line", "field", "edition", "page"]
+ODD_VALUES = [None, True, 7, 1.5, "x", "", [], {}, [1], ["x"], {"x": 1}, [{}]]
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    field=st.sampled_from(
+        ENTRY_FIELDS + [f"finding.{name}" for name in FINDING_FIELDS]
+    ),
+    value=st.sampled_from(ODD_VALUES),
+)
+def test_a_cache_entry_is_believed_only_if_it_can_be_reported(
+    field: str, value: object
+) -> None:
+    """Any value in any field: the entry is refused, or its report prints."""
+    import tempfile
+
+    entry = {
+        "key": "k", "outputs": {"2025-03-fr-web.pdf": "d"}, "pages": 1,
+        "warnings": [], "findings": [Finding("W102", "alone").as_json()],
+    }  # fmt: skip
+    if field.startswith("finding."):
+        entry["findings"][0][field.removeprefix("finding.")] = value  # type: ignore[index]
+    else:
+        entry[field] = value
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        (out / "2025-03-fr-web.pdf").write_bytes(b"%PDF")
+        (out / cache.CACHE_DIR).mkdir()
+        (out / cache.CACHE_DIR / "2025-03-fr-web.json").write_text(json.dumps(entry))
+        job = Job(out, "fr", "web", None, out, False, False, None, Limits())
+        believed = cache._entry(out, "2025-03-fr-web")
+        if believed is None:
+            assert cache.discard_damaged(out, "2025-03-fr-web") is not None
+            return
+        report = cache.report(job, believed, 0.0)
+        printed = [f"{finding.severity}: {finding}" for finding in report.findings]
+        assert len(printed) == len(believed.findings)
+        assert all(isinstance(warning, str) for warning in report.warnings)
+        assert cache.discard_damaged(out, "2025-03-fr-web") is None
 
 
 @pytest.mark.parametrize("files, folders", [(["/dev/zero"], []), ([], ["/proc"])])

@@ -71,7 +71,14 @@ def build(
         for each in chosen_targets(target)
     ]
     reports = []
+    damaged = {
+        (job.language, job.target): warning
+        for job in work
+        if (warning := cache.discard_damaged(job.out_dir, job.name))
+    }
     for report in _run(work, jobs):
+        if warning := damaged.get((report.language, report.target)):
+            report = replace(report, warnings=[warning, *report.warnings])
         reports.append(report)
         if on_built is not None:
             on_built(report)
