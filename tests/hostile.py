@@ -21,6 +21,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image
 from typer.testing import CliRunner
 
 import emn_pdf
@@ -165,6 +166,50 @@ def damaged_cache_entry(folder: Path, stack: ExitStack) -> list[str]:
     return build(issue, folder)
 
 
+def svg_embedding(href: str) -> str:
+    """Return an SVG picture drawing the picture at ``href``."""
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="30">'
+        f'<image xlink:href="{href}" width="40" height="30"/></svg>'
+    )
+
+
+def issue_with_svg(folder: Path, svg: str) -> Path:
+    """Write an issue whose block shows ``images/framed.svg``, holding ``svg``."""
+    issue = write_issue(folder, "image: {src: images/framed.svg, alt: Une image.}")
+    (issue / "images" / "framed.svg").write_text(svg, encoding="utf-8")
+    return issue
+
+
+def svg_with_bad_data(folder: Path, stack: ExitStack) -> list[str]:
+    """An SVG drawing ``data:nocomma``, which the URL library cannot read."""
+    return build(issue_with_svg(folder, svg_embedding("data:nocomma")), folder)
+
+
+def svg_with_large_bitmap(image_format: str) -> Make:
+    """Return a case: an SVG drawing a 56-megapixel bitmap (7 MB as a file)."""
+
+    def make(folder: Path, stack: ExitStack) -> list[str]:
+        name = f"inner.{image_format.lower()}"
+        issue = issue_with_svg(folder, svg_embedding(name))
+        Image.new("1", (7000, 8000)).save(issue / "images" / name, image_format)
+        return build(issue, folder)
+
+    return make
+
+
+def huge_picture_many_times(folder: Path, stack: ExitStack) -> list[str]:
+    """A 60-megapixel PNG shown 2,000 times, with five seconds to build."""
+    pictures = "".join(
+        f"\n  - {{src: images/huge.png, alt: Image {number}.}}"
+        for number in range(2000)
+    )
+    issue = write_issue(folder, f"images:{pictures}")
+    Image.new("RGB", (7745, 7745), "#1d4f91").save(issue / "images" / "huge.png")
+    return build(issue, folder, "--time-limit", "5")
+
+
 CONTROL_CHARACTER = Case(
     "control character in the YAML",
     control_character,
@@ -203,6 +248,31 @@ DAMAGED_CACHE_ENTRY = Case(
     "2025-03-fr-web.json is damaged: discarded, built again",
     nothing,
 )
+SVG_BAD_DATA = Case(
+    "SVG drawing a data: address the URL library cannot read",
+    svg_with_bad_data,
+    2,
+    "fr.yaml:7 sections.0.blocks.0.image.src: images/framed.svg: data:nocomma:"
+    " not a valid data: address",
+)
+SVG_BMP = Case(
+    "SVG drawing a 7000x8000 BMP",
+    svg_with_large_bitmap("BMP"),
+    2,
+    "images/framed.svg: inner.bmp: inner.bmp is a BMP file; a picture is one of",
+)
+SVG_TIFF = Case(
+    "SVG drawing a 7000x8000 TIFF",
+    svg_with_large_bitmap("TIFF"),
+    2,
+    "images/framed.svg: inner.tiff: inner.tiff is a TIFF file; a picture is one of",
+)
+HUGE_PICTURE_MANY_TIMES = Case(
+    "60-megapixel picture shown 2,000 times, --time-limit 5",
+    huge_picture_many_times,
+    2,
+    "fr.yaml: laying out took longer than 5 s",
+)
 
 #: Every case, for the hostile-input run.
 CASES: list[Case] = [
@@ -212,4 +282,8 @@ CASES: list[Case] = [
     LONG_LINK,
     LONG_LINK_IN_TEXT,
     DAMAGED_CACHE_ENTRY,
+    SVG_BAD_DATA,
+    SVG_BMP,
+    SVG_TIFF,
+    HUGE_PICTURE_MANY_TIMES,
 ]

@@ -24,7 +24,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 import emn_pdf
-from emn_pdf import cache, edition, finish, galley, layouts, workers
+from emn_pdf import cache, edition, finish, galley, layouts, pictures, workers
 from emn_pdf.cli import app
 from emn_pdf.errors import Finding, UserError
 from emn_pdf.jobs import Job
@@ -247,6 +247,58 @@ def test_an_edition_has_a_deadline(
         emn_pdf.build(
             make_issue(), out_dir=tmp_path / "out", jobs=1, limits=Limits(seconds=0.01)
         )
+
+
+def test_a_picture_is_decoded_once_however_often_it_is_shown(
+    make_issue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = "".join(
+        f"          - {{src: images/one.png, alt: Image {n}.}}\n" for n in range(50)
+    )
+    issue = make_issue(MINIMAL_EDITION + "        images:\n" + shown)
+    Image.new("RGB", (40, 30)).save(issue / "images" / "one.png")
+    decoded: list[str] = []
+    check_raster = pictures._check_raster
+    monkeypatch.setattr(
+        pictures,
+        "_check_raster",
+        lambda name, *rest: decoded.append(name) or check_raster(name, *rest),
+    )
+    emn_pdf.check(issue, lay_out=False)
+    assert decoded == ["one.png"]
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_picture_checks_run_within_the_time_limit(
+    make_issue: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    """A check slower than the limit is stopped by it, the first time it runs."""
+    issue = make_issue(NEWS_WITH_IMAGE.replace("SRC", "images/slow.png"))
+    Image.new("RGB", (40, 30)).save(issue / "images" / "slow.png")
+    finished: list[str] = []
+
+    def slow(name: str, *rest: object) -> None:
+        time.sleep(3)
+        finished.append(name)
+
+    monkeypatch.setattr(pictures, "_check_raster", slow)
+    limits = Limits(seconds=1)
+    with pytest.raises(UserError, match=r"fr\.yaml: laying out took longer than 1 s"):
+        if command == "build":
+            emn_pdf.build(issue, out_dir=tmp_path / "out", jobs=1, limits=limits)
+        else:
+            emn_pdf.check(issue, lay_out=False, limits=limits)
+    assert finished == []
+
+
+def test_a_huge_picture_shown_many_times_stops_at_the_time_limit(
+    tmp_path: Path,
+) -> None:
+    """60 megapixels shown 2,000 times: decoded once, the build stopped at 5 s."""
+    assert hostile.run(hostile.HUGE_PICTURE_MANY_TIMES, tmp_path).violations == []
 
 
 def test_the_limits_are_said_and_may_be_raised(

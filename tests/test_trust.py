@@ -11,6 +11,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
+import hostile
 import pytest
 from conftest import MINIMAL_EDITION, NEWS_WITH_IMAGE, ROOT, SAMPLE
 from PIL import Image
@@ -214,6 +215,19 @@ def test_a_picture_inside_an_svg_gets_the_picture_checks(
         message
     )
     assert not (tmp_path / "out" / "2025-03-fr-web.pdf").exists()
+
+
+def test_a_fetcher_error_is_a_refusal_naming_the_file(tmp_path: Path) -> None:
+    """A ``data:`` address the URL library cannot parse, inside an SVG."""
+    assert hostile.run(hostile.SVG_BAD_DATA, tmp_path).violations == []
+
+
+@pytest.mark.parametrize("case", [hostile.SVG_BMP, hostile.SVG_TIFF], ids=str)
+def test_a_bitmap_inside_an_svg_is_checked_as_a_picture(
+    case: hostile.Case, tmp_path: Path
+) -> None:
+    """Of a format pictures may have, decoded whole within the limits."""
+    assert hostile.run(case, tmp_path).violations == []
 
 
 def test_a_refusal_while_drawing_an_svg_stops_the_build(tmp_path: Path) -> None:

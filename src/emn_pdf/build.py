@@ -169,8 +169,10 @@ def _checked_in_advance(
     from .edition import cache_key, cache_keys, has_remote_pictures, prepare
 
     if job.language not in editions:
+        edition = job.issue_dir / f"{job.language}.yaml"
         try:
-            with faults_as_user_errors():
+            # Within the time limit: checking pictures decodes them.
+            with faults_as_user_errors(), job.limits.deadline(edition):
                 editions[job.language] = prepare(
                     job.issue_dir, job.language, job.layout
                 )

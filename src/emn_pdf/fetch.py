@@ -24,6 +24,7 @@ from urllib.request import url2pathname, urlopen
 from PIL import Image
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from .errors import UserError
 from .files import read_bounded
 from .pictures import MAX_PICTURE_BYTES, check_resource, is_svg
 
@@ -98,13 +99,23 @@ class BuildFetcher(URLFetcher):
         self.checked: set[str] = set()
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
-        """Return the resource behind ``url``, checked and prepared for the target."""
+        """Return the resource behind ``url``, checked and prepared for the target.
+
+        Whatever goes wrong is a refusal naming the resource: WeasyPrint
+        would turn any other exception into one that stops the build with a
+        traceback (``FatalURLFetchingError``).  A deadline passes through.
+        """
         try:
-            body, mime_type = self.checked_resource(url)
+            try:
+                body, mime_type = self.checked_resource(url)
+                return self.prepared(url, body, mime_type)
+            except (RefusedResource, UserError):
+                raise
+            except Exception as error:
+                raise RefusedResource(url, f"cannot be read ({error})") from None
         except RefusedResource as error:
             self.refused.append(error)
             raise
-        return self.prepared(url, body, mime_type)
 
     def checked_resource(self, url: str) -> tuple[bytes, str]:
         """Return the bytes and type of ``url`` once they pass every check."""
@@ -130,8 +141,7 @@ class BuildFetcher(URLFetcher):
                 raise RefusedResource(url, f"cannot be read ({error})") from None
             mime_type = mimetypes.guess_type(path.name)[0]
         elif scheme == "data" and len(url) <= MAX_DATA_URL:
-            with urlopen(url) as response:
-                body, mime_type = response.read(), response.headers.get_content_type()
+            body, mime_type = _inline_data(url)
         elif scheme in {"http", "https"} and self.allow_remote:
             body, mime_type = self.remote(url)
         else:
@@ -199,6 +209,15 @@ def _read_before(response: HTTPResponse, deadline: float) -> bytes:
             raise TimeoutError(f"not downloaded within {REMOTE_TIMEOUT} s")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _inline_data(url: str) -> tuple[bytes, str]:
+    """Return the bytes and type a ``data:`` URL holds."""
+    try:
+        with urlopen(url) as response:
+            return response.read(), response.headers.get_content_type()
+    except ValueError:
+        raise RefusedResource(url, "not a valid data: address") from None
 
 
 def _refusal(scheme: str, allow_remote: bool) -> str:

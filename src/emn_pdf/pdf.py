@@ -25,6 +25,7 @@ from weasyprint import CSS, HTML
 from weasyprint.css import ColorProfile
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError
 
 from .errors import Problem, UserError
 from .fetch import ISSUE_URL, BuildFetcher, RefusedResource, web_raster
@@ -268,6 +269,12 @@ def refused_resources(
         yield
     except RefusedResource as error:
         raise UserError(_refusal_problem(error, locate)) from None
+    except FatalURLFetchingError as error:
+        # WeasyPrint's wrapping of an exception our fetcher let through: the
+        # deadline passing while a resource was read.
+        if isinstance(error.__cause__, UserError):
+            raise error.__cause__ from None
+        raise UserError(Problem(f"resource refused: {error}")) from None
     if fetcher is not None and fetcher.refused:
         raise UserError(_refusal_problem(fetcher.refused[0], locate))
 
