@@ -21,10 +21,13 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+import webserver
 from PIL import Image
 from typer.testing import CliRunner
 
 import emn_pdf
+from emn_pdf import remote
 from emn_pdf.cli import app
 
 ISSUE_ID = "2025-03"
@@ -210,6 +213,87 @@ def huge_picture_many_times(folder: Path, stack: ExitStack) -> list[str]:
     return build(issue, folder, "--time-limit", "5")
 
 
+# Remote pictures ----------------------------------------------------------------
+
+
+def remote_picture(folder: Path, src: str, *options: str) -> list[str]:
+    """Return the arguments of a build of an issue showing the picture at ``src``."""
+    issue = write_issue(folder, f'image: {{src: "{src}", alt: Une image.}}')
+    return build(issue, folder, "--allow-remote", *options)
+
+
+def plain_http_picture(folder: Path, stack: ExitStack) -> list[str]:
+    """A picture at an http:// address: downloads are over https only."""
+    issue = write_issue(folder, 'image: {src: "http://example.org/photo.png", alt: x}')
+    return check(issue, "--quick")
+
+
+def cloud_metadata_picture(folder: Path, stack: ExitStack) -> list[str]:
+    """A picture at the address of a cloud's metadata service."""
+    return remote_picture(folder, "https://169.254.169.254/latest/meta-data/x.png")
+
+
+def seconds_for_downloads(stack: ExitStack, seconds: float) -> None:
+    """Give the downloads of a build ``seconds`` while the case runs."""
+    patch = stack.enter_context(pytest.MonkeyPatch.context())
+    patch.setattr(remote, "REMOTE_SECONDS", seconds)
+
+
+def served_picture(
+    routes: dict[str, webserver.Route], path: str, seconds: float = 1
+) -> Make:
+    """Return a case: a picture served by ``routes`` at ``path``, downloaded.
+
+    The downloads of the build have ``seconds``.
+    """
+
+    def make(folder: Path, stack: ExitStack) -> list[str]:
+        seconds_for_downloads(stack, seconds)
+        server = stack.enter_context(webserver.serving(routes))
+        stack.callback(_write_requests, folder, server)
+        return remote_picture(folder, server.url + path)
+
+    return make
+
+
+def _write_requests(folder: Path, server: webserver.Server) -> None:
+    (folder / "requests.json").write_text(json.dumps(dict(server.requests)))
+
+
+def requested_once_each(most: int) -> SideEffects:
+    """Return a check that the server was asked for each path once, ``most`` in all."""
+
+    def side_effects(folder: Path) -> list[str]:
+        requests = json.loads((folder / "requests.json").read_text())
+        found = [
+            f"{path} downloaded {n} times" for path, n in requests.items() if n > 1
+        ]
+        if sum(requests.values()) > most:
+            found.append(f"{sum(requests.values())} downloads, more than {most}")
+        return found + no_output(folder)
+
+    return side_effects
+
+
+SLOW_PICTURES = 15
+#: A remote SVG drawing fifteen pictures of the same server, each 1.5 s slow:
+#: with 4 s for all downloads, two come, the third is cut short.
+SLOW_ROUTES: dict[str, webserver.Route] = {
+    "/framed.svg": webserver.answer(
+        "".join(
+            svg_embedding(f"slow/{n}.png").partition("</svg>")[0]
+            for n in range(SLOW_PICTURES)
+        ).encode()
+        + b"</svg>",
+        "image/svg+xml",
+    ),
+    **{
+        f"/slow/{n}.png": webserver.answer(webserver.png(), delay=1.5)
+        for n in range(SLOW_PICTURES)
+    },
+}
+
+
 CONTROL_CHARACTER = Case(
     "control character in the YAML",
     control_character,
@@ -273,6 +357,49 @@ HUGE_PICTURE_MANY_TIMES = Case(
     2,
     "fr.yaml: laying out took longer than 5 s",
 )
+PLAIN_HTTP_PICTURE = Case(
+    "picture at an http:// address",
+    plain_http_picture,
+    2,
+    "fr.yaml:7 sections.0.blocks.0.image.src: 'http://example.org/photo.png':"
+    " pictures are downloaded over https only",
+)
+CLOUD_METADATA_PICTURE = Case(
+    "picture at the cloud metadata address",
+    cloud_metadata_picture,
+    2,
+    "image.src: https://169.254.169.254/latest/meta-data/x.png: 169.254.169.254 is"
+    " a private or local address",
+)
+TRICKLED_HEADERS = Case(
+    "server sending its headers a byte at a time",
+    served_picture({"/photo.png": webserver.TRICKLED_HEADERS}, "/photo.png"),
+    2,
+    "photo.png: not downloaded within 1 s",
+    requested_once_each(1),
+)
+REDIRECTS = [
+    Case(
+        f"redirect to {target}",
+        served_picture({"/photo.png": webserver.redirect(target)}, "/photo.png"),
+        2,
+        f"photo.png: redirected to {target}: {reason}",
+        requested_once_each(1),
+    )
+    for target, reason in [
+        ("https://169.254.169.254/x.png", "169.254.169.254 is a private or local"),
+        ("https://10.0.0.1/x.png", "10.0.0.1 is a private or local address"),
+        ("ftp://example.org/x.png", "not an https:// address"),
+        ("http://127.0.0.1/x.png", "not an https:// address"),
+    ]
+]
+SLOW_SUB_PICTURES = Case(
+    "remote SVG drawing 15 slow remote pictures",
+    served_picture(SLOW_ROUTES, "/framed.svg", seconds=4),
+    2,
+    "not downloaded within 4 s, the time all the remote pictures of a build have",
+    requested_once_each(4),
+)
 
 #: Every case, for the hostile-input run.
 CASES: list[Case] = [
@@ -286,4 +413,9 @@ CASES: list[Case] = [
     SVG_BMP,
     SVG_TIFF,
     HUGE_PICTURE_MANY_TIMES,
+    PLAIN_HTTP_PICTURE,
+    CLOUD_METADATA_PICTURE,
+    TRICKLED_HEADERS,
+    *REDIRECTS,
+    SLOW_SUB_PICTURES,
 ]

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .copyfit import Trial
     from .galley import MadeUp
     from .pdf import LaidOut
+    from .remote import Remote
 
 T = TypeVar("T")
 COVER_WIDTH = 800
@@ -391,13 +392,14 @@ def lay_out_target(
     ``pages`` (else the edition's ``pages:``) asks for copyfitting.  For print,
     a last layout adds the designed pages (notes, then a back page) that fill
     the edition out to sheets of four; what comes before them does not move.
+    Every render shares one :class:`~emn_pdf.remote.Remote`, if remote pictures
+    are allowed: one deadline, each downloaded once.
     """
-    draft, settings, copyfitted, problem = _copyfitted(
-        item, target, allow_remote, pages
-    )
+    remote = _downloads(allow_remote)
+    draft, settings, copyfitted, problem = _copyfitted(item, target, remote, pages)
     missing = -draft.page_count % PAGES_PER_SHEET
     if target == "print" and missing:
-        draft = _draft(item, Page("print", fill_pages=missing), allow_remote, settings)
+        draft = _draft(item, Page("print", fill_pages=missing), remote, settings)
     laid_out = draft.finish()
     laid_out.copyfit = copyfitted
     laid_out.copyfit_problem = problem
@@ -405,7 +407,7 @@ def lay_out_target(
 
 
 def _copyfitted(
-    item: Prepared, target: Target, allow_remote: bool, requested: int | None
+    item: Prepared, target: Target, remote: Remote | None, requested: int | None
 ) -> tuple[_Draft, dict[str, str], str | None, Problem | None]:
     """Lay out with the theme's sizes, or with those that give the page count.
 
@@ -419,7 +421,7 @@ def _copyfitted(
     from . import copyfit, makeup
 
     started = time.perf_counter()
-    natural = _draft(item, Page(target), allow_remote)
+    natural = _draft(item, Page(target), remote)
     ranges = item.layout.theme.copyfit
     pages = requested or item.loaded.edition.pages
     saving = None if pages is not None else _page_to_save(natural, target)
@@ -443,7 +445,7 @@ def _copyfitted(
         )
 
     def render(settings: dict[str, str]) -> tuple[_Draft, int, float]:
-        draft = _draft(item, Page(target), allow_remote, settings)
+        draft = _draft(item, Page(target), remote, settings)
         return (draft, *draft.length)
 
     try:
@@ -531,13 +533,20 @@ def _lay_out(
     allow_remote: bool,
     settings: dict[str, str] | None = None,
 ) -> LaidOut:
-    return _draft(item, page, allow_remote, settings).finish()
+    return _draft(item, page, _downloads(allow_remote), settings).finish()
+
+
+def _downloads(allow_remote: bool) -> Remote | None:
+    """Return what downloads remote pictures for one build, if they are allowed."""
+    from .remote import Remote
+
+    return Remote() if allow_remote else None
 
 
 def _draft(
     item: Prepared,
     page: Page,
-    allow_remote: bool,
+    remote: Remote | None,
     settings: dict[str, str] | None = None,
 ) -> _Draft:
     from .galley import make_up
@@ -549,7 +558,7 @@ def _draft(
             base_dir=item.loaded.document.path.parent,
             layout=item.layout,
             target=page.target,
-            allow_remote=allow_remote,
+            remote=remote,
             locate=item.locate_resource,
             settings=settings,
         )

@@ -3,7 +3,7 @@
 A build may read the issue folder, its layout folder and the fonts; nothing
 else (a ``..`` or a symbolic link that leads out is refused, as the resolved
 path decides), and nothing from the network unless the user allows remote
-pictures, which are then downloaded within a time and size limit.  Raster
+pictures, which are then downloaded as :mod:`emn_pdf.remote` allows.  Raster
 pictures for the web edition are also re-encoded as JPEG on the way in (small
 files); print pictures are converted and resampled later, in the written PDF
 (``press.py``), once their printed size is known.
@@ -14,9 +14,7 @@ from __future__ import annotations
 import io
 import mimetypes
 import re
-import time
 from collections.abc import Callable, Sequence
-from http.client import HTTPResponse
 from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname, urlopen
@@ -27,6 +25,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from .errors import UserError
 from .files import read_bounded
 from .pictures import MAX_PICTURE_BYTES, check_resource, is_svg
+from .remote import Remote
 
 #: Picture formats that are re-encoded (SVG stays vector).
 RASTER_TYPES = {"image/png", "image/jpeg", "image/webp", "image/gif"}
@@ -34,9 +33,6 @@ WEB_JPEG_QUALITY = 82
 
 #: Inline data a layout may embed in its CSS (a small icon, not a photo).
 MAX_DATA_URL = 64 * 1024
-#: Remote pictures, when allowed: how long to wait, how much to accept.
-REMOTE_TIMEOUT = 10
-MAX_REMOTE_BYTES = 10 * 1024 * 1024
 #: Largest file a build reads (a font, a profile, a picture).
 MAX_RESOURCE_BYTES = MAX_PICTURE_BYTES
 #: What an SVG may refer to: an ``href`` (pictures, other SVGs) or a CSS ``url()``.
@@ -73,7 +69,7 @@ class RefusedResource(FatalURLFetchingError):
 
 
 class BuildFetcher(URLFetcher):
-    """Serve files below ``roots``; the network only when ``allow_remote``.
+    """Serve files below ``roots``; the network only through ``remote``.
 
     ``data:`` URLs (a layout may inline a small picture in its CSS) are
     served up to :data:`MAX_DATA_URL` characters; any other scheme is refused.
@@ -87,14 +83,14 @@ class BuildFetcher(URLFetcher):
         self,
         roots: Sequence[Path],
         convert: Converter | None = None,
-        allow_remote: bool = False,
+        remote: Remote | None = None,
         issue_dir: Path | None = None,
     ) -> None:
-        super().__init__(fail_on_errors=True, timeout=REMOTE_TIMEOUT)
+        super().__init__(fail_on_errors=True)
         self.roots = [root.resolve() for root in roots]
         self.issue_dir = issue_dir  # what :data:`ISSUE_URL` stands for
         self.convert = convert
-        self.allow_remote = allow_remote
+        self.remote = remote
         self.refused: list[RefusedResource] = []
         self.checked: set[str] = set()
 
@@ -142,10 +138,13 @@ class BuildFetcher(URLFetcher):
             mime_type = mimetypes.guess_type(path.name)[0]
         elif scheme == "data" and len(url) <= MAX_DATA_URL:
             body, mime_type = _inline_data(url)
-        elif scheme in {"http", "https"} and self.allow_remote:
-            body, mime_type = self.remote(url)
+        elif scheme == "https" and self.remote is not None:
+            try:
+                body, mime_type = self.remote.fetch(url)
+            except ValueError as error:
+                raise RefusedResource(url, str(error)) from None
         else:
-            raise RefusedResource(url, _refusal(scheme, self.allow_remote))
+            raise RefusedResource(url, _refusal(scheme))
         return body, mime_type or "application/octet-stream"
 
     def check_references(self, url: str, svg: bytes) -> None:
@@ -178,38 +177,6 @@ class BuildFetcher(URLFetcher):
             raise RefusedResource(url, "file not found")
         return path
 
-    def remote(self, url: str) -> tuple[bytes, str]:
-        """Download a picture, within the time and size limits."""
-        try:
-            with urlopen(url, timeout=REMOTE_TIMEOUT) as response:
-                body = _read_before(response, time.monotonic() + REMOTE_TIMEOUT)
-                mime_type = response.headers.get_content_type()
-        except ValueError as error:  # too large, or not an address
-            raise RefusedResource(url, str(error)) from None
-        except OSError as error:
-            raise RefusedResource(url, f"download failed ({error})") from None
-        if mime_type not in RASTER_TYPES | {"image/svg+xml"}:
-            raise RefusedResource(url, f"not a picture ({mime_type})")
-        return body, mime_type
-
-
-def _read_before(response: HTTPResponse, deadline: float) -> bytes:
-    """Read a response within :data:`MAX_REMOTE_BYTES` and by ``deadline``.
-
-    The socket's timeout bounds each read only: a server trickling a byte at a
-    time would hold the build for ever without a deadline for the whole.
-    """
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := response.read1(64 * 1024):
-        size += len(chunk)
-        if size > MAX_REMOTE_BYTES:
-            raise ValueError(f"larger than {MAX_REMOTE_BYTES // (1024 * 1024)} MiB")
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"not downloaded within {REMOTE_TIMEOUT} s")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
 
 def _inline_data(url: str) -> tuple[bytes, str]:
     """Return the bytes and type a ``data:`` URL holds."""
@@ -220,10 +187,12 @@ def _inline_data(url: str) -> tuple[bytes, str]:
         raise RefusedResource(url, "not a valid data: address") from None
 
 
-def _refusal(scheme: str, allow_remote: bool) -> str:
+def _refusal(scheme: str) -> str:
     if scheme == "data":
         return f"inline data larger than {MAX_DATA_URL} characters"
-    if scheme in {"http", "https"}:
+    if scheme == "http":
+        return "remote resources are downloaded over https only"
+    if scheme == "https":
         return "remote resources need --allow-remote"
     return f"{scheme or 'this kind of'} address not allowed"
 

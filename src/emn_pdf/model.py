@@ -87,9 +87,10 @@ class Link(Strict):
 def is_remote(src: str) -> bool:
     """Tell whether a picture's ``src`` is a web address, not a file of the issue.
 
-    A validated ``src`` is one or the other: any other scheme is refused.
+    A validated ``src`` is one or the other: any other scheme is refused,
+    plain ``http`` too (a download is over https only).
     """
-    return urlsplit(src).scheme in {"http", "https"}
+    return urlsplit(src).scheme == "https"
 
 
 class Image(Strict):
@@ -123,6 +124,10 @@ class Image(Strict):
     @field_validator("src")
     @classmethod
     def _readable_picture(cls, src: str, info: ValidationInfo) -> str:
+        if urlsplit(src).scheme == "http":
+            raise ValueError(
+                f"{src!r}: pictures are downloaded over https only (https://...)"
+            )
         if is_remote(src):
             return _check_web_url(src)
         relative = PurePosixPath(src)

@@ -32,6 +32,7 @@ from .fetch import ISSUE_URL, BuildFetcher, RefusedResource, web_raster
 from .files import atomic_output
 from .jobs import Target
 from .layouts import Layout, package_data
+from .remote import Remote
 from .tagging import source_keys
 
 ENGINE_LOGGER = "weasyprint"
@@ -72,7 +73,7 @@ def lay_out(
     base_dir: Path,
     layout: Layout,
     target: Target,
-    allow_remote: bool = False,
+    remote: Remote | None = None,
     locate: Locate | None = None,
     settings: Mapping[str, str] | None = None,
 ) -> LaidOut:
@@ -80,9 +81,10 @@ def lay_out(
 
     A resource the fetcher refuses stops the layout with a user error, located
     by ``locate`` at the field that asked for it when it comes from the issue.
+    Remote pictures are downloaded through ``remote``, if it is given.
     ``settings`` replace some of the theme's custom properties (copyfitting).
     """
-    fetcher = _fetcher(base_dir, layout, target, allow_remote)
+    fetcher = _fetcher(base_dir, layout, target, remote)
     with engine_warnings() as warnings, refused_resources(fetcher, locate):
         styles = _styles(layout, target, settings, fetcher, warnings)
         document = HTML(string=html, base_url=ISSUE_URL, url_fetcher=fetcher).render(
@@ -150,7 +152,7 @@ def _styles(
     paths = layout.stylesheet_paths(target)
     key = hashlib.sha256(
         "\0".join(
-            [target, str(fetcher.allow_remote), resources]
+            [target, str(fetcher.remote is not None), resources]
             + [f"{path}\0{path.read_text(encoding='utf-8')}" for path in paths]
         ).encode()
     ).hexdigest()
@@ -174,13 +176,13 @@ def _styles(
 
 
 def _fetcher(
-    base_dir: Path, layout: Layout, target: Target, allow_remote: bool
+    base_dir: Path, layout: Layout, target: Target, remote: Remote | None
 ) -> BuildFetcher:
     # Print pictures reach the press stage (press.py) as they are: it converts
     # and resamples them once, for the size they are printed at.
     convert = web_raster if target == "web" else None
     roots = [base_dir, *layout.folders, package_data("fonts")]
-    return BuildFetcher(roots, convert, allow_remote, base_dir.resolve())
+    return BuildFetcher(roots, convert, remote, base_dir.resolve())
 
 
 def font_face_css(layout: Layout) -> str:
