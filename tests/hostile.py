@@ -14,7 +14,10 @@ wrong with it; :data:`CASES` lists them all.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
+import os
 import textwrap
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -93,7 +96,7 @@ def run(case: Case, folder: Path) -> Outcome:
         outcome.violations.append("printed a traceback")
     if result.exit_code != case.exit_code:
         outcome.violations.append(f"exit {result.exit_code}, not {case.exit_code}")
-    if case.message not in result.stderr:
+    if " ".join(case.message.split()) not in " ".join(result.stderr.split()):
         outcome.violations.append(f"no {case.message!r} in: {result.stderr}")
     outcome.violations += case.side_effects(folder)
     return outcome
@@ -213,6 +216,79 @@ def huge_picture_many_times(folder: Path, stack: ExitStack) -> list[str]:
     return build(issue, folder, "--time-limit", "5")
 
 
+# Outputs ------------------------------------------------------------------------
+
+
+def full_disk(stack: ExitStack, owner: object, name: str, written: str) -> None:
+    """Make ``owner.name`` fail as a full disk does when it writes ``written``."""
+    patch = stack.enter_context(pytest.MonkeyPatch.context())
+    real = getattr(owner, name)
+
+    def full(*args: object, **kwargs: object) -> object:
+        for arg in args:
+            if written in str(arg):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(arg))
+        return real(*args, **kwargs)
+
+    patch.setattr(owner, name, full)
+
+
+def built_then_edited(folder: Path) -> Path:
+    """Build an issue into ``folder/out``, keep its files' digests, then edit it."""
+    issue = write_issue(folder)
+    emn_pdf.build(issue, out_dir=folder / "out")
+    digests = {path.name: _digest(path) for path in (folder / "out").glob("2025-*")}
+    (folder / "before.json").write_text(json.dumps(digests))
+    edition = issue / "fr.yaml"
+    edition.write_text(edition.read_text().replace("Texte.", "Un autre texte."))
+    return issue
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def outputs_as_before(folder: Path) -> list[str]:
+    """Return the outputs that changed since :func:`built_then_edited`, and leftovers."""
+    before = json.loads((folder / "before.json").read_text())
+    out = folder / "out"
+    found = [
+        f"{name} replaced"
+        for name, digest in before.items()
+        if _digest(out / name) != digest
+    ]
+    return found + [f"{path.name} left" for path in out.glob(".*.part")]
+
+
+def full_disk_writing_the_cover(folder: Path, stack: ExitStack) -> list[str]:
+    """The disk fills up while the cover is written, the new PDF written already."""
+    issue = built_then_edited(folder)
+    full_disk(stack, Image.Image, "save", "cover.png")
+    return build(issue, folder)
+
+
+def full_disk_writing_the_cache(folder: Path, stack: ExitStack) -> list[str]:
+    """The disk fills up once the files are published, as the cache is written."""
+    issue = built_then_edited(folder)
+    full_disk(stack, Path, "write_text", ".emn-pdf-cache")
+    return build(issue, folder)
+
+
+def full_disk_writing_a_contact_sheet(folder: Path, stack: ExitStack) -> list[str]:
+    """The disk fills up while ``preview`` writes its contact sheet."""
+    issue = write_issue(folder)
+    full_disk(stack, Image.Image, "save", "-sheet.png")
+    return ["preview", str(issue), "-t", "web", "-o", str(folder / "out")]
+
+
+def no_sheet(folder: Path) -> list[str]:
+    """Return the contact sheet and temporary files a failed preview left."""
+    out = folder / "out"
+    return [
+        f"{path.name} left" for path in [*out.glob("*-sheet.png"), *out.glob(".*.part")]
+    ]
+
+
 # Remote pictures ----------------------------------------------------------------
 
 
@@ -329,7 +405,7 @@ DAMAGED_CACHE_ENTRY = Case(
     "damaged cache entry",
     damaged_cache_entry,
     0,
-    "2025-03-fr-web.json is damaged: discarded, built again",
+    "is damaged: discarded, built again",
     nothing,
 )
 SVG_BAD_DATA = Case(
@@ -400,6 +476,27 @@ SLOW_SUB_PICTURES = Case(
     "not downloaded within 4 s, the time all the remote pictures of a build have",
     requested_once_each(4),
 )
+FULL_DISK_COVER = Case(
+    "full disk while the cover is written",
+    full_disk_writing_the_cover,
+    2,
+    "No space left on device",
+    outputs_as_before,
+)
+FULL_DISK_CACHE = Case(
+    "full disk while the cache is written, the files published",
+    full_disk_writing_the_cache,
+    0,
+    "the build cache is not written (the next build is slower)",
+    nothing,
+)
+FULL_DISK_PREVIEW = Case(
+    "full disk while preview writes its contact sheet",
+    full_disk_writing_a_contact_sheet,
+    2,
+    "-sheet.png: No space left on device",
+    no_sheet,
+)
 
 #: Every case, for the hostile-input run.
 CASES: list[Case] = [
@@ -418,4 +515,7 @@ CASES: list[Case] = [
     TRICKLED_HEADERS,
     *REDIRECTS,
     SLOW_SUB_PICTURES,
+    FULL_DISK_COVER,
+    FULL_DISK_CACHE,
+    FULL_DISK_PREVIEW,
 ]

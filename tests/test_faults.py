@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,16 @@ from PIL import Image
 from typer.testing import CliRunner
 
 import emn_pdf
-from emn_pdf import cache, edition, finish, galley, layouts, pictures, workers
+from emn_pdf import (
+    cache,
+    edition,
+    files,
+    finish,
+    galley,
+    layouts,
+    pictures,
+    workers,
+)
 from emn_pdf.cli import app
 from emn_pdf.errors import Finding, UserError
 from emn_pdf.jobs import Job
@@ -142,6 +152,62 @@ def test_a_full_disk_is_a_message_and_leaves_no_temporary_file(
     code, stderr = cli("build", str(make_issue()), "-o", str(tmp_path / "out"))
     assert code == 2 and "No space left on device" in stderr
     assert not list((tmp_path / "out").glob(".*.part"))
+
+
+@pytest.mark.parametrize(
+    "case",
+    [hostile.FULL_DISK_COVER, hostile.FULL_DISK_CACHE, hostile.FULL_DISK_PREVIEW],
+    ids=str,
+)
+def test_a_full_disk_fails_a_job_only_before_its_files_are_published(
+    case: hostile.Case, tmp_path: Path
+) -> None:
+    """The cover: nothing replaced; the cache, the files published: a warning."""
+    assert hostile.run(case, tmp_path).violations == []
+
+
+def test_an_interrupted_build_publishes_an_editions_files_together_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interrupted while the cover is written, the new PDF written already."""
+    issue = hostile.built_then_edited(tmp_path)
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(finish, "write_cover", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        emn_pdf.build(issue, out_dir=tmp_path / "out", jobs=1)
+    assert hostile.outputs_as_before(tmp_path) == []
+
+
+def test_a_signal_while_outputs_are_renamed_waits_for_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C between the renames of a PDF and its cover acts after both."""
+    targets = [tmp_path / "web.pdf", tmp_path / "cover.png"]
+    replace = Path.replace
+
+    def interrupted_once(path: Path, target: Path) -> Path:
+        if not interrupted:
+            interrupted.append(path)
+            os.kill(os.getpid(), signal.SIGINT)
+        return replace(path, target)
+
+    interrupted: list[Path] = []
+    previous = signal.signal(signal.SIGINT, workers._interrupt)
+    monkeypatch.setattr(files, "_INTERRUPTED", threading.Event())
+    monkeypatch.setattr(Path, "replace", interrupted_once)
+    try:
+        with (
+            pytest.raises(KeyboardInterrupt),
+            files.atomic_outputs(*targets) as partials,
+        ):
+            for partial in partials:
+                partial.write_text("new")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert interrupted and [target.read_text() for target in targets] == ["new"] * 2
 
 
 def test_a_fault_in_one_edition_does_not_stop_the_others(

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from . import cache, workers
 from .checking import check
-from .errors import Problem, UserError, faults_as_user_errors
+from .errors import Problem, UserError, fault_problem, faults_as_user_errors
 from .files import sweep_parts
 from .jobs import BuildReport, Job, chosen_languages, chosen_targets
 from .workers import DEFAULT_LIMITS, Limits, processes_for, worker_pool
@@ -196,7 +196,8 @@ def _build_job(job: Job, item: Prepared | None = None) -> BuildReport:
     """Build one edition for one target; bad input gives a failed report.
 
     A worker process validates the edition again (``item`` is not sent over:
-    reading it is cheaper than pickling it).
+    reading it is cheaper than pickling it).  Its files published, the job is
+    done: a cache that cannot be written (a full disk) is a warning.
     """
     from .edition import cache_keys, prepare, write_target
 
@@ -208,5 +209,12 @@ def _build_job(job: Job, item: Prepared | None = None) -> BuildReport:
             report, read = write_target(job, item, started)
     except UserError as error:
         return BuildReport(job.language, job.target, problems=error.problems)
-    cache.remember(job, report, cache_keys(job, item, read))
+    try:
+        cache.remember(job, report, cache_keys(job, item, read))
+    except OSError as error:  # the files are published: the job is done
+        problem = fault_problem(error)
+        warning = (
+            f"the build cache is not written (the next build is slower): {problem}"
+        )
+        return replace(report, warnings=[*report.warnings, warning])
     return report

@@ -234,9 +234,9 @@ def preview_command(
             out_dir=out_dir,
             limits=Limits(max_pages, time_limit),
         )
-    for pdf in pdfs:
-        sheet = contact_sheet(pdf, pdf.with_name(f"{pdf.stem}-sheet.png"))
-        typer.echo(display_path(sheet))
+        for pdf in pdfs:
+            sheet = contact_sheet(pdf, pdf.with_name(f"{pdf.stem}-sheet.png"))
+            typer.echo(display_path(sheet))
 
 
 @app.command("layouts")

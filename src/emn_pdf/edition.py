@@ -269,52 +269,65 @@ def _issue_files_read(item: Prepared, laid_out: LaidOut) -> list[str]:
 def write_target(
     job: Job, item: Prepared, started: float
 ) -> tuple[BuildReport, list[str]]:
-    """Lay out and write the job's files; return what was written, and read."""
-    written: list[Finding] = []
+    """Lay out and write the job's files; return what was written, and read.
+
+    The files of the job (a web PDF and its cover) are written and
+    preflighted aside, then published together: a failure or an
+    interruption before that leaves the previous ones as they were.
+    """
+    from .files import atomic_outputs
+
+    outputs = [job.output(suffix) for suffix in _SUFFIXES[job.target]]
+    job.out_dir.mkdir(parents=True, exist_ok=True)
     with pinned_clock(item.loaded.edition.masthead.date):
         laid_out = lay_out_target(item, job.target, job.allow_remote, job.pages)
         job.limits.check_pages(laid_out.page_count, item.loaded.document.path)
         if laid_out.copyfit_problem is not None:
             raise UserError(laid_out.copyfit_problem)
-        if job.target == "web":
-            files = _write_web(job, item, laid_out)
-        else:
-            files = [job.output("print.pdf")]
-            written = _write_print(item, laid_out, files[0], job.name)
-    report = BuildReport(
-        job.language,
-        job.target,
-        path=files[0],
-        extras=files[1:],
-        pages=laid_out.page_count,
-        size=files[0].stat().st_size,
-        seconds=time.perf_counter() - started,
-        warnings=laid_out.warnings,
-        findings=item.inspect(laid_out, written),
-        copyfit=laid_out.copyfit,
-    )
+        with atomic_outputs(*outputs) as partials:
+            if job.target == "web":
+                written = _write_web(job.name, item, laid_out, *partials)
+            else:
+                written = _write_print(item, laid_out, partials[0], job.name)
+            report = BuildReport(
+                job.language,
+                job.target,
+                path=outputs[0],
+                extras=outputs[1:],
+                pages=laid_out.page_count,
+                size=partials[0].stat().st_size,
+                seconds=time.perf_counter() - started,
+                warnings=laid_out.warnings,
+                findings=item.inspect(laid_out, written),
+                copyfit=laid_out.copyfit,
+            )
     return report, _issue_files_read(item, laid_out)
 
 
-def _write_web(job: Job, item: Prepared, laid_out: LaidOut) -> list[Path]:
-    """Write the web PDF, its links described, and its cover thumbnail."""
+#: The files of each target, after ``<issue-id>-<lang>-``: the PDF first.
+_SUFFIXES: dict[Target, tuple[str, ...]] = {
+    "web": ("web.pdf", "cover.png"),
+    "print": ("print.pdf",),
+}
+
+
+def _write_web(
+    identity: str, item: Prepared, laid_out: LaidOut, pdf: Path, cover: Path
+) -> list[Finding]:
+    """Write the web PDF, its links described, and its cover thumbnail.
+
+    Nothing is found in them beyond what preflight finds in the pages.
+    """
     from . import finish
-    from .files import atomic_output
     from .pdf import write_pdf  # WeasyPrint loads only in workers
     from .render import link_descriptions
 
-    path = job.output("web.pdf")
     descriptions = link_descriptions(item.loaded.edition)
     write_pdf(
-        laid_out,
-        path,
-        job.name,
-        lambda pdf: finish.finish_web(pdf, descriptions),
+        laid_out, pdf, identity, lambda path: finish.finish_web(path, descriptions)
     )
-    cover = job.output("cover.png")
-    with atomic_output(cover) as partial:
-        finish.write_cover(path, partial, COVER_WIDTH)
-    return [path, cover]
+    finish.write_cover(pdf, cover, COVER_WIDTH)
+    return []
 
 
 def _write_print(

@@ -6,8 +6,9 @@ The layout's fonts and colour profile are declared here as ``@font-face`` and
 ``@color-profile`` rules built from its theme, so that CSS files never hold a
 file path.  WeasyPrint reports CSS and resource problems through its logger
 instead of raising; they are collected and returned as warnings.  The PDF is
-written to a temporary file beside the target and renamed, so a failed build
-never leaves a partial file and never destroys the previous one.
+written to a temporary file beside the target, which the build renames with
+the edition's other files (``files.py``), so a failed build never leaves a
+partial file and never destroys the previous one.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from weasyprint.urls import FatalURLFetchingError
 
 from .errors import Problem, UserError
 from .fetch import ISSUE_URL, BuildFetcher, RefusedResource, web_raster
-from .files import atomic_output
 from .jobs import Target
 from .layouts import Layout, package_data
 from .remote import Remote
@@ -232,28 +232,27 @@ def write_pdf(
     identity: str,
     finish: Callable[[Path], None] | None = None,
 ) -> None:
-    """Write the document to ``target`` atomically, after ``finish`` edits it.
+    """Write the document to ``target``, then let ``finish`` edit it.
 
+    ``target`` is a temporary file the caller publishes (``files.py``).
     ``identity`` names the document for good (issue, edition, target): the
     PDF's file identifier derives from it, not from chance or the clock.
     Tagged targets get their structure elements marked with their source, for
     ``finish`` to merge (``tagging.py``).
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
     identifier = hashlib.md5(identity.encode(), usedforsecurity=False).hexdigest()
     with (
         engine_warnings() as warnings,
-        atomic_output(target) as partial,
         refused_resources(laid_out.fetcher, laid_out.locate),
         source_keys(),
     ):
         laid_out.document.write_pdf(
-            partial,
+            target,
             pdf_identifier=identifier.encode(),
             **TARGET_OPTIONS[laid_out.target],
         )
         if finish is not None:
-            finish(partial)
+            finish(target)
     laid_out.warnings.extend(warnings)
 
 
