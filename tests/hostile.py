@@ -18,6 +18,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import textwrap
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -33,6 +34,7 @@ import emn_pdf
 from emn_pdf import remote
 from emn_pdf.cli import app
 
+ROOT = Path(__file__).resolve().parent.parent
 ISSUE_ID = "2025-03"
 
 #: A one-block edition; ``BLOCK`` is replaced by the block's fields.
@@ -289,6 +291,34 @@ def no_sheet(folder: Path) -> list[str]:
     ]
 
 
+def layout_with_a_raster_picture(folder: Path) -> Path:
+    """Copy the emn layout to ``folder``, with a PNG behind its masthead."""
+    shutil.copytree(ROOT / "layouts" / "emn", folder)
+    Image.new("RGB", (60, 40), "#884422").save(folder / "paper.png")
+    with (folder / "style.css").open("a", encoding="utf-8") as css:
+        css.write(".masthead { background-image: url(paper.png); }\n")
+    return folder
+
+
+def layout_elsewhere(folder: Path, stack: ExitStack) -> list[str]:
+    """A layout with a raster picture, built from two folders: the same bytes."""
+    issue = write_issue(folder)
+    first = layout_with_a_raster_picture(folder / "a" / "mine")
+    emn_pdf.build(issue, layout=str(first), target="all", out_dir=folder / "first")
+    second = folder / "deeper" / "still" / "mine"
+    shutil.copytree(first, second)
+    return build(issue, folder, "--layout", str(second), "--target", "all")
+
+
+def bytes_as_from_the_first_folder(folder: Path) -> list[str]:
+    """Return the files whose bytes differ from the first build's."""
+    return [
+        f"{path.name} differs"
+        for path in sorted((folder / "first").glob("2025-*"))
+        if _digest(path) != _digest(folder / "out" / path.name)
+    ]
+
+
 # Remote pictures ----------------------------------------------------------------
 
 
@@ -497,6 +527,13 @@ FULL_DISK_PREVIEW = Case(
     "-sheet.png: No space left on device",
     no_sheet,
 )
+LAYOUT_ELSEWHERE = Case(
+    "layout with a raster picture, from another folder",
+    layout_elsewhere,
+    0,
+    "",
+    bytes_as_from_the_first_folder,
+)
 
 #: Every case, for the hostile-input run.
 CASES: list[Case] = [
@@ -518,4 +555,5 @@ CASES: list[Case] = [
     FULL_DISK_COVER,
     FULL_DISK_CACHE,
     FULL_DISK_PREVIEW,
+    LAYOUT_ELSEWHERE,
 ]

@@ -307,6 +307,15 @@ def test_two_builds_give_identical_bytes(
     }
 
 
+def test_a_layouts_pictures_give_the_same_bytes_wherever_it_is(
+    tmp_path: Path,
+) -> None:
+    """A raster picture of a layout, the layout copied to another folder."""
+    pdf._STYLES.clear()
+    assert hostile.run(hostile.LAYOUT_ELSEWHERE, tmp_path).violations == []
+    assert len(list((tmp_path / "out").glob("2025-*"))) == 3
+
+
 def test_unchanged_inputs_are_not_rebuilt(
     make_issue: Callable[..., Path], tmp_path: Path
 ) -> None:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import io
 import mimetypes
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 from urllib.request import url2pathname, urlopen
 
 from PIL import Image
@@ -42,10 +42,16 @@ SVG_REFERENCE = re.compile(
 
 #: Prefix of the URL of a converted picture, so that it is not read again.
 CONVERTED = "emn-pdf-converted:"
-#: The issue folder as the engine sees it: one address wherever the folder is,
-#: so that a copy of an issue elsewhere gives the same bytes (the engine names
-#: each picture in the PDF after its address).
+#: The folders a build reads as the engine sees them: one address wherever a
+#: folder is, so that a copy of an issue or a layout elsewhere gives the same
+#: bytes (the engine names each picture in the PDF after its address).
 ISSUE_URL = "file:///emn-pdf-issue/"
+FONTS_URL = "file:///emn-pdf-fonts/"
+
+
+def layout_url(index: int) -> str:
+    """Return the address of a layout's folder: 0 its own, then those it extends."""
+    return f"file:///emn-pdf-layout-{index}/"
 
 
 def issue_path(url: str, issue_dir: Path) -> Path | None:
@@ -69,7 +75,10 @@ class RefusedResource(FatalURLFetchingError):
 
 
 class BuildFetcher(URLFetcher):
-    """Serve files below ``roots``; the network only through ``remote``.
+    """Serve files below ``roots`` and ``mounts``; the network only through ``remote``.
+
+    ``mounts`` gives folders an address of their own (:data:`ISSUE_URL`...),
+    which :meth:`url_of` names their files by.
 
     ``data:`` URLs (a layout may inline a small picture in its CSS) are
     served up to :data:`MAX_DATA_URL` characters; any other scheme is refused.
@@ -84,11 +93,11 @@ class BuildFetcher(URLFetcher):
         roots: Sequence[Path],
         convert: Converter | None = None,
         remote: Remote | None = None,
-        issue_dir: Path | None = None,
+        mounts: Mapping[str, Path] | None = None,
     ) -> None:
         super().__init__(fail_on_errors=True)
-        self.roots = [root.resolve() for root in roots]
-        self.issue_dir = issue_dir  # what :data:`ISSUE_URL` stands for
+        self.mounts = {url: folder.resolve() for url, folder in (mounts or {}).items()}
+        self.roots = [root.resolve() for root in roots] + list(self.mounts.values())
         self.convert = convert
         self.remote = remote
         self.refused: list[RefusedResource] = []
@@ -167,10 +176,25 @@ class BuildFetcher(URLFetcher):
             url = f"{CONVERTED}{url}"
         return URLFetcherResponse(url, body, {"Content-Type": mime_type})
 
+    def url_of(self, path: Path) -> str:
+        """Return the address the engine reads ``path`` at, its folder's if mounted."""
+        path = path.resolve()
+        for url, folder in self.mounts.items():
+            if path.is_relative_to(folder):
+                return url + quote(path.relative_to(folder).as_posix())
+        return path.as_uri()
+
+    def local_path(self, url: str) -> Path:
+        """Return the file ``url`` names, in its mounted folder if it has one."""
+        path = urlsplit(url).path
+        for prefix, folder in self.mounts.items():
+            if url.startswith(prefix):
+                return folder / url2pathname(path.removeprefix(urlsplit(prefix).path))
+        return Path(url2pathname(path))
+
     def allowed_path(self, url: str) -> Path:
         """Return the local file of ``url`` if a build may read it."""
-        in_issue = issue_path(url, self.issue_dir) if self.issue_dir else None
-        path = (in_issue or Path(url2pathname(urlsplit(url).path))).resolve()
+        path = self.local_path(url).resolve()
         if not any(path.is_relative_to(root) for root in self.roots):
             raise RefusedResource(url, "outside the issue, layout and font folders")
         if not path.is_file():
@@ -200,11 +224,13 @@ def _refusal(scheme: str) -> str:
 def _shown(url: str) -> str:
     """Return ``url`` as a person reads it.
 
-    A file of the issue by its path in the issue folder; a ``data:`` URL,
-    which can be huge, cut short.
+    A file of the issue by its path in the issue folder, one of a layout or
+    of the fonts as such; a ``data:`` URL, which can be huge, cut short.
     """
     if (in_issue := issue_path(url, Path())) is not None:
         return in_issue.as_posix()
+    if match := re.match(r"file:///emn-pdf-(layout|fonts)(-\d+)?/", url):
+        return f"{match[1]} file {unquote(url.removeprefix(match[0]))}"
     return url if len(url) <= 120 else url[:100] + "…"
 
 

@@ -29,7 +29,14 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from .errors import Problem, UserError
-from .fetch import ISSUE_URL, BuildFetcher, RefusedResource, web_raster
+from .fetch import (
+    FONTS_URL,
+    ISSUE_URL,
+    BuildFetcher,
+    RefusedResource,
+    layout_url,
+    web_raster,
+)
 from .jobs import Target
 from .layouts import Layout, package_data
 from .remote import Remote
@@ -144,9 +151,9 @@ def _styles(
     """
     resources = "\n".join(
         [
-            font_face_css(layout),
-            color_profile_css(layout, target),
-            theme_css(layout, target, settings),
+            font_face_css(layout, fetcher.url_of),
+            color_profile_css(layout, target, fetcher.url_of),
+            theme_css(layout, target, settings, fetcher.url_of),
         ]
     )
     paths = layout.stylesheet_paths(target)
@@ -166,7 +173,7 @@ def _styles(
     common = {"font_config": font_config, "color_profiles": profiles}
     parsed = len(warnings)
     stylesheets = [CSS(string=resources, url_fetcher=fetcher, **common)] + [
-        CSS(url=path.as_uri(), url_fetcher=fetcher, **common) for path in paths
+        CSS(url=fetcher.url_of(path), url_fetcher=fetcher, **common) for path in paths
     ]
     read = {name: profile.content for name, profile in profiles.items()}
     styles = _STYLES[key] = _Styles(
@@ -181,22 +188,37 @@ def _fetcher(
     # Print pictures reach the press stage (press.py) as they are: it converts
     # and resamples them once, for the size they are printed at.
     convert = web_raster if target == "web" else None
-    roots = [base_dir, *layout.folders, package_data("fonts")]
-    return BuildFetcher(roots, convert, remote, base_dir.resolve())
+    mounts = {
+        ISSUE_URL: base_dir,
+        **{layout_url(index): folder for index, folder in enumerate(layout.folders)},
+        FONTS_URL: package_data("fonts"),
+    }
+    return BuildFetcher([], convert, remote, mounts)
 
 
-def font_face_css(layout: Layout) -> str:
+#: Names a file by the address the engine reads it at.
+UrlOf = Callable[[Path], str]
+
+
+def _file_url(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+def font_face_css(layout: Layout, url_of: UrlOf = _file_url) -> str:
     """Return one ``@font-face`` rule per font file the layout's theme lists."""
     return "\n".join(
         f'@font-face {{ font-family: "{face.family}"; '
-        f"src: url({layout.font_path(face).resolve().as_uri()}); "
+        f"src: url({url_of(layout.font_path(face))}); "
         f"font-weight: {face.weight}; font-style: {face.style}; }}"
         for face in layout.theme.fonts
     )
 
 
 def theme_css(
-    layout: Layout, target: Target, settings: Mapping[str, str] | None = None
+    layout: Layout,
+    target: Target,
+    settings: Mapping[str, str] | None = None,
+    url_of: UrlOf = _file_url,
 ) -> str:
     """Return the theme as CSS: custom properties by role, and the paper size.
 
@@ -206,12 +228,12 @@ def theme_css(
     """
     variables = layout.theme.variables(target) | dict(settings or {})
     if (logo := layout.logo()) is not None:
-        variables["--logo"] = f"url({logo.resolve().as_uri()})"
+        variables["--logo"] = f"url({url_of(logo)})"
     declarations = "".join(f"\n  {name}: {value};" for name, value in variables.items())
     return f":root {{{declarations}\n}}\n@page {{ size: {layout.theme.page.size}; }}"
 
 
-def color_profile_css(layout: Layout, target: Target) -> str:
+def color_profile_css(layout: Layout, target: Target, url_of: UrlOf = _file_url) -> str:
     """Return the ``@color-profile`` rule of the target's CMYK profile, if any.
 
     WeasyPrint makes the PDF/X output intent of it and maps ``device-cmyk()``
@@ -221,7 +243,7 @@ def color_profile_css(layout: Layout, target: Target) -> str:
     if profile is None:
         return ""
     return (
-        f"\n@color-profile device-cmyk {{ src: url({profile.resolve().as_uri()}); "
+        f"\n@color-profile device-cmyk {{ src: url({url_of(profile)}); "
         "components: cyan, magenta, yellow, black; }"
     )
 
