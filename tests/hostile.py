@@ -168,7 +168,7 @@ def long_link_in_text(folder: Path, stack: ExitStack) -> list[str]:
 def damaged_cache_entry(folder: Path, stack: ExitStack) -> list[str]:
     """A cache entry whose findings are not findings, left by an earlier build."""
     issue = write_issue(folder)
-    emn_pdf.build(issue, out_dir=folder / "out")
+    emn_pdf.build(issue, out_dir=folder / "out", jobs=1)
     entry = folder / "out" / ".emn-pdf-cache" / f"{ISSUE_ID}-fr-web.json"
     entry.write_text(json.dumps(json.loads(entry.read_text()) | {"findings": [1]}))
     return build(issue, folder)
@@ -238,7 +238,7 @@ def full_disk(stack: ExitStack, owner: object, name: str, written: str) -> None:
 def built_then_edited(folder: Path) -> Path:
     """Build an issue into ``folder/out``, keep its files' digests, then edit it."""
     issue = write_issue(folder)
-    emn_pdf.build(issue, out_dir=folder / "out")
+    emn_pdf.build(issue, out_dir=folder / "out", jobs=1)
     digests = {path.name: _digest(path) for path in (folder / "out").glob("2025-*")}
     (folder / "before.json").write_text(json.dumps(digests))
     edition = issue / "fr.yaml"
@@ -304,7 +304,9 @@ def layout_elsewhere(folder: Path, stack: ExitStack) -> list[str]:
     """A layout with a raster picture, built from two folders: the same bytes."""
     issue = write_issue(folder)
     first = layout_with_a_raster_picture(folder / "a" / "mine")
-    emn_pdf.build(issue, layout=str(first), target="all", out_dir=folder / "first")
+    emn_pdf.build(
+        issue, layout=str(first), target="all", out_dir=folder / "first", jobs=1
+    )
     second = folder / "deeper" / "still" / "mine"
     shutil.copytree(first, second)
     return build(issue, folder, "--layout", str(second), "--target", "all")
