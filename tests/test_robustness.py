@@ -95,6 +95,7 @@ def picture_server() -> Iterator[webserver.Server]:
     """A picture server of the tests' own: a PNG, an SVG drawing two, a huge file."""
     routes = {
         "/photo.png": webserver.answer(webserver.png((400, 200))),
+        "/%C3%A9t%C3%A9.png": webserver.answer(webserver.png()),  # été.png
         "/framed.svg": webserver.answer(
             hostile.svg_embedding("a.png")
             .replace("</svg>", '<image href="b.png" width="9" height="9"/></svg>')
@@ -115,7 +116,10 @@ def test_remote_pictures_are_downloaded_once_per_build(
     """Whatever the renders of page makeup, a picture and an SVG's parts included."""
     issue = issue_with_image(make_issue, f"{picture_server.url}/framed.svg")
     text = (issue / "fr.yaml").read_text()
-    photo = f'        images: [{{src: "{picture_server.url}/photo.png", alt: x}}]\n'
+    photo = (
+        f'        images: [{{src: "{picture_server.url}/photo.png", alt: x}},'
+        f' {{src: "{picture_server.url}/été.png", alt: y}}]\n'
+    )
     (issue / "fr.yaml").write_text(text + photo)
     reports: list[emn_pdf.BuildReport] = []
     emn_pdf.build(
@@ -123,7 +127,8 @@ def test_remote_pictures_are_downloaded_once_per_build(
     )
     assert reports[0].path is not None and reports[0].path.is_file()
     assert picture_server.requests == {
-        "/framed.svg": 1, "/a.png": 1, "/b.png": 1, "/photo.png": 1
+        "/framed.svg": 1, "/a.png": 1, "/b.png": 1, "/photo.png": 1,
+        "/%C3%A9t%C3%A9.png": 1,
     }  # fmt: skip
 
 

@@ -286,8 +286,18 @@ _FINDING: dict[str, Callable[[Any], bool]] = {
     "message": _of(str),
     **dict.fromkeys(("file", "field", "edition"), _of(str, type(None))),
     **dict.fromkeys(("line", "page"), _of(int, type(None))),
-    "figures": _of(dict, type(None)),
 }
+
+
+def _is_finding(data: Any) -> bool:
+    """Tell whether ``data`` is a finding as :meth:`Finding.as_json` writes it."""
+    return (
+        isinstance(data, dict)
+        and all(name in data and test(data[name]) for name, test in _FINDING.items())
+        and isinstance(data.get("figures", {}), dict)
+    )
+
+
 #: What each field of an entry holds.
 _FIELDS: dict[str, Callable[[Any], bool]] = {
     "key": _of(str),
@@ -298,12 +308,7 @@ _FIELDS: dict[str, Callable[[Any], bool]] = {
     ),
     "pages": _of(int),
     "warnings": _list_of(_of(str)),
-    "findings": _list_of(
-        lambda data: (
-            isinstance(data, dict)
-            and all(test(data.get(field)) for field, test in _FINDING.items())
-        )
-    ),
+    "findings": _list_of(_is_finding),
     "copyfit": _of(str, type(None)),
     **dict.fromkeys(("read", "files", "folders"), _list_of(_of(str))),
     "quick": _of(str),

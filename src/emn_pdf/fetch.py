@@ -104,23 +104,27 @@ class BuildFetcher(URLFetcher):
         self.checked: set[str] = set()
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
-        """Return the resource behind ``url``, checked and prepared for the target.
-
-        Whatever goes wrong is a refusal naming the resource: WeasyPrint
-        would turn any other exception into one that stops the build with a
-        traceback (``FatalURLFetchingError``).  A deadline passes through.
-        """
+        """Return the resource behind ``url``, checked and prepared for the target."""
         try:
-            try:
-                body, mime_type = self.checked_resource(url)
-                return self.prepared(url, body, mime_type)
-            except (RefusedResource, UserError):
-                raise
-            except Exception as error:
-                raise RefusedResource(url, f"cannot be read ({error})") from None
+            return self.served(url)
         except RefusedResource as error:
             self.refused.append(error)
             raise
+
+    def served(self, url: str) -> URLFetcherResponse:
+        """Return the resource behind ``url``; whatever goes wrong is a refusal.
+
+        WeasyPrint would turn any other exception into one that stops the
+        build with a traceback (``FatalURLFetchingError``).  A deadline
+        passes through.
+        """
+        try:
+            body, mime_type = self.checked_resource(url)
+            return self.prepared(url, body, mime_type)
+        except (RefusedResource, UserError):
+            raise
+        except Exception as error:
+            raise RefusedResource(url, f"cannot be read ({error})") from None
 
     def checked_resource(self, url: str) -> tuple[bytes, str]:
         """Return the bytes and type of ``url`` once they pass every check."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 #: How long all the downloads of one build may take together, in seconds.
 REMOTE_SECONDS = 10.0
@@ -150,6 +150,8 @@ def _get(connection: _Connection, address: str) -> http.client.HTTPResponse:
     """Ask for ``address`` on ``connection``; return the response, headers read."""
     parts = urlsplit(address)
     path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    # An address written with accents or spaces, as a browser would send it.
+    path = quote(path, safe="/%:@!$&'()*+,;=?~")
     connection.request("GET", path, headers={"Accept": "image/*"})
     return connection.getresponse()
 
