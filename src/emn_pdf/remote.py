@@ -82,7 +82,11 @@ class Remote:
         self.answers: dict[str, tuple[bytes, str] | str] = {}
 
     def fetch(self, url: str) -> tuple[bytes, str]:
-        """Return the picture at ``url`` and its type; ``ValueError`` says why not."""
+        """Return the picture at ``url`` and its type; ``ValueError`` says why not.
+
+        An address written with accents is the one a browser sends, escaped.
+        """
+        url = quote(url, safe="/%:@!$&'()*+,;=?#~[]")
         if url not in self.answers:
             self.answers[url] = self._answer(url)
         answer = self.answers[url]
@@ -150,8 +154,6 @@ def _get(connection: _Connection, address: str) -> http.client.HTTPResponse:
     """Ask for ``address`` on ``connection``; return the response, headers read."""
     parts = urlsplit(address)
     path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
-    # An address written with accents or spaces, as a browser would send it.
-    path = quote(path, safe="/%:@!$&'()*+,;=?~")
     connection.request("GET", path, headers={"Accept": "image/*"})
     return connection.getresponse()
 
