@@ -3,6 +3,7 @@ no traceback, no stray process and no temporary file left behind."""
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import os
@@ -10,10 +11,12 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import hostile
 import pytest
 from conftest import MINIMAL_EDITION, NEWS_WITH_IMAGE, ROOT, SAMPLE
 from hypothesis import given, settings
@@ -22,9 +25,19 @@ from PIL import Image
 from typer.testing import CliRunner
 
 import emn_pdf
-from emn_pdf import cache, edition, finish, galley, layouts, workers
+from emn_pdf import (
+    cache,
+    edition,
+    files,
+    finish,
+    galley,
+    layouts,
+    pictures,
+    workers,
+)
 from emn_pdf.cli import app
-from emn_pdf.errors import UserError
+from emn_pdf.errors import Finding, UserError
+from emn_pdf.jobs import Job
 from emn_pdf.workers import Limits
 
 runner = CliRunner()
@@ -90,7 +103,25 @@ def test_an_integer_of_thousands_of_digits_is_located(
     assert code == 2 and "fr.yaml:4: invalid number" in stderr
 
 
+@pytest.mark.parametrize(
+    "case", [hostile.CONTROL_CHARACTER, hostile.FOREIGN_DIGITS], ids=str
+)
+def test_characters_yaml_or_css_refuse_are_located(
+    case: hostile.Case, tmp_path: Path
+) -> None:
+    """A control character (after two-byte letters), and digits of another script."""
+    assert hostile.run(case, tmp_path).violations == []
+
+
 # Outputs ---------------------------------------------------------------------
+
+
+def test_build_exits_with_an_error_when_preflight_finds_one(tmp_path: Path) -> None:
+    """An E101 overflow: the PDF is written, to look at, and the build fails."""
+    outcome = hostile.run(hostile.PREFLIGHT_ERROR, tmp_path)
+    assert outcome.violations == []
+    assert "out of its column" in outcome.stderr
+    assert (tmp_path / "out" / "2025-03-fr-web.pdf").is_file()
 
 
 def test_an_output_folder_that_is_a_file_is_named(
@@ -121,6 +152,62 @@ def test_a_full_disk_is_a_message_and_leaves_no_temporary_file(
     code, stderr = cli("build", str(make_issue()), "-o", str(tmp_path / "out"))
     assert code == 2 and "No space left on device" in stderr
     assert not list((tmp_path / "out").glob(".*.part"))
+
+
+@pytest.mark.parametrize(
+    "case",
+    [hostile.FULL_DISK_COVER, hostile.FULL_DISK_CACHE, hostile.FULL_DISK_PREVIEW],
+    ids=str,
+)
+def test_a_full_disk_fails_a_job_only_before_its_files_are_published(
+    case: hostile.Case, tmp_path: Path
+) -> None:
+    """The cover: nothing replaced; the cache, the files published: a warning."""
+    assert hostile.run(case, tmp_path).violations == []
+
+
+def test_an_interrupted_build_publishes_an_editions_files_together_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interrupted while the cover is written, the new PDF written already."""
+    issue = hostile.built_then_edited(tmp_path)
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(finish, "write_cover", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        emn_pdf.build(issue, out_dir=tmp_path / "out", jobs=1)
+    assert hostile.outputs_as_before(tmp_path) == []
+
+
+def test_a_signal_while_outputs_are_renamed_waits_for_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C between the renames of a PDF and its cover acts after both."""
+    targets = [tmp_path / "web.pdf", tmp_path / "cover.png"]
+    replace = Path.replace
+
+    def interrupted_once(path: Path, target: Path) -> Path:
+        if not interrupted:
+            interrupted.append(path)
+            os.kill(os.getpid(), signal.SIGINT)
+        return replace(path, target)
+
+    interrupted: list[Path] = []
+    previous = signal.signal(signal.SIGINT, workers._interrupt)
+    monkeypatch.setattr(files, "_INTERRUPTED", threading.Event())
+    monkeypatch.setattr(Path, "replace", interrupted_once)
+    try:
+        with (
+            pytest.raises(KeyboardInterrupt),
+            files.atomic_outputs(*targets) as partials,
+        ):
+            for partial in partials:
+                partial.write_text("new")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert interrupted and [target.read_text() for target in targets] == ["new"] * 2
 
 
 def test_a_fault_in_one_edition_does_not_stop_the_others(
@@ -226,6 +313,58 @@ def test_an_edition_has_a_deadline(
         emn_pdf.build(
             make_issue(), out_dir=tmp_path / "out", jobs=1, limits=Limits(seconds=0.01)
         )
+
+
+def test_a_picture_is_decoded_once_however_often_it_is_shown(
+    make_issue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = "".join(
+        f"          - {{src: images/one.png, alt: Image {n}.}}\n" for n in range(50)
+    )
+    issue = make_issue(MINIMAL_EDITION + "        images:\n" + shown)
+    Image.new("RGB", (40, 30)).save(issue / "images" / "one.png")
+    decoded: list[str] = []
+    check_raster = pictures._check_raster
+    monkeypatch.setattr(
+        pictures,
+        "_check_raster",
+        lambda name, *rest: decoded.append(name) or check_raster(name, *rest),
+    )
+    emn_pdf.check(issue, lay_out=False)
+    assert decoded == ["one.png"]
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_picture_checks_run_within_the_time_limit(
+    make_issue: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    """A check slower than the limit is stopped by it, the first time it runs."""
+    issue = make_issue(NEWS_WITH_IMAGE.replace("SRC", "images/slow.png"))
+    Image.new("RGB", (40, 30)).save(issue / "images" / "slow.png")
+    finished: list[str] = []
+
+    def slow(name: str, *rest: object) -> None:
+        time.sleep(3)
+        finished.append(name)
+
+    monkeypatch.setattr(pictures, "_check_raster", slow)
+    limits = Limits(seconds=1)
+    with pytest.raises(UserError, match=r"fr\.yaml: laying out took longer than 1 s"):
+        if command == "build":
+            emn_pdf.build(issue, out_dir=tmp_path / "out", jobs=1, limits=limits)
+        else:
+            emn_pdf.check(issue, lay_out=False, limits=limits)
+    assert finished == []
+
+
+def test_a_huge_picture_shown_many_times_stops_at_the_time_limit(
+    tmp_path: Path,
+) -> None:
+    """60 megapixels shown 2,000 times: decoded once, the build stopped at 5 s."""
+    assert hostile.run(hostile.HUGE_PICTURE_MANY_TIMES, tmp_path).violations == []
 
 
 def test_the_limits_are_said_and_may_be_raised(
@@ -403,6 +542,61 @@ def test_a_crafted_cache_entry_is_not_believed(
     reports: list[emn_pdf.BuildReport] = []
     emn_pdf.build(issue, out_dir=out, on_built=reports.append)
     assert not reports[0].cached and reports[0].path == out / "2025-03-fr-web.pdf"
+
+
+def test_a_damaged_cache_entry_is_discarded_with_a_warning(tmp_path: Path) -> None:
+    """Built again, once: the next build finds the new entry."""
+    outcome = hostile.run(hostile.DAMAGED_CACHE_ENTRY, tmp_path)
+    assert outcome.violations == []
+    reports: list[emn_pdf.BuildReport] = []
+    issue = tmp_path / "issues" / "2025-03"
+    emn_pdf.build(issue, out_dir=tmp_path / "out", on_built=reports.append)
+    assert reports[0].cached and reports[0].warnings == []
+
+
+ENTRY_FIELDS = [field.name for field in dataclasses.fields(cache.Entry)]
+FINDING_FIELDS = ["code", "message", "file", "line", "field", "edition", "page"]
+MISSING = "(missing)"
+ODD_VALUES = [None, True, 7, 1.5, "x", "", [], {}, [1], ["x"], {"x": 1}, [{}], MISSING]
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    field=st.sampled_from(
+        ENTRY_FIELDS + [f"finding.{name}" for name in FINDING_FIELDS]
+    ),
+    value=st.sampled_from(ODD_VALUES),
+)
+def test_a_cache_entry_is_believed_only_if_it_can_be_reported(
+    field: str, value: object
+) -> None:
+    """Any value in any field: the entry is refused, or its report prints."""
+    import tempfile
+
+    entry = {
+        "key": "k", "outputs": {"2025-03-fr-web.pdf": "d"}, "pages": 1,
+        "warnings": [], "findings": [Finding("W102", "alone").as_json()],
+    }  # fmt: skip
+    holder, _, name = field.rpartition(".")
+    fields = entry["findings"][0] if holder else entry  # type: ignore[index]
+    fields[name] = value
+    if value == MISSING:
+        del fields[name]
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        (out / "2025-03-fr-web.pdf").write_bytes(b"%PDF")
+        (out / cache.CACHE_DIR).mkdir()
+        (out / cache.CACHE_DIR / "2025-03-fr-web.json").write_text(json.dumps(entry))
+        job = Job(out, "fr", "web", None, out, False, False, None, Limits())
+        believed = cache._entry(out, "2025-03-fr-web")
+        if believed is None:
+            assert cache.discard_damaged(out, "2025-03-fr-web") is not None
+            return
+        report = cache.report(job, believed, 0.0)
+        printed = [f"{finding.severity}: {finding}" for finding in report.findings]
+        assert len(printed) == len(believed.findings)
+        assert all(isinstance(warning, str) for warning in report.warnings)
+        assert cache.discard_damaged(out, "2025-03-fr-web") is None
 
 
 @pytest.mark.parametrize("files, folders", [(["/dev/zero"], []), ([], ["/proc"])])

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import http.server
-import io
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import hostile
 import pytest
+import webserver
 from conftest import MINIMAL_EDITION, NEWS_WITH_IMAGE, SAMPLE
 from pdfcheck import body_text, metadata, normalise
 from PIL import Image
 
 import emn_pdf
-from emn_pdf import fetch, finish, pdf, pictures
+from emn_pdf import finish, pdf, pictures, remote
 from emn_pdf.build import _expected_seconds
 from emn_pdf.errors import UserError
 from emn_pdf.fetch import BuildFetcher, RefusedResource
@@ -58,6 +57,7 @@ def test_a_symlink_leaving_the_issue_is_refused(
         ("file:///etc/passwd", "outside the issue, layout and font folders"),
         ("file://{root}/../outside.css", "outside the issue, layout and font folders"),
         ("https://example.org/style.css", "remote resources need --allow-remote"),
+        ("http://example.org/x.png", "remote resources are downloaded over https only"),
         ("ftp://example.org/x.png", "ftp address not allowed"),
         ("data:text/css," + "a" * 70_000, "inline data larger than 65536 characters"),
     ],
@@ -91,44 +91,49 @@ def test_a_remote_picture_needs_permission_and_names_its_block(
 
 
 @pytest.fixture
-def picture_server() -> Iterator[str]:
-    """A local web server that serves a small PNG and an oversized file."""
-    png = io.BytesIO()
-    Image.new("RGB", (400, 200), "#1d4f91").save(png, "PNG")
+def picture_server() -> Iterator[webserver.Server]:
+    """A picture server of the tests' own: a PNG, an SVG drawing two, a huge file.
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = (
-                png.getvalue()
-                if self.path == "/photo.png"
-                else b"x" * (fetch.MAX_REMOTE_BYTES + 10)
-            )
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    The SVG names one of its pictures with accents (été.png).
+    """
+    routes = {
+        "/photo.png": webserver.answer(webserver.png((400, 200))),
+        "/%C3%A9t%C3%A9.png": webserver.answer(webserver.png()),  # été.png
+        "/framed.svg": webserver.answer(
+            hostile.svg_embedding("a.png")
+            .replace("</svg>", '<image href="été.png" width="9" height="9"/></svg>')
+            .encode(),
+            "image/svg+xml",
+        ),
+        "/a.png": webserver.answer(webserver.png()),
+        "/huge.png": webserver.answer(b"x" * (remote.MAX_REMOTE_BYTES + 10)),
+    }
+    with webserver.serving(routes) as server:
+        yield server
 
 
-def test_remote_pictures_when_allowed(
-    make_issue: Callable[..., Path], tmp_path: Path, picture_server: str
+def test_remote_pictures_are_downloaded_once_per_build(
+    make_issue: Callable[..., Path], tmp_path: Path, picture_server: webserver.Server
 ) -> None:
-    issue = issue_with_image(make_issue, f"{picture_server}/photo.png")
-    (pdf,) = emn_pdf.build(issue, out_dir=tmp_path / "out", allow_remote=True)
-    assert pdf.is_file()
+    """Whatever the renders of page makeup, a picture and an SVG's parts included."""
+    issue = issue_with_image(make_issue, f"{picture_server.url}/framed.svg")
+    text = (issue / "fr.yaml").read_text()
+    photo = f'        images: [{{src: "{picture_server.url}/photo.png", alt: x}}]\n'
+    (issue / "fr.yaml").write_text(text + photo)
+    reports: list[emn_pdf.BuildReport] = []
+    emn_pdf.build(
+        issue, out_dir=tmp_path / "out", allow_remote=True, on_built=reports.append
+    )
+    assert reports[0].path is not None and reports[0].path.is_file()
+    assert picture_server.requests == {
+        "/framed.svg": 1, "/a.png": 1, "/%C3%A9t%C3%A9.png": 1, "/photo.png": 1,
+    }  # fmt: skip
 
 
 def test_an_oversized_remote_picture_is_refused(
-    make_issue: Callable[..., Path], tmp_path: Path, picture_server: str
+    make_issue: Callable[..., Path], tmp_path: Path, picture_server: webserver.Server
 ) -> None:
-    issue = issue_with_image(make_issue, f"{picture_server}/huge.png")
+    issue = issue_with_image(make_issue, f"{picture_server.url}/huge.png")
     with pytest.raises(UserError, match=r"huge\.png: larger than 10 MiB"):
         emn_pdf.build(issue, out_dir=tmp_path / "out", allow_remote=True)
 
@@ -172,6 +177,16 @@ def test_an_oversized_yaml_file_is_refused(make_issue: Callable[..., Path]) -> N
     issue = make_issue("# " + "x" * (1024 * 1024) + "\n")
     with pytest.raises(UserError, match=r"fr\.yaml: larger than 1024 KiB"):
         emn_pdf.check(issue)
+
+
+@pytest.mark.parametrize(
+    "case", [hostile.LONG_LINK, hostile.LONG_LINK_IN_TEXT], ids=str
+)
+def test_a_link_too_long_for_a_qr_code_is_located(
+    case: hostile.Case, tmp_path: Path
+) -> None:
+    """An error at validation, at its field, not a print build blaming the layout."""
+    assert hostile.run(case, tmp_path).violations == []
 
 
 def test_an_oversized_picture_is_refused(
@@ -293,6 +308,15 @@ def test_two_builds_give_identical_bytes(
         "2025-03-fr-print.pdf",
         "2025-03-fr-cover.png",
     }
+
+
+def test_a_layouts_pictures_give_the_same_bytes_wherever_it_is(
+    tmp_path: Path,
+) -> None:
+    """A raster picture of a layout, the layout copied to another folder."""
+    pdf._STYLES.clear()
+    assert hostile.run(hostile.LAYOUT_ELSEWHERE, tmp_path).violations == []
+    assert len(list((tmp_path / "out").glob("2025-*"))) == 3
 
 
 def test_unchanged_inputs_are_not_rebuilt(

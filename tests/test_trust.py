@@ -3,21 +3,19 @@ and reads nothing outside the folders a build may read."""
 
 from __future__ import annotations
 
-import http.server
 import shutil
-import threading
-import time
 from collections.abc import Callable
-from contextlib import suppress
 from pathlib import Path
 
+import hostile
 import pytest
+import webserver
 from conftest import MINIMAL_EDITION, NEWS_WITH_IMAGE, ROOT, SAMPLE
 from PIL import Image
 from typer.testing import CliRunner
 
 import emn_pdf
-from emn_pdf import fetch, layouts
+from emn_pdf import layouts
 from emn_pdf.cli import app
 from emn_pdf.edition import prepare
 from emn_pdf.errors import UserError
@@ -25,6 +23,7 @@ from emn_pdf.fetch import BuildFetcher, RefusedResource
 from emn_pdf.i18n import edition_catalogue
 from emn_pdf.layouts import Page
 from emn_pdf.plain import SCALARS, Record
+from emn_pdf.remote import Remote
 from emn_pdf.render import template_context
 from emn_pdf.workers import Limits
 
@@ -327,6 +326,19 @@ def test_a_picture_inside_an_svg_gets_the_picture_checks(
     assert not (tmp_path / "out" / "2025-03-fr-web.pdf").exists()
 
 
+def test_a_fetcher_error_is_a_refusal_naming_the_file(tmp_path: Path) -> None:
+    """A ``data:`` address the URL library cannot parse, inside an SVG."""
+    assert hostile.run(hostile.SVG_BAD_DATA, tmp_path).violations == []
+
+
+@pytest.mark.parametrize("case", [hostile.SVG_BMP, hostile.SVG_TIFF], ids=str)
+def test_a_bitmap_inside_an_svg_is_checked_as_a_picture(
+    case: hostile.Case, tmp_path: Path
+) -> None:
+    """Of a format pictures may have, decoded whole within the limits."""
+    assert hostile.run(case, tmp_path).violations == []
+
+
 def test_a_refusal_while_drawing_an_svg_stops_the_build(tmp_path: Path) -> None:
     fetcher = BuildFetcher([tmp_path])
     (tmp_path / "a.svg").write_text(svg_embedding("file:///etc/hostname"))
@@ -356,35 +368,68 @@ def test_an_src_is_a_relative_path_or_a_web_address(
     assert f"{src!r} must be a path inside the issue folder" in message
 
 
-class _Trickle(http.server.BaseHTTPRequestHandler):
-    """Answers with a picture one byte at a time, slowly."""
-
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "image/png")
-        self.end_headers()
-        with suppress(OSError):  # the client hangs up
-            for _ in range(40):
-                self.wfile.write(b"x")
-                self.wfile.flush()
-                time.sleep(0.2)
-
-    def log_message(self, *args: object) -> None:
-        pass
+# Remote pictures: https to public addresses, one deadline per build ------------
 
 
-def test_a_download_has_a_deadline_for_the_whole(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_a_remote_picture_is_https_only(tmp_path: Path) -> None:
+    """Refused at validation, at its field and line."""
+    assert hostile.run(hostile.PLAIN_HTTP_PICTURE, tmp_path).violations == []
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1", "localhost", "[::1]", "10.1.2.3", "192.168.1.1", "172.16.0.1",
+        "169.254.169.254", "[fe80::1]", "100.64.0.1", "0.0.0.0", "[::ffff:10.0.0.1]",
+    ],
+)  # fmt: skip
+def test_a_download_reaches_no_private_or_local_address(
+    tmp_path: Path, host: str
 ) -> None:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setattr(fetch, "REMOTE_TIMEOUT", 1)
-    started = time.monotonic()
-    try:
-        with pytest.raises(RefusedResource, match="not downloaded within 1 s"):
-            BuildFetcher([tmp_path], allow_remote=True).fetch(
-                f"http://127.0.0.1:{server.server_port}/slow.png"
-            )
-    finally:
-        server.shutdown()
-    assert time.monotonic() - started < 3
+    """Refused before any connection is made."""
+    with pytest.raises(RefusedResource, match="is a private or local address"):
+        BuildFetcher([tmp_path], remote=Remote()).fetch(f"https://{host}/x.png")
+
+
+def test_the_cloud_metadata_service_is_out_of_reach(tmp_path: Path) -> None:
+    assert hostile.run(hostile.CLOUD_METADATA_PICTURE, tmp_path).violations == []
+
+
+def test_the_product_refuses_a_server_on_loopback(tmp_path: Path) -> None:
+    """The tests' server is reached only through the tests' network."""
+    routes = {"/photo.png": webserver.answer(webserver.png())}
+    with (
+        webserver.serving(routes, reachable=False) as server,
+        pytest.raises(RefusedResource, match=r"127\.0\.0\.1 is a private or local"),
+    ):
+        BuildFetcher([tmp_path], remote=Remote()).fetch(f"{server.url}/photo.png")
+    assert server.requests == {}
+
+
+@pytest.mark.parametrize("case", hostile.REDIRECTS, ids=str)
+def test_a_redirect_is_held_to_the_same_rules(
+    case: hostile.Case, tmp_path: Path
+) -> None:
+    """Not to a link-local, private or loopback address, nor away from https."""
+    assert hostile.run(case, tmp_path).violations == []
+
+
+def test_a_download_has_one_deadline_headers_included(tmp_path: Path) -> None:
+    """A server sending its headers a byte at a time is cut short at the deadline."""
+    assert hostile.run(hostile.TRICKLED_HEADERS, tmp_path).violations == []
+
+
+def test_a_download_has_a_deadline_for_the_whole(tmp_path: Path) -> None:
+    """A body a byte at a time: the socket's timeout alone would never end it."""
+    with (
+        webserver.serving({"/slow.png": webserver.TRICKLED_BODY}) as server,
+        pytest.raises(RefusedResource, match="not downloaded within 1 s"),
+    ):
+        BuildFetcher([tmp_path], remote=Remote(seconds=1)).fetch(
+            f"{server.url}/slow.png"
+        )
+
+
+def test_slow_pictures_inside_an_svg_share_one_deadline(tmp_path: Path) -> None:
+    """Fifteen pictures of 1.5 s each, 4 s for all: two come, and no more is asked."""
+    assert hostile.run(hostile.SLOW_SUB_PICTURES, tmp_path).violations == []

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from . import cache, workers
 from .checking import check
-from .errors import Problem, UserError, faults_as_user_errors
+from .errors import Problem, UserError, fault_problem, faults_as_user_errors
 from .files import sweep_parts
 from .jobs import BuildReport, Job, chosen_languages, chosen_targets
 from .workers import DEFAULT_LIMITS, Limits, processes_for, worker_pool
@@ -71,7 +71,14 @@ def build(
         for each in chosen_targets(target)
     ]
     reports = []
+    damaged = {
+        (job.language, job.target): warning
+        for job in work
+        if (warning := cache.discard_damaged(job.out_dir, job.name))
+    }
     for report in _run(work, jobs):
+        if warning := damaged.get((report.language, report.target)):
+            report = replace(report, warnings=[warning, *report.warnings])
         reports.append(report)
         if on_built is not None:
             on_built(report)
@@ -162,8 +169,10 @@ def _checked_in_advance(
     from .edition import cache_key, cache_keys, has_remote_pictures, prepare
 
     if job.language not in editions:
+        edition = job.issue_dir / f"{job.language}.yaml"
         try:
-            with faults_as_user_errors():
+            # Within the time limit: checking pictures decodes them.
+            with faults_as_user_errors(), job.limits.deadline(edition):
                 editions[job.language] = prepare(
                     job.issue_dir, job.language, job.layout
                 )
@@ -187,7 +196,8 @@ def _build_job(job: Job, item: Prepared | None = None) -> BuildReport:
     """Build one edition for one target; bad input gives a failed report.
 
     A worker process validates the edition again (``item`` is not sent over:
-    reading it is cheaper than pickling it).
+    reading it is cheaper than pickling it).  Its files published, the job is
+    done: a cache that cannot be written (a full disk) is a warning.
     """
     from .edition import cache_keys, prepare, write_target
 
@@ -199,5 +209,12 @@ def _build_job(job: Job, item: Prepared | None = None) -> BuildReport:
             report, read = write_target(job, item, started)
     except UserError as error:
         return BuildReport(job.language, job.target, problems=error.problems)
-    cache.remember(job, report, cache_keys(job, item, read))
+    try:
+        cache.remember(job, report, cache_keys(job, item, read))
+    except OSError as error:  # the files are published: the job is done
+        problem = fault_problem(error)
+        warning = (
+            f"the build cache is not written (the next build is slower): {problem}"
+        )
+        return replace(report, warnings=[*report.warnings, warning])
     return report

@@ -24,12 +24,13 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field, replace
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from .errors import Finding
+from .errors import Finding, display_path
 from .files import atomic_output, sweep_parts
 from .jobs import BuildReport, Job
 
@@ -236,32 +237,83 @@ def store(out_dir: Path, name: str, outputs: list[Path], entry: Entry) -> None:
         partial.write_text(json.dumps(asdict(entry), indent=1), encoding="utf-8")
 
 
+def discard_damaged(out_dir: Path, name: str) -> str | None:
+    """Remove the entry of ``name`` if it is not one this code wrote; say so.
+
+    A damaged entry (a build killed while writing it, a hand edit, a crafted
+    one) then costs one rebuild, with a warning, and never fails a build.
+    """
+    path = _entry_path(out_dir, name)
+    if not path.is_file() or _entry(out_dir, name) is not None:
+        return None
+    with suppress(OSError):
+        path.unlink()
+    return f"the cache entry {display_path(path)} is damaged: discarded, built again"
+
+
 def _well_formed(entry: Entry, name: str) -> bool:
-    """Tell whether an entry names only this job's outputs, as this code writes.
+    """Tell whether an entry holds what this code writes, for this job alone.
 
     The cache folder is only as trustworthy as the output folder: an entry
-    pointing at any other file is not believed.
+    pointing at any other file, or holding a value of another type, is not
+    believed.
     """
-    return (
-        isinstance(entry.pages, int)
-        and isinstance(entry.outputs, dict)
-        and bool(entry.outputs)
-        and all(
-            isinstance(digest, str)
-            and output.startswith(name.rsplit("-", 1)[0])
-            and "/" not in output
-            and not output.startswith(".")
-            for output, digest in entry.outputs.items()
-        )
-        and isinstance(entry.warnings, list)
-        and isinstance(entry.findings, list)
-        and all(
-            isinstance(names, list) and all(isinstance(name, str) for name in names)
-            for names in (entry.read, entry.files, entry.folders)
-        )
-        and isinstance(entry.quick, str)
-        and isinstance(entry.seconds, int | float)
+    return all(
+        check(getattr(entry, field)) for field, check in _FIELDS.items()
+    ) and all(
+        output.startswith(name.rsplit("-", 1)[0])
+        and "/" not in output
+        and not output.startswith(".")
+        for output in entry.outputs
     )
+
+
+def _of(*types: type) -> Callable[[Any], bool]:
+    """Return a test that a value is of ``types`` (a flag is not a number)."""
+    return lambda value: (
+        isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+    )
+
+
+def _list_of(test: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda value: isinstance(value, list) and all(map(test, value))
+
+
+#: What each field of a finding, as :meth:`Finding.as_json` writes it, holds.
+_FINDING: dict[str, Callable[[Any], bool]] = {
+    "severity": _of(str),
+    "code": lambda value: isinstance(value, str) and value[:1] in ("E", "W", "I"),
+    "message": _of(str),
+    **dict.fromkeys(("file", "field", "edition"), _of(str, type(None))),
+    **dict.fromkeys(("line", "page"), _of(int, type(None))),
+}
+
+
+def _is_finding(data: Any) -> bool:
+    """Tell whether ``data`` is a finding as :meth:`Finding.as_json` writes it."""
+    return (
+        isinstance(data, dict)
+        and all(name in data and test(data[name]) for name, test in _FINDING.items())
+        and isinstance(data.get("figures", {}), dict)
+    )
+
+
+#: What each field of an entry holds.
+_FIELDS: dict[str, Callable[[Any], bool]] = {
+    "key": _of(str),
+    "outputs": lambda value: (
+        isinstance(value, dict)
+        and bool(value)
+        and all(isinstance(digest, str) for digest in value.values())
+    ),
+    "pages": _of(int),
+    "warnings": _list_of(_of(str)),
+    "findings": _list_of(_is_finding),
+    "copyfit": _of(str, type(None)),
+    **dict.fromkeys(("read", "files", "folders"), _list_of(_of(str))),
+    "quick": _of(str),
+    "seconds": _of(int, float),
+}
 
 
 def _entry_path(out_dir: Path, name: str) -> Path:

@@ -259,9 +259,9 @@ def preview_command(
             out_dir=out_dir,
             limits=Limits(max_pages, time_limit),
         )
-    for pdf in pdfs:
-        sheet = contact_sheet(pdf, pdf.with_name(f"{pdf.stem}-sheet.png"))
-        say(display_path(sheet))
+        for pdf in pdfs:
+            sheet = contact_sheet(pdf, pdf.with_name(f"{pdf.stem}-sheet.png"))
+            say(display_path(sheet))
 
 
 @app.command("layouts")
@@ -323,7 +323,11 @@ def build_command(
     max_pages: MaxPages = MAX_PAGES,
     time_limit: TimeLimit = LAYOUT_SECONDS,
 ) -> None:
-    """Build the PDFs of each edition (all of them by default)."""
+    """Build the PDFs of each edition (all of them by default).
+
+    Exits with status 2 when an edition fails, or when preflight finds an
+    error in what was built (the files are written all the same).
+    """
     from .build import build
     from .jobs import chosen_languages, chosen_targets
 
@@ -343,6 +347,12 @@ def build_command(
                 limits=Limits(max_pages, time_limit),
                 on_built=display.add,
             )
+    if any(
+        finding.severity == "error"
+        for report in display.reports
+        for finding in report.findings
+    ):
+        raise typer.Exit(2)  # written, to look at, but not fit to publish
 
 
 @app.command("check")

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .copyfit import Trial
     from .galley import MadeUp
     from .pdf import LaidOut
+    from .remote import Remote
 
 T = TypeVar("T")
 COVER_WIDTH = 800
@@ -268,52 +269,65 @@ def _issue_files_read(item: Prepared, laid_out: LaidOut) -> list[str]:
 def write_target(
     job: Job, item: Prepared, started: float
 ) -> tuple[BuildReport, list[str]]:
-    """Lay out and write the job's files; return what was written, and read."""
-    written: list[Finding] = []
+    """Lay out and write the job's files; return what was written, and read.
+
+    The files of the job (a web PDF and its cover) are written and
+    preflighted aside, then published together: a failure or an
+    interruption before that leaves the previous ones as they were.
+    """
+    from .files import atomic_outputs
+
+    outputs = [job.output(suffix) for suffix in _SUFFIXES[job.target]]
+    job.out_dir.mkdir(parents=True, exist_ok=True)
     with pinned_clock(item.loaded.edition.masthead.date):
         laid_out = lay_out_target(item, job.target, job.allow_remote, job.pages)
         job.limits.check_pages(laid_out.page_count, item.loaded.document.path)
         if laid_out.copyfit_problem is not None:
             raise UserError(laid_out.copyfit_problem)
-        if job.target == "web":
-            files = _write_web(job, item, laid_out)
-        else:
-            files = [job.output("print.pdf")]
-            written = _write_print(item, laid_out, files[0], job.name)
-    report = BuildReport(
-        job.language,
-        job.target,
-        path=files[0],
-        extras=files[1:],
-        pages=laid_out.page_count,
-        size=files[0].stat().st_size,
-        seconds=time.perf_counter() - started,
-        warnings=laid_out.warnings,
-        findings=item.inspect(laid_out, written),
-        copyfit=laid_out.copyfit,
-    )
+        with atomic_outputs(*outputs) as partials:
+            if job.target == "web":
+                written = _write_web(job.name, item, laid_out, *partials)
+            else:
+                written = _write_print(item, laid_out, partials[0], job.name)
+            report = BuildReport(
+                job.language,
+                job.target,
+                path=outputs[0],
+                extras=outputs[1:],
+                pages=laid_out.page_count,
+                size=partials[0].stat().st_size,
+                seconds=time.perf_counter() - started,
+                warnings=laid_out.warnings,
+                findings=item.inspect(laid_out, written),
+                copyfit=laid_out.copyfit,
+            )
     return report, _issue_files_read(item, laid_out)
 
 
-def _write_web(job: Job, item: Prepared, laid_out: LaidOut) -> list[Path]:
-    """Write the web PDF, its links described, and its cover thumbnail."""
+#: The files of each target, after ``<issue-id>-<lang>-``: the PDF first.
+_SUFFIXES: dict[Target, tuple[str, ...]] = {
+    "web": ("web.pdf", "cover.png"),
+    "print": ("print.pdf",),
+}
+
+
+def _write_web(
+    identity: str, item: Prepared, laid_out: LaidOut, pdf: Path, cover: Path
+) -> list[Finding]:
+    """Write the web PDF, its links described, and its cover thumbnail.
+
+    Nothing is found in them beyond what preflight finds in the pages.
+    """
     from . import finish
-    from .files import atomic_output
     from .pdf import write_pdf  # WeasyPrint loads only in workers
     from .render import link_descriptions
 
-    path = job.output("web.pdf")
     descriptions = link_descriptions(item.loaded.edition)
     write_pdf(
-        laid_out,
-        path,
-        job.name,
-        lambda pdf: finish.finish_web(pdf, descriptions),
+        laid_out, pdf, identity, lambda path: finish.finish_web(path, descriptions)
     )
-    cover = job.output("cover.png")
-    with atomic_output(cover) as partial:
-        finish.write_cover(path, partial, COVER_WIDTH)
-    return [path, cover]
+    finish.write_cover(pdf, cover, COVER_WIDTH)
+    return []
 
 
 def _write_print(
@@ -391,13 +405,14 @@ def lay_out_target(
     ``pages`` (else the edition's ``pages:``) asks for copyfitting.  For print,
     a last layout adds the designed pages (notes, then a back page) that fill
     the edition out to sheets of four; what comes before them does not move.
+    Every render shares one :class:`~emn_pdf.remote.Remote`, if remote pictures
+    are allowed: one deadline, each downloaded once.
     """
-    draft, settings, copyfitted, problem = _copyfitted(
-        item, target, allow_remote, pages
-    )
+    remote = _downloads(allow_remote)
+    draft, settings, copyfitted, problem = _copyfitted(item, target, remote, pages)
     missing = -draft.page_count % PAGES_PER_SHEET
     if target == "print" and missing:
-        draft = _draft(item, Page("print", fill_pages=missing), allow_remote, settings)
+        draft = _draft(item, Page("print", fill_pages=missing), remote, settings)
     laid_out = draft.finish()
     laid_out.copyfit = copyfitted
     laid_out.copyfit_problem = problem
@@ -405,7 +420,7 @@ def lay_out_target(
 
 
 def _copyfitted(
-    item: Prepared, target: Target, allow_remote: bool, requested: int | None
+    item: Prepared, target: Target, remote: Remote | None, requested: int | None
 ) -> tuple[_Draft, dict[str, str], str | None, Problem | None]:
     """Lay out with the theme's sizes, or with those that give the page count.
 
@@ -419,7 +434,7 @@ def _copyfitted(
     from . import copyfit, makeup
 
     started = time.perf_counter()
-    natural = _draft(item, Page(target), allow_remote)
+    natural = _draft(item, Page(target), remote)
     ranges = item.layout.theme.copyfit
     pages = requested or item.loaded.edition.pages
     saving = None if pages is not None else _page_to_save(natural, target)
@@ -443,7 +458,7 @@ def _copyfitted(
         )
 
     def render(settings: dict[str, str]) -> tuple[_Draft, int, float]:
-        draft = _draft(item, Page(target), allow_remote, settings)
+        draft = _draft(item, Page(target), remote, settings)
         return (draft, *draft.length)
 
     try:
@@ -531,13 +546,20 @@ def _lay_out(
     allow_remote: bool,
     settings: dict[str, str] | None = None,
 ) -> LaidOut:
-    return _draft(item, page, allow_remote, settings).finish()
+    return _draft(item, page, _downloads(allow_remote), settings).finish()
+
+
+def _downloads(allow_remote: bool) -> Remote | None:
+    """Return what downloads remote pictures for one build, if they are allowed."""
+    from .remote import Remote
+
+    return Remote() if allow_remote else None
 
 
 def _draft(
     item: Prepared,
     page: Page,
-    allow_remote: bool,
+    remote: Remote | None,
     settings: dict[str, str] | None = None,
 ) -> _Draft:
     from .galley import make_up
@@ -549,7 +571,7 @@ def _draft(
             base_dir=item.loaded.document.path.parent,
             layout=item.layout,
             target=page.target,
-            allow_remote=allow_remote,
+            remote=remote,
             locate=item.locate_resource,
             settings=settings,
         )

@@ -3,7 +3,7 @@
 A build may read the issue folder, its layout folder and the fonts; nothing
 else (a ``..`` or a symbolic link that leads out is refused, as the resolved
 path decides), and nothing from the network unless the user allows remote
-pictures, which are then downloaded within a time and size limit.  Raster
+pictures, which are then downloaded as :mod:`emn_pdf.remote` allows.  Raster
 pictures for the web edition are also re-encoded as JPEG on the way in (small
 files); print pictures are converted and resampled later, in the written PDF
 (``press.py``), once their printed size is known.
@@ -14,18 +14,18 @@ from __future__ import annotations
 import io
 import mimetypes
 import re
-import time
-from collections.abc import Callable, Sequence
-from http.client import HTTPResponse
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 from urllib.request import url2pathname, urlopen
 
 from PIL import Image
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from .errors import UserError
 from .files import read_bounded
 from .pictures import MAX_PICTURE_BYTES, check_resource, is_svg
+from .remote import Remote
 
 #: Picture formats that are re-encoded (SVG stays vector).
 RASTER_TYPES = {"image/png", "image/jpeg", "image/webp", "image/gif"}
@@ -33,9 +33,6 @@ WEB_JPEG_QUALITY = 82
 
 #: Inline data a layout may embed in its CSS (a small icon, not a photo).
 MAX_DATA_URL = 64 * 1024
-#: Remote pictures, when allowed: how long to wait, how much to accept.
-REMOTE_TIMEOUT = 10
-MAX_REMOTE_BYTES = 10 * 1024 * 1024
 #: Largest file a build reads (a font, a profile, a picture).
 MAX_RESOURCE_BYTES = MAX_PICTURE_BYTES
 #: What an SVG may refer to: an ``href`` (pictures, other SVGs) or a CSS ``url()``.
@@ -45,10 +42,16 @@ SVG_REFERENCE = re.compile(
 
 #: Prefix of the URL of a converted picture, so that it is not read again.
 CONVERTED = "emn-pdf-converted:"
-#: The issue folder as the engine sees it: one address wherever the folder is,
-#: so that a copy of an issue elsewhere gives the same bytes (the engine names
-#: each picture in the PDF after its address).
+#: The folders a build reads as the engine sees them: one address wherever a
+#: folder is, so that a copy of an issue or a layout elsewhere gives the same
+#: bytes (the engine names each picture in the PDF after its address).
 ISSUE_URL = "file:///emn-pdf-issue/"
+FONTS_URL = "file:///emn-pdf-fonts/"
+
+
+def layout_url(index: int) -> str:
+    """Return the address of a layout's folder: 0 its own, then those it extends."""
+    return f"file:///emn-pdf-layout-{index}/"
 
 
 def issue_path(url: str, issue_dir: Path) -> Path | None:
@@ -72,7 +75,10 @@ class RefusedResource(FatalURLFetchingError):
 
 
 class BuildFetcher(URLFetcher):
-    """Serve files below ``roots``; the network only when ``allow_remote``.
+    """Serve files below ``roots`` and ``mounts``; the network only through ``remote``.
+
+    ``mounts`` gives folders an address of their own (:data:`ISSUE_URL`...),
+    which :meth:`url_of` names their files by.
 
     ``data:`` URLs (a layout may inline a small picture in its CSS) are
     served up to :data:`MAX_DATA_URL` characters; any other scheme is refused.
@@ -86,25 +92,39 @@ class BuildFetcher(URLFetcher):
         self,
         roots: Sequence[Path],
         convert: Converter | None = None,
-        allow_remote: bool = False,
-        issue_dir: Path | None = None,
+        remote: Remote | None = None,
+        mounts: Mapping[str, Path] | None = None,
     ) -> None:
-        super().__init__(fail_on_errors=True, timeout=REMOTE_TIMEOUT)
-        self.roots = [root.resolve() for root in roots]
-        self.issue_dir = issue_dir  # what :data:`ISSUE_URL` stands for
+        super().__init__(fail_on_errors=True)
+        self.mounts = {url: folder.resolve() for url, folder in (mounts or {}).items()}
+        self.roots = [root.resolve() for root in roots] + list(self.mounts.values())
         self.convert = convert
-        self.allow_remote = allow_remote
+        self.remote = remote
         self.refused: list[RefusedResource] = []
         self.checked: set[str] = set()
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         """Return the resource behind ``url``, checked and prepared for the target."""
         try:
-            body, mime_type = self.checked_resource(url)
+            return self.served(url)
         except RefusedResource as error:
             self.refused.append(error)
             raise
-        return self.prepared(url, body, mime_type)
+
+    def served(self, url: str) -> URLFetcherResponse:
+        """Return the resource behind ``url``; whatever goes wrong is a refusal.
+
+        WeasyPrint would turn any other exception into one that stops the
+        build with a traceback (``FatalURLFetchingError``).  A deadline
+        passes through.
+        """
+        try:
+            body, mime_type = self.checked_resource(url)
+            return self.prepared(url, body, mime_type)
+        except (RefusedResource, UserError):
+            raise
+        except Exception as error:
+            raise RefusedResource(url, f"cannot be read ({error})") from None
 
     def checked_resource(self, url: str) -> tuple[bytes, str]:
         """Return the bytes and type of ``url`` once they pass every check."""
@@ -130,12 +150,14 @@ class BuildFetcher(URLFetcher):
                 raise RefusedResource(url, f"cannot be read ({error})") from None
             mime_type = mimetypes.guess_type(path.name)[0]
         elif scheme == "data" and len(url) <= MAX_DATA_URL:
-            with urlopen(url) as response:
-                body, mime_type = response.read(), response.headers.get_content_type()
-        elif scheme in {"http", "https"} and self.allow_remote:
-            body, mime_type = self.remote(url)
+            body, mime_type = _inline_data(url)
+        elif scheme == "https" and self.remote is not None:
+            try:
+                body, mime_type = self.remote.fetch(url)
+            except ValueError as error:
+                raise RefusedResource(url, str(error)) from None
         else:
-            raise RefusedResource(url, _refusal(scheme, self.allow_remote))
+            raise RefusedResource(url, _refusal(scheme))
         return body, mime_type or "application/octet-stream"
 
     def check_references(self, url: str, svg: bytes) -> None:
@@ -158,53 +180,47 @@ class BuildFetcher(URLFetcher):
             url = f"{CONVERTED}{url}"
         return URLFetcherResponse(url, body, {"Content-Type": mime_type})
 
+    def url_of(self, path: Path) -> str:
+        """Return the address the engine reads ``path`` at, its folder's if mounted."""
+        path = path.resolve()
+        for url, folder in self.mounts.items():
+            if path.is_relative_to(folder):
+                return url + quote(path.relative_to(folder).as_posix())
+        return path.as_uri()
+
+    def local_path(self, url: str) -> Path:
+        """Return the file ``url`` names, in its mounted folder if it has one."""
+        path = urlsplit(url).path
+        for prefix, folder in self.mounts.items():
+            if url.startswith(prefix):
+                return folder / url2pathname(path.removeprefix(urlsplit(prefix).path))
+        return Path(url2pathname(path))
+
     def allowed_path(self, url: str) -> Path:
         """Return the local file of ``url`` if a build may read it."""
-        in_issue = issue_path(url, self.issue_dir) if self.issue_dir else None
-        path = (in_issue or Path(url2pathname(urlsplit(url).path))).resolve()
+        path = self.local_path(url).resolve()
         if not any(path.is_relative_to(root) for root in self.roots):
             raise RefusedResource(url, "outside the issue, layout and font folders")
         if not path.is_file():
             raise RefusedResource(url, "file not found")
         return path
 
-    def remote(self, url: str) -> tuple[bytes, str]:
-        """Download a picture, within the time and size limits."""
-        try:
-            with urlopen(url, timeout=REMOTE_TIMEOUT) as response:
-                body = _read_before(response, time.monotonic() + REMOTE_TIMEOUT)
-                mime_type = response.headers.get_content_type()
-        except ValueError as error:  # too large, or not an address
-            raise RefusedResource(url, str(error)) from None
-        except OSError as error:
-            raise RefusedResource(url, f"download failed ({error})") from None
-        if mime_type not in RASTER_TYPES | {"image/svg+xml"}:
-            raise RefusedResource(url, f"not a picture ({mime_type})")
-        return body, mime_type
+
+def _inline_data(url: str) -> tuple[bytes, str]:
+    """Return the bytes and type a ``data:`` URL holds."""
+    try:
+        with urlopen(url) as response:
+            return response.read(), response.headers.get_content_type()
+    except ValueError:
+        raise RefusedResource(url, "not a valid data: address") from None
 
 
-def _read_before(response: HTTPResponse, deadline: float) -> bytes:
-    """Read a response within :data:`MAX_REMOTE_BYTES` and by ``deadline``.
-
-    The socket's timeout bounds each read only: a server trickling a byte at a
-    time would hold the build for ever without a deadline for the whole.
-    """
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := response.read1(64 * 1024):
-        size += len(chunk)
-        if size > MAX_REMOTE_BYTES:
-            raise ValueError(f"larger than {MAX_REMOTE_BYTES // (1024 * 1024)} MiB")
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"not downloaded within {REMOTE_TIMEOUT} s")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _refusal(scheme: str, allow_remote: bool) -> str:
+def _refusal(scheme: str) -> str:
     if scheme == "data":
         return f"inline data larger than {MAX_DATA_URL} characters"
-    if scheme in {"http", "https"}:
+    if scheme == "http":
+        return "remote resources are downloaded over https only"
+    if scheme == "https":
         return "remote resources need --allow-remote"
     return f"{scheme or 'this kind of'} address not allowed"
 
@@ -212,11 +228,13 @@ def _refusal(scheme: str, allow_remote: bool) -> str:
 def _shown(url: str) -> str:
     """Return ``url`` as a person reads it.
 
-    A file of the issue by its path in the issue folder; a ``data:`` URL,
-    which can be huge, cut short.
+    A file of the issue by its path in the issue folder, one of a layout or
+    of the fonts as such; a ``data:`` URL, which can be huge, cut short.
     """
     if (in_issue := issue_path(url, Path())) is not None:
         return in_issue.as_posix()
+    if match := re.match(r"file:///emn-pdf-(layout|fonts)(-\d+)?/", url):
+        return f"{match[1]} file {unquote(url.removeprefix(match[0]))}"
     return url if len(url) <= 120 else url[:100] + "…"
 
 

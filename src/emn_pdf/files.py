@@ -11,13 +11,15 @@ swept by the next one.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from types import FrameType
 
 PART_SUFFIX = ".part"
 
@@ -59,28 +61,117 @@ def atomic_output(target: Path) -> Iterator[Path]:
     (see :mod:`emn_pdf.workers`); one a killed process left is swept by
     :func:`sweep_parts`, which knows it by the process id in its name.
     """
+    with atomic_outputs(target) as (partial,):
+        yield partial
+
+
+@contextmanager
+def atomic_outputs(*targets: Path) -> Iterator[list[Path]]:
+    """Yield temporary paths that replace ``targets`` together, once all are written.
+
+    The outputs of one edition (a web PDF and its cover) are published
+    together or not at all: a failure or an interruption while any is
+    written leaves every previous one as it was, and an interruption while
+    they are renamed waits until they all are (:func:`held_while_publishing`).
+    """
+    partials: list[Path] = []
+    try:
+        partials.extend(_partial(target) for target in targets)
+        try:
+            yield partials
+        except OSError as error:
+            raise _named(error, dict(zip(partials, targets, strict=True))) from None
+        _publish(list(zip(partials, targets, strict=True)))
+    finally:
+        for partial in partials:
+            _PARTIALS.discard(partial)
+            with suppress(FileNotFoundError):
+                partial.unlink()
+
+
+def _named(error: OSError, targets: dict[Path, Path]) -> OSError:
+    """Return ``error`` naming the output a temporary file stands for.
+
+    A person knows ``build/2025-03-fr-web.pdf``, not its temporary name; an
+    error naming no file names the output, when there is one.
+    """
+    if error.errno is None:
+        return error
+    if error.filename is None and len(targets) == 1:
+        named = next(iter(targets.values()))
+    elif error.filename is not None and Path(os.fsdecode(error.filename)) in targets:
+        named = targets[Path(os.fsdecode(error.filename))]
+    else:
+        return error
+    return type(error)(error.errno, error.strerror, str(named))
+
+
+def _partial(target: Path) -> Path:
+    """Return a new, empty temporary file beside ``target``, with this process's id."""
     handle, name = tempfile.mkstemp(
         prefix=f".{target.name}.{os.getpid()}.", suffix=PART_SUFFIX, dir=target.parent
     )
     os.close(handle)
-    partial = Path(name)
-    _PARTIALS.add(partial)
-    try:
-        yield partial
-        if _INTERRUPTED.is_set():  # and the interruption was swallowed on the way
-            raise KeyboardInterrupt
+    _PARTIALS.add(Path(name))
+    return Path(name)
+
+
+def _publish(renames: list[tuple[Path, Path]]) -> None:
+    """Rename each temporary file onto its target, with no signal in between."""
+    for partial, target in renames:
         partial.chmod(0o644)
-        partial.replace(target)
+        if target.is_dir():  # found before any rename, not between two
+            raise IsADirectoryError(
+                errno.EISDIR, os.strerror(errno.EISDIR), str(target)
+            )
+    try:
+        with _PUBLISHING:
+            if _INTERRUPTED.is_set():  # and the interruption was swallowed on the way
+                raise KeyboardInterrupt
+            for partial, target in renames:
+                partial.replace(target)
     finally:
-        _PARTIALS.discard(partial)
-        with suppress(FileNotFoundError):
-            partial.unlink()
+        held, _HELD[:] = list(_HELD), []
+        for handle in held:
+            handle()
 
 
 #: Temporary files this process is writing, for a signal handler to remove.
 _PARTIALS: set[Path] = set()
 #: Set when this process is interrupted: from then on nothing is published.
 _INTERRUPTED = threading.Event()
+#: Held while outputs are renamed into place: a process ending waits for it.
+_PUBLISHING = threading.Lock()
+#: What signals asked while outputs were renamed, done once they are.
+_HELD: list[Callable[[], None]] = []
+
+SignalHandler = Callable[[int, FrameType | None], None]
+
+
+def held_while_publishing(handler: SignalHandler) -> SignalHandler:
+    """Return ``handler`` made to wait while outputs are renamed into place.
+
+    A web PDF and its cover are two renames: a signal ending the process
+    between them would leave a new PDF with the old cover.
+    """
+
+    def held(signum: int, frame: FrameType | None) -> None:
+        if _PUBLISHING.locked():
+            _HELD.append(lambda: handler(signum, frame))
+        else:
+            handler(signum, frame)
+
+    return held
+
+
+def publishing() -> bool:
+    """Tell whether outputs are being renamed into place (a deadline waits)."""
+    return _PUBLISHING.locked()
+
+
+def end_of_publishing() -> None:
+    """Wait until no outputs are renamed, and let none be: the process ends."""
+    _PUBLISHING.acquire()
 
 
 def stop_publishing() -> None:

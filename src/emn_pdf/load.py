@@ -23,7 +23,7 @@ from pydantic_core import ErrorDetails
 from .errors import Problem, UserError
 from .files import contained, read_bounded
 from .hints import choices_hint, closest, fields_at, literal_choices
-from .model import Edition
+from .model import Edition, unprintable_addresses
 
 #: Standard YAML tags an issue file may use; anything else (``!!python/...``,
 #: custom tags) is refused rather than silently constructed.
@@ -114,6 +114,8 @@ def read_yaml(path: Path) -> YamlDocument:
         root = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as error:
         raise UserError(_syntax_problem(path, error)) from None
+    except yaml.reader.ReaderError as error:
+        raise UserError(_character_problem(path, text, error)) from None
     except yaml.YAMLError as error:
         raise UserError(Problem(f"invalid YAML: {error}", file=path)) from None
     document = YamlDocument(path, None)
@@ -144,6 +146,24 @@ def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
     if COLON_IN_TEXT in message:
         message += COLON_HINT
     return Problem(message, file=path, line=mark.line + 1 if mark else None)
+
+
+def _character_problem(
+    path: Path, text: str, error: yaml.reader.ReaderError
+) -> Problem:
+    """Locate a character YAML does not allow, such as a control character.
+
+    The parser gives an offset whose unit depends on which parser it is;
+    the character itself says where it is.
+    """
+    character = chr(error.character)
+    index = text.find(character)
+    return Problem(
+        f"invalid YAML: {error.reason} (U+{ord(character):04X}); text pasted from"
+        " another program can carry such invisible characters: delete it",
+        file=path,
+        line=text.count("\n", 0, index) + 1 if index >= 0 else None,
+    )
 
 
 class _NodeReader:
@@ -232,7 +252,12 @@ def load_edition(path: Path) -> LoadedEdition:
             Problem("an edition must be a mapping of fields", file=path, line=1)
         )
     context = {"issue_dir": path.parent, "language": path.stem}
-    return LoadedEdition(validated(document, Edition, context), document)
+    edition = validated(document, Edition, context)
+    if unprintable := list(unprintable_addresses(edition)):
+        raise UserError(
+            document.problem(location, message) for location, message in unprintable
+        )
+    return LoadedEdition(edition, document)
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -87,9 +87,10 @@ class Link(Strict):
 def is_remote(src: str) -> bool:
     """Tell whether a picture's ``src`` is a web address, not a file of the issue.
 
-    A validated ``src`` is one or the other: any other scheme is refused.
+    A validated ``src`` is one or the other: any other scheme is refused,
+    plain ``http`` too (a download is over https only).
     """
-    return urlsplit(src).scheme in {"http", "https"}
+    return urlsplit(src).scheme == "https"
 
 
 class Image(Strict):
@@ -123,6 +124,10 @@ class Image(Strict):
     @field_validator("src")
     @classmethod
     def _readable_picture(cls, src: str, info: ValidationInfo) -> str:
+        if urlsplit(src).scheme == "http":
+            raise ValueError(
+                f"{src!r}: pictures are downloaded over https only (https://...)"
+            )
         if is_remote(src):
             return _check_web_url(src)
         relative = PurePosixPath(src)
@@ -483,18 +488,45 @@ def titled_addresses(model: BaseModel) -> Iterator[tuple[str | None, str]]:
     title is that of the innermost holder with a ``title`` (or ``text``).
     """
     for location, value, holders in walk(model):
-        if not isinstance(value, str) or location[-1] == "src":
-            continue  # a picture's file is shown, not linked
-        if location[-1] == "email":
-            addresses = [f"mailto:{value}"]
-        else:
-            addresses = ADDRESS.findall(value)
+        addresses = _addresses(location, value)
         titles = (
             getattr(holder, "title", None) or getattr(holder, "text", None)
             for holder in reversed(holders)
         )
         title = next(filter(None, titles), None)
         yield from ((title, address) for address in addresses)
+
+
+def _addresses(location: tuple[str | int, ...], value: Any) -> list[str]:
+    """Return the addresses a value of the model links to."""
+    if not isinstance(value, str) or location[-1] == "src":
+        return []  # a picture's file is shown, not linked
+    if location[-1] == "email":
+        return [f"mailto:{value}"]
+    return list(ADDRESS.findall(value))
+
+
+#: The most a QR code holds, in bytes (version 40, low error correction).
+MAX_QR_BYTES = 2953
+
+
+def unprintable_addresses(
+    model: BaseModel,
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Yield the field path of each address too long to print as a QR code.
+
+    The print edition prints every address as a QR code: one that cannot
+    hold it is the editor's to shorten, at its field, not a failed build.
+    """
+    for location, value, _ in walk(model):
+        for address in _addresses(location, value):
+            if (size := len(address.encode())) > MAX_QR_BYTES:
+                yield (
+                    location,
+                    f"an address of {size} bytes ({address[:40]}…) is too long"
+                    f" for the QR code print gives it (at most {MAX_QR_BYTES}):"
+                    " give a shorter address",
+                )
 
 
 def image_locations(model: BaseModel) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -600,7 +632,8 @@ def _check_rgb(colour: str) -> str:
     return colour.lower()
 
 
-LENGTH = re.compile(r"\d+(\.\d+)?(pt|mm|cm|in|px)")
+#: Digits in ASCII only: ``\d`` takes any script's, which CSS does not.
+LENGTH = re.compile(r"[0-9]+(\.[0-9]+)?(pt|mm|cm|in|px)")
 Length = Annotated[str, AfterValidator(_check_length)]
 Ink = Annotated[float, Field(ge=0, le=1)]
 

@@ -6,8 +6,9 @@ The layout's fonts and colour profile are declared here as ``@font-face`` and
 ``@color-profile`` rules built from its theme, so that CSS files never hold a
 file path.  WeasyPrint reports CSS and resource problems through its logger
 instead of raising; they are collected and returned as warnings.  The PDF is
-written to a temporary file beside the target and renamed, so a failed build
-never leaves a partial file and never destroys the previous one.
+written to a temporary file beside the target, which the build renames with
+the edition's other files (``files.py``), so a failed build never leaves a
+partial file and never destroys the previous one.
 """
 
 from __future__ import annotations
@@ -25,12 +26,20 @@ from weasyprint import CSS, HTML
 from weasyprint.css import ColorProfile
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError
 
 from .errors import Problem, UserError
-from .fetch import ISSUE_URL, BuildFetcher, RefusedResource, web_raster
-from .files import atomic_output
+from .fetch import (
+    FONTS_URL,
+    ISSUE_URL,
+    BuildFetcher,
+    RefusedResource,
+    layout_url,
+    web_raster,
+)
 from .jobs import Target
 from .layouts import Layout, package_data
+from .remote import Remote
 from .tagging import source_keys
 
 ENGINE_LOGGER = "weasyprint"
@@ -71,7 +80,7 @@ def lay_out(
     base_dir: Path,
     layout: Layout,
     target: Target,
-    allow_remote: bool = False,
+    remote: Remote | None = None,
     locate: Locate | None = None,
     settings: Mapping[str, str] | None = None,
 ) -> LaidOut:
@@ -79,9 +88,10 @@ def lay_out(
 
     A resource the fetcher refuses stops the layout with a user error, located
     by ``locate`` at the field that asked for it when it comes from the issue.
+    Remote pictures are downloaded through ``remote``, if it is given.
     ``settings`` replace some of the theme's custom properties (copyfitting).
     """
-    fetcher = _fetcher(base_dir, layout, target, allow_remote)
+    fetcher = _fetcher(base_dir, layout, target, remote)
     with engine_warnings() as warnings, refused_resources(fetcher, locate):
         styles = _styles(layout, target, settings, fetcher, warnings)
         document = HTML(string=html, base_url=ISSUE_URL, url_fetcher=fetcher).render(
@@ -141,15 +151,15 @@ def _styles(
     """
     resources = "\n".join(
         [
-            font_face_css(layout),
-            color_profile_css(layout, target),
-            theme_css(layout, target, settings),
+            font_face_css(layout, fetcher.url_of),
+            color_profile_css(layout, target, fetcher.url_of),
+            theme_css(layout, target, settings, fetcher.url_of),
         ]
     )
     paths = layout.stylesheet_paths(target)
     key = hashlib.sha256(
         "\0".join(
-            [target, str(fetcher.allow_remote), resources]
+            [target, str(fetcher.remote is not None), resources]
             + [f"{path}\0{path.read_text(encoding='utf-8')}" for path in paths]
         ).encode()
     ).hexdigest()
@@ -163,7 +173,7 @@ def _styles(
     common = {"font_config": font_config, "color_profiles": profiles}
     parsed = len(warnings)
     stylesheets = [CSS(string=resources, url_fetcher=fetcher, **common)] + [
-        CSS(url=path.as_uri(), url_fetcher=fetcher, **common) for path in paths
+        CSS(url=fetcher.url_of(path), url_fetcher=fetcher, **common) for path in paths
     ]
     read = {name: profile.content for name, profile in profiles.items()}
     styles = _STYLES[key] = _Styles(
@@ -173,27 +183,42 @@ def _styles(
 
 
 def _fetcher(
-    base_dir: Path, layout: Layout, target: Target, allow_remote: bool
+    base_dir: Path, layout: Layout, target: Target, remote: Remote | None
 ) -> BuildFetcher:
     # Print pictures reach the press stage (press.py) as they are: it converts
     # and resamples them once, for the size they are printed at.
     convert = web_raster if target == "web" else None
-    roots = [base_dir, *layout.folders, package_data("fonts")]
-    return BuildFetcher(roots, convert, allow_remote, base_dir.resolve())
+    mounts = {
+        ISSUE_URL: base_dir,
+        **{layout_url(index): folder for index, folder in enumerate(layout.folders)},
+        FONTS_URL: package_data("fonts"),
+    }
+    return BuildFetcher([], convert, remote, mounts)
 
 
-def font_face_css(layout: Layout) -> str:
+#: Names a file by the address the engine reads it at.
+UrlOf = Callable[[Path], str]
+
+
+def _file_url(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+def font_face_css(layout: Layout, url_of: UrlOf = _file_url) -> str:
     """Return one ``@font-face`` rule per font file the layout's theme lists."""
     return "\n".join(
         f'@font-face {{ font-family: "{face.family}"; '
-        f"src: url({layout.font_path(face).resolve().as_uri()}); "
+        f"src: url({url_of(layout.font_path(face))}); "
         f"font-weight: {face.weight}; font-style: {face.style}; }}"
         for face in layout.theme.fonts
     )
 
 
 def theme_css(
-    layout: Layout, target: Target, settings: Mapping[str, str] | None = None
+    layout: Layout,
+    target: Target,
+    settings: Mapping[str, str] | None = None,
+    url_of: UrlOf = _file_url,
 ) -> str:
     """Return the theme as CSS: custom properties by role, and the paper size.
 
@@ -203,7 +228,7 @@ def theme_css(
     """
     variables = layout.theme.variables(target) | dict(settings or {})
     if (logo := layout.logo()) is not None:
-        variables["--logo"] = f"url({logo.resolve().as_uri()})"
+        variables["--logo"] = f"url({url_of(logo)})"
     declarations = "".join(f"\n  {name}: {value};" for name, value in variables.items())
     return (
         f":root {{{declarations}\n}}\n@page {{ size: {layout.theme.page.size}; }}\n"
@@ -211,7 +236,7 @@ def theme_css(
     )
 
 
-def color_profile_css(layout: Layout, target: Target) -> str:
+def color_profile_css(layout: Layout, target: Target, url_of: UrlOf = _file_url) -> str:
     """Return the ``@color-profile`` rule of the target's CMYK profile, if any.
 
     WeasyPrint makes the PDF/X output intent of it and maps ``device-cmyk()``
@@ -221,7 +246,7 @@ def color_profile_css(layout: Layout, target: Target) -> str:
     if profile is None:
         return ""
     return (
-        f"\n@color-profile device-cmyk {{ src: url({profile.resolve().as_uri()}); "
+        f"\n@color-profile device-cmyk {{ src: url({url_of(profile)}); "
         "components: cyan, magenta, yellow, black; }"
     )
 
@@ -232,28 +257,27 @@ def write_pdf(
     identity: str,
     finish: Callable[[Path], None] | None = None,
 ) -> None:
-    """Write the document to ``target`` atomically, after ``finish`` edits it.
+    """Write the document to ``target``, then let ``finish`` edit it.
 
+    ``target`` is a temporary file the caller publishes (``files.py``).
     ``identity`` names the document for good (issue, edition, target): the
     PDF's file identifier derives from it, not from chance or the clock.
     Tagged targets get their structure elements marked with their source, for
     ``finish`` to merge (``tagging.py``).
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
     identifier = hashlib.md5(identity.encode(), usedforsecurity=False).hexdigest()
     with (
         engine_warnings() as warnings,
-        atomic_output(target) as partial,
         refused_resources(laid_out.fetcher, laid_out.locate),
         source_keys(),
     ):
         laid_out.document.write_pdf(
-            partial,
+            target,
             pdf_identifier=identifier.encode(),
             **TARGET_OPTIONS[laid_out.target],
         )
         if finish is not None:
-            finish(partial)
+            finish(target)
     laid_out.warnings.extend(warnings)
 
 
@@ -271,6 +295,12 @@ def refused_resources(
         yield
     except RefusedResource as error:
         raise UserError(_refusal_problem(error, locate)) from None
+    except FatalURLFetchingError as error:
+        # WeasyPrint's wrapping of an exception our fetcher let through: the
+        # deadline passing while a resource was read.
+        if isinstance(error.__cause__, UserError):
+            raise error.__cause__ from None
+        raise UserError(Problem(f"resource refused: {error}")) from None
     if fetcher is not None and fetcher.refused:
         raise UserError(_refusal_problem(fetcher.refused[0], locate))
 

@@ -8,10 +8,11 @@ message naming it, instead of stalling or crashing the layout engine later.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
@@ -34,9 +35,17 @@ SVG_START = re.compile(
 
 
 def check_picture(path: Path) -> None:
-    """Raise ``ValueError`` saying what is wrong with the picture at ``path``."""
-    _check_size(path.name, path.stat().st_size)
-    check_picture_data(path.name, path.read_bytes())
+    """Raise ``ValueError`` saying what is wrong with the picture at ``path``.
+
+    Decoded once per version of the file: an edition showing one photo a
+    thousand times checks it once.
+    """
+    status = path.stat()
+    _check_size(path.name, status.st_size)
+    version = (path.resolve(), status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+    _remembered(
+        ("file", *version), lambda: check_picture_data(path.name, path.read_bytes())
+    )
 
 
 def check_picture_data(name: str, data: bytes) -> None:
@@ -59,26 +68,55 @@ def check_resource(name: str, data: bytes, mime_type: str) -> None:
 
     WeasyPrint decides what a resource is by its content (a picture inside
     an SVG is "image/*" whatever its name), so the content decides here too:
-    an SVG gets the SVG checks, anything Pillow recognises the size checks
-    (reading the header only), anything else (CSS, fonts) passes.
+    an SVG gets the SVG checks, anything Pillow recognises the checks of a
+    picture (one of the formats pictures may have, decoded whole within the
+    limits: a BMP or a TIFF inside an SVG is no way round them), anything
+    else (CSS, fonts) passes.  Once per content, in a process.
     """
+    digest = hashlib.sha256(data).digest()
+    _remembered(
+        ("resource", name, mime_type, digest),
+        lambda: _check_resource(name, data, mime_type),
+    )
+
+
+def _check_resource(name: str, data: bytes, mime_type: str) -> None:
     _check_size(name, len(data))
     if is_svg(data, mime_type):
         _check_svg(name, data)
         return
-    expected = FORMATS.get(PurePosixPath(name).suffix.lower())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
-            with Image.open(io.BytesIO(data)) as image:
-                if expected is not None:
-                    _check_header(name, image, expected)
-                _check_pixels(name, image)
+            Image.open(io.BytesIO(data)).close()
         except Image.DecompressionBombError:
             raise ValueError(f"{name} is too large once decoded") from None
         except UnidentifiedImageError:
             if mime_type.startswith("image/"):
                 raise ValueError(f"{name} is not a picture Pillow can read") from None
+            return
+    _check_raster(name, data, FORMATS.get(PurePosixPath(name).suffix.lower()))
+
+
+#: What each file or content checked in this process was found to be: the
+#: reason it was refused, or ``None``.  Decoding is most of a picture's check.
+_VERDICTS: dict[tuple[object, ...], str | None] = {}
+VERDICTS_KEPT = 1024
+
+
+def _remembered(key: tuple[object, ...], check: Callable[[], None]) -> None:
+    """Run ``check`` once per ``key`` (and per limits); repeat what it said."""
+    key = (*key, MAX_PICTURE_BYTES, MAX_PIXELS)
+    if key not in _VERDICTS:
+        if len(_VERDICTS) >= VERDICTS_KEPT:
+            _VERDICTS.clear()
+        try:
+            check()
+            _VERDICTS[key] = None
+        except ValueError as error:
+            _VERDICTS[key] = str(error)
+    if (reason := _VERDICTS[key]) is not None:
+        raise ValueError(reason)
 
 
 def _check_size(name: str, size: int) -> None:
@@ -123,10 +161,14 @@ def _strict_decoding() -> Iterator[None]:
 
 
 def _check_header(name: str, image: Image.Image, expected: str | None) -> None:
-    if image.format not in FORMATS.values() or expected not in (None, image.format):
+    if image.format not in FORMATS.values():
+        accepted = ", ".join(dict.fromkeys(FORMATS.values()))
         raise ValueError(
-            f"{name} is a {image.format} file, not {expected or 'a picture'}"
-            " as its name says"
+            f"{name} is a {image.format} file; a picture is one of {accepted}"
+        )
+    if expected not in (None, image.format):
+        raise ValueError(
+            f"{name} is a {image.format} file, not {expected} as its name says"
         )
     _check_pixels(name, image)
 

@@ -2,7 +2,8 @@
 
 A folded newsletter is read as spreads: page 1 alone on the right, then 2 and
 3 side by side, 4 and 5, and so on.  One PNG of them is quicker to look over,
-and to send round for review, than a PDF.
+and to send round for review, than a PDF.  It is written as every output is:
+a failure leaves the previous sheet as it was.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import TypeVar
 
 import pypdfium2
 from PIL import Image
+
+from .files import atomic_output
 
 PAGE_HEIGHT = 360  # pixels
 SPREADS_PER_ROW = 4
@@ -40,7 +43,8 @@ def contact_sheet(pdf: Path, png: Path, page_height: int = PAGE_HEIGHT) -> Path:
             for side, page in enumerate(spread):
                 if page is not None:
                     sheet.paste(page, (left + side * width, top))
-    sheet.save(png, format="PNG", optimize=True)
+    with atomic_output(png) as partial:
+        sheet.save(partial, format="PNG", optimize=True)
     return png
 
 

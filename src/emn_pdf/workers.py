@@ -27,7 +27,13 @@ from pathlib import Path
 from types import FrameType
 
 from .errors import DeadlineExceeded, Problem, UserError
-from .files import remove_partials, stop_publishing
+from .files import (
+    end_of_publishing,
+    held_while_publishing,
+    publishing,
+    remove_partials,
+    stop_publishing,
+)
 
 #: Seconds between two looks at whether the parent still runs.
 PARENT_CHECK = 0.2
@@ -69,6 +75,8 @@ class Limits:
             return
 
         def expire(signum: int, frame: FrameType | None) -> None:
+            if publishing():  # the outputs are done: let them be published
+                return  # (the alarm comes again while the work goes on)
             raise DeadlineExceeded(
                 Problem(
                     f"laying out took longer than {self.seconds:g} s; the input is"
@@ -180,6 +188,7 @@ def _watch_parent(parent: int) -> None:
     def watch() -> None:
         while _running(parent):
             time.sleep(PARENT_CHECK)
+        end_of_publishing()
         remove_partials()
         os._exit(1)
 
@@ -194,6 +203,7 @@ def _running(pid: int) -> bool:
     return True
 
 
+@held_while_publishing
 def _end_now(signum: int, frame: FrameType | None) -> None:
     remove_partials()
     os._exit(128 + signum)
@@ -209,6 +219,7 @@ def end_cleanly_when_interrupted() -> None:
     signal.signal(signal.SIGINT, _interrupt)
 
 
+@held_while_publishing
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     stop_publishing()
     raise KeyboardInterrupt

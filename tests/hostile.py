@@ -1,0 +1,561 @@
+"""Hostile inputs as payload folders, for the hostile-input run and the tests.
+
+Each :class:`Case` writes its payload under a folder it is given (an issue, a
+layout, a cache entry, a server to download from) and returns the command-line
+arguments that run it; with it is said what must hold afterwards: the exit
+code, a fragment of the message, no traceback, and no side effect (what
+:attr:`Case.side_effects` finds in the folder afterwards).  A case that needs
+something of the process (a server, a full disk) enters it on the
+``ExitStack`` it is given, which is closed after the run.
+
+:func:`run` runs one case through the command line and returns what went
+wrong with it; :data:`CASES` lists them all.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+import textwrap
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import webserver
+from PIL import Image
+from typer.testing import CliRunner
+
+import emn_pdf
+from emn_pdf import remote
+from emn_pdf.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+ISSUE_ID = "2025-03"
+
+#: A one-block edition; ``BLOCK`` is replaced by the block's fields.
+EDITION = """\
+masthead: {organisation: EMN, title: Newsletter, number: 1, date: 2025-03-20, language: fr}
+sections:
+  - blocks:
+      - kind: news
+        title: Une nouvelle
+        body: Texte.
+BLOCK"""
+
+Make = Callable[[Path, ExitStack], list[str]]
+SideEffects = Callable[[Path], list[str]]
+
+
+def no_output(folder: Path) -> list[str]:
+    """Return the files a refused build left in its output folder."""
+    out = folder / "out"
+    written = sorted(out.rglob("*")) if out.is_dir() else []
+    return [f"{path.relative_to(folder)} written" for path in written if path.is_file()]
+
+
+def nothing(folder: Path) -> list[str]:
+    """Nothing to look for: the run was meant to write what it wrote."""
+    return []
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile input, and what must be true after running it."""
+
+    name: str
+    make: Make
+    exit_code: int
+    message: str  # a fragment of what the command prints on stderr
+    side_effects: SideEffects = no_output
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass
+class Outcome:
+    """What a run of a case did, and what it should not have."""
+
+    exit_code: int
+    stderr: str
+    violations: list[str] = field(default_factory=list)
+
+
+def run(case: Case, folder: Path) -> Outcome:
+    """Run ``case`` with its payload under ``folder``; say what went wrong."""
+    with ExitStack() as stack:
+        arguments = case.make(folder, stack)
+        result = CliRunner().invoke(app, arguments)
+    outcome = Outcome(result.exit_code, result.stderr)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        outcome.violations.append(f"raised {result.exception!r}")
+    if "Traceback" in result.output:
+        outcome.violations.append("printed a traceback")
+    if result.exit_code != case.exit_code:
+        outcome.violations.append(f"exit {result.exit_code}, not {case.exit_code}")
+    if " ".join(case.message.split()) not in " ".join(result.stderr.split()):
+        outcome.violations.append(f"no {case.message!r} in: {result.stderr}")
+    outcome.violations += case.side_effects(folder)
+    return outcome
+
+
+def write_issue(folder: Path, block: str = "", edition: str = EDITION) -> Path:
+    """Write a one-edition issue under ``folder``; ``block`` adds fields to its block."""
+    issue = folder / "issues" / ISSUE_ID
+    (issue / "images").mkdir(parents=True, exist_ok=True)
+    fields = textwrap.indent(textwrap.dedent(block), " " * 8) if block else ""
+    (issue / "fr.yaml").write_text(edition.replace("BLOCK", fields), encoding="utf-8")
+    return issue
+
+
+def build(issue: Path, folder: Path, *options: str) -> list[str]:
+    """Return the arguments of a build of ``issue`` into ``folder/out``."""
+    return ["build", str(issue), "-o", str(folder / "out"), "--jobs", "1", *options]
+
+
+def check(issue: Path, *options: str) -> list[str]:
+    """Return the arguments of a check of ``issue``."""
+    return ["check", str(issue), *options]
+
+
+# Input ------------------------------------------------------------------------
+
+
+def control_character(folder: Path, stack: ExitStack) -> list[str]:
+    """A control character pasted into a title, after text of two-byte letters."""
+    issue = write_issue(folder, edition=EDITION.replace("EMN,", "EMN Tést,"))
+    text = (issue / "fr.yaml").read_text(encoding="utf-8")
+    (issue / "fr.yaml").write_text(text.replace("Une nouvelle", "Une\x01nouvelle"))
+    return check(issue, "--quick")
+
+
+def foreign_digits(folder: Path, stack: ExitStack) -> list[str]:
+    """A body size in Arabic-Indic digits, which CSS does not read."""
+    issue = write_issue(
+        folder, edition='theme: {type: {body_size: "\u0669pt"}}\n' + EDITION
+    )
+    return check(issue, "--quick")
+
+
+def overflowing_number(folder: Path, stack: ExitStack) -> list[str]:
+    """A number too long for its column: preflight's E101, and the build fails."""
+    digits = "1234567890" * 8
+    issue = write_issue(folder, edition=EDITION.replace("Texte.", f"Code {digits}."))
+    return build(issue, folder)
+
+
+LONG_ADDRESS = "https://example.org/" + "a" * 5000
+
+
+def long_link(folder: Path, stack: ExitStack) -> list[str]:
+    """A link of 5,000 characters: no QR code holds it."""
+    return check(write_issue(folder, f'links: [{{url: "{LONG_ADDRESS}"}}]'), "--quick")
+
+
+def long_link_in_text(folder: Path, stack: ExitStack) -> list[str]:
+    """The same address written in a Markdown body."""
+    body = f"Texte, [lien]({LONG_ADDRESS})."
+    return check(
+        write_issue(folder, edition=EDITION.replace("Texte.", f'"{body}"')), "--quick"
+    )
+
+
+def damaged_cache_entry(folder: Path, stack: ExitStack) -> list[str]:
+    """A cache entry whose findings are not findings, left by an earlier build."""
+    issue = write_issue(folder)
+    emn_pdf.build(issue, out_dir=folder / "out", jobs=1)
+    entry = folder / "out" / ".emn-pdf-cache" / f"{ISSUE_ID}-fr-web.json"
+    entry.write_text(json.dumps(json.loads(entry.read_text()) | {"findings": [1]}))
+    return build(issue, folder)
+
+
+def svg_embedding(href: str) -> str:
+    """Return an SVG picture drawing the picture at ``href``."""
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="30">'
+        f'<image xlink:href="{href}" width="40" height="30"/></svg>'
+    )
+
+
+def issue_with_svg(folder: Path, svg: str) -> Path:
+    """Write an issue whose block shows ``images/framed.svg``, holding ``svg``."""
+    issue = write_issue(folder, "image: {src: images/framed.svg, alt: Une image.}")
+    (issue / "images" / "framed.svg").write_text(svg, encoding="utf-8")
+    return issue
+
+
+def svg_with_bad_data(folder: Path, stack: ExitStack) -> list[str]:
+    """An SVG drawing ``data:nocomma``, which the URL library cannot read."""
+    return build(issue_with_svg(folder, svg_embedding("data:nocomma")), folder)
+
+
+def svg_with_large_bitmap(image_format: str) -> Make:
+    """Return a case: an SVG drawing a 56-megapixel bitmap (7 MB as a file)."""
+
+    def make(folder: Path, stack: ExitStack) -> list[str]:
+        name = f"inner.{image_format.lower()}"
+        issue = issue_with_svg(folder, svg_embedding(name))
+        Image.new("1", (7000, 8000)).save(issue / "images" / name, image_format)
+        return build(issue, folder)
+
+    return make
+
+
+def huge_picture_many_times(folder: Path, stack: ExitStack) -> list[str]:
+    """A 60-megapixel PNG shown 2,000 times, with five seconds to build."""
+    pictures = "".join(
+        f"\n  - {{src: images/huge.png, alt: Image {number}.}}"
+        for number in range(2000)
+    )
+    issue = write_issue(folder, f"images:{pictures}")
+    Image.new("RGB", (7745, 7745), "#1d4f91").save(issue / "images" / "huge.png")
+    return build(issue, folder, "--time-limit", "5")
+
+
+# Outputs ------------------------------------------------------------------------
+
+
+def full_disk(stack: ExitStack, owner: object, name: str, written: str) -> None:
+    """Make ``owner.name`` fail as a full disk does when it writes ``written``."""
+    patch = stack.enter_context(pytest.MonkeyPatch.context())
+    real = getattr(owner, name)
+
+    def full(*args: object, **kwargs: object) -> object:
+        for arg in args:
+            if written in str(arg):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(arg))
+        return real(*args, **kwargs)
+
+    patch.setattr(owner, name, full)
+
+
+def built_then_edited(folder: Path) -> Path:
+    """Build an issue into ``folder/out``, keep its files' digests, then edit it."""
+    issue = write_issue(folder)
+    emn_pdf.build(issue, out_dir=folder / "out", jobs=1)
+    digests = {path.name: _digest(path) for path in (folder / "out").glob("2025-*")}
+    (folder / "before.json").write_text(json.dumps(digests))
+    edition = issue / "fr.yaml"
+    edition.write_text(edition.read_text().replace("Texte.", "Un autre texte."))
+    return issue
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def outputs_as_before(folder: Path) -> list[str]:
+    """Return the outputs that changed since :func:`built_then_edited`, and leftovers."""
+    before = json.loads((folder / "before.json").read_text())
+    out = folder / "out"
+    found = [
+        f"{name} replaced"
+        for name, digest in before.items()
+        if _digest(out / name) != digest
+    ]
+    return found + [f"{path.name} left" for path in out.glob(".*.part")]
+
+
+def full_disk_writing_the_cover(folder: Path, stack: ExitStack) -> list[str]:
+    """The disk fills up while the cover is written, the new PDF written already."""
+    issue = built_then_edited(folder)
+    full_disk(stack, Image.Image, "save", "cover.png")
+    return build(issue, folder)
+
+
+def full_disk_writing_the_cache(folder: Path, stack: ExitStack) -> list[str]:
+    """The disk fills up once the files are published, as the cache is written."""
+    issue = built_then_edited(folder)
+    full_disk(stack, Path, "write_text", ".emn-pdf-cache")
+    return build(issue, folder)
+
+
+def full_disk_writing_a_contact_sheet(folder: Path, stack: ExitStack) -> list[str]:
+    """The disk fills up while ``preview`` writes its contact sheet."""
+    issue = write_issue(folder)
+    full_disk(stack, Image.Image, "save", "-sheet.png")
+    return ["preview", str(issue), "-t", "web", "-o", str(folder / "out")]
+
+
+def no_sheet(folder: Path) -> list[str]:
+    """Return the contact sheet and temporary files a failed preview left."""
+    out = folder / "out"
+    return [
+        f"{path.name} left" for path in [*out.glob("*-sheet.png"), *out.glob(".*.part")]
+    ]
+
+
+def layout_with_a_raster_picture(folder: Path) -> Path:
+    """Copy the emn layout to ``folder``, with a PNG behind its masthead."""
+    shutil.copytree(ROOT / "layouts" / "emn", folder)
+    Image.new("RGB", (60, 40), "#884422").save(folder / "paper.png")
+    with (folder / "style.css").open("a", encoding="utf-8") as css:
+        css.write(".masthead { background-image: url(paper.png); }\n")
+    return folder
+
+
+def layout_elsewhere(folder: Path, stack: ExitStack) -> list[str]:
+    """A layout with a raster picture, built from two folders: the same bytes."""
+    issue = write_issue(folder)
+    first = layout_with_a_raster_picture(folder / "a" / "mine")
+    emn_pdf.build(
+        issue, layout=str(first), target="all", out_dir=folder / "first", jobs=1
+    )
+    second = folder / "deeper" / "still" / "mine"
+    shutil.copytree(first, second)
+    return build(issue, folder, "--layout", str(second), "--target", "all")
+
+
+def bytes_as_from_the_first_folder(folder: Path) -> list[str]:
+    """Return the files whose bytes differ from the first build's."""
+    return [
+        f"{path.name} differs"
+        for path in sorted((folder / "first").glob("2025-*"))
+        if _digest(path) != _digest(folder / "out" / path.name)
+    ]
+
+
+# Remote pictures ----------------------------------------------------------------
+
+
+def remote_picture(folder: Path, src: str, *options: str) -> list[str]:
+    """Return the arguments of a build of an issue showing the picture at ``src``."""
+    issue = write_issue(folder, f'image: {{src: "{src}", alt: Une image.}}')
+    return build(issue, folder, "--allow-remote", *options)
+
+
+def plain_http_picture(folder: Path, stack: ExitStack) -> list[str]:
+    """A picture at an http:// address: downloads are over https only."""
+    issue = write_issue(folder, 'image: {src: "http://example.org/photo.png", alt: x}')
+    return check(issue, "--quick")
+
+
+def cloud_metadata_picture(folder: Path, stack: ExitStack) -> list[str]:
+    """A picture at the address of a cloud's metadata service."""
+    return remote_picture(folder, "https://169.254.169.254/latest/meta-data/x.png")
+
+
+def seconds_for_downloads(stack: ExitStack, seconds: float) -> None:
+    """Give the downloads of a build ``seconds`` while the case runs."""
+    patch = stack.enter_context(pytest.MonkeyPatch.context())
+    patch.setattr(remote, "REMOTE_SECONDS", seconds)
+
+
+def served_picture(
+    routes: dict[str, webserver.Route], path: str, seconds: float = 1
+) -> Make:
+    """Return a case: a picture served by ``routes`` at ``path``, downloaded.
+
+    The downloads of the build have ``seconds``.
+    """
+
+    def make(folder: Path, stack: ExitStack) -> list[str]:
+        seconds_for_downloads(stack, seconds)
+        server = stack.enter_context(webserver.serving(routes))
+        stack.callback(_write_requests, folder, server)
+        return remote_picture(folder, server.url + path)
+
+    return make
+
+
+def _write_requests(folder: Path, server: webserver.Server) -> None:
+    (folder / "requests.json").write_text(json.dumps(dict(server.requests)))
+
+
+def requested_once_each(most: int) -> SideEffects:
+    """Return a check that the server was asked for each path once, ``most`` in all."""
+
+    def side_effects(folder: Path) -> list[str]:
+        requests = json.loads((folder / "requests.json").read_text())
+        found = [
+            f"{path} downloaded {n} times" for path, n in requests.items() if n > 1
+        ]
+        if sum(requests.values()) > most:
+            found.append(f"{sum(requests.values())} downloads, more than {most}")
+        return found + no_output(folder)
+
+    return side_effects
+
+
+SLOW_PICTURES = 15
+#: A remote SVG drawing fifteen pictures of the same server, each 1.5 s slow:
+#: with 4 s for all downloads, two come, the third is cut short.
+SLOW_ROUTES: dict[str, webserver.Route] = {
+    "/framed.svg": webserver.answer(
+        "".join(
+            svg_embedding(f"slow/{n}.png").partition("</svg>")[0]
+            for n in range(SLOW_PICTURES)
+        ).encode()
+        + b"</svg>",
+        "image/svg+xml",
+    ),
+    **{
+        f"/slow/{n}.png": webserver.answer(webserver.png(), delay=1.5)
+        for n in range(SLOW_PICTURES)
+    },
+}
+
+
+CONTROL_CHARACTER = Case(
+    "control character in the YAML",
+    control_character,
+    2,
+    "fr.yaml:5: invalid YAML: control characters are not allowed (U+0001)",
+)
+FOREIGN_DIGITS = Case(
+    "length in Arabic-Indic digits",
+    foreign_digits,
+    2,
+    "fr.yaml:1 theme.type.body_size: '\u0669pt' is not a length",
+)
+PREFLIGHT_ERROR = Case(
+    "build with a preflight error",
+    overflowing_number,
+    2,
+    "E101",
+    nothing,  # the files are written, to look at
+)
+LONG_LINK = Case(
+    "link too long for a QR code",
+    long_link,
+    2,
+    "fr.yaml:7 sections.0.blocks.0.links.0.url: an address of 5020 bytes",
+)
+LONG_LINK_IN_TEXT = Case(
+    "link in text too long for a QR code",
+    long_link_in_text,
+    2,
+    "fr.yaml:6 sections.0.blocks.0.body: an address of 5020 bytes",
+)
+DAMAGED_CACHE_ENTRY = Case(
+    "damaged cache entry",
+    damaged_cache_entry,
+    0,
+    "is damaged: discarded, built again",
+    nothing,
+)
+SVG_BAD_DATA = Case(
+    "SVG drawing a data: address the URL library cannot read",
+    svg_with_bad_data,
+    2,
+    "fr.yaml:7 sections.0.blocks.0.image.src: images/framed.svg: data:nocomma:"
+    " not a valid data: address",
+)
+SVG_BMP = Case(
+    "SVG drawing a 7000x8000 BMP",
+    svg_with_large_bitmap("BMP"),
+    2,
+    "images/framed.svg: inner.bmp: inner.bmp is a BMP file; a picture is one of",
+)
+SVG_TIFF = Case(
+    "SVG drawing a 7000x8000 TIFF",
+    svg_with_large_bitmap("TIFF"),
+    2,
+    "images/framed.svg: inner.tiff: inner.tiff is a TIFF file; a picture is one of",
+)
+HUGE_PICTURE_MANY_TIMES = Case(
+    "60-megapixel picture shown 2,000 times, --time-limit 5",
+    huge_picture_many_times,
+    2,
+    "fr.yaml: laying out took longer than 5 s",
+)
+PLAIN_HTTP_PICTURE = Case(
+    "picture at an http:// address",
+    plain_http_picture,
+    2,
+    "fr.yaml:7 sections.0.blocks.0.image.src: 'http://example.org/photo.png':"
+    " pictures are downloaded over https only",
+)
+CLOUD_METADATA_PICTURE = Case(
+    "picture at the cloud metadata address",
+    cloud_metadata_picture,
+    2,
+    "image.src: https://169.254.169.254/latest/meta-data/x.png: 169.254.169.254 is"
+    " a private or local address",
+)
+TRICKLED_HEADERS = Case(
+    "server sending its headers a byte at a time",
+    served_picture({"/photo.png": webserver.TRICKLED_HEADERS}, "/photo.png"),
+    2,
+    "photo.png: not downloaded within 1 s",
+    requested_once_each(1),
+)
+REDIRECTS = [
+    Case(
+        f"redirect to {target}",
+        served_picture({"/photo.png": webserver.redirect(target)}, "/photo.png"),
+        2,
+        f"photo.png: redirected to {target}: {reason}",
+        requested_once_each(1),
+    )
+    for target, reason in [
+        ("https://169.254.169.254/x.png", "169.254.169.254 is a private or local"),
+        ("https://10.0.0.1/x.png", "10.0.0.1 is a private or local address"),
+        ("ftp://example.org/x.png", "not an https:// address"),
+        ("http://127.0.0.1/x.png", "not an https:// address"),
+    ]
+]
+SLOW_SUB_PICTURES = Case(
+    "remote SVG drawing 15 slow remote pictures",
+    served_picture(SLOW_ROUTES, "/framed.svg", seconds=4),
+    2,
+    "not downloaded within 4 s, the time all the remote pictures of a build have",
+    requested_once_each(4),
+)
+FULL_DISK_COVER = Case(
+    "full disk while the cover is written",
+    full_disk_writing_the_cover,
+    2,
+    "No space left on device",
+    outputs_as_before,
+)
+FULL_DISK_CACHE = Case(
+    "full disk while the cache is written, the files published",
+    full_disk_writing_the_cache,
+    0,
+    "the build cache is not written (the next build is slower)",
+    nothing,
+)
+FULL_DISK_PREVIEW = Case(
+    "full disk while preview writes its contact sheet",
+    full_disk_writing_a_contact_sheet,
+    2,
+    "-sheet.png: No space left on device",
+    no_sheet,
+)
+LAYOUT_ELSEWHERE = Case(
+    "layout with a raster picture, from another folder",
+    layout_elsewhere,
+    0,
+    "",
+    bytes_as_from_the_first_folder,
+)
+
+#: Every case, for the hostile-input run.
+CASES: list[Case] = [
+    CONTROL_CHARACTER,
+    FOREIGN_DIGITS,
+    PREFLIGHT_ERROR,
+    LONG_LINK,
+    LONG_LINK_IN_TEXT,
+    DAMAGED_CACHE_ENTRY,
+    SVG_BAD_DATA,
+    SVG_BMP,
+    SVG_TIFF,
+    HUGE_PICTURE_MANY_TIMES,
+    PLAIN_HTTP_PICTURE,
+    CLOUD_METADATA_PICTURE,
+    TRICKLED_HEADERS,
+    *REDIRECTS,
+    SLOW_SUB_PICTURES,
+    FULL_DISK_COVER,
+    FULL_DISK_CACHE,
+    FULL_DISK_PREVIEW,
+    LAYOUT_ELSEWHERE,
+]
