@@ -21,7 +21,7 @@ import os
 import shutil
 import textwrap
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, chdir
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from emn_pdf import remote
 from emn_pdf.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "issues" / "2024-12"
 ISSUE_ID = "2025-03"
 
 #: A one-block edition; ``BLOCK`` is replaced by the block's fields.
@@ -96,6 +97,8 @@ def run(case: Case, folder: Path) -> Outcome:
         outcome.violations.append(f"raised {result.exception!r}")
     if "Traceback" in result.output:
         outcome.violations.append("printed a traceback")
+    if "\x1b" in result.output:
+        outcome.violations.append("printed a terminal escape")
     if result.exit_code != case.exit_code:
         outcome.violations.append(f"exit {result.exit_code}, not {case.exit_code}")
     if " ".join(case.message.split()) not in " ".join(result.stderr.split()):
@@ -216,6 +219,125 @@ def huge_picture_many_times(folder: Path, stack: ExitStack) -> list[str]:
     issue = write_issue(folder, f"images:{pictures}")
     Image.new("RGB", (7745, 7745), "#1d4f91").save(issue / "images" / "huge.png")
     return build(issue, folder, "--time-limit", "5")
+
+
+# Templates and layouts ----------------------------------------------------------
+
+#: A pickle that runs ``touch MARKER`` when loaded (protocol 0: plain text).
+PICKLE = r"cposix\nsystem\np0\n(Vtouch MARKER\np1\ntp2\nRp3\n."
+#: Ways out of a template, each of which must be a located template error and
+#: leave no side effect: methods of what templates are handed, Python's
+#: introspection, filters and format tricks, Jinja's own globals, mutation,
+#: and bombs of memory or time.
+ESCAPES = {
+    "pickle through a model": f"{{{{ edition.parse_raw('{PICKLE}',"
+    " proto='pickle', allow_pickle=True) }}",
+    "pickle through the labels": f"{{{{ labels.parse_raw('{PICKLE}',"
+    " proto='pickle', allow_pickle=True) }}",
+    "a file read by a model": "{{ edition.parse_file('/etc/passwd') }}",
+    "a file read by the catalogue": "{{ catalogue.parse_file('/etc/passwd') }}",
+    "a model's copy": "{{ masthead.model_copy() }}",
+    "a model's JSON": "{{ edition.model_validate_json('{}') }}",
+    "a block's former method": "{{ edition.sections[0].blocks[0].addresses() }}",
+    "a block's schema": "{{ edition.sections[0].blocks[0].schema_json() }}",
+    "subclasses of object": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "a model's globals": "{{ edition.__class__.__init__.__globals__ }}",
+    "a record's dictionary": "{{ edition.masthead.__dict__ }}",
+    "a record's class": "{{ edition.__class__ }}",
+    "the attr filter": "{{ edition|attr('__class__') }}",
+    "a date's class method": "{{ masthead.date.today() }}",
+    "a date's constructor": "{{ masthead.date.fromtimestamp(0) }}",
+    "the template's globals": "{{ self.__init__.__globals__ }}",
+    "a loop's insides": "{% for x in [1] %}{{ loop._iterator }}{% endfor %}",
+    "range's globals": "{{ range.__globals__ }}",
+    "lipsum's globals": "{{ lipsum.__globals__['os'].system('touch MARKER') }}",
+    "a format field's class": "{{ '{0.__class__}'.format(edition) }}",
+    "a format field's method": "{{ '{0.parse_file}'.format(edition) }}",
+    "format_map": "{{ '{x}'.format_map({'x': 1}) }}",
+    "joiner's globals": "{{ joiner.__init__.__globals__.os.system('touch MARKER') }}",
+    "cycler's globals": "{{ cycler.__init__.__globals__.os.system('touch MARKER') }}",
+    "a namespace": "{% set ns = namespace() %}{% set ns.x = 1 %}{{ ns.x }}",
+    "a dictionary made": "{{ dict(a=1) }}",
+    "the labels updated": "{% set x = labels.update({'a': 1}) %}",
+    "a list appended to": "{% set x = edition.sections.append(1) %}",
+    "a dictionary cleared": "{% set x = catalogue.networks.clear() %}",
+    "a long range": "{{ range(10 ** 9)|list }}",
+    "a huge string": "{{ 'x' * 10 ** 10 }}",
+    "a huge list": "{{ [1] * 10 ** 9 }}",
+    "a huge power": "{{ 9 ** (10 ** 9) }}",
+    "a huge format width": "{{ '%099999999d'|format(1) }}",
+    "a string doubled by a macro": "{% macro d(s) %}{{ s }}{{ s }}{% endmacro %}"
+    "{% macro f(s, n) %}{% if n %}{{ f(d(s), n - 1) }}{% else %}{{ s|length }}"
+    "{% endif %}{% endmacro %}{{ f('x' * 1000, 60) }}",
+    "a string doubled by concatenation": "{% macro f(s) %}{{ f(s ~ s) }}"
+    "{% endmacro %}{{ f('x' * 1000) }}",
+    "loops without end": "{% for a in range(100000) %}{% for b in range(100000) %}"
+    "{% endfor %}{% endfor %}",
+    "an endless output": "{% for a in range(100000) %}{% for b in range(100000) %}"
+    "x{% endfor %}{% endfor %}",
+}
+
+
+def hostile_layout(folder: Path, template: str) -> Path:
+    """Copy the bulletin layout to ``folder/hostile`` with ``template`` as its page."""
+    layout = folder / "hostile"
+    shutil.copytree(ROOT / "layouts" / "bulletin", layout)
+    (layout / "issue.html.j2").write_text(template, encoding="utf-8")
+    return layout
+
+
+def template_escape(template: str) -> Make:
+    """Return a case: ``template`` as a layout's page, checked within 5 s."""
+
+    def make(folder: Path, stack: ExitStack) -> list[str]:
+        layout = hostile_layout(folder, template.replace("MARKER", str(marker(folder))))
+        options = ("--lang", "fr", "--quick", "--time-limit", "5")
+        return [*check(SAMPLE, *options), "--layout", str(layout)]
+
+    return make
+
+
+def marker(folder: Path) -> Path:
+    """Return the file a payload that escaped would create (its ``MARKER``)."""
+    return folder / "marker"
+
+
+def no_marker(folder: Path) -> list[str]:
+    """Return the marker file a payload that ran code would have left."""
+    return ["code ran: the marker exists"] if marker(folder).exists() else []
+
+
+def layout_folder_named_emn(folder: Path, stack: ExitStack) -> list[str]:
+    """A contributor's zip unpacked in the working directory holds a folder emn."""
+    pickle = PICKLE.replace("MARKER", str(marker(folder)))
+    hostile_layout(
+        folder, f"{{{{ edition.parse_raw('{pickle}', proto='pickle') }}}}"
+    ).rename(folder / "emn")
+    stack.enter_context(chdir(folder))
+    return check(SAMPLE, "--lang", "fr", "--quick")
+
+
+def empty_markdown(body: str) -> Make:
+    """Return a case: a news block whose body is an empty Markdown construct."""
+
+    def make(folder: Path, stack: ExitStack) -> list[str]:
+        issue = write_issue(folder, edition=EDITION.replace("Texte.", f"{body!r}"))
+        return build(issue, folder)
+
+    return make
+
+
+def escapes_in_messages(folder: Path, stack: ExitStack) -> list[str]:
+    """A title hiding terminal escapes, a picture whose path reads as Rich markup."""
+    title = "Super\\x1b[2J\\x07califragilisticexpialidocious" + "q" * 60
+    issue = write_issue(
+        folder,
+        'image: {src: "images/[/bold]x.png", alt: Une image.}',
+        EDITION.replace("Une nouvelle", f'"{title}"'),
+    )
+    (issue / "images" / "[").mkdir()
+    Image.new("RGB", (90, 100)).save(issue / "images" / "[" / "bold]x.png")
+    return build(issue, folder, "--target", "print")
 
 
 # Outputs ------------------------------------------------------------------------
@@ -537,8 +659,41 @@ LAYOUT_ELSEWHERE = Case(
     bytes_as_from_the_first_folder,
 )
 
+TEMPLATE_ESCAPES = [
+    Case(
+        f"template: {name}",
+        template_escape(template),
+        2,
+        "hostile/issue.html.j2:1: template error:",
+        no_marker,
+    )
+    for name, template in ESCAPES.items()
+]
+LAYOUT_FOLDER_NAMED_EMN = Case(
+    "a folder named emn in the working directory",
+    layout_folder_named_emn,
+    0,
+    "",
+    no_marker,
+)
+EMPTY_MARKDOWN = [
+    Case(f"a body of {body!r} alone", empty_markdown(body), 0, "", nothing)
+    for body in ["-", ">", "1."]
+]
+ESCAPES_IN_MESSAGES = Case(
+    "terminal escapes and Rich markup in what messages quote",
+    escapes_in_messages,
+    2,  # E101: the title is too long for its column
+    "E101 “Super\\x1b[2J\\x07cali",
+    nothing,
+)
+
 #: Every case, for the hostile-input run.
 CASES: list[Case] = [
+    *TEMPLATE_ESCAPES,
+    LAYOUT_FOLDER_NAMED_EMN,
+    *EMPTY_MARKDOWN,
+    ESCAPES_IN_MESSAGES,
     CONTROL_CHARACTER,
     FOREIGN_DIGITS,
     PREFLIGHT_ERROR,
@@ -559,3 +714,50 @@ CASES: list[Case] = [
     FULL_DISK_PREVIEW,
     LAYOUT_ELSEWHERE,
 ]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the hostile-input run found, case by case."""
+
+    outcomes: dict[str, Outcome]
+
+    def line(self) -> str:
+        """Return the run's summary: cases, tracebacks, side effects, violations."""
+        violations = [
+            v for outcome in self.outcomes.values() for v in outcome.violations
+        ]
+        tracebacks = sum("traceback" in v or v.startswith("raised") for v in violations)
+        effects = sum(_is_side_effect(v) for v in violations)
+        return (
+            f"hostile-input run: {len(self.outcomes)} cases, {tracebacks} tracebacks,"
+            f" {effects} side effects, {len(violations)} violations"
+        )
+
+    def failures(self) -> dict[str, list[str]]:
+        """Return the violations of each case that has any."""
+        return {name: o.violations for name, o in self.outcomes.items() if o.violations}
+
+
+def _is_side_effect(violation: str) -> bool:
+    """Tell a side effect (a file left, code run, a download repeated) from a miss."""
+    return not violation.startswith(("raised", "printed", "exit", "no "))
+
+
+def run_all(folder: Path, cases: list[Case] = CASES) -> Summary:
+    """Run every case, each with its payload in a folder of its own under ``folder``."""
+    return Summary(
+        {case.name: run(case, folder / f"case-{n}") for n, case in enumerate(cases)}
+    )
+
+
+if __name__ == "__main__":  # .venv/bin/python tests/hostile.py
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        summary = run_all(Path(scratch))
+    for name, violations in summary.failures().items():
+        print(f"{name}: {'; '.join(violations)}")
+    print(summary.line())
+    sys.exit(1 if summary.failures() else 0)

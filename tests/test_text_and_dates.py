@@ -149,3 +149,18 @@ def test_a_reworded_message_without_placeholder_gets_the_value_after_it() -> Non
         fill_message("Publié par", catalogue, publisher="le Centre")
         == "Publié par le Centre"
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "html"),
+    [
+        ("-", ""),
+        (">", ""),
+        ("1.", ""),
+        ("- a\n-\n- b", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"),
+        ("Texte.\n\n-\n\nAutre.", "<p>Texte.</p>\n<p>Autre.</p>\n"),
+    ],
+)
+def test_empty_list_items_and_quotations_are_dropped(source: str, html: str) -> None:
+    """A lone '-', '1.' or '>' holds nothing to print: no empty bullet is set."""
+    assert markdown_to_html(source, "fr") == html

@@ -53,62 +53,10 @@ def problems_of(action: Callable[[], object]) -> str:
 
 # Templates run sandboxed ------------------------------------------------------
 
-#: A pickle that runs ``touch MARKER`` when loaded (protocol 0: plain text).
-PICKLE = r"cposix\nsystem\np0\n(Vtouch MARKER\np1\ntp2\nRp3\n."
-#: Ways out of a template, each of which must be a located template error and
-#: leave no side effect: methods of what templates are handed, Python's
-#: introspection, filters and format tricks, Jinja's own globals, mutation,
-#: and bombs of memory or time.
-ESCAPES = {
-    "pickle through a model": f"{{{{ edition.parse_raw('{PICKLE}',"
-    " proto='pickle', allow_pickle=True) }}",
-    "pickle through the labels": f"{{{{ labels.parse_raw('{PICKLE}',"
-    " proto='pickle', allow_pickle=True) }}",
-    "a file read by a model": "{{ edition.parse_file('/etc/passwd') }}",
-    "a file read by the catalogue": "{{ catalogue.parse_file('/etc/passwd') }}",
-    "a model's copy": "{{ masthead.model_copy() }}",
-    "a model's JSON": "{{ edition.model_validate_json('{}') }}",
-    "a block's former method": "{{ edition.sections[0].blocks[0].addresses() }}",
-    "a block's schema": "{{ edition.sections[0].blocks[0].schema_json() }}",
-    "subclasses of object": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-    "a model's globals": "{{ edition.__class__.__init__.__globals__ }}",
-    "a record's dictionary": "{{ edition.masthead.__dict__ }}",
-    "a record's class": "{{ edition.__class__ }}",
-    "the attr filter": "{{ edition|attr('__class__') }}",
-    "a date's class method": "{{ masthead.date.today() }}",
-    "a date's constructor": "{{ masthead.date.fromtimestamp(0) }}",
-    "the template's globals": "{{ self.__init__.__globals__ }}",
-    "a loop's insides": "{% for x in [1] %}{{ loop._iterator }}{% endfor %}",
-    "range's globals": "{{ range.__globals__ }}",
-    "lipsum's globals": "{{ lipsum.__globals__['os'].system('touch MARKER') }}",
-    "a format field's class": "{{ '{0.__class__}'.format(edition) }}",
-    "a format field's method": "{{ '{0.parse_file}'.format(edition) }}",
-    "format_map": "{{ '{x}'.format_map({'x': 1}) }}",
-    "joiner's globals": "{{ joiner.__init__.__globals__.os.system('touch MARKER') }}",
-    "cycler's globals": "{{ cycler.__init__.__globals__.os.system('touch MARKER') }}",
-    "a namespace": "{% set ns = namespace() %}{% set ns.x = 1 %}{{ ns.x }}",
-    "a dictionary made": "{{ dict(a=1) }}",
-    "the labels updated": "{% set x = labels.update({'a': 1}) %}",
-    "a list appended to": "{% set x = edition.sections.append(1) %}",
-    "a dictionary cleared": "{% set x = catalogue.networks.clear() %}",
-    "a long range": "{{ range(10 ** 9)|list }}",
-    "a huge string": "{{ 'x' * 10 ** 10 }}",
-    "a huge list": "{{ [1] * 10 ** 9 }}",
-    "a huge power": "{{ 9 ** (10 ** 9) }}",
-    "a huge format width": "{{ '%099999999d'|format(1) }}",
-    "a string doubled by a macro": "{% macro d(s) %}{{ s }}{{ s }}{% endmacro %}"
-    "{% macro f(s, n) %}{% if n %}{{ f(d(s), n - 1) }}{% else %}{{ s|length }}"
-    "{% endif %}{% endmacro %}{{ f('x' * 1000, 60) }}",
-    "a string doubled by concatenation": "{% macro f(s) %}{{ f(s ~ s) }}"
-    "{% endmacro %}{{ f('x' * 1000) }}",
-    "loops without end": "{% for a in range(100000) %}{% for b in range(100000) %}"
-    "{% endfor %}{% endfor %}",
-    "an endless output": "{% for a in range(100000) %}{% for b in range(100000) %}"
-    "x{% endfor %}{% endfor %}",
-}
 
-
-@pytest.mark.parametrize("template", ESCAPES.values(), ids=ESCAPES.keys())
+@pytest.mark.parametrize(
+    "template", hostile.ESCAPES.values(), ids=hostile.ESCAPES.keys()
+)
 def test_a_template_cannot_reach_python(tmp_path: Path, template: str) -> None:
     marker = tmp_path / "marker"
     folder = hostile_layout(tmp_path, template.replace("MARKER", str(marker)))
@@ -260,7 +208,7 @@ def test_a_folder_of_the_working_directory_never_stands_for_a_layout(
     for name in ("emn", "mine"):
         hostile_layout(tmp_path, "{{ masthead.organisation }}").rename(tmp_path / name)
     (tmp_path / "emn" / "issue.html.j2").write_text(
-        f"{{{{ edition.parse_raw('{PICKLE.replace('MARKER', str(marker))}',"
+        f"{{{{ edition.parse_raw('{hostile.PICKLE.replace('MARKER', str(marker))}',"
         " proto='pickle', allow_pickle=True) }}"
     )
     monkeypatch.chdir(tmp_path)
@@ -433,3 +381,17 @@ def test_a_download_has_a_deadline_for_the_whole(tmp_path: Path) -> None:
 def test_slow_pictures_inside_an_svg_share_one_deadline(tmp_path: Path) -> None:
     """Fifteen pictures of 1.5 s each, 4 s for all: two come, and no more is asked."""
     assert hostile.run(hostile.SLOW_SUB_PICTURES, tmp_path).violations == []
+
+
+@pytest.mark.lays_out
+@pytest.mark.engine_warnings  # a title's control characters have no glyph
+def test_the_hostile_input_run(tmp_path: Path) -> None:
+    """Every hostile case, as a stranger would try them: no traceback, no effect.
+
+    The summary line is what ``.venv/bin/python tests/hostile.py`` prints.
+    """
+    summary = hostile.run_all(tmp_path)
+    print(summary.line())
+    assert summary.failures() == {}
+    assert summary.line().startswith(f"hostile-input run: {len(hostile.CASES)} cases,")
+    assert summary.line().endswith(" 0 tracebacks, 0 side effects, 0 violations")

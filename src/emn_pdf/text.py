@@ -37,6 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.attrs import attrs_plugin
@@ -202,6 +203,7 @@ def _parser(language: str, inline: bool = False) -> MarkdownIt:
         parser = MarkdownIt("commonmark", {"html": False, "linkify": False})
         parser.disable(["heading", "lheading", "image", "html_block", "html_inline"])
         parser.validateLink = _is_web_or_mail_link  # type: ignore[method-assign]
+        parser.core.ruler.push("without_empty_containers", _without_empty_containers)
     parser.use(attrs_plugin, spans=True, after=(), allowed=("lang", "class"))
 
     def render_text(
@@ -229,6 +231,29 @@ def _parser(language: str, inline: bool = False) -> MarkdownIt:
     parser.add_render_rule("span_open", render_span)
     parser.add_render_rule("span_close", render_span)
     return parser
+
+
+#: A container's opening and closing tokens with nothing between them.
+EMPTY_CONTAINERS = {
+    (f"{name}_open", f"{name}_close")
+    for name in ("list_item", "bullet_list", "ordered_list", "blockquote")
+}
+
+
+def _without_empty_containers(state: StateCore) -> None:
+    """Drop list items, lists and quotations with nothing inside.
+
+    A lone ``-``, ``1.`` or ``>`` holds no text (a slip of the keyboard); set,
+    an empty item is a bullet with nothing after it, which the engine gives
+    a line the galley does not measure.
+    """
+    tokens, index = state.tokens, 0
+    while index < len(tokens) - 1:
+        if (tokens[index].type, tokens[index + 1].type) in EMPTY_CONTAINERS:
+            del tokens[index : index + 2]
+            index = max(index - 1, 0)  # its container may be empty now
+        else:
+            index += 1
 
 
 def _enter_span(token: Token, languages: list[str]) -> None:
