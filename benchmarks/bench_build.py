@@ -48,9 +48,10 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 import emn_pdf
-from emn_pdf import galley, pdf
+from emn_pdf import pdf
 from emn_pdf.edition import Prepared, _copyfitted, _lay_out, lay_out_target, prepare
 from emn_pdf.layouts import Page
+from emn_pdf.makeup import pipeline
 from emn_pdf.pdf import (
     TARGET_OPTIONS,
     color_profile_css,
@@ -83,8 +84,8 @@ def cold(action: Callable[[], object]) -> Callable[[], object]:
     """
 
     def run() -> object:
-        galley._MEASURED.clear()
-        galley._GRIDS.clear()
+        pipeline._MEASURED.clear()
+        pipeline._GRIDS.clear()
         pdf._STYLES.clear()
         return action()
 

@@ -131,10 +131,10 @@ def encode_result(placement: Any) -> dict[str, Any]:
 @contextmanager
 def captured() -> Iterator[list[dict[str, Any]]]:
     """Record each placement a build makes while inside, once per input."""
-    from emn_pdf import galley
+    from emn_pdf.makeup import pipeline
 
     cases: list[dict[str, Any]] = []
-    place = galley.place
+    place = pipeline.place
 
     def record(modules: list[Any], grid: Any) -> Any:
         placement = place(modules, grid)
@@ -144,7 +144,7 @@ def captured() -> Iterator[list[dict[str, Any]]]:
         return placement
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(galley, "place", record)
+        patch.setattr(pipeline, "place", record)
         yield cases
 
 

@@ -22,9 +22,10 @@ from PIL import Image
 from typer.testing import CliRunner
 
 import emn_pdf
-from emn_pdf import cache, edition, finish, galley, layouts, workers
+from emn_pdf import cache, edition, finish, layouts, workers
 from emn_pdf.cli import app
 from emn_pdf.errors import UserError
+from emn_pdf.makeup import pipeline
 from emn_pdf.workers import Limits
 
 runner = CliRunner()
@@ -242,8 +243,8 @@ def test_the_limits_are_said_and_may_be_raised(
     )
     assert "--max-pages allows more" in refused.stderr
     assert not list(out.glob("*.pdf"))
-    monkeypatch.setattr(galley, "_MEASURED", {})  # measured afresh: seconds
-    monkeypatch.setattr(galley, "_GRIDS", {})
+    monkeypatch.setattr(pipeline, "_MEASURED", {})  # measured afresh: seconds
+    monkeypatch.setattr(pipeline, "_GRIDS", {})
     timed = runner.invoke(
         app, ["check", str(SAMPLE), "-l", "fr", "--time-limit", "1", "--max-pages", "4"]
     )

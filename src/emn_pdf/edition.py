@@ -36,7 +36,7 @@ from .model import is_remote
 
 if TYPE_CHECKING:
     from .copyfit import Trial
-    from .galley import MadeUp
+    from .makeup import MadeUp
     from .pdf import LaidOut
 
 T = TypeVar("T")
@@ -448,7 +448,7 @@ def _copyfitted(
 
     try:
         # A page saved need only leave a last page makeup does not call lonely.
-        last_fill = makeup.MIN_LAST_FILL if saving else copyfit.MIN_LAST_FILL
+        last_fill = makeup.WEIGHTS.min_last_fill if saving else copyfit.MIN_LAST_FILL
         chosen, search = copyfit.fit(
             ranges, pages, render, own, last_fill, _splits_no_short_module
         )
@@ -501,8 +501,7 @@ def _sheets(pages: int) -> int:
 
 def _splits_no_short_module(draft: _Draft) -> bool:
     """Tell whether makeup kept every module shorter than a column whole."""
-    notes = draft.makeup.placement.notes if draft.makeup is not None else []
-    return not any(note.code == "W110" for note in notes)
+    return draft.makeup is None or draft.makeup.placement.short_splits == 0
 
 
 def _page_to_save(draft: _Draft, target: Target) -> str | None:
@@ -540,7 +539,7 @@ def _draft(
     allow_remote: bool,
     settings: dict[str, str] | None = None,
 ) -> _Draft:
-    from .galley import make_up
+    from .makeup import make_up
     from .pdf import lay_out
 
     def render(html: str) -> LaidOut:

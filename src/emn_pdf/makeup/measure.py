@@ -1,0 +1,341 @@
+"""Reading what the engine measured: the page grid, each module's measures.
+
+The probe gives the page grid; the galley, each module at each width: its
+height, the top of each flow unit (where it may be split), the picture
+makeup may resize, and, for a text the layout sets in columns, the least
+height of those columns, found from where the engine may break them
+(:func:`flow_height`).  On the final pages, a module the engine set taller
+than its place is reported (:func:`overruns`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from math import floor
+from typing import Any
+
+from ..errors import Finding
+from ..render import block_position
+from .fill import least
+from .html import BAND_SUFFIX, FLOW, ITEM, PICTURE, UNIT
+from .types import Grid, Measure, Placed, Placement
+
+#: Kept free at the foot of every page, in CSS pixels: the engine's rounding
+#: must never push a module past it, where the engine would add a page.
+PAGE_SAFETY = 2.0
+
+
+#: Added to the height makeup computes for a text's columns: the engine
+#: compares positions in floating point.
+FLOW_SAFETY = 0.5
+
+
+def read_grid(document: Any, columns: int, **options: Any) -> Grid:
+    """Return the page grid the engine laid the probe out on."""
+    first, second = (page._page_box for page in document.pages[:2])
+    probe = _first_box(first, "mk-probe")
+    line = _first_box(first, "mk-probe-line")
+    return Grid(
+        page_width=first.margin_width(),
+        content_width=first.width,
+        first_height=first.height - PAGE_SAFETY,
+        height=second.height - PAGE_SAFETY,
+        columns=columns,
+        gap=probe.width,
+        space=probe.height,
+        line=line.height,
+        **options,
+    )
+
+
+def _first_box(root: Any, css_class: str) -> Any:
+    for box in _descendants(root):
+        element = box.element
+        if element is not None and css_class in (element.get("class") or "").split():
+            return box
+    raise LookupError(css_class)
+
+
+def _descendants(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
+
+
+def read_galley(document: Any) -> Iterator[tuple[tuple[str, int], Any]]:
+    """Yield the piece key and span of each item of a laid-out galley, and its box."""
+    for page in document.pages:
+        for box in item_boxes(page._page_box, placed=False):
+            key, span = box.element.get(ITEM).rsplit("@", 1)
+            yield (key, int(span)), box
+
+
+def _marked(box: Any, attribute: str) -> bool:
+    """Tell whether ``box`` is an element's own box and the element has ``attribute``.
+
+    An element also has anonymous boxes, and each of its columns has one.
+    """
+    element = box.element
+    return (
+        element is not None
+        and box.element_tag == element.tag
+        and element.get(attribute) is not None
+    )
+
+
+def item_boxes(page_box: Any, placed: bool) -> Iterator[Any]:
+    """Yield the boxes of the pieces on a page: of the galley, or placed."""
+    for box in _descendants(page_box):
+        if _marked(box, ITEM) and (box.style["position"] == "absolute") == placed:
+            yield box
+
+
+def measure_of(wrapper: Any) -> Measure:
+    """Return the measure of a module's box on a galley page."""
+    top = wrapper.position_y
+    height = wrapper.border_height()
+    units: dict[int, float] = {}
+    picture = level = None
+    for box in _descendants(wrapper):
+        if _marked(box, UNIT):
+            units.setdefault(int(box.element.get(UNIT)), box.position_y - top)
+        if _marked(box, PICTURE) and picture is None:
+            picture, level = box.height, _level(box, wrapper)
+    boundaries = (0.0, *(units[i] for i in sorted(units) if i > 0), height)
+    text = text_columns(wrapper)
+    if text is None:
+        return Measure(
+            height, picture, boundaries if len(units) > 1 else (), None, level
+        )
+    flow = _least_columns_height(text) + FLOW_SAFETY
+    return Measure(height - text.height + flow, picture, (), flow, level)
+
+
+def _level(picture: Any, wrapper: Any) -> float | None:
+    """Return the picture's height at which it ends level with text beside it.
+
+    ``None`` if no text is beside it.  Its figure (the picture and its
+    caption) is then as tall as the boxes that start beside it, from the
+    highest to the lowest, however they are aligned to it.
+    """
+    figure = next(
+        box
+        for box in _descendants(wrapper)
+        if box.element_tag == "figure" and picture in _descendants(box)
+    )
+    right = figure.position_x + figure.margin_width()
+    bottom = figure.position_y + figure.margin_height()
+    beside = [
+        box
+        for box in _descendants(wrapper)
+        if box.element is not None
+        and box.position_x >= right
+        and box.position_y < bottom
+    ]
+    if not beside:
+        return None
+    text = max(box.position_y + box.margin_height() for box in beside) - min(
+        box.position_y for box in beside
+    )
+    return float(picture.height - figure.margin_height() + text)
+
+
+def text_columns(wrapper: Any) -> Any | None:
+    """Return the box of a module's text, if the layout sets it in columns."""
+    text = next((box for box in _descendants(wrapper) if _marked(box, FLOW)), None)
+    columns = [] if text is None else text.children
+    return text if columns and getattr(columns[0], "is_column", False) else None
+
+
+def _overflows(text: Any) -> bool:
+    """Tell whether the engine set a text in more columns than it asks."""
+    return text is not None and len(text.children) > column_count(text)
+
+
+def column_count(text: Any) -> int:
+    """Return how many columns the engine sets a text in, by its own rule."""
+    from weasyprint.layout.percent import percentage  # loaded in workers only
+
+    style = text.style
+    count, width = style["column_count"], style["column_width"]
+    if width == "auto":
+        return int(count)
+    gap: float = (
+        style["font_size"]
+        if style["column_gap"] == "normal"
+        else percentage(style["column_gap"], style, text.width)
+    )
+    fitting = max(1, floor((text.width + gap) / (width + gap)))
+    return int(fitting if count == "auto" else min(int(count), fitting))
+
+
+def _least_columns_height(text: Any) -> float:
+    """Return the least height of a text's columns.
+
+    The galley sets the text in its first column only (``column-fill:
+    auto`` on an endless page); the page will show it in all its columns,
+    filled one after the other at that height (see :func:`_set_flow`): what
+    the engine would do balancing them, without its trials.
+    """
+    column = text.children[0]
+    children = [child for child in column.children if child.is_in_normal_flow()]
+    top = column.content_box_y()
+    length = max(
+        (child.position_y + child.margin_height() - top for child in children),
+        default=0.0,
+    )
+    breaks = [
+        replace(each, end=each.end - top, start=each.start - top)
+        for each in _breaks(column)
+    ]
+    return flow_height(breaks, length, column_count(text))
+
+
+@dataclass(frozen=True)
+class Break:
+    """Where text set in one column may end a column, and the next begin.
+
+    A break between lines of a paragraph says which lines: two breaks in one
+    paragraph leave at least ``apart`` lines between them (the engine's
+    ``orphans`` and ``widows``).
+    """
+
+    end: float
+    start: float
+    paragraph: int | None = None
+    line: int = 0
+    apart: int = 0
+
+
+def flow_height(breaks: Sequence[Break], length: float, columns: int) -> float:
+    """Return the least height of ``columns`` columns that hold a text.
+
+    The engine balances columns by trial, one layout per trial; set to a
+    height, it fills them one after the other in one layout.  That height is
+    found here from the text set in one column, ``length`` tall, and the
+    ``breaks`` the engine allows in it, measured from its top.
+    """
+
+    def fits(height: float) -> bool:
+        top, last = 0.0, Break(0.0, 0.0)
+        for _ in range(columns - 1):
+            ends = [
+                each
+                for each in breaks
+                if top < each.start
+                and each.end - top <= height
+                and not (
+                    each.paragraph is not None
+                    and each.paragraph == last.paragraph
+                    and each.line - last.line < each.apart
+                )
+            ]
+            if length - top <= height or not ends:
+                break
+            last = max(ends, key=lambda each: each.start)
+            top = last.start
+        return length - top <= height
+
+    return least(fits, length / columns, length)
+
+
+def _breaks(box: Any) -> Iterator[Break]:
+    """Yield where a column may end inside ``box``, and where the next begins.
+
+    Between lines, as ``orphans`` and ``widows`` allow; between blocks, as
+    ``break-before`` and ``break-after`` allow; never inside a box that
+    avoids breaks.  Margins count in full, at a column's foot and head: the
+    engine fills columns as if it kept them.
+    """
+    from weasyprint.formatting_structure import boxes  # loaded in workers only
+
+    avoid = ("avoid", "avoid-column")
+    if box.style["break_inside"] in avoid:
+        return
+    children = [child for child in box.children if child.is_in_normal_flow()]
+    if children and all(isinstance(child, boxes.LineBox) for child in children):
+        orphans, widows = max(box.style["orphans"], 1), max(box.style["widows"], 1)
+        for kept in range(orphans, len(children) - widows + 1):
+            line, following = children[kept - 1], children[kept]
+            end = line.position_y + line.height
+            yield Break(end, following.position_y, id(box), kept, max(orphans, widows))
+        return
+    for child, following in zip(children, [*children[1:], None], strict=True):
+        if isinstance(child, boxes.BlockContainerBox):
+            yield from _breaks(child)
+        if following is not None and not (
+            child.style["break_after"] in avoid
+            or following.style["break_before"] in avoid
+        ):
+            yield Break(child.position_y + child.margin_height(), following.position_y)
+
+
+#: How far, in CSS pixels, the engine may set a module taller than its place.
+OVERRUN_SLACK = 2.0
+
+
+MM_PER_PX = 25.4 / 96
+
+
+def overruns(document: Any, placement: Placement) -> Iterator[Finding]:
+    """Report each module the engine set taller or wider than its place.
+
+    Modules are placed absolutely, so one that runs long does not push the
+    next one down: it prints over it, which no page count shows.
+    """
+    # The designed pages of a print edition come after the made-up ones.
+    made_up = zip(document.pages, placement.pages, strict=False)
+    for number, (page, placed) in enumerate(made_up):
+        waiting = list(placed)
+        for wrapper in item_boxes(page._page_box, placed=True):
+            module = _take(waiting, wrapper.element.get(ITEM))
+            if module is None:
+                continue  # the engine moved it to another page (E112)
+            excess = _content_bottom(wrapper) - wrapper.position_y - module.height
+            overrun = (
+                f"{excess * MM_PER_PX:.1f} mm taller than its place: it runs over"
+                " what is below"
+                if excess > OVERRUN_SLACK
+                else "wider than its place (its text in one column more): it runs"
+                " over what is beside it"
+                if _overflows(text_columns(wrapper))
+                else None
+            )
+            if overrun is not None:
+                yield Finding(
+                    "E113",
+                    f"the engine set a module {overrun} (a defect of emn-pdf;"
+                    " please report it with the issue folder)",
+                    page=number + 1,
+                    block=_block_key(module.key),
+                )
+
+
+def _take(modules: list[Placed], item: str) -> Placed | None:
+    """Remove and return the first of ``modules`` that a wrapper's item names."""
+    for module in modules:
+        if f"{module.key}@{module.span}" == item:
+            modules.remove(module)
+            return module
+    return None
+
+
+def _block_key(key: str) -> str | None:
+    """Return the key of the block a module shows, if it shows one."""
+    block = key.removesuffix(BAND_SUFFIX)
+    return block if block_position(block) else None
+
+
+def _content_bottom(wrapper: Any) -> float:
+    """Return where the lowest line or picture of a module ends."""
+    from weasyprint.formatting_structure import boxes  # loaded in workers only
+
+    return max(
+        (
+            float(box.position_y + box.height)
+            for box in _descendants(wrapper)
+            if isinstance(box, (boxes.LineBox, boxes.ReplacedBox))
+        ),
+        default=float(wrapper.position_y),
+    )
