@@ -48,10 +48,9 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 import emn_pdf
-from emn_pdf import pdf
-from emn_pdf.edition import Prepared, _copyfitted, _lay_out, lay_out_target, prepare
+from emn_pdf import pdf, steps
+from emn_pdf.edition import Prepared, prepare
 from emn_pdf.layouts import Page
-from emn_pdf.makeup import pipeline
 from emn_pdf.pdf import (
     TARGET_OPTIONS,
     color_profile_css,
@@ -84,8 +83,8 @@ def cold(action: Callable[[], object]) -> Callable[[], object]:
     """
 
     def run() -> object:
-        pipeline._MEASURED.clear()
-        pipeline._GRIDS.clear()
+        steps.MEASURED.measures.clear()
+        steps.MEASURED.grids.clear()
         pdf._STYLES.clear()
         return action()
 
@@ -173,8 +172,9 @@ def main() -> None:
             ),
         ),
     ]
-    made_up = median_seconds(cold(lambda: _lay_out(item, Page("web"), False)), runs)
-    pages_html = _lay_out(item, Page("web"), False).makeup.html
+    drafting = steps.Drafting(item, "web", False, steps.MEASURED)
+    made_up = median_seconds(cold(lambda: drafting.draft().finish()), runs)
+    pages_html = drafting.draft().finish().makeup.html
 
     def render_pages(write: bool) -> None:
         laid_out = lay_out(pages_html, base_dir=ISSUE, layout=item.layout, target="web")
@@ -286,11 +286,12 @@ def bare_engine(item: Prepared, out: Path, runs: int) -> dict[tuple[str, str], f
     """
     times = {}
     for target in ("web", "print"):
-        _, settings, _, _ = _copyfitted(item, target, False, None)
+        drafting = steps.Drafting(item, target, False, steps.MEASURED)
+        _, settings, _, _ = steps._copyfitted(drafting, None)
         folder = out / f"bare-{target}"
         folder.mkdir()
         html = folder / "final.html"
-        html.write_text(lay_out_target(item, target, False).makeup.html, "utf-8")
+        html.write_text(steps.lay_out_target(item, target, False).makeup.html, "utf-8")
         resources = folder / "resources.css"
         resources.write_text(
             "\n".join(

@@ -150,7 +150,8 @@ def captured() -> Iterator[list[dict[str, Any]]]:
 
 def capture(issue: Path, language: str, layout: str, target: str) -> list[Any]:
     """Lay an edition out as a build does; return its placement cases."""
-    from emn_pdf.edition import lay_out_target, prepare
+    from emn_pdf.edition import prepare
+    from emn_pdf.steps import lay_out_target
 
     with captured() as cases:
         lay_out_target(prepare(issue, language, layout), target, allow_remote=False)  # type: ignore[arg-type]

@@ -25,7 +25,7 @@ import emn_pdf
 from emn_pdf import cache, edition, finish, layouts, workers
 from emn_pdf.cli import app
 from emn_pdf.errors import UserError
-from emn_pdf.makeup import pipeline
+from emn_pdf.steps import MEASURED
 from emn_pdf.workers import Limits
 
 runner = CliRunner()
@@ -243,8 +243,8 @@ def test_the_limits_are_said_and_may_be_raised(
     )
     assert "--max-pages allows more" in refused.stderr
     assert not list(out.glob("*.pdf"))
-    monkeypatch.setattr(pipeline, "_MEASURED", {})  # measured afresh: seconds
-    monkeypatch.setattr(pipeline, "_GRIDS", {})
+    monkeypatch.setattr(MEASURED, "measures", {})  # measured afresh: seconds
+    monkeypatch.setattr(MEASURED, "grids", {})
     timed = runner.invoke(
         app, ["check", str(SAMPLE), "-l", "fr", "--time-limit", "1", "--max-pages", "4"]
     )

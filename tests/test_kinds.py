@@ -18,7 +18,7 @@ from conftest import ROOT, SAMPLE
 from pdfcheck import body_text, link_uris, normalise
 from pydantic import Field
 
-from emn_pdf.edition import lay_out_target, prepare
+from emn_pdf.edition import prepare
 from emn_pdf.model import (
     BLOCK_KINDS,
     BlockBase,
@@ -30,6 +30,7 @@ from emn_pdf.model import (
     Text,
     When,
 )
+from emn_pdf.steps import inspect, lay_out_target
 
 #: The fields the fallback template (layouts/emn/blocks/block.html.j2) shows.
 FALLBACK_FIELDS = {
@@ -128,5 +129,5 @@ def test_a_kind_without_a_template_is_shown_by_the_fallback(tmp_path: Path) -> N
     assert {"https://example.org/entretien", "https://example.org/podcast"} <= set(
         link_uris(pdf)
     )
-    findings = item.inspect(laid_out)
+    findings = inspect(item, laid_out)
     assert not [finding for finding in findings if finding.severity == "error"]

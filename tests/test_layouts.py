@@ -17,9 +17,10 @@ from typer.testing import CliRunner
 import emn_pdf
 from emn_pdf import copyfit
 from emn_pdf.cli import app
-from emn_pdf.edition import _lay_out, content_length, prepare
+from emn_pdf.edition import prepare
 from emn_pdf.errors import UserError
-from emn_pdf.layouts import Copyfit, Page, find_layout
+from emn_pdf.layouts import Copyfit, find_layout
+from emn_pdf.steps import MEASURED, Drafting, content_length
 
 runner = CliRunner()
 
@@ -186,9 +187,9 @@ def test_copyfitting_to_a_page_count(
     assert reports[0].copyfit is not None and renders in reports[0].copyfit
     assert int(reports[0].copyfit.split(" render")[0].split()[-1]) <= 6  # a bisection
     settings = _settings_named(reports[0].copyfit.split(":")[0])
-    count, last_fill = content_length(
-        _lay_out(prepare(SAMPLE, "fr", layout), Page("web"), False, settings)
-    )
+    item = prepare(SAMPLE, "fr", layout)
+    draft = Drafting(item, "web", False, MEASURED).draft(settings)
+    count, last_fill = content_length(draft.finish())
     assert count == pages and last_fill >= 0.7
 
 
@@ -268,9 +269,8 @@ def test_copyfitting_says_by_how_much_it_cannot(tmp_path: Path) -> None:
     assert said, result.stderr
     assert not list(tmp_path.glob("*.pdf"))
     # The figure is the length of the content laid out at the setting it names.
-    laid_out = _lay_out(
-        prepare(SAMPLE, "fr", "emn"), Page("web"), False, _settings_named(said[1])
-    )
+    drafting = Drafting(prepare(SAMPLE, "fr", "emn"), "web", False, MEASURED)
+    laid_out = drafting.draft(_settings_named(said[1])).finish()
     count, last_fill = content_length(laid_out)
     assert float(said[2]) == pytest.approx(count - 1 + last_fill, abs=0.005)
     assert float(said[3]) == pytest.approx(float(said[2]) - 2, abs=0.005)
@@ -320,7 +320,7 @@ def test_bands_span_the_page_and_bleed_to_its_edges(
 
     issue = make_issue(BANDS, images=("forecasting.png",))
     item = prepare(issue, "fr", None)
-    document = _lay_out(item, Page(target), False).document
+    document = Drafting(item, target, False, MEASURED).draft().finish().document
     pictures = [
         box
         for page in document.pages

@@ -30,12 +30,13 @@ from pypdf import PdfReader
 
 import emn_pdf
 from emn_pdf.copyfit import Trial
-from emn_pdf.edition import _Draft, _saving_trial, lay_out_target, prepare
+from emn_pdf.edition import prepare
 from emn_pdf.errors import Finding
 from emn_pdf.makeup import (
     Break,
     Grid,
     Measure,
+    Measured,
     Module,
     Note,
     Placement,
@@ -49,6 +50,14 @@ from emn_pdf.makeup import measure as makeup_measure
 from emn_pdf.makeup import pages as makeup_pages
 from emn_pdf.makeup.parts import Part
 from emn_pdf.render import short_url
+from emn_pdf.steps import (
+    MEASURED,
+    Draft,
+    Drafting,
+    _saving_trial,
+    inspect,
+    lay_out_target,
+)
 
 LINE = 16.0
 GRID = Grid(
@@ -384,16 +393,13 @@ def test_measures_are_taken_once_per_content(
     make_issue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A second lay-out measures nothing; an edit measures again (watch)."""
-    from emn_pdf.edition import _lay_out
-    from emn_pdf.layouts import Page
-
-    monkeypatch.setattr(pipeline, "_GRIDS", {})  # other tests use the same pages
-    monkeypatch.setattr(pipeline, "_MEASURED", {})
+    measured = Measured()  # other tests measured the same pages
     text = MINIMAL_EDITION.replace("Un paragraphe.", f"Mot {uuid.uuid4().hex}.")
 
     def renders(edition: str) -> tuple[int, list[list[object]]]:
         issue = make_issue(edition)
-        laid_out = _lay_out(prepare(issue, "fr", "emn"), Page("web"), False)
+        drafting = Drafting(prepare(issue, "fr", "emn"), "web", False, measured)
+        laid_out = drafting.draft().finish()
         assert laid_out.makeup is not None
         return laid_out.makeup.renders, laid_out.makeup.placement.pages
 
@@ -410,20 +416,16 @@ def test_measures_do_not_depend_on_where_galley_pages_end(
     """On shorter galley pages, texts in columns fall at a page's foot, where
     the engine would go on in their next column: they are measured again,
     each on a page, and every measure is what it is on the long pages."""
-    from emn_pdf.edition import _lay_out
-    from emn_pdf.layouts import Page
-
     item = prepare(SAMPLE, "fr", "emn")
 
     def measured(galley_height_mm: int) -> tuple[int, list[float]]:
-        monkeypatch.setattr(pipeline, "_GRIDS", {})
-        monkeypatch.setattr(pipeline, "_MEASURED", {})
+        fresh = Measured()
         monkeypatch.setattr(makeup_html, "GALLEY_HEIGHT_MM", galley_height_mm)
-        laid_out = _lay_out(item, Page("web"), False)
+        laid_out = Drafting(item, "web", False, fresh).draft().finish()
         assert laid_out.makeup is not None
         return laid_out.makeup.renders, [
             number
-            for _, measure in sorted(pipeline._MEASURED.items())
+            for _, measure in sorted(fresh.measures.items())
             for number in (measure.height, measure.flow or 0, *measure.boundaries)
         ]
 
@@ -538,8 +540,8 @@ def test_a_module_set_taller_than_its_place_is_said(
         return measure
 
     monkeypatch.setattr(pipeline, "measure_of", half)
-    monkeypatch.setattr(pipeline, "_GRIDS", {})
-    monkeypatch.setattr(pipeline, "_MEASURED", {})
+    monkeypatch.setattr(MEASURED, "grids", {})  # measured afresh, halved
+    monkeypatch.setattr(MEASURED, "measures", {})
     issue = make_issue(
         MINIMAL_EDITION.replace("Un paragraphe.", "Un paragraphe assez long. " * 40)
     )
@@ -562,7 +564,7 @@ def test_the_sample_made_up_keeps_blocks_whole() -> None:
             assert placed.top + placed.height <= GRID_HEIGHT_SLACK + (
                 laid_out.document.pages[number]._page_box.height
             )
-    findings = item.inspect(laid_out)
+    findings = inspect(item, laid_out)
     assert not [finding for finding in findings if finding.code == "E101"]
     glossary = [
         placed for page in placement.pages for placed in page if placed.key == "s1-b2"
@@ -755,8 +757,12 @@ def draft(pages: int, lonely: bool = False) -> Any:
     placement = Placement(
         [[]] * pages, [[1.0]] * pages, 0, notes, lonely_last_page=lonely
     )
-    return _Draft(
-        lambda: None, pages, (pages, 1.0), SimpleNamespace(placement=placement)
+    return Draft(
+        None,  # type: ignore[arg-type]
+        "",
+        pages,
+        (pages, 1.0),
+        SimpleNamespace(placement=placement),  # type: ignore[arg-type]
     )
 
 

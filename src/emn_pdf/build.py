@@ -2,7 +2,7 @@
 
 Reads as the pipeline's recipe: find the editions and targets asked for,
 answer those whose outputs are up to date from the cache, and build the
-others (:mod:`emn_pdf.edition`).  Editions are independent: one that fails
+others (:mod:`emn_pdf.steps`).  Editions are independent: one that fails
 does not stop the others, and several are built at once in worker processes
 (layout holds the GIL, so threads would not help).  This module is light to
 import: a build with nothing to do loads neither the models nor the engine.
@@ -189,7 +189,8 @@ def _build_job(job: Job, item: Prepared | None = None) -> BuildReport:
     A worker process validates the edition again (``item`` is not sent over:
     reading it is cheaper than pickling it).
     """
-    from .edition import cache_keys, prepare, write_target
+    from .edition import cache_keys, prepare
+    from .steps import write_target
 
     started = time.perf_counter()
     try:

@@ -84,7 +84,8 @@ def _inspect(
     A worker validates the edition again (``item`` is not sent over), and
     returns a failure rather than raise it: its problems cross back whole.
     """
-    from .edition import checked_print, lay_out_target, prepare
+    from .edition import prepare
+    from .steps import checked_print, inspect, lay_out_target
 
     edition = each.issue_dir / f"{each.language}.yaml"
     try:
@@ -97,7 +98,7 @@ def _inspect(
             if each.target == "print" and each.print_file
             else []
         )
-        return item.inspect(laid_out, written)
+        return inspect(item, laid_out, written)
     except UserError as error:
         return UserError(error.problems)
 

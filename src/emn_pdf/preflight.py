@@ -1,8 +1,7 @@
 """Checks on the laid-out pages, as a printer's preflight makes them.
 
-This is the one module that reads WeasyPrint's laid-out boxes
-(``page._page_box`` and the box tree below it, private API that WeasyPrint's
-own tests rely on), so that an engine upgrade touches one place.  Templates
+It reads the engine's laid-out boxes through :mod:`emn_pdf.boxes`, the one
+module that knows WeasyPrint's private structures.  Templates
 mark each block's element with ``data-block`` (``layouts/README.md``); a finding
 names the block it was found in, and the build turns that into the block's
 YAML file and line.
@@ -45,8 +44,8 @@ from urllib.parse import unquote, urlsplit
 
 from fontTools.ttLib import TTFont
 from weasyprint.document import Document
-from weasyprint.formatting_structure import boxes
 
+from . import boxes
 from .errors import Finding
 from .load import FieldPath, LoadedEdition
 from .model import is_remote
@@ -138,7 +137,7 @@ def page_content_length(document: Document) -> tuple[int, float]:
         if number not in survey.fillers
     ]
     last = content[-1]
-    page_box = document.pages[last - 1]._page_box
+    page_box = boxes.page_boxes(document)[last - 1]
     top, height = page_box.content_box_y(), page_box.height
     return len(content), (survey.bottoms[last] - top) / height
 
@@ -260,12 +259,11 @@ def _texts(data: Any, location: FieldPath) -> Iterator[tuple[FieldPath, str]]:
 
 def _survey(document: Document) -> _Survey:
     survey = _Survey()
-    for number, page in enumerate(document.pages, start=1):
-        page_box = page._page_box
+    for number, page_box in enumerate(boxes.page_boxes(document), start=1):
         page_right = page_box.content_box_x() + page_box.width
         for child in page_box.children:
             context = _Context(number, limit=child.content_box_x() + child.width)
-            if isinstance(child, boxes.MarginBox):
+            if boxes.is_margin(child):
                 # Apart: the page's content and its length are the body's.  A
                 # box the engine made wider than the page (a running title
                 # that may not wrap) still has the page's width only.
@@ -280,45 +278,55 @@ def _survey(document: Document) -> _Survey:
     return survey
 
 
-def _walk(box: Any, context: _Context, survey: _Survey) -> None:
+def _walk(root: Any, context: _Context, survey: _Survey) -> None:
+    """Gather every box under ``root`` with what it inherits, and each page's foot."""
+    for box, inherited in boxes.walk(root, context, _inherit):
+        survey.placed.append(_Placed(box, inherited))
+        if boxes.own_box(box, FILLER_ATTRIBUTE):
+            survey.fillers.add(inherited.page)
+        if _is_content(box) and box.height:
+            bottom = box.position_y + box.height
+            survey.bottoms[inherited.page] = max(
+                survey.bottoms.get(inherited.page, 0.0), bottom
+            )
+
+
+def _inherit(box: Any, context: _Context) -> _Context:
+    """Return what ``box`` inherits: its block, heading, and its column's edge."""
     element = box.element
     if element is not None and box.element_tag == element.tag:
         context = replace(context, block=element.get(BLOCK_ATTRIBUTE, context.block))
         if element.tag in HEADINGS:
             context = replace(context, heading=element)
-        if element.get(FILLER_ATTRIBUTE) is not None:
-            survey.fillers.add(context.page)
         if element.get(BLEED_ATTRIBUTE) is not None:
             context = replace(context, limit=float("inf"))  # meant to leave the page
-    if isinstance(box, boxes.BlockContainerBox) and not isinstance(box, boxes.LineBox):
+    if boxes.is_block(box):
         limit = box.content_box_x() + box.width
         context = replace(
             context, limit=min(limit, context.limit) if context.margin else limit
         )
-    survey.placed.append(_Placed(box, context))
-    if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) and box.height:
-        bottom = box.position_y + box.height
-        survey.bottoms[context.page] = max(
-            survey.bottoms.get(context.page, 0.0), bottom
-        )
-    for child in getattr(box, "children", ()):
-        _walk(child, context, survey)
+    return context
+
+
+def _is_content(box: Any) -> bool:
+    """Tell whether ``box`` inks the page: text or a picture."""
+    return boxes.is_text(box) or boxes.is_picture(box)
 
 
 def _overflows(document: Document, survey: _Survey) -> Iterator[Finding]:
     reported: set[tuple[int, str | None]] = set()
     for placed in [*survey.placed, *survey.margins]:
         box = placed.box
-        if not isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) or not box.width:
+        if not _is_content(box) or not box.width:
             continue
-        page_box = document.pages[placed.page - 1]._page_box
+        page_box = boxes.page_boxes(document)[placed.page - 1]
         page_bottom = page_box.content_box_y() + page_box.height
         # The border box is what paints: a picture's background and padding.
         right = box.border_box_x() + box.border_width()
         limit = placed.context.limit
         if right > limit + SLACK:
             excess = f"{(right - limit) * 25.4 / CSS_PX_PER_INCH:.1f} mm"
-            what = "a picture" if isinstance(box, boxes.ReplacedBox) else _quote(box)
+            what = "a picture" if boxes.is_picture(box) else _quote(box)
             where = "page-margin box" if placed.context.margin else "column"
             message = f"{what} runs {excess} out of its {where}"
         elif (
@@ -335,11 +343,7 @@ def _overflows(document: Document, survey: _Survey) -> Iterator[Finding]:
 
 def _lonely_headings(survey: _Survey) -> Iterator[Finding]:
     """Headings whose next content stands in another column or on another page."""
-    content = [
-        placed
-        for placed in survey.placed
-        if isinstance(placed.box, (boxes.TextBox, boxes.ReplacedBox))
-    ]
+    content = [placed for placed in survey.placed if _is_content(placed.box)]
     for last, following in itertools.pairwise(content):
         heading = last.context.heading
         if heading is None or following.context.heading is heading:
@@ -364,7 +368,7 @@ def _missing_glyphs(survey: _Survey, font_files: tuple[Path, ...]) -> Iterator[F
     drawable = _drawable_characters(font_files)
     reported: set[str] = set()
     for placed in [*survey.placed, *survey.margins]:
-        if not isinstance(placed.box, boxes.TextBox):
+        if not boxes.is_text(placed.box):
             continue
         for character in placed.box.text:
             if character in reported or ord(character) in drawable:
@@ -409,12 +413,11 @@ def _emoji_font() -> list[Path]:
 def _empty_pages(document: Document, survey: _Survey) -> Iterator[Finding]:
     """Pages more than a quarter empty, but for the last one (and fillers)."""
     content = [
-        (number, page)
-        for number, page in enumerate(document.pages, start=1)
+        (number, page_box)
+        for number, page_box in enumerate(boxes.page_boxes(document), start=1)
         if number not in survey.fillers
     ]
-    for number, page in content[:-1]:
-        page_box = page._page_box
+    for number, page_box in content[:-1]:
         top, height = page_box.content_box_y(), page_box.height
         empty = 1 - (survey.bottoms[number] - top) / height
         if empty > MAX_EMPTY:
@@ -425,7 +428,7 @@ def _low_resolution(survey: _Survey) -> Iterator[Finding]:
     for placed in survey.placed:
         box = placed.box
         pixels = getattr(getattr(box, "replacement", None), "width", None)
-        if not isinstance(box, boxes.ReplacedBox) or not pixels or not box.width:
+        if not boxes.is_picture(box) or not pixels or not box.width:
             continue  # SVG pictures have no pixels and print sharp
         dpi = pixels / (box.width / CSS_PX_PER_INCH)
         if dpi < PRINT_DPI:
@@ -444,7 +447,7 @@ def _quote(box: Any) -> str:
 
 
 def _what(box: Any) -> str:
-    return "a picture" if isinstance(box, boxes.ReplacedBox) else f"text {_quote(box)}"
+    return "a picture" if boxes.is_picture(box) else f"text {_quote(box)}"
 
 
 def _source(box: Any) -> str:

@@ -26,6 +26,8 @@ from typing import Any
 
 import pikepdf
 
+from .boxes import text_children
+
 #: Private keys the engine hook writes and the tidy pass removes.
 SOURCE = "/EMNSource"
 BOOKMARK = "/EMNBookmark"
@@ -52,7 +54,7 @@ def source_keys() -> Iterator[None]:
         nums, tags_of_boxes = args[1], args[-1]
         pieces = [
             (tags_of_boxes[text]["mcid"], text.text)
-            for text in _text_children(box)
+            for text in text_children(box)  # what the engine tags as its kids
             if text in tags_of_boxes
         ]
         made = []
@@ -74,15 +76,6 @@ def source_keys() -> Iterator[None]:
         yield
     finally:
         tags._build_box_tree = original
-
-
-def _text_children(box: Any) -> Iterator[Any]:
-    """Yield the text boxes the engine tags as ``box``'s own kids."""
-    from weasyprint.formatting_structure import boxes
-
-    for child in getattr(box, "children", ()):
-        lines = child.children if isinstance(child, boxes.LineBox) else [child]
-        yield from (each for each in lines if isinstance(each, boxes.TextBox))
 
 
 def _written_pieces(

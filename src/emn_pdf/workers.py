@@ -101,9 +101,7 @@ def server_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(
-        ["emn_pdf.edition", "emn_pdf.pdf", "emn_pdf.finish", "emn_pdf.press"]
-    )
+    context.set_forkserver_preload(["emn_pdf.steps"])
     multiprocessing.forkserver.ensure_running()
     return context
 

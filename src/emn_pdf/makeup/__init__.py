@@ -19,7 +19,7 @@ change it.
 
 from .cost import WEIGHTS, Weights
 from .measure import Break, flow_height
-from .pipeline import MadeUp, make_up
+from .pipeline import MadeUp, Measured, make_up
 from .search import CHANGE_KINDS, place
 from .types import Grid, Measure, Module, Note, Placed, Placement
 
@@ -30,6 +30,7 @@ __all__ = [
     "Grid",
     "MadeUp",
     "Measure",
+    "Measured",
     "Module",
     "Note",
     "Placed",

@@ -12,9 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from math import floor
 from typing import Any
 
+from ..boxes import (
+    Box,
+    column_count,
+    descendants,
+    in_flow,
+    is_block,
+    is_column,
+    is_line,
+    is_picture,
+    own_box,
+    page_boxes,
+)
 from ..errors import Finding
 from ..render import block_position
 from .fill import least
@@ -33,7 +44,7 @@ FLOW_SAFETY = 0.5
 
 def read_grid(document: Any, columns: int, **options: Any) -> Grid:
     """Return the page grid the engine laid the probe out on."""
-    first, second = (page._page_box for page in document.pages[:2])
+    first, second = page_boxes(document)[:2]
     probe = _first_box(first, "mk-probe")
     line = _first_box(first, "mk-probe-line")
     return Grid(
@@ -49,58 +60,40 @@ def read_grid(document: Any, columns: int, **options: Any) -> Grid:
     )
 
 
-def _first_box(root: Any, css_class: str) -> Any:
-    for box in _descendants(root):
+def _first_box(root: Box, css_class: str) -> Box:
+    """Return the first box of an element of ``css_class`` under ``root``."""
+    for box in descendants(root):
         element = box.element
         if element is not None and css_class in (element.get("class") or "").split():
             return box
     raise LookupError(css_class)
 
 
-def _descendants(box: Any) -> Iterator[Any]:
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from _descendants(child)
-
-
 def read_galley(document: Any) -> Iterator[tuple[tuple[str, int], Any]]:
     """Yield the piece key and span of each item of a laid-out galley, and its box."""
-    for page in document.pages:
-        for box in item_boxes(page._page_box, placed=False):
+    for page in page_boxes(document):
+        for box in item_boxes(page, placed=False):
             key, span = box.element.get(ITEM).rsplit("@", 1)
             yield (key, int(span)), box
 
 
-def _marked(box: Any, attribute: str) -> bool:
-    """Tell whether ``box`` is an element's own box and the element has ``attribute``.
-
-    An element also has anonymous boxes, and each of its columns has one.
-    """
-    element = box.element
-    return (
-        element is not None
-        and box.element_tag == element.tag
-        and element.get(attribute) is not None
-    )
-
-
-def item_boxes(page_box: Any, placed: bool) -> Iterator[Any]:
+def item_boxes(page_box: Box, placed: bool) -> Iterator[Box]:
     """Yield the boxes of the pieces on a page: of the galley, or placed."""
-    for box in _descendants(page_box):
-        if _marked(box, ITEM) and (box.style["position"] == "absolute") == placed:
+    for box in descendants(page_box):
+        if own_box(box, ITEM) and (box.style["position"] == "absolute") == placed:
             yield box
 
 
-def measure_of(wrapper: Any) -> Measure:
+def measure_of(wrapper: Box) -> Measure:
     """Return the measure of a module's box on a galley page."""
     top = wrapper.position_y
     height = wrapper.border_height()
     units: dict[int, float] = {}
     picture = level = None
-    for box in _descendants(wrapper):
-        if _marked(box, UNIT):
+    for box in descendants(wrapper):
+        if own_box(box, UNIT):
             units.setdefault(int(box.element.get(UNIT)), box.position_y - top)
-        if _marked(box, PICTURE) and picture is None:
+        if own_box(box, PICTURE) and picture is None:
             picture, level = box.height, _level(box, wrapper)
     boundaries = (0.0, *(units[i] for i in sorted(units) if i > 0), height)
     text = text_columns(wrapper)
@@ -112,7 +105,7 @@ def measure_of(wrapper: Any) -> Measure:
     return Measure(height - text.height + flow, picture, (), flow, level)
 
 
-def _level(picture: Any, wrapper: Any) -> float | None:
+def _level(picture: Box, wrapper: Box) -> float | None:
     """Return the picture's height at which it ends level with text beside it.
 
     ``None`` if no text is beside it.  Its figure (the picture and its
@@ -121,14 +114,14 @@ def _level(picture: Any, wrapper: Any) -> float | None:
     """
     figure = next(
         box
-        for box in _descendants(wrapper)
-        if box.element_tag == "figure" and picture in _descendants(box)
+        for box in descendants(wrapper)
+        if box.element_tag == "figure" and picture in descendants(box)
     )
     right = figure.position_x + figure.margin_width()
     bottom = figure.position_y + figure.margin_height()
     beside = [
         box
-        for box in _descendants(wrapper)
+        for box in descendants(wrapper)
         if box.element is not None
         and box.position_x >= right
         and box.position_y < bottom
@@ -141,36 +134,19 @@ def _level(picture: Any, wrapper: Any) -> float | None:
     return float(picture.height - figure.margin_height() + text)
 
 
-def text_columns(wrapper: Any) -> Any | None:
+def text_columns(wrapper: Box) -> Box | None:
     """Return the box of a module's text, if the layout sets it in columns."""
-    text = next((box for box in _descendants(wrapper) if _marked(box, FLOW)), None)
+    text = next((box for box in descendants(wrapper) if own_box(box, FLOW)), None)
     columns = [] if text is None else text.children
-    return text if columns and getattr(columns[0], "is_column", False) else None
+    return text if columns and is_column(columns[0]) else None
 
 
-def _overflows(text: Any) -> bool:
+def _overflows(text: Box) -> bool:
     """Tell whether the engine set a text in more columns than it asks."""
     return text is not None and len(text.children) > column_count(text)
 
 
-def column_count(text: Any) -> int:
-    """Return how many columns the engine sets a text in, by its own rule."""
-    from weasyprint.layout.percent import percentage  # loaded in workers only
-
-    style = text.style
-    count, width = style["column_count"], style["column_width"]
-    if width == "auto":
-        return int(count)
-    gap: float = (
-        style["font_size"]
-        if style["column_gap"] == "normal"
-        else percentage(style["column_gap"], style, text.width)
-    )
-    fitting = max(1, floor((text.width + gap) / (width + gap)))
-    return int(fitting if count == "auto" else min(int(count), fitting))
-
-
-def _least_columns_height(text: Any) -> float:
+def _least_columns_height(text: Box) -> float:
     """Return the least height of a text's columns.
 
     The galley sets the text in its first column only (``column-fill:
@@ -179,7 +155,7 @@ def _least_columns_height(text: Any) -> float:
     the engine would do balancing them, without its trials.
     """
     column = text.children[0]
-    children = [child for child in column.children if child.is_in_normal_flow()]
+    children = in_flow(column)
     top = column.content_box_y()
     length = max(
         (child.position_y + child.margin_height() - top for child in children),
@@ -240,7 +216,7 @@ def flow_height(breaks: Sequence[Break], length: float, columns: int) -> float:
     return least(fits, length / columns, length)
 
 
-def _breaks(box: Any) -> Iterator[Break]:
+def _breaks(box: Box) -> Iterator[Break]:
     """Yield where a column may end inside ``box``, and where the next begins.
 
     Between lines, as ``orphans`` and ``widows`` allow; between blocks, as
@@ -248,13 +224,11 @@ def _breaks(box: Any) -> Iterator[Break]:
     avoids breaks.  Margins count in full, at a column's foot and head: the
     engine fills columns as if it kept them.
     """
-    from weasyprint.formatting_structure import boxes  # loaded in workers only
-
     avoid = ("avoid", "avoid-column")
     if box.style["break_inside"] in avoid:
         return
-    children = [child for child in box.children if child.is_in_normal_flow()]
-    if children and all(isinstance(child, boxes.LineBox) for child in children):
+    children = in_flow(box)
+    if children and all(is_line(child) for child in children):
         orphans, widows = max(box.style["orphans"], 1), max(box.style["widows"], 1)
         for kept in range(orphans, len(children) - widows + 1):
             line, following = children[kept - 1], children[kept]
@@ -262,7 +236,7 @@ def _breaks(box: Any) -> Iterator[Break]:
             yield Break(end, following.position_y, id(box), kept, max(orphans, widows))
         return
     for child, following in zip(children, [*children[1:], None], strict=True):
-        if isinstance(child, boxes.BlockContainerBox):
+        if is_block(child):
             yield from _breaks(child)
         if following is not None and not (
             child.style["break_after"] in avoid
@@ -285,10 +259,10 @@ def overruns(document: Any, placement: Placement) -> Iterator[Finding]:
     next one down: it prints over it, which no page count shows.
     """
     # The designed pages of a print edition come after the made-up ones.
-    made_up = zip(document.pages, placement.pages, strict=False)
+    made_up = zip(page_boxes(document), placement.pages, strict=False)
     for number, (page, placed) in enumerate(made_up):
         waiting = list(placed)
-        for wrapper in item_boxes(page._page_box, placed=True):
+        for wrapper in item_boxes(page, placed=True):
             module = _take(waiting, wrapper.element.get(ITEM))
             if module is None:
                 continue  # the engine moved it to another page (E112)
@@ -327,15 +301,13 @@ def _block_key(key: str) -> str | None:
     return block if block_position(block) else None
 
 
-def _content_bottom(wrapper: Any) -> float:
+def _content_bottom(wrapper: Box) -> float:
     """Return where the lowest line or picture of a module ends."""
-    from weasyprint.formatting_structure import boxes  # loaded in workers only
-
     return max(
         (
             float(box.position_y + box.height)
-            for box in _descendants(wrapper)
-            if isinstance(box, (boxes.LineBox, boxes.ReplacedBox))
+            for box in descendants(wrapper)
+            if is_line(box) or is_picture(box)
         ),
         default=float(wrapper.position_y),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lxml import html as lxml_html
@@ -93,20 +93,25 @@ class MadeUp:
 
 
 def make_up(
-    html: str, edition: Edition, columns: int, render: Render, context: str
+    html: str,
+    edition: Edition,
+    columns: int,
+    render: Render,
+    context: str,
+    measured: Measured,
 ) -> MadeUp:
     """Return ``html`` made up into pages: probe, galley, place, paginate.
 
     ``context`` is a digest of everything but the HTML that the engine's
     measures depend on (stylesheets, fonts, pictures, settings, target): what
-    was measured in the same context is not measured again.
+    ``measured`` holds from the same context is not measured again.
     """
     started = time.perf_counter()
     flow = cut(html)
-    grid, probed = _grid(flow, columns, render, context)
+    grid, probed = _grid(flow, columns, render, context, measured)
     wishes = {piece.key: wish_of(piece, edition, grid) for piece in flow.pieces}
     wanted = wanted_spans(flow.pieces, wishes)
-    measures, galleys = _measures(flow, grid, wanted, render, context)
+    measures, galleys = _measures(flow, grid, wanted, render, context, measured)
     modules = [
         replace(wishes[piece.key], measures=measures.get(piece.key, {}))
         for piece in flow.pieces
@@ -117,29 +122,59 @@ def make_up(
     return MadeUp(paged, placement, probed + galleys, seconds, len(flow.fillers))
 
 
-#: What the engine measured in this process, by the digest of what it
-#: depends on: a rebuild (``watch``, a copyfit trial at settings tried
-#: before) measures only the blocks that changed.  Emptied when full.
-_GRIDS: dict[str, Grid] = {}
-
-
-_MEASURED: dict[str, Measure] = {}
-
-
+#: Measures a :class:`Measured` keeps before it starts afresh.
 MEASURES_KEPT = 20_000
 
 
+@dataclass
+class Measured:
+    """What the engine measured, by the digest of what each measure depends on.
+
+    A process keeps one and hands it to every make-up: a rebuild (``watch``)
+    or a copyfit trial at settings tried before measures only the blocks that
+    changed.  It empties itself when full.
+    """
+
+    grids: dict[str, Grid] = field(default_factory=dict)
+    measures: dict[str, Measure] = field(default_factory=dict)
+    kept: int = MEASURES_KEPT
+
+    def missing(self, keys: dict[tuple[str, int], str]) -> dict[str, tuple[int, ...]]:
+        """Return the spans of each piece not measured yet, by piece key."""
+        missing: dict[str, tuple[int, ...]] = {}
+        for (key, span), digest in keys.items():
+            if digest not in self.measures:
+                missing[key] = (*missing.get(key, ()), span)
+        return missing
+
+    def make_room(self) -> None:
+        """Start afresh if full: a long ``watch`` session forgets old content."""
+        if len(self.measures) > self.kept:
+            self.measures.clear()
+
+    def known(self, keys: dict[tuple[str, int], str]) -> dict[str, dict[int, Measure]]:
+        """Return the measures known of ``keys``, by piece key and span."""
+        measures: dict[str, dict[int, Measure]] = {}
+        for (key, span), digest in keys.items():
+            if digest in self.measures:
+                measures.setdefault(key, {})[span] = self.measures[digest]
+        return measures
+
+
 def _digest(*parts: str) -> str:
+    """Return the digest of ``parts``: what a measure depends on."""
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def _grid(flow: Flow, columns: int, render: Render, context: str) -> tuple[Grid, int]:
+def _grid(
+    flow: Flow, columns: int, render: Render, context: str, measured: Measured
+) -> tuple[Grid, int]:
     """Return the page grid, and how many renders it took to measure it."""
     probe = probe_html(flow)
     key = _digest(context, str(columns), probe)
-    if key in _GRIDS:
-        return _GRIDS[key], 0
-    grid = _GRIDS[key] = read_grid(render(probe), columns)
+    if key in measured.grids:
+        return measured.grids[key], 0
+    grid = measured.grids[key] = read_grid(render(probe), columns)
     return grid, 1
 
 
@@ -149,6 +184,7 @@ def _measures(
     wanted: dict[str, tuple[int, ...]],
     render: Render,
     context: str,
+    measured: Measured,
 ) -> tuple[dict[str, dict[int, Measure]], int]:
     """Return each piece's measures by span, and the renders they took.
 
@@ -163,28 +199,21 @@ def _measures(
         for piece in flow.pieces
         for span in wanted.get(piece.key, ())
     }
-    missing: dict[str, tuple[int, ...]] = {}
-    for (key, span), digest in keys.items():
-        if digest not in _MEASURED:
-            missing[key] = (*missing.get(key, ()), span)
+    missing = measured.missing(keys)
     renders = 0
     if missing:
-        if len(_MEASURED) > MEASURES_KEPT:
-            _MEASURED.clear()
-        cut = _keep_measures(render(galley_html(flow, grid, missing)), keys)
+        measured.make_room()
+        cut = _keep_measures(render(galley_html(flow, grid, missing)), keys, measured)
         renders = 1
         if cut:
-            _keep_measures(render(galley_html(flow, grid, cut, alone=True)), keys)
+            alone = galley_html(flow, grid, cut, alone=True)
+            _keep_measures(render(alone), keys, measured)
             renders = 2
-    measures: dict[str, dict[int, Measure]] = {}
-    for (key, span), digest in keys.items():
-        if digest in _MEASURED:
-            measures.setdefault(key, {})[span] = _MEASURED[digest]
-    return measures, renders
+    return measured.known(keys), renders
 
 
 def _keep_measures(
-    document: Any, keys: dict[tuple[str, int], str]
+    document: Any, keys: dict[tuple[str, int], str], measured: Measured
 ) -> dict[str, tuple[int, ...]]:
     """Keep the measures of a laid-out galley; return the items to measure again.
 
@@ -198,5 +227,5 @@ def _keep_measures(
         if text is not None and len(text.children) > 1:
             cut[key] = (*cut.get(key, ()), span)
         else:
-            _MEASURED[keys[key, span]] = measure_of(box)
+            measured.measures[keys[key, span]] = measure_of(box)
     return cut
