@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from . import cache
+from .contract import check_html
 from .errors import Finding, UserError
 from .i18n import catalogue_path, edition_catalogue, load_catalogue
 from .jobs import Job, Target, edition_files
@@ -67,13 +68,15 @@ class Prepared:
         )
 
     def html(self, page: Page = DEFAULT_PAGE) -> str:
-        """Return the edition's HTML for ``page.target``."""
+        """Return the edition's HTML for ``page.target``, the layout contract kept."""
         catalogue = edition_catalogue(
             self.loaded, self.layout.catalogue_files(self.language)
         )
-        return render_html(
+        html = render_html(
             self.loaded.edition, self.layout, catalogue, self.language, page
         )
+        check_html(html, self.loaded.edition, self.layout.folders)
+        return html
 
 
 def prepare(issue_dir: Path, language: str, layout: str | None) -> Prepared:

@@ -30,6 +30,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from PIL import ImageCms
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .contract import check_layout
 from .errors import Problem, UserError
 from .files import contained, read_bounded
 from .jobs import TARGETS, Target
@@ -544,11 +545,14 @@ def _check_files(layout: Layout) -> None:
     """Fail now, naming the file, if a file the theme names is missing or wrong.
 
     Fonts and colour profiles are parsed here: the engine would abort on them
-    later, far from the line that named them.
+    later, far from the line that named them; and the layout contract is
+    checked (:mod:`emn_pdf.contract`): a template for every kind, makeup's CSS.
     """
     layout.logo()
     for target in TARGETS:
-        layout.stylesheet_paths(target)
+        check_layout(
+            layout.folders, layout.stylesheet_paths(target), layout.theme.makeup
+        )
         if (profile := layout.color_profile(target)) is not None:
             _check_profile(layout, profile)
     for face in layout.theme.fonts:

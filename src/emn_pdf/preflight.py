@@ -46,6 +46,7 @@ from fontTools.ttLib import TTFont
 from weasyprint.document import Document
 
 from . import boxes
+from .contract import BLEED, BLOCK, FILLER
 from .errors import Finding
 from .load import FieldPath, LoadedEdition
 from .model import is_remote
@@ -61,9 +62,6 @@ SLACK = 1.0
 NO_GLYPH_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Mn"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 MARKDOWN_LINK = re.compile(r"\[[^\]]+\]\(([^)\s]*)\)")
-BLOCK_ATTRIBUTE = "data-block"
-FILLER_ATTRIBUTE = "data-filler"
-BLEED_ATTRIBUTE = "data-bleed"
 
 
 @dataclass(frozen=True)
@@ -282,7 +280,7 @@ def _walk(root: Any, context: _Context, survey: _Survey) -> None:
     """Gather every box under ``root`` with what it inherits, and each page's foot."""
     for box, inherited in boxes.walk(root, context, _inherit):
         survey.placed.append(_Placed(box, inherited))
-        if boxes.own_box(box, FILLER_ATTRIBUTE):
+        if boxes.own_box(box, FILLER):
             survey.fillers.add(inherited.page)
         if _is_content(box) and box.height:
             bottom = box.position_y + box.height
@@ -295,10 +293,10 @@ def _inherit(box: Any, context: _Context) -> _Context:
     """Return what ``box`` inherits: its block, heading, and its column's edge."""
     element = box.element
     if element is not None and box.element_tag == element.tag:
-        context = replace(context, block=element.get(BLOCK_ATTRIBUTE, context.block))
+        context = replace(context, block=element.get(BLOCK, context.block))
         if element.tag in HEADINGS:
             context = replace(context, heading=element)
-        if element.get(BLEED_ATTRIBUTE) is not None:
+        if element.get(BLEED) is not None:
             context = replace(context, limit=float("inf"))  # meant to leave the page
     if boxes.is_block(box):
         limit = box.content_box_x() + box.width

@@ -32,25 +32,21 @@ from typing import Any
 from lxml import html as lxml_html
 from lxml.etree import _Element
 
-from .types import Grid, Placement
-
-#: Attributes of the contract (see the module docstring).
-RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER = (
-    "data-running",
-    "data-section",
-    "data-columns",
-    "data-block",
-    "data-band",
-    "data-flow",
-    "data-filler",
+from ..contract import (
+    BAND,
+    BLOCK,
+    COLUMNS,
+    FILLER,
+    FLOW,
+    PICTURE_SELECTOR,
+    RUNNING,
+    SECTION,
 )
-
+from .types import Grid, Placement
 
 #: Attributes makeup writes for the engine and for preflight; on the
 #: elements a split article repeats in each part, which element they are.
 ITEM, UNIT, PICTURE = "data-mk", "data-mk-unit", "data-mk-picture"
-
-
 WHOLE = "data-mk-whole"
 
 
@@ -269,7 +265,7 @@ def _mark_units(wrapper: _Element) -> None:
             child for child in flow if isinstance(child.tag, str)
         ):
             unit.set(UNIT, str(index))
-    picture = wrapper.find(".//figure//img")
+    picture = wrapper.find(PICTURE_SELECTOR)
     if picture is not None:
         picture.set(PICTURE, "")
 
@@ -340,7 +336,7 @@ def _lead(wrapper: _Element, leading: float) -> None:
 
 def _resize_picture(wrapper: _Element, height: float, crops: bool) -> None:
     """Give a module's picture its new height: cropped to it, or scaled whole."""
-    picture = wrapper.find(".//figure//img")
+    picture = wrapper.find(PICTURE_SELECTOR)
     if picture is not None:
         fit = "cover" if crops else "contain"
         style = picture.get("style", "")

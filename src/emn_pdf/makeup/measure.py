@@ -26,10 +26,11 @@ from ..boxes import (
     own_box,
     page_boxes,
 )
+from ..contract import FLOW
 from ..errors import Finding
 from ..render import block_position
 from .fill import least
-from .html import BAND_SUFFIX, FLOW, ITEM, PICTURE, UNIT
+from .html import BAND_SUFFIX, ITEM, PICTURE, UNIT
 from .types import Grid, Measure, Placed, Placement
 
 #: Kept free at the foot of every page, in CSS pixels: the engine's rounding

@@ -8,8 +8,8 @@ closing, always full width, how its pictures may be resized).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from ..contract import resizable_pictures
 from ..model import BlockBase, Edition, Image, PictureFit, band_picture
 from ..render import block_position
 from .html import BAND_SUFFIX, Piece
@@ -33,7 +33,7 @@ def wish_of(piece: Piece, edition: Edition, grid: Grid) -> Module:
     if piece.role == "band":
         pictures = [band] if band else []
     else:
-        pictures = [image for image in _block_images(block) if image is not band]
+        pictures = resizable_pictures(block)
     never = any(image.crop == "never" for image in pictures)
     fit: PictureFit = "whole" if never else block.pictures
     banded = band is not None
@@ -72,14 +72,6 @@ def _block(edition: Edition, key: str) -> BlockBase | None:
         return edition.sections[position[0]].blocks[position[1]] if position else None
     except IndexError:
         return None
-
-
-def _block_images(block: Any) -> list[Image]:
-    return [
-        value
-        for name in type(block).model_fields
-        if isinstance(value := getattr(block, name), Image)
-    ]
 
 
 def wanted_spans(
