@@ -80,7 +80,7 @@ def test_a_layout_from_outside_the_package(tmp_path: Path) -> None:
 def test_an_outside_layout_reading_outside_files_is_refused(tmp_path: Path) -> None:
     mine = tmp_path / "brand"
     shutil.copytree(ROOT / "layouts" / "bulletin", mine)
-    with (mine / "style.css").open("a") as css:
+    with (mine / "bulletin.css").open("a") as css:
         css.write("\nbody { background: url(file:///etc/passwd); }\n")
     with pytest.raises(
         UserError,

@@ -34,8 +34,9 @@ def hostile_layout(tmp_path: Path, template: str = "", css: str = "") -> Path:
 
 def with_first_stylesheet(folder: Path, name: str) -> None:
     """Make ``name`` the first stylesheet of the layout in ``folder``."""
-    with (folder / "theme.yaml").open("a", encoding="utf-8") as theme:
-        theme.write(f"stylesheets: [{name}, base.css, parts.css, style.css]\n")
+    theme = folder / "theme.yaml"
+    text = theme.read_text(encoding="utf-8")
+    theme.write_text(text.replace("stylesheets: [", f"stylesheets: [{name}, ", 1))
 
 
 def problems_of(action: Callable[[], object]) -> str:
