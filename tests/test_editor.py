@@ -119,7 +119,7 @@ def test_new_refuses_an_unsupported_language(issues: Path) -> None:
 
 def test_the_committed_schema_is_current() -> None:
     committed = json.loads((ROOT / "issue.schema.json").read_text())
-    assert committed == issue_schema(), "run: emn-pdf schema > issue.schema.json"
+    assert committed == issue_schema(), "run: make docs"
 
 
 def test_every_field_has_a_description() -> None:

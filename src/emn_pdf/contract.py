@@ -21,6 +21,7 @@ from lxml import html as lxml_html
 
 from .errors import Problem, UserError
 from .files import contained
+from .kinds import own_fields
 from .model import BLOCK_KINDS, Block, BlockBase, Edition, Image, band_picture
 
 #: Attributes the templates write and Python reads back (see the README).
@@ -97,18 +98,13 @@ def kind_template(folders: tuple[Path, ...], kind: str) -> Path | None:
     return None
 
 
-def own_fields(kind: type[BlockBase]) -> set[str]:
-    """Return the fields of a kind beyond those every block has."""
-    return set(kind.model_fields) - set(BlockBase.model_fields) - {"kind"}
-
-
 def _missing_templates(folders: tuple[Path, ...]) -> Iterator[Problem]:
     """Say which kinds the layout has no template for, and the fallback cannot show."""
     for kind, model in BLOCK_KINDS.items():
         name = KIND_TEMPLATE.format(kind=kind)
         if any(contained(folder, name) for folder in folders):
             continue
-        unshown = sorted(own_fields(model) - FALLBACK_FIELDS)
+        unshown = sorted(set(own_fields(model)) - FALLBACK_FIELDS)
         fallback = any(contained(folder, FALLBACK_TEMPLATE) for folder in folders)
         if unshown or not fallback:
             why = (

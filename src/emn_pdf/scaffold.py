@@ -18,6 +18,7 @@ import yaml
 
 from .errors import Problem, UserError
 from .i18n import load_catalogue
+from .kinds import example_block
 from .load import load_edition
 from .model import BLOCK_KINDS, issue_schema_text
 
@@ -148,8 +149,26 @@ def _edition_text(data: dict[str, Any], issue_id: str, language: str) -> str:
     return (
         f"{SCHEMA_LINE}# Issue {issue_id}, {language} edition, made by 'emn-pdf new'.\n"
         f"# Check it with:  emn-pdf check issues/{issue_id}\n\n"
-        f"{head}\n{_resource('head.yaml')}sections:\n{sections}{_resource('examples.yaml')}"
+        f"{head}\n{_resource('head.yaml')}sections:\n{sections}"
+        f"{_examples(issue_date(issue_id))}"
     )
+
+
+def _examples(date: dt.date) -> str:
+    """Return the commented examples of every kind of block.
+
+    Those written by hand (``scaffold/examples.yaml``), then, for a kind that
+    has none yet, one made from its model (:func:`emn_pdf.kinds.example_block`).
+    """
+    written = _resource("examples.yaml")
+    shown = set(re.findall(r"- kind: (\w+)", written))
+    missing = [kind for kind in BLOCK_KINDS if kind not in shown]
+    if not missing:
+        return written
+    section = [{"blocks": [example_block(kind, date) for kind in missing]}]
+    dumped = yaml.safe_dump(section, allow_unicode=True, sort_keys=False, width=88)
+    lines = ["", "More kinds (made from their models):", *dumped.splitlines()]
+    return written + "".join(f"# {line}\n".replace("# \n", "#\n") for line in lines)
 
 
 def _resource(name: str) -> str:
