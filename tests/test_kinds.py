@@ -97,10 +97,10 @@ def test_every_kind_is_styled_in_every_layout(layout: str, tmp_path: Path) -> No
             assert classes & styled, f"{block.kind}: no rule for {classes} in {layout}"
 
 
-class Quote(BlockBase):
+class Mystery(BlockBase):
     """A kind with fields no example was written for."""
 
-    kind: Literal["quote"]
+    kind: Literal["mystery"]
     text: Text
     attribution: Text | None = None
     source: WebUrl | None = None
@@ -109,22 +109,22 @@ class Quote(BlockBase):
 def test_a_kind_without_a_written_example_gets_one_from_its_model(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(BLOCK_KINDS, "quote", Quote)
+    monkeypatch.setitem(BLOCK_KINDS, "mystery", Mystery)
     (path,) = new_issue("2025-03", issues_dir=tmp_path, languages=["fr"])
     text = re.sub(r"^(\s*)# (?=[- ]|\w+:)", r"\1", path.read_text(), flags=re.M)
     (made,) = [
         block
         for section in yaml.safe_load(text)["sections"]
         for block in section["blocks"]
-        if block["kind"] == "quote"
+        if block["kind"] == "mystery"
     ]
     assert made == {
-        "kind": "quote",
+        "kind": "mystery",
         "text": "TODO: text",
         "attribution": "TODO: attribution",
         "source": "https://example.org/",
     }
-    Quote.model_validate(made)
+    Mystery.model_validate(made)
     for kind, model in BLOCK_KINDS.items():
         model.model_validate(example_block(kind, dt.date(2025, 3, 1)))
 

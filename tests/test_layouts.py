@@ -517,10 +517,10 @@ def test_a_block_without_its_attribute_is_the_layouts_error(tmp_path: Path) -> N
     ), problems
 
 
-class Quote(BlockBase):
+class Mystery(BlockBase):
     """A kind the model does not have, with fields the fallback does not show."""
 
-    kind: Literal["quote"]
+    kind: Literal["mystery"]
     text: Text
     attribution: Text | None = None
 
@@ -529,15 +529,15 @@ def test_a_kind_without_a_template_fails_loudly(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """It printed as an empty card: the editor's words were gone, unsaid."""
-    monkeypatch.setitem(BLOCK_KINDS, "quote", Quote)
+    monkeypatch.setitem(BLOCK_KINDS, "mystery", Mystery)
     for name in ("emn", "bulletin"):
         with pytest.raises(UserError) as caught:
             find_layout(name)
         (problem,) = caught.value.problems
         # The bulletin extends emn, whose folder lacks it: the bulletin has it from there.
-        assert problem.file == ROOT / "layouts" / "emn" / "blocks" / "quote.html.j2"
+        assert problem.file == ROOT / "layouts" / "emn" / "blocks" / "mystery.html.j2"
         assert problem.message == (
-            "no template for the kind 'quote' (the fallback blocks/block.html.j2"
+            "no template for the kind 'mystery' (the fallback blocks/block.html.j2"
             " does not show attribution, text): its blocks would print without"
             " their text (layouts/README.md, Templates)"
         )

@@ -10,6 +10,7 @@ from pdfcheck import body_text, link_uris
 
 import emn_pdf
 from emn_pdf.errors import UserError
+from emn_pdf.model import BLOCK_KINDS
 
 EDITION = """\
 masthead:
@@ -132,8 +133,7 @@ CASES = {
     "unknown block kind": (
         ("kind: event", "kind: evnt"),
         "fr.yaml:10 sections.0.blocks.0.kind: unknown block kind 'evnt' (did you mean "
-        "'event'? expected one of: event, study, briefs, promotion, news, figure, "
-        "contact, greeting)",
+        f"'event'? expected one of: {', '.join(BLOCK_KINDS)})",
     ),
     "block without kind": (
         ("      - kind: event\n        title", "      - title"),
