@@ -14,7 +14,7 @@ import datetime as dt
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
@@ -134,16 +134,16 @@ def _write_web(job: Job, item: Prepared, laid_out: LaidOut) -> list[Path]:
     """Write the web PDF, its links described, and its cover thumbnail."""
     path = job.output("web.pdf")
     descriptions = link_descriptions(item.loaded.edition)
-    write_pdf(
-        laid_out,
-        path,
-        job.name,
-        partial(finish.finish_web, link_descriptions=descriptions),
-    )
+    write_pdf(laid_out, path, job.name, partial(_for_web, descriptions))
     cover = job.output("cover.png")
     with atomic_output(cover) as partial_cover:
         finish.write_cover(path, partial_cover, COVER_WIDTH)
     return [path, cover]
+
+
+def _for_web(descriptions: Mapping[str, str], pdf: Path) -> None:
+    """Finish a written web PDF: its structure tidied, its links described."""
+    finish.finish_web(pdf, descriptions)
 
 
 def _write_print(
