@@ -48,3 +48,10 @@ def test_the_public_api_is_five_names() -> None:
         "check",
     ]
     assert all(callable(getattr(emn_pdf, name)) for name in emn_pdf.__all__)
+
+
+def test_the_cache_knows_every_module_of_every_sub_package() -> None:
+    """A change to any module (makeup's layers included) rebuilds what it made."""
+    from emn_pdf.cache import _own_code
+
+    assert set(SOURCE.rglob("*.py")) <= set(_own_code())

@@ -25,6 +25,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
+from importlib.resources import files
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,8 @@ ENGINE_PACKAGES = {
     "segno": "segno",
     "pillow": "PIL",
 }
-PACKAGE_DIR = Path(__file__).parent
+#: emn-pdf's own folder, wherever this module stands in it.
+PACKAGE_DIR = Path(str(files("emn_pdf")))
 
 
 @dataclass
@@ -285,9 +287,12 @@ def _engine_modules() -> list[Path]:
 
 
 def _own_code() -> list[Path]:
-    """emn-pdf's own modules and catalogues: a code change invalidates the cache."""
-    return [
+    """emn-pdf's own modules and catalogues: a code change invalidates the cache.
+
+    Every module of every sub-package counts, not only those at the top.
+    """
+    return sorted(
         path
-        for pattern in ("*.py", "catalogues/*.yaml")
+        for pattern in ("**/*.py", "catalogues/*.yaml")
         for path in PACKAGE_DIR.glob(pattern)
-    ]
+    )

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from re import Pattern
 
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .errors import Problem, UserError
 from .load import LoadedEdition, merged, read_yaml, validated
 
-CATALOGUE_DIR = Path(__file__).parent / "catalogues"
+CATALOGUE_DIR = Path(str(files("emn_pdf"))) / "catalogues"
 
 
 class Labels(BaseModel):

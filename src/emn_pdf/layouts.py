@@ -72,7 +72,7 @@ def package_data(name: str) -> Path:
     installed = Path(str(files("emn_pdf") / name))
     if installed.is_dir():
         return installed
-    return Path(__file__).resolve().parents[2] / name
+    return installed.resolve().parents[2] / name
 
 
 class FontFace(BaseModel):
