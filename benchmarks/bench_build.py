@@ -48,17 +48,18 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 import emn_pdf
-from emn_pdf import pdf, steps
+from emn_pdf import steps
 from emn_pdf.edition import Prepared, prepare
-from emn_pdf.layouts import Page
-from emn_pdf.pdf import (
+from emn_pdf.engine import pdf
+from emn_pdf.engine.pdf import (
     TARGET_OPTIONS,
     color_profile_css,
     font_face_css,
     lay_out,
     theme_css,
 )
-from emn_pdf.workers import default_jobs
+from emn_pdf.layout.layouts import Page
+from emn_pdf.machinery.workers import default_jobs
 
 ROOT = Path(__file__).resolve().parent.parent
 ISSUE = (ROOT / "issues" / "2024-12").resolve()
@@ -133,7 +134,7 @@ def main() -> None:
     b = median_seconds(cold(library_build), runs)
     rows += [
         ("(a) WeasyPrint alone, fr web", a),
-        ("(a') WeasyPrint through emn_pdf.pdf.lay_out, fr web", a_ours),
+        ("(a') WeasyPrint through emn_pdf.engine.pdf.lay_out, fr web", a_ours),
         ("(b) emn_pdf.build, fr web", b),
     ]
     c = median_seconds(cli("--lang", "fr", "--force", "-o", str(out / "cli")), runs)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from emn_pdf.kinds import TABLE_END, TABLE_START, kinds_table
-from emn_pdf.model import issue_schema_text
+from emn_pdf.issue.kinds import TABLE_END, TABLE_START, kinds_table
+from emn_pdf.issue.model import issue_schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from conftest import ROOT, SAMPLE
 
-from emn_pdf.jobs import chosen_languages
+from emn_pdf.machinery.jobs import chosen_languages
 
 CASES = Path(__file__).parent / "placements"
 CORPUS = sorted(path for path in (ROOT / "tests" / "corpus").iterdir() if path.is_dir())

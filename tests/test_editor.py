@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 
 import emn_pdf
 from emn_pdf.cli import app
-from emn_pdf.errors import UserError
-from emn_pdf.load import read_yaml
-from emn_pdf.model import BLOCK_KINDS, Edition, issue_schema
-from emn_pdf.scaffold import new_issue
+from emn_pdf.issue.errors import UserError
+from emn_pdf.issue.load import read_yaml
+from emn_pdf.issue.model import BLOCK_KINDS, Edition, issue_schema
+from emn_pdf.issue.scaffold import new_issue
 
 ROOT = SAMPLE.parent.parent
 runner = CliRunner()

@@ -22,11 +22,14 @@ from PIL import Image
 from typer.testing import CliRunner
 
 import emn_pdf
-from emn_pdf import cache, edition, finish, layouts, workers
+from emn_pdf import edition
 from emn_pdf.cli import app
-from emn_pdf.errors import UserError
+from emn_pdf.issue.errors import UserError
+from emn_pdf.layout import layouts
+from emn_pdf.machinery import cache, workers
+from emn_pdf.machinery.workers import Limits
+from emn_pdf.output import finish
 from emn_pdf.steps import MEASURED
-from emn_pdf.workers import Limits
 
 runner = CliRunner()
 EMN_PDF = str(Path(sys.executable).parent / "emn-pdf")

@@ -22,18 +22,15 @@ from lxml import html as lxml_html
 from pdfcheck import body_text, link_uris, normalise
 from pydantic import Field
 
-from emn_pdf.contract import FALLBACK_FIELDS
 from emn_pdf.edition import prepare
-from emn_pdf.i18n import load_catalogue
-from emn_pdf.kinds import (
+from emn_pdf.issue.kinds import (
     TABLE_END,
     TABLE_START,
     example_block,
     kinds_table,
     own_fields,
 )
-from emn_pdf.layouts import find_layout
-from emn_pdf.model import (
+from emn_pdf.issue.model import (
     BLOCK_KINDS,
     BlockBase,
     Byline,
@@ -46,8 +43,11 @@ from emn_pdf.model import (
     WebUrl,
     When,
 )
-from emn_pdf.render import render_html
-from emn_pdf.scaffold import new_issue
+from emn_pdf.issue.scaffold import new_issue
+from emn_pdf.layout.contract import FALLBACK_FIELDS
+from emn_pdf.layout.i18n import load_catalogue
+from emn_pdf.layout.layouts import find_layout
+from emn_pdf.layout.render import render_html
 from emn_pdf.steps import inspect, lay_out_target
 
 EMN_BLOCKS = ROOT / "layouts" / "emn" / "blocks"

@@ -15,12 +15,13 @@ from pdfcheck import page_count, rgb_colours
 from typer.testing import CliRunner
 
 import emn_pdf
-from emn_pdf import contract, copyfit
 from emn_pdf.cli import app
 from emn_pdf.edition import prepare
-from emn_pdf.errors import UserError
-from emn_pdf.layouts import Copyfit, find_layout
-from emn_pdf.model import BLOCK_KINDS, BlockBase, Text
+from emn_pdf.issue.errors import UserError
+from emn_pdf.issue.model import BLOCK_KINDS, BlockBase, Text
+from emn_pdf.layout import contract
+from emn_pdf.layout.layouts import Copyfit, find_layout
+from emn_pdf.makeup import copyfit
 from emn_pdf.steps import MEASURED, Drafting, content_length
 
 runner = CliRunner()

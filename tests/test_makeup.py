@@ -29,9 +29,9 @@ from conftest import (
 from pypdf import PdfReader
 
 import emn_pdf
-from emn_pdf.copyfit import Trial
 from emn_pdf.edition import prepare
-from emn_pdf.errors import Finding
+from emn_pdf.issue.errors import Finding
+from emn_pdf.layout.render import short_url
 from emn_pdf.makeup import (
     Break,
     Grid,
@@ -48,8 +48,8 @@ from emn_pdf.makeup import (
 from emn_pdf.makeup import html as makeup_html
 from emn_pdf.makeup import measure as makeup_measure
 from emn_pdf.makeup import pages as makeup_pages
+from emn_pdf.makeup.copyfit import Trial
 from emn_pdf.makeup.parts import Part
-from emn_pdf.render import short_url
 from emn_pdf.steps import (
     MEASURED,
     Draft,

@@ -52,6 +52,6 @@ def test_the_public_api_is_five_names() -> None:
 
 def test_the_cache_knows_every_module_of_every_sub_package() -> None:
     """A change to any module (makeup's layers included) rebuilds what it made."""
-    from emn_pdf.cache import _own_code
+    from emn_pdf.machinery.cache import _own_code
 
     assert set(SOURCE.rglob("*.py")) <= set(_own_code())

@@ -16,9 +16,10 @@ from conftest import MINIMAL_EDITION, NEWS_WITH_IMAGE, ROOT, SAMPLE
 from PIL import Image
 
 import emn_pdf
-from emn_pdf import fetch, layouts
-from emn_pdf.errors import UserError
-from emn_pdf.fetch import BuildFetcher, RefusedResource
+from emn_pdf.issue.errors import UserError
+from emn_pdf.layout import layouts
+from emn_pdf.machinery import fetch
+from emn_pdf.machinery.fetch import BuildFetcher, RefusedResource
 
 
 def hostile_layout(tmp_path: Path, template: str = "", css: str = "") -> Path:

@@ -9,8 +9,8 @@ import pytest
 from pdfcheck import body_text, link_uris
 
 import emn_pdf
-from emn_pdf.errors import UserError
-from emn_pdf.model import BLOCK_KINDS
+from emn_pdf.issue.errors import UserError
+from emn_pdf.issue.model import BLOCK_KINDS
 
 EDITION = """\
 masthead:
@@ -233,7 +233,7 @@ def test_yaml_words_that_look_boolean_stay_text(
         ),
         images=("forecasting.png",),
     )
-    from emn_pdf.load import load_edition
+    from emn_pdf.issue.load import load_edition
 
     masthead = load_edition(issue / "fr.yaml").edition.masthead
     assert masthead.title == "no"

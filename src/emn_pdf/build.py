@@ -17,12 +17,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache, workers
 from .checking import check
-from .errors import Problem, UserError, faults_as_user_errors
-from .files import sweep_parts
-from .jobs import BuildReport, Job, chosen_languages, chosen_targets
-from .workers import DEFAULT_LIMITS, Limits, processes_for, worker_pool
+from .issue.errors import Problem, UserError, faults_as_user_errors
+from .machinery import cache, workers
+from .machinery.files import sweep_parts
+from .machinery.jobs import BuildReport, Job, chosen_languages, chosen_targets
+from .machinery.workers import DEFAULT_LIMITS, Limits, processes_for, worker_pool
 
 #: ``check`` is given with ``build``: the package exports both from here.
 __all__ = ["BuildReport", "build", "check"]
@@ -58,7 +58,7 @@ def build(
     ``pages`` (else each edition's ``pages:``) asks for copyfitting.
     ``limits`` bound each edition's pages and the time to lay it out.
     ``on_built`` receives each report as it finishes.  Every edition is built
-    even when another fails; afterwards :class:`~emn_pdf.errors.UserError`
+    even when another fails; afterwards :class:`~emn_pdf.issue.errors.UserError`
     lists what failed.  Returns the PDF paths, editions in order.
     """
     issue_dir, out = Path(issue_dir), Path(out_dir)

@@ -27,11 +27,22 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .errors import Finding, Problem, UserError, display_path, faults_as_user_errors
-from .workers import LAYOUT_SECONDS, MAX_PAGES, Limits, end_cleanly_when_interrupted
+from .issue.errors import (
+    Finding,
+    Problem,
+    UserError,
+    display_path,
+    faults_as_user_errors,
+)
+from .machinery.workers import (
+    LAYOUT_SECONDS,
+    MAX_PAGES,
+    Limits,
+    end_cleanly_when_interrupted,
+)
 
 if TYPE_CHECKING:
-    from .jobs import BuildReport
+    from .machinery.jobs import BuildReport
 
 app = typer.Typer(
     help="Lay out a quarterly newsletter from YAML issue data into PDF.",
@@ -162,7 +173,7 @@ def new_command(
     ] = Path("issues"),
 ) -> None:
     """Create a new issue folder whose files already validate."""
-    from .scaffold import new_issue
+    from .issue.scaffold import new_issue
 
     chosen = languages.split(",") if languages else None
     with user_errors():
@@ -242,7 +253,7 @@ def preview_command(
 @app.command("layouts")
 def layouts_command() -> None:
     """List the built-in layouts; any layout folder can be given by its path."""
-    from .layouts import builtin_layouts
+    from .layout.layouts import builtin_layouts
 
     for name, description in builtin_layouts().items():
         typer.echo(f"{name:<12} {description}")
@@ -251,7 +262,7 @@ def layouts_command() -> None:
 @app.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of edition files (for VS Code's YAML extension)."""
-    from .model import issue_schema_text
+    from .issue.model import issue_schema_text
 
     typer.echo(issue_schema_text(), nl=False)
 
@@ -300,7 +311,7 @@ def build_command(
 ) -> None:
     """Build the PDFs of each edition (all of them by default)."""
     from .build import build
-    from .jobs import chosen_languages, chosen_targets
+    from .machinery.jobs import chosen_languages, chosen_targets
 
     with user_errors():
         total = len(chosen_languages(issue_dir, lang)) * len(chosen_targets(target))

@@ -15,12 +15,12 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from . import cache
-from .contract import check_html
-from .errors import Finding, UserError
-from .i18n import catalogue_path, edition_catalogue, load_catalogue
-from .jobs import Job, Target, edition_files
-from .layouts import (
+from .issue.errors import Finding, UserError
+from .issue.load import FieldPath, LoadedEdition, load_edition
+from .issue.model import is_remote
+from .layout.contract import check_html
+from .layout.i18n import catalogue_path, edition_catalogue, load_catalogue
+from .layout.layouts import (
     DEFAULT_LAYOUT,
     DEFAULT_PAGE,
     Layout,
@@ -28,9 +28,9 @@ from .layouts import (
     builtin_layout,
     find_layout,
 )
-from .load import FieldPath, LoadedEdition, load_edition
-from .model import is_remote
-from .render import block_position, render_html
+from .layout.render import block_position, render_html
+from .machinery import cache
+from .machinery.jobs import Job, Target, edition_files
 
 T = TypeVar("T")
 

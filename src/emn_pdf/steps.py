@@ -3,8 +3,8 @@
 The work of one job of a build (:mod:`emn_pdf.build` schedules the jobs) or
 of a check: the edition's HTML (:meth:`Prepared.html`), made up into pages
 (:mod:`emn_pdf.makeup`, copyfitted if a page count is asked), laid out by the
-engine (:mod:`emn_pdf.pdf`), written and finished for the web or the press,
-and inspected (:mod:`emn_pdf.preflight`).  This module loads the engine:
+engine (:mod:`emn_pdf.engine.pdf`), written and finished for the web or the press,
+and inspected (:mod:`emn_pdf.checks.preflight`).  This module loads the engine:
 worker processes import it, the command's own process only when it lays out.
 """
 
@@ -21,20 +21,22 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import cache, copyfit, finish, press, printcheck
-from .copyfit import Trial
+from .checks import printcheck
+from .checks.preflight import inspect as inspect_pages
+from .checks.preflight import page_content_length, unhonoured_wishes
 from .edition import Prepared, input_files
-from .errors import Finding, Problem, UserError
-from .fetch import issue_path
-from .files import atomic_output
-from .jobs import PAGES_PER_SHEET, BuildReport, Job, Target
-from .layouts import Page
-from .makeup import WEIGHTS, MadeUp, Measured, make_up
-from .model import is_remote
-from .pdf import LaidOut, lay_out, write_pdf
-from .preflight import inspect as inspect_pages
-from .preflight import page_content_length, unhonoured_wishes
-from .render import link_descriptions
+from .engine.pdf import LaidOut, lay_out, write_pdf
+from .issue.errors import Finding, Problem, UserError
+from .issue.model import is_remote
+from .layout.layouts import Page
+from .layout.render import link_descriptions
+from .machinery import cache
+from .machinery.fetch import issue_path
+from .machinery.files import atomic_output
+from .machinery.jobs import PAGES_PER_SHEET, BuildReport, Job, Target
+from .makeup import WEIGHTS, MadeUp, Measured, copyfit, make_up
+from .makeup.copyfit import Trial
+from .output import finish, press
 
 COVER_WIDTH = 800
 #: What the engine measured in this process (a worker's, or the one of

@@ -32,7 +32,7 @@ from typing import Any
 from lxml import html as lxml_html
 from lxml.etree import _Element
 
-from ..contract import (
+from ..layout.contract import (
     BAND,
     BLOCK,
     COLUMNS,

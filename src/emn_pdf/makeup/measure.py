@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..boxes import (
+from ..engine.boxes import (
     Box,
     column_count,
     descendants,
@@ -26,9 +26,9 @@ from ..boxes import (
     own_box,
     page_boxes,
 )
-from ..contract import FLOW
-from ..errors import Finding
-from ..render import block_position
+from ..issue.errors import Finding
+from ..layout.contract import FLOW
+from ..layout.render import block_position
 from .fill import least
 from .html import BAND_SUFFIX, ITEM, PICTURE, UNIT
 from .types import Grid, Measure, Placed, Placement

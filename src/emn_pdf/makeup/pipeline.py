@@ -16,8 +16,8 @@ from typing import Any
 
 from lxml import html as lxml_html
 
-from ..errors import Finding
-from ..model import Edition
+from ..issue.errors import Finding
+from ..issue.model import Edition
 from .html import (
     BAND_SUFFIX,
     Flow,

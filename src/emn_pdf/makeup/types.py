@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import PictureFit
+from ..issue.model import PictureFit
 
 #: Roles of modules that head what follows them.
 KEPT_ROLES = ("heading", "band")

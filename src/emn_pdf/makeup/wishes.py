@@ -1,7 +1,7 @@
 """What the editor and each block's kind ask of its module, and the widths to measure.
 
 A module's wishes come from its block: the editor's ``span``, ``new_page``
-and ``keep_with_next``, and what its kind says (:class:`emn_pdf.model.BlockBase`:
+and ``keep_with_next``, and what its kind says (:class:`emn_pdf.issue.model.BlockBase`:
 closing, always full width, how its pictures may be resized).
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..contract import resizable_pictures
-from ..model import BlockBase, Edition, Image, PictureFit, band_picture
-from ..render import block_position
+from ..issue.model import BlockBase, Edition, Image, PictureFit, band_picture
+from ..layout.contract import resizable_pictures
+from ..layout.render import block_position
 from .html import BAND_SUFFIX, Piece
 from .types import Grid, Module
 

@@ -30,12 +30,12 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from PIL import ImageCms
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..issue.errors import Problem, UserError
+from ..issue.load import merged, read_yaml, validated
+from ..issue.model import LENGTH, Colour, Length, ThemeOverride
+from ..machinery.files import contained, read_bounded
+from ..machinery.jobs import TARGETS, Target
 from .contract import check_layout
-from .errors import Problem, UserError
-from .files import contained, read_bounded
-from .jobs import TARGETS, Target
-from .load import merged, read_yaml, validated
-from .model import LENGTH, Colour, Length, ThemeOverride
 
 DEFAULT_LAYOUT = "emn"
 #: What a built-in layout's name looks like (never a path).
@@ -546,7 +546,7 @@ def _check_files(layout: Layout) -> None:
 
     Fonts and colour profiles are parsed here: the engine would abort on them
     later, far from the line that named them; and the layout contract is
-    checked (:mod:`emn_pdf.contract`): a template for every kind, makeup's CSS.
+    checked (:mod:`emn_pdf.layout.contract`): a template for every kind, makeup's CSS.
     """
     layout.logo()
     for target in TARGETS:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from .layouts import Copyfit, length_unit
+from ..layout.layouts import Copyfit, length_unit
 
 #: The last page must be at least this full.
 MIN_LAST_FILL = 0.7

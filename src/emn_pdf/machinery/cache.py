@@ -30,7 +30,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from .errors import Finding
+from ..issue.errors import Finding
 from .files import atomic_output, sweep_parts
 from .jobs import BuildReport, Job
 

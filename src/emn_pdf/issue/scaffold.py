@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
+from ..layout.i18n import load_catalogue
 from .errors import Problem, UserError
-from .i18n import load_catalogue
 from .kinds import example_block
 from .load import load_edition
 from .model import BLOCK_KINDS, issue_schema_text
@@ -158,7 +158,7 @@ def _examples(date: dt.date) -> str:
     """Return the commented examples of every kind of block.
 
     Those written by hand (``scaffold/examples.yaml``), then, for a kind that
-    has none yet, one made from its model (:func:`emn_pdf.kinds.example_block`).
+    has none yet, one made from its model (:func:`emn_pdf.issue.kinds.example_block`).
     """
     written = _resource("examples.yaml")
     shown = set(re.findall(r"- kind: (\w+)", written))

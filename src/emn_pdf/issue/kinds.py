@@ -1,6 +1,6 @@
 """What is said of each kind of block, derived from its model.
 
-A kind of block is its model (:data:`emn_pdf.model.BLOCK_KINDS`), its
+A kind of block is its model (:data:`emn_pdf.issue.model.BLOCK_KINDS`), its
 template and its style; what else names it is made from the model here: the
 README's table of kinds (``make docs`` writes it, a test checks it is
 current) and, for a kind that has no hand-written example in the scaffold,

@@ -19,10 +19,10 @@ from pathlib import Path
 import tinycss2
 from lxml import html as lxml_html
 
-from .errors import Problem, UserError
-from .files import contained
-from .kinds import own_fields
-from .model import BLOCK_KINDS, Block, BlockBase, Edition, Image, band_picture
+from ..issue.errors import Problem, UserError
+from ..issue.kinds import own_fields
+from ..issue.model import BLOCK_KINDS, Block, BlockBase, Edition, Image, band_picture
+from ..machinery.files import contained
 
 #: Attributes the templates write and Python reads back (see the README).
 RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER, BLEED = (

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .errors import Problem
-from .load import FieldPath, LoadedEdition
-from .model import Block
+from ..issue.errors import Problem
+from ..issue.load import FieldPath, LoadedEdition
+from ..issue.model import Block
 
 
 @dataclass(frozen=True)

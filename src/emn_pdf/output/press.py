@@ -27,7 +27,7 @@ from typing import Any
 import pikepdf
 from PIL import Image, ImageCms
 
-from .layouts import Layout
+from ..layout.layouts import Layout
 from .pdfwalk import Drawing, drawings, images, placements
 
 CMYK_INKS = 4

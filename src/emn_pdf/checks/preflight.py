@@ -1,6 +1,6 @@
 """Checks on the laid-out pages, as a printer's preflight makes them.
 
-It reads the engine's laid-out boxes through :mod:`emn_pdf.boxes`, the one
+It reads the engine's laid-out boxes through :mod:`emn_pdf.engine.boxes`, the one
 module that knows WeasyPrint's private structures.  Templates
 mark each block's element with ``data-block`` (``layouts/README.md``); a finding
 names the block it was found in, and the build turns that into the block's
@@ -45,11 +45,11 @@ from urllib.parse import unquote, urlsplit
 from fontTools.ttLib import TTFont
 from weasyprint.document import Document
 
-from . import boxes
-from .contract import BLEED, BLOCK, FILLER
-from .errors import Finding
-from .load import FieldPath, LoadedEdition
-from .model import is_remote
+from ..engine import boxes
+from ..issue.errors import Finding
+from ..issue.load import FieldPath, LoadedEdition
+from ..issue.model import is_remote
+from ..layout.contract import BLEED, BLOCK, FILLER
 
 #: Below this, a picture looks soft on paper.
 PRINT_DPI = 300

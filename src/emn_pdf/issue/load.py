@@ -2,7 +2,7 @@
 
 The YAML is composed into nodes (not loaded straight into Python objects) so
 that every value keeps the line it was written on; Pydantic's errors are then
-translated once, here, into :class:`~emn_pdf.errors.Problem` objects that name
+translated once, here, into :class:`~emn_pdf.issue.errors.Problem` objects that name
 the file, the line and the dotted field path.  PyYAML's C parser composes the
 nodes; scalars are then typed by the YAML 1.2 core schema, so that ``no`` or
 ``fr`` never turn into booleans behind the editor's back.
@@ -20,8 +20,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from ..machinery.files import contained, read_bounded
 from .errors import Problem, UserError
-from .files import contained, read_bounded
 from .hints import choices_hint, closest, fields_at, literal_choices
 from .model import Edition
 

@@ -20,8 +20,8 @@ from babel import Locale
 from babel.dates import format_date
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import Problem, UserError
-from .load import LoadedEdition, merged, read_yaml, validated
+from ..issue.errors import Problem, UserError
+from ..issue.load import LoadedEdition, merged, read_yaml, validated
 
 CATALOGUE_DIR = Path(str(files("emn_pdf"))) / "catalogues"
 

@@ -56,7 +56,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
     """Yield a temporary path that replaces ``target`` only on success.
 
     The temporary file is removed on failure, and on SIGTERM or Ctrl-C too
-    (see :mod:`emn_pdf.workers`); one a killed process left is swept by
+    (see :mod:`emn_pdf.machinery.workers`); one a killed process left is swept by
     :func:`sweep_parts`, which knows it by the process id in its name.
     """
     handle, name = tempfile.mkstemp(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .errors import Finding, Problem, UserError
+from ..issue.errors import Finding, Problem, UserError
 from .workers import Limits
 
 LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}$")

@@ -23,7 +23,7 @@ from typing import Any
 import pikepdf
 import pypdfium2
 
-from .tagging import rewrite_marked_content, tidy_structure
+from ..engine.tagging import rewrite_marked_content, tidy_structure
 
 MM = 72 / 25.4
 #: Crop marks: their length, their distance from the bleed edge, their width.

@@ -5,7 +5,7 @@ unknown fields so that a typo is an error rather than silently lost text, and
 every field carries a description (it becomes the JSON Schema editors see).
 Validation that depends on where the file lives (image files, the language
 code in the file name) reads the folder from the validation context that
-:func:`emn_pdf.load.load_edition` passes in.
+:func:`emn_pdf.issue.load.load_edition` passes in.
 """
 
 from __future__ import annotations

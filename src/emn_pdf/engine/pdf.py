@@ -26,11 +26,11 @@ from weasyprint.css import ColorProfile
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
-from .errors import Problem, UserError
-from .fetch import ISSUE_URL, BuildFetcher, RefusedResource, web_raster
-from .files import atomic_output
-from .jobs import Target
-from .layouts import Layout, package_data
+from ..issue.errors import Problem, UserError
+from ..layout.layouts import Layout, package_data
+from ..machinery.fetch import ISSUE_URL, BuildFetcher, RefusedResource, web_raster
+from ..machinery.files import atomic_output
+from ..machinery.jobs import Target
 from .tagging import source_keys
 
 ENGINE_LOGGER = "weasyprint"

@@ -24,8 +24,8 @@ from urllib.request import url2pathname, urlopen
 from PIL import Image
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from ..issue.pictures import MAX_PICTURE_BYTES, check_resource, is_svg
 from .files import read_bounded
-from .pictures import MAX_PICTURE_BYTES, check_resource, is_svg
 
 #: Picture formats that are re-encoded (SVG stays vector).
 RASTER_TYPES = {"image/png", "image/jpeg", "image/webp", "image/gif"}

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from .errors import Problem, UserError
+from ..issue.errors import Problem, UserError
 from .files import remove_partials, stop_publishing
 
 #: Seconds between two looks at whether the parent still runs.

@@ -30,10 +30,10 @@ from typing import Any
 import pikepdf
 from PIL import Image, ImageMath
 
-from .errors import Finding
-from .jobs import PAGES_PER_SHEET
-from .pdfwalk import Drawing, drawings, images, placements
-from .press import is_rgb
+from ..issue.errors import Finding
+from ..machinery.jobs import PAGES_PER_SHEET
+from ..output.pdfwalk import Drawing, drawings, images, placements
+from ..output.press import is_rgb
 
 #: Above this, a picture carries pixels no press prints.
 MAX_PPI = 450

@@ -23,7 +23,15 @@ from jinja2 import Environment, TemplateError, TemplateNotFound, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from .errors import Problem, UserError
+from ..issue.errors import Problem, UserError
+from ..issue.model import (
+    Block,
+    BlockBase,
+    DateRange,
+    Edition,
+    band_picture,
+    titled_addresses,
+)
 from .i18n import (
     Catalogue,
     fill_message,
@@ -32,7 +40,6 @@ from .i18n import (
     format_month,
 )
 from .layouts import DEFAULT_PAGE, Layout, Page, template_environment
-from .model import Block, BlockBase, DateRange, Edition, band_picture, titled_addresses
 from .text import markdown_to_html, plain_text, typeset
 
 ENTRY_TEMPLATE = "issue.html.j2"
