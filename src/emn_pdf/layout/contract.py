@@ -18,6 +18,7 @@ from pathlib import Path
 
 import tinycss2
 from lxml import html as lxml_html
+from lxml.etree import _Element
 
 from ..issue.errors import Problem, UserError
 from ..issue.kinds import own_fields
@@ -216,12 +217,12 @@ def check_html(html: str, edition: Edition, folders: tuple[Path, ...]) -> None:
         raise UserError(problems)
 
 
-def _block_problem(section: object, name: str, block: Block) -> str | None:
+def _block_problem(section: _Element | None, name: str, block: Block) -> str | None:
     """Say how a block's HTML breaks the contract, if it does."""
     rule = _see(ATTRIBUTES)
     if section is None:
         return f"the section of block {name} has no {SECTION} attribute {rule}"
-    elements = section.findall(f".//*[@{BLOCK}='{name}']")  # type: ignore[attr-defined]
+    elements = section.findall(f".//*[@{BLOCK}='{name}']")
     if not elements:
         return (
             f'no element of block {name} ({block.kind}) has {BLOCK}="{name}":'
