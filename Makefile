@@ -6,7 +6,7 @@ PDFJS  := tests/js/node_modules/.package-lock.json
 PYTHON ?= python3
 ISSUE  ?= issues/2024-12
 
-.PHONY: pdf test quick lint golden bench clean
+.PHONY: pdf test quick lint golden placements docs bench clean
 
 $(STAMP): pyproject.toml scripts/system-deps.sh
 	./scripts/system-deps.sh
@@ -44,6 +44,15 @@ bench: $(STAMP)
 # Rewrite tests/golden/ from the current templates; review the diff before committing.
 golden: $(STAMP)
 	EMN_PDF_UPDATE_GOLDEN=1 $(BIN)/pytest tests/test_render.py
+
+# Write what the models make: issue.schema.json and the README's table of kinds.
+docs: $(STAMP)
+	$(BIN)/python scripts/derive_docs.py
+
+# Capture tests/placements/ again: every edition of the sample and the corpus laid
+# out, each placement's input and result kept (a few minutes); review the diff.
+placements: $(STAMP)
+	EMN_PDF_UPDATE_PLACEMENTS=1 $(BIN)/pytest -q -n auto tests/test_placements.py
 
 clean:
 	rm -rf build $(VENV)

@@ -48,17 +48,18 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 import emn_pdf
-from emn_pdf import galley, pdf
-from emn_pdf.edition import Prepared, _copyfitted, _lay_out, lay_out_target, prepare
-from emn_pdf.layouts import Page
-from emn_pdf.pdf import (
+from emn_pdf import steps
+from emn_pdf.edition import Prepared, prepare
+from emn_pdf.engine import pdf
+from emn_pdf.engine.pdf import (
     TARGET_OPTIONS,
     color_profile_css,
     font_face_css,
     lay_out,
     theme_css,
 )
-from emn_pdf.workers import default_jobs
+from emn_pdf.layout.layouts import Page
+from emn_pdf.machinery.workers import default_jobs
 
 ROOT = Path(__file__).resolve().parent.parent
 ISSUE = (ROOT / "issues" / "2024-12").resolve()
@@ -83,8 +84,8 @@ def cold(action: Callable[[], object]) -> Callable[[], object]:
     """
 
     def run() -> object:
-        galley._MEASURED.clear()
-        galley._GRIDS.clear()
+        steps.MEASURED.measures.clear()
+        steps.MEASURED.grids.clear()
         pdf._STYLES.clear()
         return action()
 
@@ -133,7 +134,7 @@ def main() -> None:
     b = median_seconds(cold(library_build), runs)
     rows += [
         ("(a) WeasyPrint alone, fr web", a),
-        ("(a') WeasyPrint through emn_pdf.pdf.lay_out, fr web", a_ours),
+        ("(a') WeasyPrint through emn_pdf.engine.pdf.lay_out, fr web", a_ours),
         ("(b) emn_pdf.build, fr web", b),
     ]
     c = median_seconds(cli("--lang", "fr", "--force", "-o", str(out / "cli")), runs)
@@ -172,8 +173,9 @@ def main() -> None:
             ),
         ),
     ]
-    made_up = median_seconds(cold(lambda: _lay_out(item, Page("web"), False)), runs)
-    pages_html = _lay_out(item, Page("web"), False).makeup.html
+    drafting = steps.Drafting(item, "web", False, steps.MEASURED)
+    made_up = median_seconds(cold(lambda: drafting.draft().finish()), runs)
+    pages_html = drafting.draft().finish().makeup.html
 
     def render_pages(write: bool) -> None:
         laid_out = lay_out(pages_html, base_dir=ISSUE, layout=item.layout, target="web")
@@ -285,11 +287,12 @@ def bare_engine(item: Prepared, out: Path, runs: int) -> dict[tuple[str, str], f
     """
     times = {}
     for target in ("web", "print"):
-        _, settings, _, _ = _copyfitted(item, target, False, None)
+        drafting = steps.Drafting(item, target, False, steps.MEASURED)
+        _, settings, _, _ = steps._copyfitted(drafting, None)
         folder = out / f"bare-{target}"
         folder.mkdir()
         html = folder / "final.html"
-        html.write_text(lay_out_target(item, target, False).makeup.html, "utf-8")
+        html.write_text(steps.lay_out_target(item, target, False).makeup.html, "utf-8")
         resources = folder / "resources.css"
         resources.write_text(
             "\n".join(

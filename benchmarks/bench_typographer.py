@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 
 import yaml
+from emn_pdf.i18n import typography
 
 import emn_pdf
-from emn_pdf.i18n import typography
-from emn_pdf.typographer import keep_together
+from emn_pdf.layout.typographer import keep_together
 
 RUNS = 5
 

@@ -40,15 +40,8 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.attrs import attrs_plugin
 from pypdf import PdfReader
 
-from emn_pdf.i18n import (
-    Catalogue,
-    edition_catalogue,
-    fill_message,
-    format_day,
-    format_month,
-)
-from emn_pdf.load import LoadedEdition, load_edition
-from emn_pdf.model import (
+from emn_pdf.issue.load import LoadedEdition, load_edition
+from emn_pdf.issue.model import (
     AppLinks,
     Block,
     Briefs,
@@ -63,8 +56,15 @@ from emn_pdf.model import (
     Promotion,
     Study,
 )
-from emn_pdf.render import format_when, short_url
-from emn_pdf.text import typographic
+from emn_pdf.layout.i18n import (
+    Catalogue,
+    edition_catalogue,
+    fill_message,
+    format_day,
+    format_month,
+)
+from emn_pdf.layout.render import format_when, short_url
+from emn_pdf.layout.text import typographic
 
 LANGUAGE = "fr"
 FONTS = ROOT / "fonts"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import emn_pdf
-from emn_pdf.jobs import chosen_languages
+from emn_pdf.machinery.jobs import chosen_languages
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2024-12"
@@ -219,7 +219,7 @@ def _quick_runs_no_lay_out() -> Iterator[None]:
         return
     import weasyprint
 
-    from emn_pdf import workers
+    from emn_pdf.machinery import workers
 
     def lays_out(*args: object, **kwargs: object) -> None:
         pytest.skip("lays pages out (make test runs it)")

@@ -31,8 +31,8 @@ from PIL import Image
 from typer.testing import CliRunner
 
 import emn_pdf
-from emn_pdf import remote
 from emn_pdf.cli import app
+from emn_pdf.machinery import remote
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2024-12"

@@ -176,7 +176,7 @@ def test_help_imports_neither_the_engine_nor_the_models() -> None:
         "    app(['--help'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = {'weasyprint', 'emn_pdf.build', 'emn_pdf.model', 'rich.markdown'}\n"
+        "heavy = {'weasyprint', 'emn_pdf.build', 'emn_pdf.issue.model', 'rich.markdown'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
     assert "Commands:" in printed and "build" in printed
@@ -210,7 +210,7 @@ def test_an_unchanged_rebuild_loads_neither_the_models_nor_the_engine(
         f"    app(['build', {str(issue)!r}, '-o', {str(out)!r}])\n"
         "except SystemExit as exit:\n"
         "    print('exit', exit.code)\n"
-        "heavy = {'weasyprint', 'emn_pdf.edition', 'emn_pdf.model', 'yaml', 'jinja2'}\n"
+        "heavy = {'weasyprint', 'emn_pdf.edition', 'emn_pdf.issue.model', 'yaml', 'jinja2'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
     assert "unchanged" in printed

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 import emn_pdf
 from emn_pdf.cli import app
-from emn_pdf.errors import UserError
-from emn_pdf.i18n import (
+from emn_pdf.issue.errors import UserError
+from emn_pdf.layout.i18n import (
     format_date_range,
     format_month,
     load_catalogue,

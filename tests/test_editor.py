@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 
 import emn_pdf
 from emn_pdf.cli import app
-from emn_pdf.errors import UserError
-from emn_pdf.load import read_yaml
-from emn_pdf.model import BLOCK_KINDS, Edition, issue_schema
-from emn_pdf.scaffold import new_issue
+from emn_pdf.issue.errors import UserError
+from emn_pdf.issue.load import read_yaml
+from emn_pdf.issue.model import BLOCK_KINDS, Edition, issue_schema
+from emn_pdf.issue.scaffold import new_issue
 
 ROOT = SAMPLE.parent.parent
 runner = CliRunner()
@@ -119,7 +119,7 @@ def test_new_refuses_an_unsupported_language(issues: Path) -> None:
 
 def test_the_committed_schema_is_current() -> None:
     committed = json.loads((ROOT / "issue.schema.json").read_text())
-    assert committed == issue_schema(), "run: emn-pdf schema > issue.schema.json"
+    assert committed == issue_schema(), "run: make docs"
 
 
 def test_every_field_has_a_description() -> None:

@@ -18,8 +18,8 @@ from conftest import ROOT, build_all, shared_path
 from pdfcheck import body_text, decoded_qr_codes, link_uris, normalise, structure
 
 import emn_pdf
-from emn_pdf.i18n import fill_message, load_catalogue
-from emn_pdf.load import load_edition, read_yaml
+from emn_pdf.issue.load import load_edition, read_yaml
+from emn_pdf.layout.i18n import fill_message, load_catalogue
 
 EXAMPLES = sorted((ROOT / "issues" / "examples").iterdir())
 Reports = dict[str, emn_pdf.BuildReport]

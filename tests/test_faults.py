@@ -25,20 +25,16 @@ from PIL import Image
 from typer.testing import CliRunner
 
 import emn_pdf
-from emn_pdf import (
-    cache,
-    edition,
-    files,
-    finish,
-    galley,
-    layouts,
-    pictures,
-    workers,
-)
+from emn_pdf import edition
 from emn_pdf.cli import app
-from emn_pdf.errors import Finding, UserError
-from emn_pdf.jobs import Job
-from emn_pdf.workers import Limits
+from emn_pdf.issue import pictures
+from emn_pdf.issue.errors import Finding, UserError
+from emn_pdf.layout import layouts
+from emn_pdf.machinery import cache, files, workers
+from emn_pdf.machinery.jobs import Job
+from emn_pdf.machinery.workers import Limits
+from emn_pdf.output import finish
+from emn_pdf.steps import MEASURED
 
 runner = CliRunner()
 EMN_PDF = str(Path(sys.executable).parent / "emn-pdf")
@@ -381,8 +377,8 @@ def test_the_limits_are_said_and_may_be_raised(
     )
     assert "--max-pages allows more" in refused.stderr
     assert not list(out.glob("*.pdf"))
-    monkeypatch.setattr(galley, "_MEASURED", {})  # measured afresh: seconds
-    monkeypatch.setattr(galley, "_GRIDS", {})
+    monkeypatch.setattr(MEASURED, "measures", {})  # measured afresh: seconds
+    monkeypatch.setattr(MEASURED, "grids", {})
     timed = runner.invoke(
         app, ["check", str(SAMPLE), "-l", "fr", "--time-limit", "1", "--max-pages", "4"]
     )

@@ -29,22 +29,35 @@ from conftest import (
 from pypdf import PdfReader
 
 import emn_pdf
-from emn_pdf import makeup
-from emn_pdf.copyfit import Trial
-from emn_pdf.edition import _Draft, _saving_trial, lay_out_target, prepare
-from emn_pdf.errors import Finding
+from emn_pdf.edition import prepare
+from emn_pdf.issue.errors import Finding
+from emn_pdf.layout.render import short_url
 from emn_pdf.makeup import (
     Break,
     Grid,
     Measure,
+    Measured,
     Module,
     Note,
-    Part,
     Placement,
     flow_height,
+    pipeline,
     place,
+    search,
 )
-from emn_pdf.render import short_url
+from emn_pdf.makeup import html as makeup_html
+from emn_pdf.makeup import measure as makeup_measure
+from emn_pdf.makeup import pages as makeup_pages
+from emn_pdf.makeup.copyfit import Trial
+from emn_pdf.makeup.parts import Part
+from emn_pdf.steps import (
+    MEASURED,
+    Draft,
+    Drafting,
+    _saving_trial,
+    inspect,
+    lay_out_target,
+)
 
 LINE = 16.0
 GRID = Grid(
@@ -306,13 +319,13 @@ def test_the_search_sets_a_block_and_the_rest_of_its_section_across_at_once() ->
     ]
     together = [
         [wish.key for wish, was in zip(change, wishes, strict=True) if wish != was]
-        for change in makeup._changes(wishes)
+        for change in search.changes(wishes)
     ]
     assert [keys for keys in together if len(keys) > 1] == [
         ["s0-b0", "s0-b1"],
         ["s1-b0", "s1-b1"],
     ]
-    across = next(change for change in makeup._changes(wishes) if change[1].span)
+    across = next(change for change in search.changes(wishes) if change[1].span)
     assert [wish.span for wish in across[:2]] == [3, 3]
 
 
@@ -340,9 +353,9 @@ def test_a_trial_built_from_its_first_change_is_built_as_from_the_start() -> Non
             else wish
             for wish in wishes
         ]
-        base = makeup._Base.of(wishes, GRID)
-        for change in makeup._changes(wishes):
-            whole = makeup._make_up(makeup._items_of(change), GRID)
+        base = search.Base.of(wishes, GRID)
+        for change in search.changes(wishes):
+            whole = makeup_pages.build_pages(makeup_pages.items_of(change), GRID)
             assert base.trial(change) == whole, (before, change)
 
 
@@ -351,7 +364,7 @@ def test_the_search_is_bounded_by_the_modules_it_places(
 ) -> None:
     """However long the issue, the search places at most SEARCH_WORK modules."""
     made_up: list[int] = []
-    build = makeup._make_up
+    build = makeup_pages.build_pages
 
     def counted(items: list[Any], grid: Grid, *rest: Any, **options: Any) -> Placement:
         made_up.append(
@@ -359,7 +372,7 @@ def test_the_search_is_bounded_by_the_modules_it_places(
         )
         return build(items, grid, *rest, **options)
 
-    monkeypatch.setattr(makeup, "_make_up", counted)
+    monkeypatch.setattr(search, "build_pages", counted)
     heights = [300 + 37 * (number % 11) for number in range(240)]
     modules = [
         module
@@ -369,7 +382,7 @@ def test_the_search_is_bounded_by_the_modules_it_places(
         )
     ]
     placement = place(modules, GRID)
-    assert sum(made_up) <= makeup.SEARCH_WORK + len(modules)
+    assert sum(made_up) <= search.SEARCH_WORK + len(modules)
     assert len(made_up) > 1  # it searched
     assert {placed.key for page in placement.pages for placed in page} == {
         module.key for module in modules
@@ -380,17 +393,13 @@ def test_measures_are_taken_once_per_content(
     make_issue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A second lay-out measures nothing; an edit measures again (watch)."""
-    from emn_pdf import galley
-    from emn_pdf.edition import _lay_out
-    from emn_pdf.layouts import Page
-
-    monkeypatch.setattr(galley, "_GRIDS", {})  # other tests use the same pages
-    monkeypatch.setattr(galley, "_MEASURED", {})
+    measured = Measured()  # other tests measured the same pages
     text = MINIMAL_EDITION.replace("Un paragraphe.", f"Mot {uuid.uuid4().hex}.")
 
     def renders(edition: str) -> tuple[int, list[list[object]]]:
         issue = make_issue(edition)
-        laid_out = _lay_out(prepare(issue, "fr", "emn"), Page("web"), False)
+        drafting = Drafting(prepare(issue, "fr", "emn"), "web", False, measured)
+        laid_out = drafting.draft().finish()
         assert laid_out.makeup is not None
         return laid_out.makeup.renders, laid_out.makeup.placement.pages
 
@@ -407,25 +416,20 @@ def test_measures_do_not_depend_on_where_galley_pages_end(
     """On shorter galley pages, texts in columns fall at a page's foot, where
     the engine would go on in their next column: they are measured again,
     each on a page, and every measure is what it is on the long pages."""
-    from emn_pdf import galley
-    from emn_pdf.edition import _lay_out
-    from emn_pdf.layouts import Page
-
     item = prepare(SAMPLE, "fr", "emn")
 
     def measured(galley_height_mm: int) -> tuple[int, list[float]]:
-        monkeypatch.setattr(galley, "_GRIDS", {})
-        monkeypatch.setattr(galley, "_MEASURED", {})
-        monkeypatch.setattr(galley, "GALLEY_HEIGHT_MM", galley_height_mm)
-        laid_out = _lay_out(item, Page("web"), False)
+        fresh = Measured()
+        monkeypatch.setattr(makeup_html, "GALLEY_HEIGHT_MM", galley_height_mm)
+        laid_out = Drafting(item, "web", False, fresh).draft().finish()
         assert laid_out.makeup is not None
         return laid_out.makeup.renders, [
             number
-            for _, measure in sorted(galley._MEASURED.items())
+            for _, measure in sorted(fresh.measures.items())
             for number in (measure.height, measure.flow or 0, *measure.boundaries)
         ]
 
-    renders, long_pages = measured(galley.GALLEY_HEIGHT_MM)
+    renders, long_pages = measured(makeup_html.GALLEY_HEIGHT_MM)
     assert renders == 2  # the page grid, the galley
     shorter = [measured(height) for height in (500, 700, 900)]
     assert 3 in [renders for renders, _ in shorter]  # the texts a page cut, again
@@ -449,7 +453,6 @@ def test_the_text_of_wide_blocks_is_set_in_the_columns_it_asks(
     make_issue: Callable[..., Path],
 ) -> None:
     """Each wide block's text fills its columns, one after the other, no more."""
-    from emn_pdf import galley
 
     issue = make_issue(
         MINIMAL_EDITION.replace(
@@ -462,20 +465,19 @@ def test_the_text_of_wide_blocks_is_set_in_the_columns_it_asks(
     texts = [
         text
         for page in laid_out.document.pages
-        for wrapper in galley._items(page._page_box, placed=True)
-        if (text := galley._text_columns(wrapper)) is not None
+        for wrapper in makeup_measure.item_boxes(page._page_box, placed=True)
+        if (text := makeup_measure.text_columns(wrapper)) is not None
     ]
     assert texts, "no block set across columns"
     for text in texts:
         columns = text.children
-        assert len(columns) == galley._column_count(text) > 1
+        assert len(columns) == makeup_measure.column_count(text) > 1
         assert text.style["column_fill"] == "auto"
         assert max(column.height for column in columns) <= text.height + 0.01
 
 
 def measured(monkeypatch: pytest.MonkeyPatch, issue: Path) -> list[Module]:
     """Return the modules makeup places in the web edition of ``issue``, in emn."""
-    from emn_pdf import galley
 
     modules: list[Module] = []
 
@@ -483,7 +485,7 @@ def measured(monkeypatch: pytest.MonkeyPatch, issue: Path) -> list[Module]:
         modules.extend(wishes)
         return place(wishes, grid)
 
-    monkeypatch.setattr(galley, "place", spy)
+    monkeypatch.setattr(pipeline, "place", spy)
     lang = "en" if (issue / "en.yaml").exists() else "fr"
     lay_out_target(prepare(issue, lang, "emn"), "web", allow_remote=False)
     return modules
@@ -528,19 +530,18 @@ def test_a_module_set_taller_than_its_place_is_said(
     make_issue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Modules are placed absolutely: one that runs long prints over the next."""
-    from emn_pdf import galley
 
-    measured = galley._measure
+    measured = makeup_measure.measure_of
 
     def half(wrapper: Any) -> Measure:
         measure = measured(wrapper)
-        if wrapper.element.get(galley.ITEM).startswith("s0-b0@"):
+        if wrapper.element.get(makeup_html.ITEM).startswith("s0-b0@"):
             return replace(measure, height=measure.height / 2)
         return measure
 
-    monkeypatch.setattr(galley, "_measure", half)
-    monkeypatch.setattr(galley, "_GRIDS", {})
-    monkeypatch.setattr(galley, "_MEASURED", {})
+    monkeypatch.setattr(pipeline, "measure_of", half)
+    monkeypatch.setattr(MEASURED, "grids", {})  # measured afresh, halved
+    monkeypatch.setattr(MEASURED, "measures", {})
     issue = make_issue(
         MINIMAL_EDITION.replace("Un paragraphe.", "Un paragraphe assez long. " * 40)
     )
@@ -563,7 +564,7 @@ def test_the_sample_made_up_keeps_blocks_whole() -> None:
             assert placed.top + placed.height <= GRID_HEIGHT_SLACK + (
                 laid_out.document.pages[number]._page_box.height
             )
-    findings = item.inspect(laid_out)
+    findings = inspect(item, laid_out)
     assert not [finding for finding in findings if finding.code == "E101"]
     glossary = [
         placed for page in placement.pages for placed in page if placed.key == "s1-b2"
@@ -753,9 +754,15 @@ def test_a_print_edition_thirteen_pages_long_is_set_in_twelve(
 def draft(pages: int, lonely: bool = False) -> Any:
     """Return a made-up lay-out ``pages`` long, its last page lonely or not."""
     notes = [Note("W111", "the last page is only 10% full", pages - 1)] * lonely
-    placement = Placement([[]] * pages, [[1.0]] * pages, 0, notes)
-    return _Draft(
-        lambda: None, pages, (pages, 1.0), SimpleNamespace(placement=placement)
+    placement = Placement(
+        [[]] * pages, [[1.0]] * pages, 0, notes, lonely_last_page=lonely
+    )
+    return Draft(
+        None,  # type: ignore[arg-type]
+        "",
+        pages,
+        (pages, 1.0),
+        SimpleNamespace(placement=placement),  # type: ignore[arg-type]
     )
 
 

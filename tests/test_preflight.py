@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 from weasyprint import HTML
 
 import emn_pdf
+from emn_pdf.checks.preflight import inspect
 from emn_pdf.cli import app
-from emn_pdf.errors import Finding
-from emn_pdf.preflight import inspect
+from emn_pdf.issue.errors import Finding
 
 CRAFTED = """\
 pages: 3

@@ -20,9 +20,9 @@ from PIL import Image, ImageDraw
 from typer.testing import CliRunner
 
 import emn_pdf
-from emn_pdf import printcheck
+from emn_pdf.checks import printcheck
+from emn_pdf.checks.printcheck import check_print
 from emn_pdf.cli import app
-from emn_pdf.printcheck import check_print
 
 Reports = dict[tuple[str, str], emn_pdf.BuildReport]
 K_ONLY = (0.0, 0.0, 0.0, 1.0)

@@ -30,7 +30,7 @@ from pdfcheck import (
 
 import emn_pdf
 from emn_pdf.edition import prepare
-from emn_pdf.text import markdown_to_html, plain_text, typeset
+from emn_pdf.layout.text import markdown_to_html, plain_text, typeset
 
 Reports = dict[tuple[str, str], emn_pdf.BuildReport]
 LANGUAGES = ["fr", "en"]

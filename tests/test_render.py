@@ -13,7 +13,7 @@ from pathlib import Path
 from conftest import SAMPLE
 
 from emn_pdf.edition import prepare
-from emn_pdf.render import short_url
+from emn_pdf.layout.render import short_url
 
 GOLDEN = Path(__file__).parent / "golden"
 

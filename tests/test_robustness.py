@@ -15,12 +15,15 @@ from pdfcheck import body_text, metadata, normalise
 from PIL import Image
 
 import emn_pdf
-from emn_pdf import finish, pdf, pictures, remote
 from emn_pdf.build import _expected_seconds
-from emn_pdf.errors import UserError
-from emn_pdf.fetch import BuildFetcher, RefusedResource
-from emn_pdf.jobs import Job
-from emn_pdf.workers import DEFAULT_LIMITS
+from emn_pdf.engine import pdf
+from emn_pdf.issue import pictures
+from emn_pdf.issue.errors import UserError
+from emn_pdf.machinery import remote
+from emn_pdf.machinery.fetch import BuildFetcher, RefusedResource
+from emn_pdf.machinery.jobs import Job
+from emn_pdf.machinery.workers import DEFAULT_LIMITS
+from emn_pdf.output import finish
 
 
 def issue_with_image(make_issue: Callable[..., Path], src: str) -> Path:

@@ -120,7 +120,7 @@ def test_web_edition_is_small(sample: Reports) -> None:
 
 
 def test_web_pictures_are_jpeg_at_150_dpi(sample: Reports, layout: str) -> None:
-    from emn_pdf.layouts import find_layout
+    from emn_pdf.layout.layouts import find_layout
 
     (photo,) = [image for image in raster_images(web(sample)) if image["width"] > 200]
     assert photo["filter"] == "/DCTDecode"
@@ -145,7 +145,7 @@ def test_cover_thumbnail(sample: Reports) -> None:
 
 
 def test_the_layout_declares_its_colour_pairs_and_they_are_legible(layout: str) -> None:
-    from emn_pdf.layouts import contrast_ratio, find_layout
+    from emn_pdf.layout.layouts import contrast_ratio, find_layout
 
     theme = find_layout(layout).theme
     assert len(theme.contrast) >= 8

@@ -6,14 +6,14 @@ import datetime as dt
 
 import pytest
 
-from emn_pdf.i18n import (
+from emn_pdf.layout.i18n import (
     fill_message,
     format_date_range,
     format_day,
     format_month,
     load_catalogue,
 )
-from emn_pdf.text import markdown_to_html, typographic
+from emn_pdf.layout.text import markdown_to_html, typographic
 
 
 def test_markdown_paragraphs_emphasis_links_and_lists() -> None:

@@ -15,17 +15,17 @@ from PIL import Image
 from typer.testing import CliRunner
 
 import emn_pdf
-from emn_pdf import layouts
 from emn_pdf.cli import app
 from emn_pdf.edition import prepare
-from emn_pdf.errors import UserError
-from emn_pdf.fetch import BuildFetcher, RefusedResource
-from emn_pdf.i18n import edition_catalogue
-from emn_pdf.layouts import Page
-from emn_pdf.plain import SCALARS, Record
-from emn_pdf.remote import Remote
-from emn_pdf.render import template_context
-from emn_pdf.workers import Limits
+from emn_pdf.issue.errors import UserError
+from emn_pdf.layout import layouts
+from emn_pdf.layout.i18n import edition_catalogue
+from emn_pdf.layout.layouts import Page
+from emn_pdf.layout.plain import SCALARS, Record
+from emn_pdf.layout.render import template_context
+from emn_pdf.machinery.fetch import BuildFetcher, RefusedResource
+from emn_pdf.machinery.remote import Remote
+from emn_pdf.machinery.workers import Limits
 
 
 def hostile_layout(tmp_path: Path, template: str = "", css: str = "") -> Path:
@@ -41,8 +41,9 @@ def hostile_layout(tmp_path: Path, template: str = "", css: str = "") -> Path:
 
 def with_first_stylesheet(folder: Path, name: str) -> None:
     """Make ``name`` the first stylesheet of the layout in ``folder``."""
-    with (folder / "theme.yaml").open("a", encoding="utf-8") as theme:
-        theme.write(f"stylesheets: [{name}, base.css, parts.css, style.css]\n")
+    theme = folder / "theme.yaml"
+    text = theme.read_text(encoding="utf-8")
+    theme.write_text(text.replace("stylesheets: [", f"stylesheets: [{name}, ", 1))
 
 
 def problems_of(action: Callable[[], object]) -> str:

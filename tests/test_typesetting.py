@@ -10,7 +10,7 @@ from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 
 import emn_pdf
-from emn_pdf.text import markdown_to_html, typographic
+from emn_pdf.layout.text import markdown_to_html, typographic
 
 ROOT = Path(__file__).resolve().parent.parent
 FONT = ROOT / "fonts" / "noto-serif" / "NotoSerif-Regular.ttf"

@@ -9,7 +9,8 @@ import pytest
 from pdfcheck import body_text, link_uris
 
 import emn_pdf
-from emn_pdf.errors import UserError
+from emn_pdf.issue.errors import UserError
+from emn_pdf.issue.model import BLOCK_KINDS
 
 EDITION = """\
 masthead:
@@ -132,8 +133,7 @@ CASES = {
     "unknown block kind": (
         ("kind: event", "kind: evnt"),
         "fr.yaml:10 sections.0.blocks.0.kind: unknown block kind 'evnt' (did you mean "
-        "'event'? expected one of: event, study, briefs, promotion, news, figure, "
-        "contact, greeting)",
+        f"'event'? expected one of: {', '.join(BLOCK_KINDS)})",
     ),
     "block without kind": (
         ("      - kind: event\n        title", "      - title"),
@@ -233,7 +233,7 @@ def test_yaml_words_that_look_boolean_stay_text(
         ),
         images=("forecasting.png",),
     )
-    from emn_pdf.load import load_edition
+    from emn_pdf.issue.load import load_edition
 
     masthead = load_edition(issue / "fr.yaml").edition.masthead
     assert masthead.title == "no"

@@ -25,7 +25,7 @@ from pathlib import Path
 import trustme
 from PIL import Image
 
-from emn_pdf import remote
+from emn_pdf.machinery import remote
 
 Route = Callable[[http.server.BaseHTTPRequestHandler], None]
 

@@ -12,12 +12,12 @@ from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from .errors import Problem, UserError
+from .issue.errors import Problem, UserError
 
 if TYPE_CHECKING:
     from .build import build
     from .checking import check
-    from .jobs import BuildReport
+    from .machinery.jobs import BuildReport
 
 __all__ = ["BuildReport", "Problem", "UserError", "build", "check"]
 #: What the build stage gives the package, imported when first asked for:

@@ -2,7 +2,7 @@
 
 Reads as the pipeline's recipe: find the editions and targets asked for,
 answer those whose outputs are up to date from the cache, and build the
-others (:mod:`emn_pdf.edition`).  Editions are independent: one that fails
+others (:mod:`emn_pdf.steps`).  Editions are independent: one that fails
 does not stop the others, and several are built at once in worker processes
 (layout holds the GIL, so threads would not help).  This module is light to
 import: a build with nothing to do loads neither the models nor the engine.
@@ -17,12 +17,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache, workers
 from .checking import check
-from .errors import Problem, UserError, fault_problem, faults_as_user_errors
-from .files import sweep_parts
-from .jobs import BuildReport, Job, chosen_languages, chosen_targets
-from .workers import DEFAULT_LIMITS, Limits, processes_for, worker_pool
+from .issue.errors import Problem, UserError, fault_problem, faults_as_user_errors
+from .machinery import cache, workers
+from .machinery.files import sweep_parts
+from .machinery.jobs import BuildReport, Job, chosen_languages, chosen_targets
+from .machinery.workers import DEFAULT_LIMITS, Limits, processes_for, worker_pool
 
 #: ``check`` is given with ``build``: the package exports both from here.
 __all__ = ["BuildReport", "build", "check"]
@@ -58,7 +58,7 @@ def build(
     ``pages`` (else each edition's ``pages:``) asks for copyfitting.
     ``limits`` bound each edition's pages and the time to lay it out.
     ``on_built`` receives each report as it finishes.  Every edition is built
-    even when another fails; afterwards :class:`~emn_pdf.errors.UserError`
+    even when another fails; afterwards :class:`~emn_pdf.issue.errors.UserError`
     lists what failed.  Returns the PDF paths, editions in order.
     """
     issue_dir, out = Path(issue_dir), Path(out_dir)
@@ -199,7 +199,8 @@ def _build_job(job: Job, item: Prepared | None = None) -> BuildReport:
     reading it is cheaper than pickling it).  Its files published, the job is
     done: a cache that cannot be written (a full disk) is a warning.
     """
-    from .edition import cache_keys, prepare, write_target
+    from .edition import cache_keys, prepare
+    from .steps import write_target
 
     started = time.perf_counter()
     try:

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import workers
-from .errors import Finding, UserError, faults_as_user_errors
-from .jobs import Inspection, chosen_languages, chosen_targets
-from .workers import DEFAULT_LIMITS, Limits, processes_for, worker_pool
+from .issue.errors import Finding, UserError, faults_as_user_errors
+from .machinery import workers
+from .machinery.jobs import Inspection, chosen_languages, chosen_targets
+from .machinery.workers import DEFAULT_LIMITS, Limits, processes_for, worker_pool
 
 if TYPE_CHECKING:
     from .edition import Prepared
@@ -35,7 +35,7 @@ def check(
 
     Invalid input (or editions that do not match: the same blocks in the same
     order, with the same links and images) raises
-    :class:`~emn_pdf.errors.UserError` listing every problem.  Otherwise each
+    :class:`~emn_pdf.issue.errors.UserError` listing every problem.  Otherwise each
     edition is laid out for ``target`` (unless ``lay_out`` is false, and
     within ``limits``), in ``jobs`` worker processes as a build is, and the
     defects found, errors and warnings, are returned in edition order.  The
@@ -43,8 +43,8 @@ def check(
     colours, boxes, fonts) unless ``print_file`` is false: that takes about as
     long as laying it out, and an editor reworking the pages can wait for it.
     """
-    from . import preflight
-    from .consistency import compare_editions
+    from .checks import preflight
+    from .checks.consistency import compare_editions
     from .edition import prepare
 
     issue_dir = Path(issue_dir)
@@ -88,7 +88,8 @@ def _inspect(
     A worker validates the edition again (``item`` is not sent over), and
     returns a failure rather than raise it: its problems cross back whole.
     """
-    from .edition import checked_print, lay_out_target, prepare
+    from .edition import prepare
+    from .steps import checked_print, inspect, lay_out_target
 
     edition = each.issue_dir / f"{each.language}.yaml"
     try:
@@ -101,7 +102,7 @@ def _inspect(
             if each.target == "print" and each.print_file
             else []
         )
-        return item.inspect(laid_out, written)
+        return inspect(item, laid_out, written)
     except UserError as error:
         return UserError(error.problems)
 

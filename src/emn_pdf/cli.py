@@ -29,11 +29,22 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from .errors import Finding, Problem, UserError, display_path, faults_as_user_errors
-from .workers import LAYOUT_SECONDS, MAX_PAGES, Limits, end_cleanly_when_interrupted
+from .issue.errors import (
+    Finding,
+    Problem,
+    UserError,
+    display_path,
+    faults_as_user_errors,
+)
+from .machinery.workers import (
+    LAYOUT_SECONDS,
+    MAX_PAGES,
+    Limits,
+    end_cleanly_when_interrupted,
+)
 
 if TYPE_CHECKING:
-    from .jobs import BuildReport
+    from .machinery.jobs import BuildReport
 
 #: Characters a terminal acts on rather than shows (C0 and C1 controls but
 #: tab and newline, and the bidirectional overrides): editors' titles, file
@@ -189,7 +200,7 @@ def new_command(
     ] = Path("issues"),
 ) -> None:
     """Create a new issue folder whose files already validate."""
-    from .scaffold import new_issue
+    from .issue.scaffold import new_issue
 
     chosen = languages.split(",") if languages else None
     with user_errors():
@@ -267,7 +278,7 @@ def preview_command(
 @app.command("layouts")
 def layouts_command() -> None:
     """List the built-in layouts; any layout folder can be given by its path."""
-    from .layouts import builtin_layouts
+    from .layout.layouts import builtin_layouts
 
     for name, description in builtin_layouts().items():
         say(f"{name:<12} {description}")
@@ -276,7 +287,7 @@ def layouts_command() -> None:
 @app.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of edition files (for VS Code's YAML extension)."""
-    from .model import issue_schema_text
+    from .issue.model import issue_schema_text
 
     typer.echo(issue_schema_text(), nl=False)
 
@@ -329,7 +340,7 @@ def build_command(
     error in what was built (the files are written all the same).
     """
     from .build import build
-    from .jobs import chosen_languages, chosen_targets
+    from .machinery.jobs import chosen_languages, chosen_targets
 
     with user_errors():
         total = len(chosen_languages(issue_dir, lang)) * len(chosen_targets(target))

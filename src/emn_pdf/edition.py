@@ -1,29 +1,26 @@
-"""One edition: validated and matched with its layout, laid out, written.
+"""One edition: validated and matched with its layout, ready to lay out.
 
-The work of one job of a build (:mod:`emn_pdf.build` schedules the jobs):
-load the edition, render its HTML, make up its pages (copyfitted if a page
-count is asked) and write its files, with what preflight finds in them.
+What a build knows of an edition before the engine starts: its model and its
+file's lines, its layout (with the edition's theme changes), its HTML, and
+the keys the cache keeps its outputs by.  Laying it out and writing its
+files is :mod:`emn_pdf.steps`, which loads the engine.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import tempfile
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from . import cache
-from .errors import Finding, Problem, UserError
-from .i18n import catalogue_path, edition_catalogue, load_catalogue
-from .jobs import PAGES_PER_SHEET, BuildReport, Job, Target, edition_files
-from .layouts import (
+from .issue.errors import Finding, UserError
+from .issue.load import FieldPath, LoadedEdition, load_edition
+from .issue.model import is_remote
+from .layout.contract import check_html
+from .layout.i18n import catalogue_path, edition_catalogue, load_catalogue
+from .layout.layouts import (
     DEFAULT_LAYOUT,
     DEFAULT_PAGE,
     Layout,
@@ -31,17 +28,11 @@ from .layouts import (
     builtin_layout,
     find_layout,
 )
-from .load import FieldPath, LoadedEdition, load_edition
-from .model import is_remote
-
-if TYPE_CHECKING:
-    from .copyfit import Trial
-    from .galley import MadeUp
-    from .pdf import LaidOut
-    from .remote import Remote
+from .layout.render import block_position, render_html
+from .machinery import cache
+from .machinery.jobs import Job, Target, edition_files
 
 T = TypeVar("T")
-COVER_WIDTH = 800
 
 
 @dataclass(frozen=True)
@@ -57,10 +48,13 @@ class Prepared:
         """Return the edition's language code."""
         return self.loaded.language
 
+    @property
+    def issue_dir(self) -> Path:
+        """Return the folder of the edition's file, which its paths are relative to."""
+        return self.loaded.document.path.parent.resolve()
+
     def locate(self, finding: Finding, target: Target) -> Finding:
         """Return ``finding`` with the YAML file, line and field of its block."""
-        from .render import block_position  # rendered by now
-
         location: tuple[str | int, ...] = ()
         if finding.block and (position := block_position(finding.block)):
             location = ("sections", position[0], "blocks", position[1])
@@ -73,65 +67,16 @@ class Prepared:
             edition=f"{self.language} {target}",
         )
 
-    def inspect(
-        self, laid_out: LaidOut, written: list[Finding] | None = None
-    ) -> list[Finding]:
-        """Return the preflight findings of this edition laid out.
-
-        ``written`` are the findings of the print preflight on the written PDF.
-        """
-        from .preflight import inspect, unhonoured_wishes
-
-        findings = inspect(
-            laid_out.document,
-            [self.layout.font_path(face) for face in self.layout.theme.fonts],
-            print_target=laid_out.target == "print",
-            pages=self.loaded.edition.pages,
-        ) + (written or [])
-        if laid_out.makeup is not None:
-            # Makeup knows the fill of each column, which W107 estimates.
-            findings = [finding for finding in findings if finding.code != "W107"]
-            findings += laid_out.makeup.findings(laid_out.document)
-        if laid_out.copyfit is not None:
-            findings.append(Finding("I111", f"copyfit: {laid_out.copyfit}"))
-        located = [self.locate(finding, laid_out.target) for finding in findings]
-        theme = self.layout.theme
-        located += [
-            replace(finding, edition=f"{self.language} {laid_out.target}")
-            for finding in unhonoured_wishes(self.loaded, theme.makeup, theme.columns)
-        ]
-        if (problem := laid_out.copyfit_problem) is not None:
-            # Copyfitting says why the count is wrong better than a count does.
-            located = [finding for finding in located if finding.code != "E108"]
-            edition = f"{self.language} {laid_out.target}"
-            located.append(Finding.at("E108", problem, edition=edition))
-        return located
-
-    def locate_resource(self, url: str, reason: str) -> Problem | None:
-        """Return a problem at the picture field that asked for ``url``."""
-        from .fetch import issue_path
-
-        issue_dir = self.loaded.document.path.parent.resolve()
-        local = issue_path(url, issue_dir)
-        for location, src in self.loaded.edition.image_locations():
-            if is_remote(src):
-                named = url == src
-            else:
-                named = local is not None and local == issue_dir / src
-            if named:
-                return self.loaded.document.problem(location, f"{src}: {reason}")
-        return None
-
     def html(self, page: Page = DEFAULT_PAGE) -> str:
-        """Return the edition's HTML for ``page.target``."""
-        from .render import render_html  # not needed when nothing is rendered
-
+        """Return the edition's HTML for ``page.target``, the layout contract kept."""
         catalogue = edition_catalogue(
             self.loaded, self.layout.catalogue_files(self.language)
         )
-        return render_html(
+        html = render_html(
             self.loaded.edition, self.layout, catalogue, self.language, page
         )
+        check_html(html, self.loaded.edition, self.layout.folders)
+        return html
 
 
 def prepare(issue_dir: Path, language: str, layout: str | None) -> Prepared:
@@ -218,7 +163,7 @@ def _key_inputs(
     the edition names (a picture inside an SVG); one that is gone, or that a
     crafted entry names outside the folder, is not read: the key differs.
     """
-    issue_dir = item.loaded.document.path.parent.resolve()
+    issue_dir = item.issue_dir
     settings = [job.target, item.layout.name, str(job.pages), str(job.limits.pages)]
     found = []
     for name in read:
@@ -227,10 +172,10 @@ def _key_inputs(
             found.append(path)
         else:
             settings.append(f"not read: {name}")
-    return [*_input_files(item), *found], [*settings, *read]
+    return [*input_files(item), *found], [*settings, *read]
 
 
-def _input_files(item: Prepared) -> list[Path]:
+def input_files(item: Prepared) -> list[Path]:
     """Return every file the outputs of ``item`` depend on."""
     issue_dir = item.loaded.document.path.parent
     layout_files = [
@@ -250,373 +195,3 @@ def _input_files(item: Prepared) -> list[Path]:
         *layout_files,
         *(item.layout.font_path(face) for face in item.layout.theme.fonts),
     ]
-
-
-def _issue_files_read(item: Prepared, laid_out: LaidOut) -> list[str]:
-    """Return the issue's files the engine read, relative to the issue folder."""
-    from .fetch import issue_path
-
-    issue_dir = item.loaded.document.path.parent.resolve()
-    checked = laid_out.fetcher.checked if laid_out.fetcher else set()
-    paths = {path for url in checked if (path := issue_path(url, issue_dir))}
-    return sorted(
-        path.resolve().relative_to(issue_dir).as_posix()
-        for path in paths
-        if path.resolve().is_relative_to(issue_dir)
-    )
-
-
-def write_target(
-    job: Job, item: Prepared, started: float
-) -> tuple[BuildReport, list[str]]:
-    """Lay out and write the job's files; return what was written, and read.
-
-    The files of the job (a web PDF and its cover) are written and
-    preflighted aside, then published together: a failure or an
-    interruption before that leaves the previous ones as they were.
-    """
-    from .files import atomic_outputs
-
-    outputs = [job.output(suffix) for suffix in _SUFFIXES[job.target]]
-    job.out_dir.mkdir(parents=True, exist_ok=True)
-    with pinned_clock(item.loaded.edition.masthead.date):
-        laid_out = lay_out_target(item, job.target, job.allow_remote, job.pages)
-        job.limits.check_pages(laid_out.page_count, item.loaded.document.path)
-        if laid_out.copyfit_problem is not None:
-            raise UserError(laid_out.copyfit_problem)
-        with atomic_outputs(*outputs) as partials:
-            if job.target == "web":
-                written = _write_web(job.name, item, laid_out, *partials)
-            else:
-                written = _write_print(item, laid_out, partials[0], job.name)
-            report = BuildReport(
-                job.language,
-                job.target,
-                path=outputs[0],
-                extras=outputs[1:],
-                pages=laid_out.page_count,
-                size=partials[0].stat().st_size,
-                seconds=time.perf_counter() - started,
-                warnings=laid_out.warnings,
-                findings=item.inspect(laid_out, written),
-                copyfit=laid_out.copyfit,
-            )
-    return report, _issue_files_read(item, laid_out)
-
-
-#: The files of each target, after ``<issue-id>-<lang>-``: the PDF first.
-_SUFFIXES: dict[Target, tuple[str, ...]] = {
-    "web": ("web.pdf", "cover.png"),
-    "print": ("print.pdf",),
-}
-
-
-def _write_web(
-    identity: str, item: Prepared, laid_out: LaidOut, pdf: Path, cover: Path
-) -> list[Finding]:
-    """Write the web PDF, its links described, and its cover thumbnail.
-
-    Nothing is found in them beyond what preflight finds in the pages.
-    """
-    from . import finish
-    from .pdf import write_pdf  # WeasyPrint loads only in workers
-    from .render import link_descriptions
-
-    descriptions = link_descriptions(item.loaded.edition)
-    write_pdf(
-        laid_out, pdf, identity, lambda path: finish.finish_web(path, descriptions)
-    )
-    finish.write_cover(pdf, cover, COVER_WIDTH)
-    return []
-
-
-def _write_print(
-    item: Prepared, laid_out: LaidOut, path: Path, identity: str
-) -> list[Finding]:
-    """Write the print PDF in the printer's inks; return its print preflight.
-
-    A page count that is not whole sheets of four stops the build: no
-    printer can bind it.
-    """
-    from . import finish, press, printcheck
-    from .pdf import write_pdf
-
-    settings = press.press_settings(item.layout)
-    findings: list[Finding] = []
-
-    def finished(pdf: Path) -> None:
-        if settings is not None:
-            press.to_press(pdf, settings)
-        finish.finish_print(pdf, identity)
-        findings.extend(printcheck.check_print(pdf, item.layout.theme.print.ink_limit))
-        unbound = [finding for finding in findings if finding.code == "E124"]
-        if unbound:
-            message = f"{unbound[0].code} {unbound[0].message}"
-            raise UserError(item.loaded.document.problem((), message))
-
-    write_pdf(laid_out, path, identity, finished)
-    return findings
-
-
-def checked_print(item: Prepared, laid_out: LaidOut) -> list[Finding]:
-    """Write the print PDF aside and return what the print preflight finds."""
-    identity = f"{item.issue_id}-{item.language}-print"
-    with tempfile.TemporaryDirectory(prefix="emn-pdf-check-") as folder:
-        return _write_print(item, laid_out, Path(folder) / "print.pdf", identity)
-
-
-@contextmanager
-def pinned_clock(issue_date: dt.date) -> Iterator[None]:
-    """Make "now" the issue date for the libraries that stamp files with it.
-
-    fontTools dates the emoji font subsets it writes with the current time
-    unless ``SOURCE_DATE_EPOCH`` is set; a value the user set is kept.
-    """
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        yield
-        return
-    midnight = dt.datetime.combine(issue_date, dt.time(), tzinfo=dt.UTC)
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
-    try:
-        yield
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
-
-
-@dataclass
-class _Draft:
-    """A lay-out whose length is known, its final render left until it is chosen.
-
-    With page makeup the placement says how long the content is, so copyfit
-    trials that are not chosen are never rendered.
-    """
-
-    finish: Callable[[], LaidOut]
-    page_count: int
-    length: tuple[int, float]  # pages with content, the last one's fill
-    makeup: MadeUp | None = None
-
-
-def lay_out_target(
-    item: Prepared, target: Target, allow_remote: bool, pages: int | None = None
-) -> LaidOut:
-    """Lay out the edition for ``target``, copyfitted if a page count is asked.
-
-    ``pages`` (else the edition's ``pages:``) asks for copyfitting.  For print,
-    a last layout adds the designed pages (notes, then a back page) that fill
-    the edition out to sheets of four; what comes before them does not move.
-    Every render shares one :class:`~emn_pdf.remote.Remote`, if remote pictures
-    are allowed: one deadline, each downloaded once.
-    """
-    remote = _downloads(allow_remote)
-    draft, settings, copyfitted, problem = _copyfitted(item, target, remote, pages)
-    missing = -draft.page_count % PAGES_PER_SHEET
-    if target == "print" and missing:
-        draft = _draft(item, Page("print", fill_pages=missing), remote, settings)
-    laid_out = draft.finish()
-    laid_out.copyfit = copyfitted
-    laid_out.copyfit_problem = problem
-    return laid_out
-
-
-def _copyfitted(
-    item: Prepared, target: Target, remote: Remote | None, requested: int | None
-) -> tuple[_Draft, dict[str, str], str | None, Problem | None]:
-    """Lay out with the theme's sizes, or with those that give the page count.
-
-    The count is ``requested`` (``--pages``), else the edition's ``pages:``.
-    With neither, a last page that page makeup left to the closing blocks
-    alone is saved, if the theme's ranges allow, by setting the issue a page
-    shorter: what a designer does rather than print a nearly empty page.
-    Returns the draft chosen, its settings, what copyfitting did and why it
-    could not.
-    """
-    from . import copyfit, makeup
-
-    started = time.perf_counter()
-    natural = _draft(item, Page(target), remote)
-    ranges = item.layout.theme.copyfit
-    pages = requested or item.loaded.edition.pages
-    saving = None if pages is not None else _page_to_save(natural, target)
-    if saving is not None:
-        pages = natural.page_count - 1
-    if pages is None or ranges is None:
-        return natural, {}, None, None
-    own = copyfit.Trial(
-        copyfit.natural_density(ranges, item.layout.theme.type.body_size),
-        {},
-        *natural.length,
-        time.perf_counter() - started,
-        natural,
-    )
-    if own.fits(pages):
-        return (
-            natural,
-            {},
-            f"the layout's own sizes fit: 1 render ({own.seconds:.1f} s)",
-            None,
-        )
-
-    def render(settings: dict[str, str]) -> tuple[_Draft, int, float]:
-        draft = _draft(item, Page(target), remote, settings)
-        return (draft, *draft.length)
-
-    try:
-        # A page saved need only leave a last page makeup does not call lonely.
-        last_fill = makeup.MIN_LAST_FILL if saving else copyfit.MIN_LAST_FILL
-        chosen, search = copyfit.fit(
-            ranges, pages, render, own, last_fill, _splits_no_short_module
-        )
-    except copyfit.NoFit as error:
-        search = error.search
-        saved = _saving_trial(search.trials, natural, target) if saving else None
-        if saved is None:
-            if saving is not None:
-                return natural, {}, None, None  # its makeup finding says what is wrong
-            message = f"cannot copyfit: {error}"
-            problem = (
-                Problem(f"--pages {pages}: {message}")
-                if requested is not None
-                else item.loaded.document.problem(("pages",), message)
-            )
-            return natural, {}, None, problem
-        chosen = saved
-    report = search.report(chosen)
-    if saving is not None:
-        report = f"{chosen.pages} pages rather than {saving}: {report}"
-    return chosen.result, chosen.settings, report, None
-
-
-def _saving_trial(
-    trials: list[Trial[_Draft]], natural: _Draft, target: Target
-) -> Trial[_Draft] | None:
-    """Return the setting tried that saves what the natural one wastes, if any.
-
-    Aiming at one page less, the content may jump two: for print that still
-    saves filler pages (11 pages take one, 13 take three), and a last page
-    that is full enough is no longer lonely.  Of those that split no short
-    module, the one closest to the layout's own setting.
-    """
-    saving = [
-        trial
-        for trial in trials[1:]  # the first is the natural setting
-        if trial.pages < natural.page_count
-        and _page_to_save(trial.result, target) is None
-        and _splits_no_short_module(trial.result)
-        and (target != "print" or _sheets(trial.pages) < _sheets(natural.page_count))
-    ]
-    own = trials[0].density
-    return min(saving, key=lambda trial: abs(trial.density - own), default=None)
-
-
-def _sheets(pages: int) -> int:
-    """Return how many folded sheets ``pages`` pages take."""
-    return -(-pages // PAGES_PER_SHEET)
-
-
-def _splits_no_short_module(draft: _Draft) -> bool:
-    """Tell whether makeup kept every module shorter than a column whole."""
-    notes = draft.makeup.placement.notes if draft.makeup is not None else []
-    return not any(note.code == "W110" for note in notes)
-
-
-def _page_to_save(draft: _Draft, target: Target) -> str | None:
-    """Say why a designer would set the issue one page shorter, if one would.
-
-    A last page left to the closing blocks alone reads as a leftover; a
-    print edition one page over whole sheets would take three designed
-    filler pages where one page less of content takes none.
-    """
-    if _lonely_last_page(draft):
-        return "a last page of closing blocks alone"
-    over = draft.page_count > 1 and draft.page_count % PAGES_PER_SHEET == 1
-    if target == "print" and draft.makeup is not None and over:
-        return f"{draft.page_count} and {PAGES_PER_SHEET - 1} filler pages"
-    return None
-
-
-def _lonely_last_page(draft: _Draft) -> bool:
-    """Tell whether makeup left a last page below its target (a lonely one)."""
-    return draft.makeup is not None and draft.makeup.placement.lonely_last_page
-
-
-def _lay_out(
-    item: Prepared,
-    page: Page,
-    allow_remote: bool,
-    settings: dict[str, str] | None = None,
-) -> LaidOut:
-    return _draft(item, page, _downloads(allow_remote), settings).finish()
-
-
-def _downloads(allow_remote: bool) -> Remote | None:
-    """Return what downloads remote pictures for one build, if they are allowed."""
-    from .remote import Remote
-
-    return Remote() if allow_remote else None
-
-
-def _draft(
-    item: Prepared,
-    page: Page,
-    remote: Remote | None,
-    settings: dict[str, str] | None = None,
-) -> _Draft:
-    from .galley import make_up
-    from .pdf import lay_out
-
-    def render(html: str) -> LaidOut:
-        return lay_out(
-            html,
-            base_dir=item.loaded.document.path.parent,
-            layout=item.layout,
-            target=page.target,
-            remote=remote,
-            locate=item.locate_resource,
-            settings=settings,
-        )
-
-    if not item.layout.theme.makeup:
-        laid_out = render(item.html(page))
-        return _Draft(lambda: laid_out, laid_out.page_count, content_length(laid_out))
-    made_up = make_up(
-        item.html(page),
-        item.loaded.edition,
-        item.layout.theme.columns,
-        lambda html: render(html).document,
-        _measuring_context(item, page, settings),
-    )
-
-    def finish() -> LaidOut:
-        laid_out = render(made_up.html)
-        laid_out.makeup = made_up
-        return laid_out
-
-    pages = len(made_up.placement.pages) + made_up.fillers
-    return _Draft(finish, pages, made_up.length(), made_up)
-
-
-def _measuring_context(
-    item: Prepared, page: Page, settings: dict[str, str] | None
-) -> str:
-    """Return a digest of what the engine's measures depend on, the HTML aside.
-
-    The edition file is left out: its text is in the HTML measured.
-    """
-    files = _input_files(item)
-    files.remove(item.loaded.document.path)
-    named = [f"{name}={value}" for name, value in sorted((settings or {}).items())]
-    return cache.fingerprint(files, [page.target, item.layout.name, *named])
-
-
-def content_length(laid_out: LaidOut) -> tuple[int, float]:
-    """Return the pages with content, and how full the last of them is (0-1).
-
-    Page makeup knows; otherwise preflight reads it off the boxes.
-    """
-    from .preflight import page_content_length
-
-    if laid_out.makeup is None:
-        return page_content_length(laid_out.document)
-    length: tuple[int, float] = laid_out.makeup.length()
-    return length

@@ -15,7 +15,7 @@ from typing import TypeVar
 import pypdfium2
 from PIL import Image
 
-from .files import atomic_output
+from .machinery.files import atomic_output
 
 PAGE_HEIGHT = 360  # pixels
 SPREADS_PER_ROW = 4

@@ -16,10 +16,10 @@ from pathlib import Path
 import watchfiles
 
 from .build import build
-from .errors import Problem, UserError
-from .jobs import BuildReport
-from .layouts import is_layout_path, package_data
-from .workers import DEFAULT_LIMITS, Limits
+from .issue.errors import Problem, UserError
+from .layout.layouts import is_layout_path, package_data
+from .machinery.jobs import BuildReport
+from .machinery.workers import DEFAULT_LIMITS, Limits
 
 #: Milliseconds to wait for saves to settle, and between checks of ``stop``.
 DEBOUNCE = 150

@@ -1,0 +1,371 @@
+"""An edition and a layout to one HTML document.
+
+This stage knows nothing of WeasyPrint, so the HTML can be tested (and diffed
+against golden files) on its own.  Templates get the edition, the language's
+labels and a few filters; all wording and measure stay in the layout and the
+catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import os
+import re
+import textwrap
+import traceback
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import segno
+from jinja2 import Environment, Template, TemplateError, TemplateNotFound, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from ..issue.errors import DeadlineExceeded, Problem, UserError
+from ..issue.model import BAND_FITS, Edition, titled_addresses
+from ..machinery.workers import memory_ceiling
+from .i18n import (
+    Catalogue,
+    fill_message,
+    format_date_range,
+    format_day,
+    format_month,
+)
+from .layouts import DEFAULT_PAGE, Layout, Page, template_environment
+from .plain import Fields, Record, fields_of, plain
+from .text import markdown_to_html, plain_text, typeset
+
+ENTRY_TEMPLATE = "issue.html.j2"
+#: The template of a block kind that has none of its own in the layout.
+FALLBACK_BLOCK_TEMPLATE = "blocks/block.html.j2"
+BLOCK_ID = re.compile(r"s(\d+)-b(\d+)")
+T = TypeVar("T")
+#: The memory a layout's templates may take to render an edition (a real
+#: newsletter's take a few megabytes): a template bomb fails, not the machine.
+TEMPLATE_MEMORY = 256 * 1024**2
+MEMORY_MESSAGE = "the templates took more than 256 MiB of memory"
+#: The most HTML the templates may write (a 100-page newsletter: about 2 MB).
+MAX_HTML_CHARS = 50_000_000
+OUTPUT_MESSAGE = f"the templates wrote more than {MAX_HTML_CHARS:,} characters"
+#: The context's entry for the filters alone: not a name a template can say.
+STATE = "emn-pdf state"
+
+
+def render_html(
+    edition: Edition,
+    layout: Layout,
+    catalogue: Catalogue,
+    language: str,
+    page: Page = DEFAULT_PAGE,
+) -> str:
+    """Return the whole newsletter as an HTML string.
+
+    ``page.target`` lets templates swap link buttons for QR codes in print;
+    ``page.fill_pages`` asks for that many designed pages at the end (the
+    last one a back page) so that a print edition binds in sheets of four.
+    Templates get plain data (:mod:`emn_pdf.layout.plain`), never the models.
+    """
+    try:
+        template = _environment(layout).get_template(ENTRY_TEMPLATE)
+        with memory_ceiling(TEMPLATE_MEMORY):
+            context = template_context(edition, catalogue, language, page)
+            return _rendered(template, context)
+    except DeadlineExceeded as error:  # the alarm rang inside a template
+        raise UserError(_template_problem(layout, error)) from None
+    except UserError:
+        raise
+    except Exception as error:  # a layout's mistake, whatever it raised
+        raise UserError(_template_problem(layout, error)) from None
+
+
+def _rendered(template: Template, context: dict[str, Any]) -> str:
+    """Render ``template``, refusing more than :data:`MAX_HTML_CHARS` of output.
+
+    The refusal is thrown into the template where it writes, so that its
+    traceback, hence the message, names the template's line; so are the
+    deadline's alarm and the memory ceiling when they strike here, between
+    two pieces.
+    """
+    pieces, size = [], 0
+    stream = cast(Generator[str, None, None], template.generate(context))
+    try:
+        for piece in stream:
+            size += len(piece)
+            if size > MAX_HTML_CHARS:
+                stream.throw(TemplateTooLarge(OUTPUT_MESSAGE))
+            pieces.append(piece)
+    except (DeadlineExceeded, MemoryError) as error:
+        if inspect.getgeneratorstate(stream) == inspect.GEN_CLOSED:  # located
+            raise
+        pieces.clear()
+        stream.throw(error)  # raised here, between two pieces: locate it
+    return "".join(pieces)
+
+
+class TemplateTooLarge(Exception):
+    """A template wrote or took far more than any newsletter needs."""
+
+
+def template_context(
+    edition: Edition, catalogue: Catalogue, language: str, page: Page
+) -> dict[str, Any]:
+    """Return what templates get (``layouts/README.md``, "The context").
+
+    What only the filters read sits under :data:`STATE`, a name no template
+    can write: the catalogue's contractions, the blocks' names.
+    """
+    data = plain(edition)
+    return {
+        "edition": data,
+        "masthead": data.masthead,
+        "labels": plain(catalogue.labels),
+        "catalogue": plain(catalogue.model_dump(exclude={"contractions"})),
+        "language": language,
+        "modified": modification_date(edition.masthead.date),
+        "target": page.target,
+        "fill_pages": page.fill_pages,
+        STATE: _State(catalogue, _block_ids(data)),
+    }
+
+
+@dataclass(frozen=True)
+class _State:
+    """What the filters know of a rendering and templates never see."""
+
+    catalogue: Catalogue
+    block_ids: dict[int, str]
+
+
+def block_id(section: int, block: int) -> str:
+    """Return the name of a block in the HTML (its ``data-block``).
+
+    Templates get it from the ``block_id`` filter; page makeup, preflight
+    and the findings' YAML lines read it back with :func:`block_position`.
+    """
+    return f"s{section}-b{block}"
+
+
+def block_position(name: str) -> tuple[int, int] | None:
+    """Return the section and block a ``data-block`` names, if it names one."""
+    match = BLOCK_ID.fullmatch(name)
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def _block_ids(edition: Record) -> dict[int, str]:
+    return {
+        id(block): block_id(section_index, block_index)
+        for section_index, section in enumerate(edition.sections)
+        for block_index, block in enumerate(section.blocks)
+    }
+
+
+@pass_context
+def _block_id_of(context: Context, block: object) -> str:
+    """Return the block's name: the ``block_id`` filter."""
+    state: _State = context[STATE]
+    return state.block_ids[id(block)]
+
+
+def _fields(block: Record) -> Fields:
+    """Return a block's values by name, ``None`` for a missing one: ``fields``.
+
+    For templates that show any kind (the fallback): with ``f = block|fields``,
+    ``f.date`` asks whether a block has a date without the error a strict
+    template gives ``block.date`` on a kind that has none.
+    """
+    return fields_of(block)
+
+
+def _block_template(block: Record) -> list[str]:
+    """Return the block's template, else the fallback: ``block_template``.
+
+    ``{% include block|block_template %}`` renders any kind, so that a new
+    kind needs a template only in a layout that wants a look of its own.
+    """
+    return [f"blocks/{block.kind}.html.j2", FALLBACK_BLOCK_TEMPLATE]
+
+
+def _environment(layout: Layout) -> Environment:
+    """Return the layout's environment (see :func:`_environment_of`)."""
+    return _environment_of(layout.folder, layout.ancestors)
+
+
+@cache
+def _environment_of(
+    folder: Path, ancestors: tuple[tuple[str, Path], ...]
+) -> Environment:
+    """Return the layout's environment, made once: templates compile once.
+
+    Jinja reloads a template whose file changed, so a long-lived process
+    (``watch``) still sees a designer's edits.
+    """
+    environment = template_environment(folder, ancestors)
+    environment.filters.update(
+        markdown=_in_language(markdown_to_html),
+        typo=_in_language(typeset),
+        typo_plain=_in_language(plain_text),
+        day=_in_locale(format_day),
+        month=_in_locale(format_month),
+        when=_in_locale(format_when),
+        short_url=short_url,
+        address_lines=address_lines,
+        qr=qr_code,
+        message=_message,
+        block_id=_block_id_of,
+        block_template=_block_template,
+        band=_band,
+        fields=_fields,
+    )
+    return environment
+
+
+@pass_context
+def _message(context: Context, message: str, **values: str) -> str:
+    """Fill a catalogue message in: ``labels.published_by|message(publisher=...)``."""
+    return fill_message(message, context[STATE].catalogue, **values)
+
+
+def _in_language(transform: Callable[[str, str], T]) -> Callable[..., T]:
+    """Make a filter of ``transform`` for the edition's language.
+
+    ``typo`` is for every text the editor wrote, ``typo_plain`` for the same
+    in attributes and ``<title>``, ``markdown`` for bodies.
+    """
+
+    @pass_context
+    def apply(context: Context, text: str) -> T:
+        return transform(text, context["language"])
+
+    return apply
+
+
+def _in_locale(transform: Callable[[Any, str], str]) -> Callable[..., str]:
+    """Make a filter of ``transform`` for the edition's locale (dates)."""
+
+    @pass_context
+    def apply(context: Context, value: Any) -> str:
+        return transform(value, context[STATE].catalogue.locale)
+
+    return apply
+
+
+def modification_date(issue_date: dt.date) -> str:
+    """Return when the PDF counts as modified, for its metadata.
+
+    The issue date, unless ``SOURCE_DATE_EPOCH`` gives a moment (the
+    reproducible-builds convention).
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not epoch.isdigit():
+        return issue_date.isoformat()
+    moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def format_when(when: dt.date | Record, locale: str) -> str:
+    """Return a day or a span of days (a record of a range) as the locale writes it."""
+    if isinstance(when, Record):
+        return format_date_range(when.start, when.end, locale)
+    return format_day(when, locale)
+
+
+def _band(block: Record) -> Record | None:
+    """Return the block's picture set as a band across the page, if any: ``band``."""
+    image = getattr(block, "image", None)
+    return image if getattr(image, "fit", "column") in BAND_FITS else None
+
+
+def short_url(url: str, limit: int | None = None) -> str:
+    """Return an address as people read it: no scheme, no final slash.
+
+    With a ``limit``, a long address keeps its host and the end of its path,
+    the most telling parts (a file name), around an ellipsis.
+    """
+    short = re.sub(r"^(https?://(www\.)?|mailto:)", "", url).rstrip("/")
+    if limit is None or len(short) <= limit:
+        return short
+    host, _, path = short.partition("/")
+    last = path.rsplit("/", 1)[-1]
+    room = max(limit - len(host) - 3, 8)
+    if len(last) > room:
+        last = last[: room - 1] + "…"
+    return f"{host}/…/{last}"
+
+
+def address_lines(address: str, width: int = 18) -> Markup:
+    """Return a short address broken into lines of about ``width`` characters.
+
+    Broken here, preferably after a slash or a dot, rather than by the engine:
+    a QR code's caption is laid out again each time columns are balanced, and
+    WeasyPrint breaking a long word made the print edition much slower.
+    """
+    spaced = re.sub(r"(?<=[/.?=_@-])", " ", short_url(address, 48))
+    lines = textwrap.wrap(spaced, width, break_long_words=True)
+    return Markup("<br>").join(line.replace(" ", "") for line in lines)
+
+
+@lru_cache(maxsize=1024)
+def qr_code(address: str) -> Markup:
+    """Return ``address`` as an inline SVG QR code, for paper that cannot click.
+
+    Kept by address in the process: choosing a QR code's mask is most of
+    segno's work, and the HTML is rendered again for every copyfit trial and
+    every rebuild of ``watch``.
+    """
+    code = segno.make(address, error="l", boost_error=True)
+    return Markup(code.svg_inline(scale=1, border=0, omitsize=True, svgclass="qr-code"))
+
+
+def link_descriptions(edition: Edition) -> dict[str, str]:
+    """Say where each link leads, for screen readers: its item and address.
+
+    The description is the title of the nearest item holding the link (a
+    brief, else its block), typeset as the page prints it, and the address as
+    people say it.
+    """
+    language = edition.masthead.language
+    descriptions: dict[str, str] = {}
+    for section in edition.sections:
+        for block in section.blocks:
+            for title, address in titled_addresses(block):
+                text = plain_text(title or block.kind, language)
+                descriptions.setdefault(address, f"{text} ({short_url(address)})")
+    return descriptions
+
+
+def _template_problem(layout: Layout, error: Exception) -> Problem:
+    """Locate a template error in the template file, not in Jinja's code.
+
+    Syntax errors carry their file and line; errors raised while rendering
+    (an unknown variable, a division by zero, a template extending itself)
+    are found in the traceback, whose template frames Jinja rewrites to the
+    template's own file and line.
+    """
+    file = getattr(error, "filename", None)
+    line = getattr(error, "lineno", None)
+    for frame, frame_line in traceback.walk_tb(error.__traceback__):
+        frame_file = Path(frame.f_code.co_filename)
+        if any(frame_file.is_relative_to(folder) for folder in layout.folders):
+            file, line = frame.f_code.co_filename, frame_line
+    return Problem(
+        f"template error: {_template_message(layout, error)}",
+        file=Path(file) if file else layout.folder,
+        line=line,
+    )
+
+
+def _template_message(layout: Layout, error: Exception) -> str:
+    if isinstance(error, TemplateNotFound):
+        searched = ", ".join(str(folder) for folder in layout.folders)
+        return f"no template {error.name!r} inside the layout folders ({searched})"
+    if isinstance(error, TemplateError):
+        return str(error.message)
+    if isinstance(error, DeadlineExceeded):
+        return error.problems[0].message
+    if isinstance(error, MemoryError):
+        return MEMORY_MESSAGE
+    return str(error) if isinstance(error, TemplateTooLarge) else repr(error)

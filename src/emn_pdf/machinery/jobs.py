@@ -1,0 +1,137 @@
+"""What a build is asked for: editions times targets, and what became of each.
+
+Kept apart from the stages that do the work, and light to import: a build
+whose outputs are up to date answers from here and the cache alone, without
+loading the models, the layouts or the engine.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..issue.errors import Finding, Problem, UserError
+from .workers import Limits
+
+LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}$")
+ALL = "all"
+#: Where a PDF goes: the web site (tagged, small) or the printer (PDF/X, bleed).
+Target = Literal["web", "print"]
+#: A saddle-stitched print edition is folded sheets: its pages come in fours.
+PAGES_PER_SHEET = 4
+TARGETS: tuple[Target, ...] = ("web", "print")
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What became of one edition and target: its PDF, or what stopped it."""
+
+    language: str
+    target: Target
+    path: Path | None = None
+    extras: list[Path] = field(default_factory=list)
+    pages: int = 0
+    size: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    copyfit: str | None = None
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """One edition to lay out for one target and preflight, for ``check``."""
+
+    issue_dir: Path
+    language: str
+    layout: str | None
+    target: Target
+    limits: Limits
+    print_file: bool = True  # write the print PDF aside and preflight it too
+
+
+@dataclass(frozen=True)
+class Job:
+    """One edition and target to build; small and picklable, for workers."""
+
+    issue_dir: Path
+    language: str
+    target: Target
+    layout: str | None
+    out_dir: Path
+    force: bool
+    allow_remote: bool
+    pages: int | None
+    limits: Limits
+
+    @property
+    def issue_id(self) -> str:
+        """Return the issue's identifier: its folder's name (``2024-12``)."""
+        return self.issue_dir.resolve().name
+
+    @property
+    def name(self) -> str:
+        """Return ``<issue-id>-<lang>-<target>``, the name of this job's outputs."""
+        return f"{self.issue_id}-{self.language}-{self.target}"
+
+    def output(self, suffix: str) -> Path:
+        """Return ``<out>/<issue-id>-<lang>-<suffix>``."""
+        return self.out_dir / f"{self.issue_id}-{self.language}-{suffix}"
+
+    def options(self) -> list[str]:
+        """Return the options the outputs depend on, as given (not resolved).
+
+        A layout option names a folder if one of that name exists: whether
+        one does is part of the answer.
+        """
+        layout = self.layout and f"{self.layout} (folder: {Path(self.layout).is_dir()})"
+        return [
+            str(self.issue_dir.resolve()),
+            self.language,
+            self.target,
+            str(layout),
+            str(self.pages),
+            str(self.limits.pages),
+        ]
+
+
+def edition_files(issue_dir: Path) -> dict[str, Path]:
+    """Return the issue's edition files by language code (``fr.yaml``...)."""
+    if not issue_dir.is_dir():
+        raise UserError(Problem("issue folder not found", file=issue_dir))
+    editions = {
+        path.stem: path
+        for path in sorted(issue_dir.glob("*.yaml"))
+        if LANGUAGE_FILE.match(path.stem)
+    }
+    if not editions:
+        raise UserError(
+            Problem("no edition found (expected files such as fr.yaml)", file=issue_dir)
+        )
+    return editions
+
+
+def chosen_languages(issue_dir: Path, lang: str | None) -> list[str]:
+    """Return the language codes ``lang`` selects: one, or all editions."""
+    editions = edition_files(issue_dir)
+    if lang is None or lang == ALL:
+        return list(editions)
+    if lang not in editions:
+        available = ", ".join(editions)
+        raise UserError(
+            Problem(f"no {lang}.yaml edition (available: {available})", file=issue_dir)
+        )
+    return [lang]
+
+
+def chosen_targets(target: str) -> tuple[Target, ...]:
+    """Return the targets ``target`` selects: ``web``, ``print`` or ``all``."""
+    if target == ALL:
+        return TARGETS
+    if target not in TARGETS:
+        raise UserError(Problem(f"unknown target {target!r} (web, print or all)"))
+    return (target,)

@@ -1,0 +1,343 @@
+"""The HTML side of page makeup: the flow cut into modules, galleys, pages.
+
+A layout's template writes the newsletter as one flow of HTML.  The contract
+page makeup relies on (``layouts/README.md`` tells designers) is a handful of
+attributes:
+
+- ``data-running`` on the elements the page margins show (footers);
+- ``data-section`` on each section, with ``data-columns`` when it sets its own
+  column count; inside it, ``data-block="<id>"`` on every element of a block
+  (a band and its article, a list of briefs, share one id) and nothing else
+  but the section's heading; ``data-band`` on a block's band, which makeup
+  places across the grid above the article;
+- ``data-flow`` on the element whose children may be split between columns
+  or pages (an article's paragraphs), for articles longer than a column;
+- ``data-filler`` on the designed pages that complete a print edition;
+- any other child of ``<body>`` (masthead, editorial) opens page 1.
+
+From that flow this module cuts the modules, writes the *probe* (to measure
+the page grid), the *galley* (each module alone at each width it may take,
+on galley pages, to be measured) and, once makeup has placed them, the
+*paged* HTML: one box per page, each module at its place, so that the engine
+paginates nothing on its own.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import html as lxml_html
+from lxml.etree import _Element
+
+from ..layout.contract import (
+    BAND,
+    BLOCK,
+    COLUMNS,
+    FILLER,
+    FLOW,
+    PICTURE_SELECTOR,
+    RUNNING,
+    SECTION,
+)
+from .types import Grid, Placement
+
+#: Attributes makeup writes for the engine and for preflight; on the
+#: elements a split article repeats in each part, which element they are.
+ITEM, UNIT, PICTURE = "data-mk", "data-mk-unit", "data-mk-picture"
+WHOLE = "data-mk-whole"
+
+
+#: Added to a block's key for its band, a module of its own.
+BAND_SUFFIX = "~band"
+
+
+#: The galley's page: the layout's width, endless.
+GALLEY_PAGE = "mk-galley"
+
+
+GALLEY_HEIGHT_MM = 5000
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One module of the flow: the masthead, a heading, a block."""
+
+    key: str  # "front-0", "s1-heading" or a block id "s1-b0"
+    role: str  # "front", "heading" or "block"
+    section: int | None
+    columns: int | None  # the section's own column count, if it sets one
+    elements: tuple[_Element, ...]
+
+    @property
+    def units(self) -> int:
+        """Return how many parts of its flow may be split apart (0: none)."""
+        flow = self._flow(self.elements)
+        return 0 if flow is None else len(flow)
+
+    def _flow(self, elements: tuple[_Element, ...]) -> list[_Element] | None:
+        for element in elements:
+            found = element if element.get(FLOW) is not None else None
+            found = found if found is not None else element.find(f".//*[@{FLOW}]")
+            if found is not None:
+                return [child for child in found if isinstance(child.tag, str)]
+        return None
+
+    def part(self, start: int, end: int) -> list[_Element]:
+        """Return copies of the elements, with flow units ``start:end`` only.
+
+        A part that does not start the flow loses what comes before it (the
+        header); one that does not end it loses what follows (the buttons).
+        """
+        elements = [copy.deepcopy(element) for element in self.elements]
+        units = self._flow(tuple(elements))
+        if units is None or (start, end) == (0, len(units)):
+            return elements
+        container = units[0].getparent()
+        for unit in units[:start] + units[end:]:
+            container.remove(unit)
+        for number, element in enumerate(container.iterancestors()):
+            element.set(WHOLE, f"{self.key}/{number}")
+        container.set(WHOLE, f"{self.key}/flow")
+        kept = []
+        for element in elements:
+            if container in element.iter():
+                _trim_around(element, container, start > 0, end < len(units))
+                kept.append(element)
+            elif (start == 0 and not kept) or (end == len(units) and kept):
+                kept.append(element)
+        return kept
+
+
+def _trim_around(
+    root: _Element, container: _Element, before: bool, after: bool
+) -> None:
+    """Remove what stands before and after ``container`` inside ``root``."""
+    node = container
+    while node is not root:
+        parent = node.getparent()
+        siblings = [child for child in parent if child is not node]
+        position = list(parent).index(node)
+        for sibling in siblings:
+            index = list(parent).index(sibling)
+            if (before and index < position) or (after and index > position):
+                parent.remove(sibling)
+                position = list(parent).index(node)
+        node = parent
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A layout's HTML cut into what stays and what makeup places."""
+
+    document: Any  # the lxml tree of the flow HTML
+    running: tuple[_Element, ...]
+    pieces: tuple[Piece, ...]
+    fillers: tuple[_Element, ...]
+
+
+def cut(html: str) -> Flow:
+    """Return the flow HTML cut into modules (see the module docstring)."""
+    document = lxml_html.document_fromstring(html)
+    body = document.body
+    running: list[_Element] = []
+    pieces: list[Piece] = []
+    fillers: list[_Element] = []
+    for index, child in enumerate(list(body)):
+        if not isinstance(child.tag, str):
+            continue
+        if child.get(RUNNING) is not None:
+            running.append(child)
+        elif child.get(FILLER) is not None:
+            fillers.append(child)
+        elif child.get(SECTION) is not None:
+            pieces.extend(_section_pieces(child))
+        else:
+            pieces.append(Piece(f"front-{index}", "front", None, None, (child,)))
+        body.remove(child)
+    return Flow(document, tuple(running), tuple(pieces), tuple(fillers))
+
+
+def _section_pieces(section: _Element) -> Iterator[Piece]:
+    number = int(section.get(SECTION) or 0)
+    columns = int(section.get(COLUMNS)) if section.get(COLUMNS) else None
+    blocks: dict[str, list[_Element]] = {}
+    heading = []
+    for element in _outside_blocks(section):
+        if element.get(BLOCK) is not None:
+            blocks.setdefault(element.get(BLOCK), []).append(element)
+        elif not any(True for _ in element.iterfind(f".//*[@{BLOCK}]")):
+            heading.append(element)
+    if heading:
+        yield Piece(f"s{number}-heading", "heading", number, None, tuple(heading))
+    for key, elements in blocks.items():
+        if len(elements) > 1 and elements[0].get(BAND) is not None:
+            yield Piece(f"{key}{BAND_SUFFIX}", "band", number, columns, (elements[0],))
+            elements = elements[1:]
+        yield Piece(key, "block", number, columns, tuple(elements))
+
+
+def _outside_blocks(element: _Element) -> Iterator[_Element]:
+    """Yield the blocks of a section and what stands outside them, in order."""
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        if child.get(BLOCK) is None and child.find(f".//*[@{BLOCK}]") is not None:
+            yield from _outside_blocks(child)
+        else:
+            yield child
+
+
+def probe_html(flow: Flow) -> str:
+    """Return two empty pages and a line of text, to measure the page grid."""
+    document = copy.deepcopy(flow.document)
+    probe = lxml_html.fragment_fromstring(
+        '<div><div class="mk-page"><div class="mk-probe"></div>'
+        '<p class="mk-probe-line">x</p></div><div class="mk-page"></div></div>'
+    )
+    for element in probe:
+        document.body.append(element)
+    return _serialise(document)
+
+
+def galley_html(
+    flow: Flow, grid: Grid, wanted: dict[str, tuple[int, ...]], alone: bool = False
+) -> str:
+    """Return the galley: each piece alone at each span in ``wanted``.
+
+    Every wrapper is as wide as its span on the page grid, so that the engine
+    sets the text exactly as it will on the page; flow units and the picture
+    makeup may resize are marked to be found among the boxes.  A text the
+    layout sets in columns goes all in the first, to find the least height
+    of its columns.  No piece is cut by a galley page: its measure would be
+    the height of its last fragment; with ``alone``, each starts a page.
+    """
+    document = copy.deepcopy(flow.document)
+    width = f"{grid.page_width:.3f}px"
+    style = lxml_html.fragment_fromstring(
+        f"<style>@page {GALLEY_PAGE} {{ size: {width} {GALLEY_HEIGHT_MM}mm; }}"
+        f" .mk-galley {{ page: {GALLEY_PAGE}; }}"
+        f" .mk-galley > .mk-item {{ break-inside: avoid;"
+        f" break-before: {'page' if alone else 'auto'}; }}"
+        f" .mk-galley [{FLOW}] {{ column-fill: auto; }}</style>"
+    )
+    document.head.append(style)
+    galley = lxml_html.fragment_fromstring('<div class="mk-galley"></div>')
+    for piece in flow.pieces:
+        for span in wanted.get(piece.key, ()):
+            galley.append(galley_item(piece, span, grid))
+    document.body.append(galley)
+    return _serialise(document)
+
+
+def galley_item(piece: Piece, span: int, grid: Grid) -> _Element:
+    """Return ``piece`` alone at ``span``, marked for its measures to be read."""
+    wrapper = _wrapper(piece, span, grid.columns_of(piece.columns), grid)
+    wrapper.set(ITEM, f"{piece.key}@{span}")
+    _fill(wrapper, piece.elements)
+    _mark_units(wrapper)
+    return wrapper
+
+
+def _wrapper(piece: Piece, span: int, columns: int, grid: Grid) -> _Element:
+    wrapper = lxml_html.fragment_fromstring("<div></div>")
+    wrapper.set("class", f"mk-item mk-{piece.role}")
+    wrapper.set("data-span", str(span))
+    wrapper.set("data-grid", str(columns))
+    wrapper.set("style", f"width: {grid.width(span, columns):.3f}px")
+    return wrapper
+
+
+def _fill(wrapper: _Element, elements: Sequence[_Element]) -> None:
+    """Put copies of ``elements`` in the wrapper's body, which sets columns."""
+    body = lxml_html.fragment_fromstring('<div class="mk-body"></div>')
+    for element in elements:
+        body.append(copy.deepcopy(element))
+    wrapper.append(body)
+
+
+def _mark_units(wrapper: _Element) -> None:
+    flow = wrapper.find(f".//*[@{FLOW}]")
+    if flow is not None:
+        for index, unit in enumerate(
+            child for child in flow if isinstance(child.tag, str)
+        ):
+            unit.set(UNIT, str(index))
+    picture = wrapper.find(PICTURE_SELECTOR)
+    if picture is not None:
+        picture.set(PICTURE, "")
+
+
+def paged_html(flow: Flow, grid: Grid, placement: Placement) -> str:
+    """Return the final HTML: one box per page, each module at its place."""
+    document = copy.deepcopy(flow.document)
+    body = document.body
+    for element in flow.running:
+        body.append(copy.deepcopy(element))
+    pieces = {piece.key: piece for piece in flow.pieces}
+    for number, page in enumerate(placement.pages):
+        box = lxml_html.fragment_fromstring("<div></div>")
+        box.set("class", "mk-page")
+        height = grid.page_height(number)
+        box.set("style", f"height: {height:.3f}px")
+        for placed in page:
+            piece = pieces[placed.key]
+            columns = grid.columns_of(piece.columns)
+            wrapper = _wrapper(piece, placed.span, columns, grid)
+            left = grid.left(placed.column, columns)
+            wrapper.set(
+                "style",
+                f"{wrapper.get('style')}; left: {left:.3f}px; top: {placed.top:.3f}px",
+            )
+            wrapper.set(ITEM, f"{piece.key}@{placed.span}")
+            _fill(
+                wrapper, piece.part(*placed.units) if placed.units else piece.elements
+            )
+            if placed.picture is not None:
+                _resize_picture(wrapper, placed.picture, placed.crops)
+            if placed.leading:
+                _lead(wrapper, placed.leading)
+            _set_flow(wrapper, placed.flow)
+            box.append(wrapper)
+        body.append(box)
+    for element in flow.fillers:
+        body.append(copy.deepcopy(element))
+    return _serialise(document)
+
+
+def _serialise(document: Any) -> str:
+    return str(
+        lxml_html.tostring(document, encoding="unicode", doctype="<!DOCTYPE html>")
+    )
+
+
+def _set_flow(wrapper: _Element, height: float | None) -> None:
+    """Set the columns of a module's text to ``height``, filled one by one."""
+    flow = wrapper.find(f".//*[@{FLOW}]")
+    if height is not None and flow is not None:
+        style = flow.get("style", "")
+        flow.set("style", f"{style}; height: {height:.3f}px; column-fill: auto")
+
+
+def _lead(wrapper: _Element, leading: float) -> None:
+    """Add ``leading`` above every flow unit but the first: vertical justification."""
+    flow = wrapper.find(f".//*[@{FLOW}]")
+    units = (
+        [child for child in flow if isinstance(child.tag, str)]
+        if flow is not None
+        else []
+    )
+    for unit in units[1:]:
+        style = unit.get("style", "")
+        unit.set("style", f"{style}; padding-top: {leading:.3f}px")
+
+
+def _resize_picture(wrapper: _Element, height: float, crops: bool) -> None:
+    """Give a module's picture its new height: cropped to it, or scaled whole."""
+    picture = wrapper.find(PICTURE_SELECTOR)
+    if picture is not None:
+        fit = "cover" if crops else "contain"
+        style = picture.get("style", "")
+        picture.set("style", f"{style}; height: {height:.3f}px; object-fit: {fit}")

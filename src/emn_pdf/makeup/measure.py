@@ -1,0 +1,315 @@
+"""Reading what the engine measured: the page grid, each module's measures.
+
+The probe gives the page grid; the galley, each module at each width: its
+height, the top of each flow unit (where it may be split), the picture
+makeup may resize, and, for a text the layout sets in columns, the least
+height of those columns, found from where the engine may break them
+(:func:`flow_height`).  On the final pages, a module the engine set taller
+than its place is reported (:func:`overruns`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from itertools import pairwise
+from typing import Any
+
+from ..engine.boxes import (
+    Box,
+    column_count,
+    descendants,
+    in_flow,
+    is_block,
+    is_column,
+    is_line,
+    is_picture,
+    own_box,
+    page_boxes,
+)
+from ..issue.errors import Finding
+from ..layout.contract import FLOW
+from ..layout.render import block_position
+from .fill import least
+from .html import BAND_SUFFIX, ITEM, PICTURE, UNIT
+from .types import Grid, Measure, Placed, Placement
+
+#: Kept free at the foot of every page, in CSS pixels: the engine's rounding
+#: must never push a module past it, where the engine would add a page.
+PAGE_SAFETY = 2.0
+
+
+#: Added to the height makeup computes for a text's columns: the engine
+#: compares positions in floating point.
+FLOW_SAFETY = 0.5
+
+
+def read_grid(document: Any, columns: int, **options: Any) -> Grid:
+    """Return the page grid the engine laid the probe out on."""
+    first, second = page_boxes(document)[:2]
+    probe = _first_box(first, "mk-probe")
+    line = _first_box(first, "mk-probe-line")
+    return Grid(
+        page_width=first.margin_width(),
+        content_width=first.width,
+        first_height=first.height - PAGE_SAFETY,
+        height=second.height - PAGE_SAFETY,
+        columns=columns,
+        gap=probe.width,
+        space=probe.height,
+        line=line.height,
+        **options,
+    )
+
+
+def _first_box(root: Box, css_class: str) -> Box:
+    """Return the first box of an element of ``css_class`` under ``root``."""
+    for box in descendants(root):
+        element = box.element
+        if element is not None and css_class in (element.get("class") or "").split():
+            return box
+    raise LookupError(css_class)
+
+
+def read_galley(document: Any) -> Iterator[tuple[tuple[str, int], Any]]:
+    """Yield the piece key and span of each item of a laid-out galley, and its box."""
+    for page in page_boxes(document):
+        for box in item_boxes(page, placed=False):
+            key, span = box.element.get(ITEM).rsplit("@", 1)
+            yield (key, int(span)), box
+
+
+def item_boxes(page_box: Box, placed: bool) -> Iterator[Box]:
+    """Yield the boxes of the pieces on a page: of the galley, or placed."""
+    for box in descendants(page_box):
+        if own_box(box, ITEM) and (box.style["position"] == "absolute") == placed:
+            yield box
+
+
+def measure_of(wrapper: Box) -> Measure:
+    """Return the measure of a module's box on a galley page."""
+    top = wrapper.position_y
+    height = wrapper.border_height()
+    units: dict[int, float] = {}
+    picture = level = None
+    for box in descendants(wrapper):
+        if own_box(box, UNIT):
+            units.setdefault(int(box.element.get(UNIT)), box.position_y - top)
+        if own_box(box, PICTURE) and picture is None:
+            picture, level = box.height, _level(box, wrapper)
+    boundaries = (0.0, *(units[i] for i in sorted(units) if i > 0), height)
+    text = text_columns(wrapper)
+    if text is None:
+        return Measure(
+            height, picture, boundaries if len(units) > 1 else (), None, level
+        )
+    flow = _least_columns_height(text) + FLOW_SAFETY
+    return Measure(height - text.height + flow, picture, (), flow, level)
+
+
+def _level(picture: Box, wrapper: Box) -> float | None:
+    """Return the picture's height at which it ends level with text beside it.
+
+    ``None`` if no text is beside it.  Its figure (the picture and its
+    caption) is then as tall as the boxes that start beside it, from the
+    highest to the lowest, however they are aligned to it.
+    """
+    figure = next(
+        box
+        for box in descendants(wrapper)
+        if box.element_tag == "figure" and picture in descendants(box)
+    )
+    right = figure.position_x + figure.margin_width()
+    bottom = figure.position_y + figure.margin_height()
+    beside = [
+        box
+        for box in descendants(wrapper)
+        if box.element is not None
+        and box.position_x >= right
+        and box.position_y < bottom
+    ]
+    if not beside:
+        return None
+    text = max(box.position_y + box.margin_height() for box in beside) - min(
+        box.position_y for box in beside
+    )
+    return float(picture.height - figure.margin_height() + text)
+
+
+def text_columns(wrapper: Box) -> Box | None:
+    """Return the box of a module's text, if the layout sets it in columns."""
+    text = next((box for box in descendants(wrapper) if own_box(box, FLOW)), None)
+    columns = [] if text is None else text.children
+    return text if columns and is_column(columns[0]) else None
+
+
+def _overflows(text: Box) -> bool:
+    """Tell whether the engine set a text in more columns than it asks."""
+    return text is not None and len(text.children) > column_count(text)
+
+
+def _least_columns_height(text: Box) -> float:
+    """Return the least height of a text's columns.
+
+    The galley sets the text in its first column only (``column-fill:
+    auto`` on an endless page); the page will show it in all its columns,
+    filled one after the other at that height (see :func:`_set_flow`): what
+    the engine would do balancing them, without its trials.
+    """
+    column = text.children[0]
+    children = in_flow(column)
+    top = column.content_box_y()
+    length = max(
+        (child.position_y + child.margin_height() - top for child in children),
+        default=0.0,
+    )
+    breaks = [
+        replace(each, end=each.end - top, start=each.start - top)
+        for each in _breaks(column)
+    ]
+    return flow_height(breaks, length, column_count(text))
+
+
+@dataclass(frozen=True)
+class Break:
+    """Where text set in one column may end a column, and the next begin.
+
+    A break between lines of a paragraph says which lines: two breaks in one
+    paragraph leave at least ``apart`` lines between them (the engine's
+    ``orphans`` and ``widows``).
+    """
+
+    end: float
+    start: float
+    paragraph: int | None = None
+    line: int = 0
+    apart: int = 0
+
+
+def flow_height(breaks: Sequence[Break], length: float, columns: int) -> float:
+    """Return the least height of ``columns`` columns that hold a text.
+
+    The engine balances columns by trial, one layout per trial; set to a
+    height, it fills them one after the other in one layout.  That height is
+    found here from the text set in one column, ``length`` tall, and the
+    ``breaks`` the engine allows in it, measured from its top.
+    """
+
+    def fits(height: float) -> bool:
+        top, last = 0.0, Break(0.0, 0.0)
+        for _ in range(columns - 1):
+            ends = [
+                each
+                for each in breaks
+                if top < each.start
+                and each.end - top <= height
+                and not (
+                    each.paragraph is not None
+                    and each.paragraph == last.paragraph
+                    and each.line - last.line < each.apart
+                )
+            ]
+            if length - top <= height or not ends:
+                break
+            last = max(ends, key=lambda each: each.start)
+            top = last.start
+        return length - top <= height
+
+    return least(fits, length / columns, length)
+
+
+def _breaks(box: Box) -> Iterator[Break]:
+    """Yield where a column may end inside ``box``, and where the next begins.
+
+    Between lines, as ``orphans`` and ``widows`` allow; between blocks, as
+    ``break-before`` and ``break-after`` allow; never inside a box that
+    avoids breaks.  Margins count in full, at a column's foot and head: the
+    engine fills columns as if it kept them.
+    """
+    avoid = ("avoid", "avoid-column")
+    if box.style["break_inside"] in avoid:
+        return
+    children = in_flow(box)
+    if children and all(is_line(child) for child in children):
+        orphans, widows = max(box.style["orphans"], 1), max(box.style["widows"], 1)
+        for kept in range(orphans, len(children) - widows + 1):
+            line, following = children[kept - 1], children[kept]
+            end = line.position_y + line.height
+            yield Break(end, following.position_y, id(box), kept, max(orphans, widows))
+        return
+    for child, following in pairwise([*children, None]):
+        if is_block(child):
+            yield from _breaks(child)
+        if following is not None and not (
+            child.style["break_after"] in avoid
+            or following.style["break_before"] in avoid
+        ):
+            yield Break(child.position_y + child.margin_height(), following.position_y)
+
+
+#: How far, in CSS pixels, the engine may set a module taller than its place.
+OVERRUN_SLACK = 2.0
+
+
+MM_PER_PX = 25.4 / 96
+
+
+def overruns(document: Any, placement: Placement) -> Iterator[Finding]:
+    """Report each module the engine set taller or wider than its place.
+
+    Modules are placed absolutely, so one that runs long does not push the
+    next one down: it prints over it, which no page count shows.
+    """
+    # The designed pages of a print edition come after the made-up ones.
+    made_up = zip(page_boxes(document), placement.pages, strict=False)
+    for number, (page, placed) in enumerate(made_up):
+        waiting = list(placed)
+        for wrapper in item_boxes(page, placed=True):
+            module = _take(waiting, wrapper.element.get(ITEM))
+            if module is None:
+                continue  # the engine moved it to another page (E112)
+            excess = _content_bottom(wrapper) - wrapper.position_y - module.height
+            overrun = (
+                f"{excess * MM_PER_PX:.1f} mm taller than its place: it runs over"
+                " what is below"
+                if excess > OVERRUN_SLACK
+                else "wider than its place (its text in one column more): it runs"
+                " over what is beside it"
+                if _overflows(text_columns(wrapper))
+                else None
+            )
+            if overrun is not None:
+                yield Finding(
+                    "E113",
+                    f"the engine set a module {overrun} (a defect of emn-pdf;"
+                    " please report it with the issue folder)",
+                    page=number + 1,
+                    block=_block_key(module.key),
+                )
+
+
+def _take(modules: list[Placed], item: str) -> Placed | None:
+    """Remove and return the first of ``modules`` that a wrapper's item names."""
+    for module in modules:
+        if f"{module.key}@{module.span}" == item:
+            modules.remove(module)
+            return module
+    return None
+
+
+def _block_key(key: str) -> str | None:
+    """Return the key of the block a module shows, if it shows one."""
+    block = key.removesuffix(BAND_SUFFIX)
+    return block if block_position(block) else None
+
+
+def _content_bottom(wrapper: Box) -> float:
+    """Return where the lowest line or picture of a module ends."""
+    return max(
+        (
+            float(box.position_y + box.height)
+            for box in descendants(wrapper)
+            if is_line(box) or is_picture(box)
+        ),
+        default=float(wrapper.position_y),
+    )

@@ -1,0 +1,161 @@
+"""What a column is built of: atoms, parts, stacks of parts, rows of stacks.
+
+A run of modules is cut into *atoms* (a module, or one flow unit of a long
+one: a paragraph), which cannot be cut.  A column holds *parts* (a module, or
+a run of its flow units); a *stack* is a column of parts (several columns for
+a wide module); a *row* is a band of the page, stacks side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .types import Grid, Module
+
+#: Added to the height of a part of a split article, for rounding.
+PART_SAFETY = 1.0
+
+
+@dataclass(frozen=True)
+class Atom:
+    """What cannot be cut: a whole module, or one flow unit of a long one."""
+
+    module: Module
+    unit: int | None  # None: the whole module
+
+
+def atoms_of(run: Sequence[Module]) -> list[Atom]:
+    """Cut a run into atoms: the flow units of modules that have several."""
+    atoms: list[Atom] = []
+    for module in run:
+        units = len(module.measures[1].boundaries) - 1
+        if units > 1:
+            atoms.extend(Atom(module, unit) for unit in range(units))
+        else:
+            atoms.append(Atom(module, None))
+    return atoms
+
+
+def parts_of(atoms: Sequence[Atom]) -> list[Part]:
+    """Return the parts a column holding ``atoms`` shows, in order."""
+    parts: list[Part] = []
+    for atom in atoms:
+        extend(parts, atom)
+    return parts
+
+
+def extend(parts: list[Part], atom: Atom) -> None:
+    """Add an atom to the parts of a column: a part, or the rest of the last one.
+
+    Columns are filled an atom at a time; extending their parts, not making
+    them anew, keeps that linear.
+    """
+    measure = atom.module.measures[1]
+    if atom.unit is None:
+        parts.append(Part(atom.module, 1, None, measure.height))
+        return
+    last = parts[-1] if parts else None
+    if last is not None and last.module is atom.module:
+        start = last.units[0] if last.units else 0
+    else:
+        start = atom.unit
+        last = None
+    end = atom.unit + 1
+    units = len(measure.boundaries) - 1
+    if (start, end) == (0, units):
+        part = Part(atom.module, 1, None, measure.height)
+    else:
+        height = measure.boundaries[end] - measure.boundaries[start] + PART_SAFETY
+        part = Part(atom.module, 1, (start, end), height)
+    if last is not None:
+        parts[-1] = part
+    else:
+        parts.append(part)
+
+
+@dataclass
+class Part:
+    """A module or a run of its flow units, in a column being built."""
+
+    module: Module
+    span: int
+    units: tuple[int, int] | None
+    height: float
+
+    @property
+    def gaps(self) -> int:
+        """Return how many gaps between flow units (paragraphs) this part has.
+
+        A module set across columns has none makeup may widen: its text's
+        columns are set to the height measured for it.
+        """
+        if self.span != 1:
+            return 0
+        start, end = self.units or (
+            0,
+            len(self.module.measures[self.span].boundaries) - 1,
+        )
+        return max(end - start - 1, 0)
+
+    @property
+    def picture(self) -> float | None:
+        """Return the height of the picture this part may resize, if any."""
+        measure = self.module.measures[self.span]
+        if measure.picture is None:
+            return None
+        return measure.picture if not self.units or self.units[0] == 0 else None
+
+    def resizing(self, grid: Grid) -> tuple[float, float]:
+        """Return how much its picture may shrink (below zero) and grow, in pixels.
+
+        Within its range; and a picture with text beside it (a card's title
+        beside it across columns, a study's cover beside its title) shrinks
+        only until it ends level with that text: further, the module would be
+        no shorter, and the page would run past its foot.
+        """
+        picture = self.picture
+        if picture is None:
+            return 0.0, 0.0
+        low, high = grid.range_of(self.module)
+        level = self.module.measures[self.span].level
+        least = picture * (low - 1)
+        if level is not None:
+            least = max(least, min(0.0, level - picture))
+        return least, picture * (high - 1)
+
+
+@dataclass
+class Stack:
+    """One column (or several, for a wide module) of a row."""
+
+    column: int
+    span: int
+    parts: list[Part] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    """A band of the page: one full-width module, or columns of modules."""
+
+    stacks: list[Stack]
+    columns: int
+    height: float
+    space_before: float
+    role: str = "block"
+    top: float = 0.0
+
+
+def stack_height(parts: Sequence[Part], grid: Grid) -> float:
+    """Return the height of parts one under the other, spaces between them."""
+    return sum(part.height for part in parts) + grid.space * max(len(parts) - 1, 0)
+
+
+def shrink(parts: Sequence[Part], grid: Grid) -> float:
+    """Return how much shorter a column may become: its pictures, cropped."""
+    return -sum(part.resizing(grid)[0] for part in parts)
+
+
+def is_closing(row: Row) -> bool:
+    """Tell whether a row holds only blocks that close the issue."""
+    return all(part.module.closing for stack in row.stacks for part in stack.parts)

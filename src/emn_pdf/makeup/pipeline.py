@@ -1,0 +1,231 @@
+"""Page makeup from end to end: probe, galley, place, paginate.
+
+:func:`make_up` takes a layout's flow HTML and returns the paged HTML with
+what makeup decided (:class:`MadeUp`); the engine is reached only through
+the ``render`` it is given, and what it measured is kept for the next
+lay-out of the same content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from lxml import html as lxml_html
+
+from ..issue.errors import Finding
+from ..issue.model import Edition
+from .html import (
+    BAND_SUFFIX,
+    Flow,
+    cut,
+    galley_html,
+    galley_item,
+    paged_html,
+    probe_html,
+)
+from .measure import measure_of, overruns, read_galley, read_grid, text_columns
+from .search import place
+from .types import Grid, Measure, Placement
+from .wishes import wanted_spans, wish_of
+
+#: Lays HTML out and returns the engine's document.
+Render = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class MadeUp:
+    """The paged HTML makeup wrote, and what it decided."""
+
+    html: str
+    placement: Placement
+    renders: int
+    seconds: float  # measuring and placing, the final render not counted
+    fillers: int = 0  # designed pages after the made-up ones
+
+    def length(self) -> tuple[int, float]:
+        """Return the pages placed, and how full the last of them is (0-1)."""
+        return len(self.placement.pages), max(self.placement.fills[-1])
+
+    def figures(self) -> dict[str, object]:
+        """Return what makeup decided and what it cost, as a build reports it."""
+        return {
+            **self.placement.figures(),
+            "renders": self.renders + 1,
+            "seconds": round(self.seconds, 2),
+        }
+
+    def findings(self, document: Any) -> list[Finding]:
+        """Return what a designer would see on the pages, and the figures.
+
+        ``document`` is what the engine made of the paged HTML: more pages
+        than makeup placed means a module ran past its page, and a module
+        taller there than its place runs over the one below.
+        """
+        figures = self.figures()
+        placed = len(self.placement.pages) + self.fillers
+        overflow = [
+            Finding(
+                "E112",
+                f"the engine made {len(document.pages)} pages of the {placed}"
+                " makeup placed: a module ran past the foot of its page (a defect"
+                " of emn-pdf; please report it with the issue folder)",
+            )
+        ] * (len(document.pages) != placed)
+        overflow += overruns(document, self.placement)
+        summary = ", ".join(f"{name} {value}" for name, value in figures.items())
+        return (
+            [
+                Finding(
+                    note.code,
+                    note.message,
+                    page=note.page + 1,
+                    block=note.key.removesuffix(BAND_SUFFIX) if note.key else None,
+                )
+                for note in self.placement.notes
+            ]
+            + overflow
+            + [Finding("I110", f"page makeup: {summary}", figures=figures)]
+        )
+
+
+def make_up(
+    html: str,
+    edition: Edition,
+    columns: int,
+    render: Render,
+    context: str,
+    measured: Measured,
+) -> MadeUp:
+    """Return ``html`` made up into pages: probe, galley, place, paginate.
+
+    ``context`` is a digest of everything but the HTML that the engine's
+    measures depend on (stylesheets, fonts, pictures, settings, target): what
+    ``measured`` holds from the same context is not measured again.
+    """
+    started = time.perf_counter()
+    flow = cut(html)
+    grid, probed = _grid(flow, columns, render, context, measured)
+    wishes = {piece.key: wish_of(piece, edition, grid) for piece in flow.pieces}
+    wanted = wanted_spans(flow.pieces, wishes)
+    measures, galleys = _measures(flow, grid, wanted, render, context, measured)
+    modules = [
+        replace(wishes[piece.key], measures=measures.get(piece.key, {}))
+        for piece in flow.pieces
+    ]
+    placement = place(modules, grid)
+    paged = paged_html(flow, grid, placement)
+    seconds = time.perf_counter() - started
+    return MadeUp(paged, placement, probed + galleys, seconds, len(flow.fillers))
+
+
+#: Measures a :class:`Measured` keeps before it starts afresh.
+MEASURES_KEPT = 20_000
+
+
+@dataclass
+class Measured:
+    """What the engine measured, by the digest of what each measure depends on.
+
+    A process keeps one and hands it to every make-up: a rebuild (``watch``)
+    or a copyfit trial at settings tried before measures only the blocks that
+    changed.  It empties itself when full.
+    """
+
+    grids: dict[str, Grid] = field(default_factory=dict)
+    measures: dict[str, Measure] = field(default_factory=dict)
+    kept: int = MEASURES_KEPT
+
+    def missing(self, keys: dict[tuple[str, int], str]) -> dict[str, tuple[int, ...]]:
+        """Return the spans of each piece not measured yet, by piece key."""
+        missing: dict[str, tuple[int, ...]] = {}
+        for (key, span), digest in keys.items():
+            if digest not in self.measures:
+                missing[key] = (*missing.get(key, ()), span)
+        return missing
+
+    def make_room(self) -> None:
+        """Start afresh if full: a long ``watch`` session forgets old content."""
+        if len(self.measures) > self.kept:
+            self.measures.clear()
+
+    def known(self, keys: dict[tuple[str, int], str]) -> dict[str, dict[int, Measure]]:
+        """Return the measures known of ``keys``, by piece key and span."""
+        measures: dict[str, dict[int, Measure]] = {}
+        for (key, span), digest in keys.items():
+            if digest in self.measures:
+                measures.setdefault(key, {})[span] = self.measures[digest]
+        return measures
+
+
+def _digest(*parts: str) -> str:
+    """Return the digest of ``parts``: what a measure depends on."""
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _grid(
+    flow: Flow, columns: int, render: Render, context: str, measured: Measured
+) -> tuple[Grid, int]:
+    """Return the page grid, and how many renders it took to measure it."""
+    probe = probe_html(flow)
+    key = _digest(context, str(columns), probe)
+    if key in measured.grids:
+        return measured.grids[key], 0
+    grid = measured.grids[key] = read_grid(render(probe), columns)
+    return grid, 1
+
+
+def _measures(
+    flow: Flow,
+    grid: Grid,
+    wanted: dict[str, tuple[int, ...]],
+    render: Render,
+    context: str,
+    measured: Measured,
+) -> tuple[dict[str, dict[int, Measure]], int]:
+    """Return each piece's measures by span, and the renders they took.
+
+    Only the pieces not measured before in this context go to the galley.
+    """
+    keys = {
+        (piece.key, span): _digest(
+            context,
+            repr(grid),
+            lxml_html.tostring(galley_item(piece, span, grid), encoding="unicode"),
+        )
+        for piece in flow.pieces
+        for span in wanted.get(piece.key, ())
+    }
+    missing = measured.missing(keys)
+    renders = 0
+    if missing:
+        measured.make_room()
+        cut = _keep_measures(render(galley_html(flow, grid, missing)), keys, measured)
+        renders = 1
+        if cut:
+            alone = galley_html(flow, grid, cut, alone=True)
+            _keep_measures(render(alone), keys, measured)
+            renders = 2
+    return measured.known(keys), renders
+
+
+def _keep_measures(
+    document: Any, keys: dict[tuple[str, int], str], measured: Measured
+) -> dict[str, tuple[int, ...]]:
+    """Keep the measures of a laid-out galley; return the items to measure again.
+
+    A text in columns at the foot of a galley page goes on in its next column,
+    not on the next page as a block does (columns fragment it first): its
+    measure would be short.  Those are measured again, each on a page.
+    """
+    cut: dict[str, tuple[int, ...]] = {}
+    for (key, span), box in read_galley(document):
+        text = text_columns(box)
+        if text is not None and len(text.children) > 1:
+            cut[key] = (*cut.get(key, ()), span)
+        else:
+            measured.measures[keys[key, span]] = measure_of(box)
+    return cut

@@ -1,0 +1,160 @@
+"""What page makeup's placement takes and gives: the grid, modules, places.
+
+The placement (:func:`emn_pdf.makeup.place`) is given the page grid the
+engine measured and each module measured at each width it may take, with
+what the editor wished of it; it returns a :class:`Placement`: pages of
+placed modules, each column's fill, and the notes a designer would make.
+Lengths are CSS pixels, as the engine gives them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..issue.model import PictureFit
+
+#: Roles of modules that head what follows them.
+KEPT_ROLES = ("heading", "band")
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The page grid, as the engine measured it on the layout's pages."""
+
+    page_width: float
+    content_width: float
+    first_height: float  # page 1 has no top margin under its masthead
+    height: float
+    columns: int
+    gap: float
+    space: float  # between modules
+    line: float  # one line of body text
+    space_stretch: float = 1.8  # the widest space, in block spaces
+    space_shrink: float = 0.6  # the narrowest
+    picture_range: tuple[float, float] = (0.7, 1.4)
+    band_range: tuple[float, float] = (0.5, 1.3)  # a band may become a strip
+    leading_stretch: float = 0.5  # added between paragraphs at most, in lines
+
+    def range_of(self, module: Module) -> tuple[float, float]:
+        """Return how far the picture of ``module`` may shrink and grow.
+
+        A picture that is scaled, not cropped, is only scaled down: enlarged,
+        it would have to be cropped to its box, or leave the box's foot
+        blank; a band is never scaled: it would no longer span the page.
+        """
+        low, high = self.band_range if module.role == "band" else self.picture_range
+        if module.pictures == "cropped":
+            return low, high
+        if module.pictures == "scaled" and module.role != "band":
+            return low, 1.0
+        return 1.0, 1.0
+
+    def columns_of(self, own: int | None) -> int:
+        """Return the columns of a section: its own count, else the theme's.
+
+        A section may ask for fewer columns than the layout's grid, never
+        more: on a one-column A5 page, two columns are too narrow for a
+        heading's longest word (``unhonoured_wishes`` says so).
+        """
+        return min(own or self.columns, self.columns)
+
+    def column_width(self, columns: int) -> float:
+        """Return the width of one column of a grid of ``columns``."""
+        return (self.content_width - (columns - 1) * self.gap) / columns
+
+    def width(self, span: int, columns: int) -> float:
+        """Return the width of ``span`` columns, gaps between them included."""
+        return span * self.column_width(columns) + (span - 1) * self.gap
+
+    def left(self, column: int, columns: int) -> float:
+        """Return where column ``column`` (from 0) starts."""
+        return column * (self.column_width(columns) + self.gap)
+
+    def page_height(self, page: int) -> float:
+        """Return the height for modules on page ``page`` (from 0)."""
+        return self.first_height if page == 0 else self.height
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A module set at one width: its height, its picture, where it may split."""
+
+    height: float
+    picture: float | None = None  # height of the picture makeup may resize
+    boundaries: tuple[float, ...] = ()  # top of each flow unit, then the end
+    flow: float | None = None  # the height its text's columns are set to
+    level: float | None = None  # its picture's height level with text beside it
+
+
+@dataclass(frozen=True)
+class Module:
+    """One thing to place, in reading order, with what the editor asked."""
+
+    key: str
+    role: str  # "front", "heading" or "block"
+    columns: int  # of its section's grid
+    measures: dict[int, Measure]  # by span
+    span: int | None = None  # fixed span; None: one column, or wider if alone
+    new_page: bool = False
+    keep_with_next: bool = False
+    pictures: PictureFit = "cropped"  # or "scaled" down whole, or left "whole"
+    closing: bool = False  # it closes the issue (contact, greeting)
+
+    @property
+    def full(self) -> bool:
+        """Tell whether the module takes the whole width of its grid."""
+        if self.role != "block":
+            return True
+        return self.span is not None and self.span >= self.columns > 1
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A module, or a part of one, at its place on a page."""
+
+    key: str
+    span: int
+    column: int
+    top: float
+    height: float
+    units: tuple[int, int] | None = None  # the flow units of a split article
+    picture: float | None = None  # the picture's new height
+    leading: float = 0.0  # added between its flow units (paragraphs)
+    flow: float | None = None  # the height its text's columns are set to
+    crops: bool = True  # its picture is cropped to its new height, else scaled
+
+
+@dataclass(frozen=True)
+class Note:
+    """What a designer would see on the made-up pages: a preflight finding."""
+
+    code: str
+    message: str
+    page: int  # from 0
+    key: str | None = None  # the module it is about
+
+
+@dataclass
+class Placement:
+    """The pages, each a list of placed modules, and what makeup measured.
+
+    ``short_splits`` and ``lonely_last_page`` are what the search weighs and
+    copyfitting asks; ``notes`` say the same to the editor, in words.
+    """
+
+    pages: list[list[Placed]]
+    fills: list[list[float]]  # each page's columns, how full (0-1)
+    splits: int  # articles split between columns or pages
+    notes: list[Note] = field(default_factory=list)
+    short_splits: int = 0  # modules split though shorter than a column
+    lonely_last_page: bool = False  # the last page of several below its target
+
+    def figures(self) -> dict[str, object]:
+        """Return the makeup figures a build reports."""
+        return {
+            "pages": len(self.pages),
+            "splits": self.splits,
+            "short_splits": self.short_splits,
+            "fill": [round(min(columns), 2) for columns in self.fills[:-1]],
+            "last_page_fill": round(max(self.fills[-1]), 2),
+        }

@@ -1,0 +1,94 @@
+"""What the editor and each block's kind ask of its module, and the widths to measure.
+
+A module's wishes come from its block: the editor's ``span``, ``new_page``
+and ``keep_with_next``, and what its kind says (:class:`emn_pdf.issue.model.BlockBase`:
+closing, always full width, how its pictures may be resized).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..issue.model import BlockBase, Edition, Image, PictureFit, band_picture
+from ..layout.contract import resizable_pictures
+from ..layout.render import block_position
+from .html import BAND_SUFFIX, Piece
+from .types import Grid, Module
+
+
+def wish_of(piece: Piece, edition: Edition, grid: Grid) -> Module:
+    """Return the module of ``piece``, with what the editor and its kind ask.
+
+    A band is a module of its own across the grid, kept with its article,
+    which stands in the columns under it.
+    """
+    columns = grid.columns_of(piece.columns)
+    if piece.role not in ("block", "band"):
+        return Module(piece.key, piece.role, grid.columns, {})
+    block = _block(edition, piece.key.removesuffix(BAND_SUFFIX))
+    if block is None:
+        return Module(piece.key, piece.role, columns, {})
+    band = band_picture(block)
+    pictures: list[Image]
+    if piece.role == "band":
+        pictures = [band] if band else []
+    else:
+        pictures = resizable_pictures(block)
+    never = any(image.crop == "never" for image in pictures)
+    fit: PictureFit = "whole" if never else block.pictures
+    banded = band is not None
+    if piece.role == "band":
+        return Module(
+            piece.key,
+            "band",
+            columns,
+            {},
+            new_page=block.new_page,
+            keep_with_next=True,
+            pictures=fit,
+        )
+    span = (
+        None if block.span is None else columns if block.span == "page" else block.span
+    )
+    if block.full_width:
+        span = columns
+    return Module(
+        piece.key,
+        "block",
+        columns,
+        {},
+        span=None if span is None else min(span, columns),
+        new_page=block.new_page and not banded,
+        keep_with_next=block.keep_with_next,
+        pictures=fit,
+        closing=block.closing,
+    )
+
+
+def _block(edition: Edition, key: str) -> BlockBase | None:
+    """Return the block a ``data-block`` names, if it names one of the edition's."""
+    position = block_position(key)
+    try:
+        return edition.sections[position[0]].blocks[position[1]] if position else None
+    except IndexError:
+        return None
+
+
+def wanted_spans(
+    pieces: Sequence[Piece], wishes: dict[str, Module]
+) -> dict[str, tuple[int, ...]]:
+    """Return the spans to measure each piece at: those it may take.
+
+    A module of a section's columns may take any number of them: makeup's
+    search tries each (see :func:`emn_pdf.makeup.place`).  Measures across
+    columns cost no more than in one (see :func:`_least_columns_height`).
+    """
+    return {
+        piece.key: (
+            (min(wish.span or wish.columns, wish.columns),)
+            if wish.full
+            else tuple(range(1, wish.columns + 1))
+        )
+        for piece in pieces
+        for wish in [wishes[piece.key]]
+    }
