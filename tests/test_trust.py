@@ -206,8 +206,8 @@ def test_a_folder_of_the_working_directory_never_stands_for_a_layout(
 ) -> None:
     """A contributor's zip unpacked beside the issue holds a folder named emn."""
     marker = tmp_path / "marker"
-    for name in ("emn", "mine"):
-        hostile_layout(tmp_path, "{{ masthead.organisation }}").rename(tmp_path / name)
+    shutil.copytree(ROOT / "layouts" / "bulletin", tmp_path / "mine")
+    hostile_layout(tmp_path).rename(tmp_path / "emn")
     (tmp_path / "emn" / "issue.html.j2").write_text(
         f"{{{{ edition.parse_raw('{hostile.PICKLE.replace('MARKER', str(marker))}',"
         " proto='pickle', allow_pickle=True) }}"
