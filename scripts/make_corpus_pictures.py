@@ -571,14 +571,15 @@ def gradient(width: int, height: int, top: tuple, bottom: tuple) -> Image.Image:
 
 
 def figure_at(
-    draw: ImageDraw.ImageDraw, x: float, top: float, size: float, rng: random.Random
+    image: Image.Image, x: float, top: float, size: float, rng: random.Random
 ) -> None:
     """Draw a person whose head's top is at ``top``: head, hair, face, shoulders.
 
     ``size`` is the head's height; the shoulders run down to the image's foot.
     """
+    draw = ImageDraw.Draw(image)
     skin, hair = rng.choice(SKIN), rng.choice(HAIR)
-    head_w, bottom = size * 0.78, draw.im.size[1]
+    head_w, bottom = size * 0.78, image.height
     neck_top = top + size * 0.85
     draw.rectangle(
         [x - size * 0.16, neck_top, x + size * 0.16, neck_top + size * 0.35], fill=skin
@@ -602,7 +603,12 @@ def figure_at(
         draw.ellipse([ex - eye_r, eye_y - eye_r, ex + eye_r, eye_y + eye_r], fill=hair)
     mouth_y = top + size * 0.74
     draw.arc(
-        [x - head_w * 0.18, mouth_y - size * 0.06, x + head_w * 0.18, mouth_y + size * 0.05],
+        [
+            x - head_w * 0.18,
+            mouth_y - size * 0.06,
+            x + head_w * 0.18,
+            mouth_y + size * 0.05,
+        ],
         20,
         160,
         fill=(150, 60, 60),
@@ -618,8 +624,7 @@ def portrait(width: int, height: int, seed: int, backdrop: tuple) -> Image.Image
     """
     rng = random.Random(seed)
     image = gradient(width, height, backdrop, lerp(backdrop, (255, 255, 255), 0.6))
-    draw = ImageDraw.Draw(image)
-    figure_at(draw, width / 2, height * 0.1, height * 0.3, rng)
+    figure_at(image, width / 2, height * 0.1, height * 0.3, rng)
     return image
 
 
@@ -627,12 +632,11 @@ def group_photo(width: int, height: int, people: int, seed: int) -> Image.Image:
     """People standing side by side across the whole width of the frame."""
     rng = random.Random(seed)
     image = gradient(width, height, (222, 228, 236), (190, 200, 214))
-    draw = ImageDraw.Draw(image)
     step = width / people
     for index in range(people):
         size = height * rng.uniform(0.2, 0.25)
         top = height * rng.uniform(0.22, 0.3)
-        figure_at(draw, step * (index + 0.5), top, size, rng)
+        figure_at(image, step * (index + 0.5), top, size, rng)
     return image
 
 
