@@ -1,24 +1,32 @@
-"""Draw the pictures of the page-makeup test corpus (tests/corpus/*/images/).
+"""Draw the pictures of the page-makeup test corpus (tests/corpus/*/images/)
+and of the held-out issues (tests/heldout/*/images/).
 
 Every picture is generated, so the corpus carries no third-party material and
 stays small: flat SVG illustrations, SVG charts (a title at the top and a
 source line at the bottom, inside the picture), and PNG or JPEG bitmaps with
 extreme aspect ratios drawn from smooth gradients and shapes so that they
-compress well.  The output is deterministic; run it again after editing:
+compress well.  The held-out issues' photos are JPEGs a crop can be judged
+on: portraits whose head is at the top (a crop to a band cuts it), group
+photos whose people stand across the whole width (a square crop cuts the
+outer ones in half) and panoramas.  The output is deterministic; run it again
+after editing (``heldout`` or ``corpus`` draws only that set):
 
-    .venv/bin/python scripts/make_corpus_pictures.py
+    .venv/bin/python scripts/make_corpus_pictures.py [corpus|heldout]
 """
 
 from __future__ import annotations
 
 import math
 import random
+import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from PIL import Image, ImageDraw
 
-CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
+TESTS = Path(__file__).resolve().parent.parent / "tests"
+CORPUS = TESTS / "corpus"
+HELDOUT = TESTS / "heldout"
 
 NAVY, BLUE, SKY, GOLD, CORAL, MINT, PAPER, PLUM, SAND = (
     "#12305f",
@@ -499,7 +507,8 @@ def typesetting_charts(charts: Path) -> None:
     )
 
 
-def main() -> None:
+def corpus_pictures() -> None:
+    """Draw the pictures of tests/corpus/."""
     for issue, items in ILLUSTRATIONS.items():
         folder = CORPUS / issue / "images"
         folder.mkdir(parents=True, exist_ok=True)
@@ -590,5 +599,159 @@ def main() -> None:
     )
 
 
+# ---------------------------------------------------------- held-out photos
+
+SKIN = [(241, 199, 165), (198, 143, 104), (141, 93, 62), (224, 172, 130)]
+HAIR = [(40, 28, 22), (92, 60, 34), (20, 18, 18), (150, 140, 130)]
+CLOTHES = [(29, 79, 145), (122, 36, 54), (46, 110, 80), (201, 146, 45), (80, 80, 96)]
+
+
+def gradient(width: int, height: int, top: tuple, bottom: tuple) -> Image.Image:
+    """A vertical gradient, the studio backdrop of a photo."""
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        draw.line([(0, y), (width, y)], fill=lerp(top, bottom, y / height))
+    return image
+
+
+def figure_at(
+    image: Image.Image, x: float, top: float, size: float, rng: random.Random
+) -> None:
+    """Draw a person whose head's top is at ``top``: head, hair, face, shoulders.
+
+    ``size`` is the head's height; the shoulders run down to the image's foot.
+    """
+    draw = ImageDraw.Draw(image)
+    skin, hair = rng.choice(SKIN), rng.choice(HAIR)
+    head_w, bottom = size * 0.78, image.height
+    neck_top = top + size * 0.85
+    draw.rectangle(
+        [x - size * 0.16, neck_top, x + size * 0.16, neck_top + size * 0.35], fill=skin
+    )
+    shoulder = neck_top + size * 0.3
+    draw.rounded_rectangle(
+        [x - size * 0.95, shoulder, x + size * 0.95, bottom + size],
+        radius=size * 0.45,
+        fill=rng.choice(CLOTHES),
+    )
+    draw.ellipse([x - head_w / 2, top, x + head_w / 2, top + size], fill=skin)
+    draw.chord(
+        [x - head_w / 2 - 2, top - size * 0.04, x + head_w / 2 + 2, top + size * 0.7],
+        180,
+        360,
+        fill=hair,
+    )
+    eye_y, eye_dx, eye_r = top + size * 0.5, head_w * 0.2, size * 0.045
+    for side in (-1, 1):
+        ex = x + side * eye_dx
+        draw.ellipse([ex - eye_r, eye_y - eye_r, ex + eye_r, eye_y + eye_r], fill=hair)
+    mouth_y = top + size * 0.74
+    draw.arc(
+        [
+            x - head_w * 0.18,
+            mouth_y - size * 0.06,
+            x + head_w * 0.18,
+            mouth_y + size * 0.05,
+        ],
+        20,
+        160,
+        fill=(150, 60, 60),
+        width=max(2, round(size * 0.02)),
+    )
+
+
+def portrait(width: int, height: int, seed: int, backdrop: tuple) -> Image.Image:
+    """A head-and-shoulders portrait: the head in the top third of the frame.
+
+    A crop that keeps the middle of a tall portrait (a landscape band) cuts
+    the top of the head off: the defect the crop measure must count.
+    """
+    rng = random.Random(seed)
+    image = gradient(width, height, backdrop, lerp(backdrop, (255, 255, 255), 0.6))
+    figure_at(image, width / 2, height * 0.1, height * 0.3, rng)
+    return image
+
+
+def group_photo(width: int, height: int, people: int, seed: int) -> Image.Image:
+    """People standing side by side across the whole width of the frame."""
+    rng = random.Random(seed)
+    image = gradient(width, height, (222, 228, 236), (190, 200, 214))
+    step = width / people
+    for index in range(people):
+        size = height * rng.uniform(0.2, 0.25)
+        top = height * rng.uniform(0.22, 0.3)
+        figure_at(image, step * (index + 0.5), top, size, rng)
+    return image
+
+
+#: Held-out issue: [(file name, what to draw)].
+HELDOUT_PHOTOS = {
+    "de-interview-quarterly": [
+        ("portraet-yilmaz.jpg", lambda: portrait(900, 1400, 11, (214, 222, 232))),
+        ("auftakt-gruppe.jpg", lambda: group_photo(1800, 1200, 8, 12)),
+    ],
+    "fr-photo-city": [
+        ("place-du-marche.jpg", lambda: landscape(4000, 1200, 21, sun=(0.6, 0.3))),
+        ("berges-alzette.jpg", lambda: landscape(4000, 1200, 22, sun=(0.15, 0.4))),
+        ("portrait-amina.jpg", lambda: portrait(900, 1400, 23, (232, 226, 214))),
+        ("portrait-joao.jpg", lambda: portrait(900, 1400, 24, (196, 222, 200))),
+        ("binome.jpg", lambda: group_photo(1600, 1200, 2, 25)),
+        ("classe-luxembourgeois.jpg", lambda: group_photo(1800, 1200, 8, 26)),
+        ("fete-du-brill.jpg", lambda: group_photo(2400, 1600, 6, 27)),
+    ],
+    "en-two-page-digest": [],
+    "fr-a5-booklet": [
+        ("vallee-moselle.jpg", lambda: landscape(4000, 1200, 41, sun=(0.3, 0.25))),
+        ("portrait-fatou.jpg", lambda: portrait(900, 1400, 42, (206, 230, 200))),
+        ("jardin-partage.jpg", lambda: landscape(1600, 1067, 43, sun=(0.8, 0.3))),
+    ],
+}
+
+
+def heldout_pictures() -> None:
+    """Draw the pictures of tests/heldout/: photos, charts and covers."""
+    for issue, photos in HELDOUT_PHOTOS.items():
+        folder = HELDOUT / issue / "images"
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, draw in photos:
+            save_jpeg(draw(), folder / name)
+    drawings = {
+        "de-interview-quarterly/jahresbericht-2024.svg": cover(
+            "Jahresbericht 2024", "Netzwerk Ankommen", "blue"
+        ),
+        "fr-a5-booklet/rapport-2024.svg": cover(
+            "Rapport d’activité 2024", "Terre d’accueil", "green"
+        ),
+        "fr-photo-city/inscriptions-cours.svg": bar_chart(
+            "Inscriptions aux cours de langues, 2024-2025",
+            "Source : service Vivre-ensemble, Ville de Val-d’Alzette",
+            ["Luxembourgeois", "Français", "Allemand", "Anglais", "Alphabétisation"],
+            [412, 365, 198, 121, 57],
+        ),
+        "en-two-page-digest/people-helped.svg": bar_chart(
+            "People helped by our advice service",
+            "Source: Northfield Migrant Support Network case records",
+            [str(year) for year in range(2021, 2026)],
+            [640, 910, 1230, 1380, 1515],
+        ),
+        "fr-a5-booklet/situations-2025.svg": bar_chart(
+            "Personnes accompagnées en 2025",
+            "Source : Terre d’accueil, rapport d’activité 2025 (provisoire)",
+            ["Demandeurs d’asile", "Réfugiés", "Jeunes majeurs", "Autres"],
+            [88, 54, 41, 29],
+        ),
+    }
+    for name, text in drawings.items():
+        issue, file_name = name.split("/")
+        (HELDOUT / issue / "images" / file_name).write_text(text, encoding="utf-8")
+
+
+def main(which: list[str]) -> None:
+    """Draw the sets named (``corpus``, ``heldout``), or both."""
+    for name in which or ["corpus", "heldout"]:
+        {"corpus": corpus_pictures, "heldout": heldout_pictures}[name]()
+
+
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
