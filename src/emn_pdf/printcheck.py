@@ -31,7 +31,7 @@ import pikepdf
 from PIL import Image, ImageMath
 
 from .errors import Finding
-from .jobs import PAGES_PER_SHEET
+from .jobs import FLAT_SHEET, PAGES_PER_SHEET, whole_sheets
 from .pdfwalk import Drawing, drawings, images, placements
 from .press import is_rgb
 
@@ -39,6 +39,10 @@ from .press import is_rgb
 MAX_PPI = 450
 #: Resolution the separations are rendered at to measure coverage.
 COVERAGE_PPI = 50
+#: A pixel carrying this much ink (of 255 for 400 %) is not paper: 10 %.
+INKED = 6
+#: A background short of the bleed along this much of an edge is reported.
+MIN_GAP_MM = 3.0
 TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 
@@ -114,11 +118,12 @@ def _detailed_pictures(pdf: pikepdf.Pdf) -> Iterator[Finding]:
 
 def _page_count(pdf: pikepdf.Pdf) -> Iterator[Finding]:
     count = len(pdf.pages)
-    if count % PAGES_PER_SHEET:
+    if not whole_sheets(count):
         yield Finding(
             "E124",
             f"{count} pages: a folded newsletter needs a multiple of"
-            f" {PAGES_PER_SHEET} ({count + -count % PAGES_PER_SHEET} pages)",
+            f" {PAGES_PER_SHEET} ({count + -count % PAGES_PER_SHEET} pages), a flat"
+            f" sheet at most {FLAT_SHEET}",
         )
 
 
@@ -252,3 +257,49 @@ def page_coverage(separations: Path) -> float:
             k=black,
         )
         return float(total.getextrema()[1]) * 100 / 255
+
+
+def _total_ink(page: Image.Image) -> Image.Image:
+    """Return a CMYK page's total ink per pixel, 0 to 255 for 0 to 400 %."""
+    cyan, magenta, yellow, black = page.split()
+    total: Image.Image = ImageMath.lambda_eval(
+        lambda ink: (ink["c"] + ink["m"] + ink["y"] + ink["k"]) / 4,
+        c=cyan,
+        m=magenta,
+        y=yellow,
+        k=black,
+    )
+    return total.convert("L")
+
+
+def bleed_shortfalls(separations: Path, ppi: int, bleed_mm: float = 3.0) -> list[str]:
+    """Return the trim edges along which a background stops short of the bleed.
+
+    ``separations`` is a page rendered to its bleed box: a pixel just inside
+    the trim that carries ink, with paper where the bleed should run on, is a
+    background the cutter would leave a white hair beside.
+    """
+    with Image.open(separations) as page:
+        ink = _total_ink(page)
+    width, height = ink.size
+    bleed = round(bleed_mm / 25.4 * ppi)
+    inside, outside = bleed + 1, 1
+    lines = {
+        "top": ((0, inside, width, inside + 1), (0, outside, width, outside + 1)),
+        "bottom": (
+            (0, height - inside - 1, width, height - inside),
+            (0, height - outside - 1, width, height - outside),
+        ),
+        "left": ((inside, 0, inside + 1, height), (outside, 0, outside + 1, height)),
+        "right": (
+            (width - inside - 1, 0, width - inside, height),
+            (width - outside - 1, 0, width - outside, height),
+        ),
+    }
+    short = []
+    for edge, (trim, beyond) in lines.items():
+        pairs = zip(ink.crop(trim).getdata(), ink.crop(beyond).getdata(), strict=True)
+        gaps = sum(at >= INKED and out < INKED for at, out in pairs)
+        if gaps * 25.4 / ppi >= MIN_GAP_MM:
+            short.append(edge)
+    return short
