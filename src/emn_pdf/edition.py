@@ -22,7 +22,14 @@ from pydantic import ValidationError
 from . import cache
 from .errors import Finding, Problem, UserError
 from .i18n import catalogue_path, edition_catalogue, load_catalogue
-from .jobs import PAGES_PER_SHEET, BuildReport, Job, Target, edition_files
+from .jobs import (
+    PAGES_PER_SHEET,
+    BuildReport,
+    Job,
+    Target,
+    edition_files,
+    whole_sheets,
+)
 from .layouts import (
     DEFAULT_LAYOUT,
     DEFAULT_PAGE,
@@ -32,7 +39,7 @@ from .layouts import (
     find_layout,
 )
 from .load import FieldPath, LoadedEdition, load_edition
-from .model import is_remote
+from .model import Contact, is_remote
 
 if TYPE_CHECKING:
     from .copyfit import Trial
@@ -81,11 +88,14 @@ class Prepared:
         """
         from .preflight import inspect, unhonoured_wishes
 
+        theme = self.layout.theme
         findings = inspect(
             laid_out.document,
-            [self.layout.font_path(face) for face in self.layout.theme.fonts],
+            [self.layout.font_path(face) for face in theme.fonts],
             print_target=laid_out.target == "print",
             pages=self.loaded.edition.pages,
+            channels=self._channels(),
+            screen={colour.cmyk: colour.rgb for colour in theme.colours.values()},
         ) + (written or [])
         if laid_out.makeup is not None:
             # Makeup knows the fill of each column, which W107 estimates.
@@ -93,8 +103,8 @@ class Prepared:
             findings += laid_out.makeup.findings(laid_out.document)
         if laid_out.copyfit is not None:
             findings.append(Finding("I111", f"copyfit: {laid_out.copyfit}"))
+        findings += _filler_pages(laid_out.sheets)
         located = [self.locate(finding, laid_out.target) for finding in findings]
-        theme = self.layout.theme
         located += [
             replace(finding, edition=f"{self.language} {laid_out.target}")
             for finding in unhonoured_wishes(self.loaded, theme.makeup, theme.columns)
@@ -105,6 +115,18 @@ class Prepared:
             edition = f"{self.language} {laid_out.target}"
             located.append(Finding.at("E108", problem, edition=edition))
         return located
+
+    def _channels(self) -> list[tuple[tuple[str, str], str]]:
+        """Return each contact channel of the edition: its block, field and kind."""
+        from .render import block_id
+
+        return [
+            ((block_id(number, index), channel.field), channel.kind)
+            for number, section in enumerate(self.loaded.edition.sections)
+            for index, block in enumerate(section.blocks)
+            if isinstance(block, Contact)
+            for channel in block.channels()
+        ]
 
     def locate_resource(self, url: str, reason: str) -> Problem | None:
         """Return a problem at the picture field that asked for ``url``."""
@@ -131,6 +153,21 @@ class Prepared:
         return render_html(
             self.loaded.edition, self.layout, catalogue, self.language, page
         )
+
+
+def _filler_pages(sheets: Sheets | None) -> list[Finding]:
+    """Say when designed pages besides the back page complete the last sheet."""
+    if sheets is None or sheets.fillers <= 1:
+        return []
+    return [
+        Finding(
+            "W117",
+            f"{sheets.fillers} designed pages complete the last sheet (the issue's"
+            " links, notes, the back page): within the layout's copyfit ranges the"
+            " content neither condenses nor spreads to whole sheets; shorten or"
+            " lengthen it, or set 'pages:'",
+        )
+    ]
 
 
 def prepare(issue_dir: Path, language: str, layout: str | None) -> Prepared:
@@ -388,20 +425,173 @@ def lay_out_target(
 ) -> LaidOut:
     """Lay out the edition for ``target``, copyfitted if a page count is asked.
 
-    ``pages`` (else the edition's ``pages:``) asks for copyfitting.  For print,
-    a last layout adds the designed pages (notes, then a back page) that fill
-    the edition out to sheets of four; what comes before them does not move.
+    ``pages`` (else the edition's ``pages:``) asks for copyfitting.  A print
+    edition is then planned in whole sheets of four (:func:`_planned_sheets`).
     """
     draft, settings, copyfitted, problem = _copyfitted(
         item, target, allow_remote, pages
     )
-    missing = -draft.page_count % PAGES_PER_SHEET
-    if target == "print" and missing:
-        draft = _draft(item, Page("print", fill_pages=missing), allow_remote, settings)
+    sheets = None
+    if target == "print" and not whole_sheets(draft.page_count):
+        fixed = pages is not None or item.loaded.edition.pages is not None
+        draft, sheets = _planned_sheets(item, draft, settings, allow_remote, fixed)
     laid_out = draft.finish()
-    laid_out.copyfit = copyfitted
+    laid_out.copyfit = sheets.report if sheets and sheets.report else copyfitted
     laid_out.copyfit_problem = problem
+    laid_out.sheets = sheets
     return laid_out
+
+
+@dataclass(frozen=True)
+class Sheets:
+    """How a print edition was planned in sheets of four, for the findings."""
+
+    fillers: int  # designed pages after the content, the back page included
+    contact_at_back: bool
+    report: str | None = None  # what copyfitting did to reach whole sheets
+
+
+def _planned_sheets(
+    item: Prepared,
+    natural: _Draft,
+    settings: dict[str, str],
+    allow_remote: bool,
+    fixed: bool,
+) -> tuple[_Draft, Sheets]:
+    """Plan the print edition in whole sheets, as a designer does, not padded.
+
+    The content fills whole sheets with the contact among it, or all sheets
+    but a back page that carries the contact (printed there once).  When
+    neither does at the layout's sizes, copyfitting condenses or spreads the
+    content within the theme's ranges to the nearest count that does.  Only
+    when that fails too (or the editor fixed the page count) are designed
+    pages added before the back page: the issue's links, then ruled notes.
+    """
+    at_back = _draft(item, _back_page(1), allow_remote, settings)
+    if whole_sheets(at_back.page_count):
+        return at_back, Sheets(1, True)
+    if not fixed and not settings:
+        planned = _sheets_by_copyfit(item, natural, at_back, allow_remote)
+        if planned is not None:
+            return planned
+    content = natural.length[0], at_back.length[0]
+    in_content = -content[0] % PAGES_PER_SHEET
+    with_back = 1 + -(content[1] + 1) % PAGES_PER_SHEET
+    if in_content < with_back:
+        page = Page("print", fill_pages=in_content)
+    else:
+        page = _back_page(with_back)
+    draft = _draft(item, page, allow_remote, settings)
+    return draft, Sheets(page.fill_pages, page.contact_at_back)
+
+
+def _back_page(fill_pages: int) -> Page:
+    """Return the print page whose last designed page carries the contact."""
+    return Page("print", fill_pages=fill_pages, contact_at_back=True)
+
+
+def _sheets_by_copyfit(
+    item: Prepared, natural: _Draft, at_back: _Draft, allow_remote: bool
+) -> tuple[_Draft, Sheets] | None:
+    """Copyfit the content to the nearest count of whole sheets, if one fits.
+
+    The counts tried, nearest first: a multiple of four with the contact
+    among the content, or one page short of it with the contact on the back
+    page; the theme's ranges bound how far the content may condense or
+    spread, and when sizes alone cannot spread it, sections open new pages.
+    """
+    targets = _sheet_targets(natural.length[0], at_back.length[0])
+    for opened in (False, True):
+        laid = _with_section_openers(item) if opened else item
+        for pages, at_the_back in targets:
+            page = _back_page(1) if at_the_back else Page("print")
+            start = at_back if at_the_back else natural
+            if opened:
+                start = _draft(laid, page, allow_remote)
+            fitted = _copyfit_to(laid, page, pages, start, allow_remote)
+            if fitted is not None:
+                chosen, report = fitted
+                openers = "sections open pages, " if opened else ""
+                back = " and a back page" if at_the_back else ""
+                report = (
+                    f"{pages} pages{back} rather than {natural.page_count}:"
+                    f" {openers}{report}"
+                )
+                return chosen, Sheets(int(at_the_back), at_the_back, report)
+    return None
+
+
+def _copyfit_to(
+    item: Prepared, page: Page, pages: int, start: _Draft, allow_remote: bool
+) -> tuple[_Draft, str] | None:
+    """Return the draft copyfitted to ``pages`` content pages, and the report.
+
+    A spread content's last page need only be as full as makeup asks of any
+    last page: the back page follows it.
+    """
+    from . import copyfit, makeup
+
+    ranges = item.layout.theme.copyfit
+    if ranges is None:
+        return None
+    own = copyfit.natural_density(ranges, item.layout.theme.type.body_size)
+    trial = copyfit.Trial(own, {}, *start.length, 0.0, start)
+
+    def render(settings: dict[str, str]) -> tuple[_Draft, int, float]:
+        draft = _draft(item, page, allow_remote, settings)
+        return (draft, *draft.length)
+
+    last_fill = makeup.MIN_LAST_FILL
+    try:
+        chosen, search = copyfit.fit(
+            ranges, pages, render, trial, last_fill, _splits_no_short_module
+        )
+    except copyfit.NoFit:
+        return None
+    return chosen.result, search.report(chosen)
+
+
+def _with_section_openers(item: Prepared) -> Prepared:
+    """Return the edition with every section but the first opening a page.
+
+    A designer spreads a short issue over a sheet more by giving each
+    section a page of its own to start on, not only by larger type.
+    """
+    edition = item.loaded.edition
+    sections = [
+        section.model_copy(
+            update={
+                "blocks": [
+                    section.blocks[0].model_copy(update={"new_page": True}),
+                    *section.blocks[1:],
+                ]
+            }
+        )
+        if number
+        else section
+        for number, section in enumerate(edition.sections)
+    ]
+    opened = edition.model_copy(update={"sections": sections})
+    return replace(item, loaded=replace(item.loaded, edition=opened))
+
+
+#: How many counts of whole sheets a print edition tries to copyfit to.
+SHEET_TRIALS = 4
+
+
+def _sheet_targets(in_content: int, with_back: int) -> list[tuple[int, bool]]:
+    """Return the content page counts that make whole sheets, nearest first.
+
+    Each is a count and whether the contact is on the back page: ``4k``
+    pages with the contact among them, or ``4k - 1`` and the back page.
+    """
+    counts = set()
+    for pages, at_back in ((in_content, False), (with_back, True)):
+        below = pages - (pages + at_back) % PAGES_PER_SHEET
+        for target in (below, below + PAGES_PER_SHEET):
+            if target >= 1 and target != pages:
+                counts.add((abs(target - pages), -target, target, at_back))
+    return [(target, at_back) for *_, target, at_back in sorted(counts)][:SHEET_TRIALS]
 
 
 def _copyfitted(
@@ -422,7 +612,7 @@ def _copyfitted(
     natural = _draft(item, Page(target), allow_remote)
     ranges = item.layout.theme.copyfit
     pages = requested or item.loaded.edition.pages
-    saving = None if pages is not None else _page_to_save(natural, target)
+    saving = None if pages is not None else _page_to_save(natural)
     if saving is not None:
         pages = natural.page_count - 1
     if pages is None or ranges is None:
@@ -486,7 +676,7 @@ def _saving_trial(
         trial
         for trial in trials[1:]  # the first is the natural setting
         if trial.pages < natural.page_count
-        and _page_to_save(trial.result, target) is None
+        and _page_to_save(trial.result) is None
         and _splits_no_short_module(trial.result)
         and (target != "print" or _sheets(trial.pages) < _sheets(natural.page_count))
     ]
@@ -505,18 +695,15 @@ def _splits_no_short_module(draft: _Draft) -> bool:
     return not any(note.code == "W110" for note in notes)
 
 
-def _page_to_save(draft: _Draft, target: Target) -> str | None:
+def _page_to_save(draft: _Draft) -> str | None:
     """Say why a designer would set the issue one page shorter, if one would.
 
-    A last page left to the closing blocks alone reads as a leftover; a
-    print edition one page over whole sheets would take three designed
-    filler pages where one page less of content takes none.
+    A last page left to the closing blocks alone reads as a leftover.  (A
+    print edition's count of whole sheets is planned afterwards:
+    :func:`_planned_sheets`.)
     """
     if _lonely_last_page(draft):
         return "a last page of closing blocks alone"
-    over = draft.page_count > 1 and draft.page_count % PAGES_PER_SHEET == 1
-    if target == "print" and draft.makeup is not None and over:
-        return f"{draft.page_count} and {PAGES_PER_SHEET - 1} filler pages"
     return None
 
 

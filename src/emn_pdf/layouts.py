@@ -53,10 +53,16 @@ MAX_TEMPLATE_BYTES = 1024 * 1024
 
 @dataclass(frozen=True)
 class Page:
-    """What the HTML is for: its target, and blank pages to design for binding."""
+    """What the HTML is for: its target, and the pages designed for binding.
+
+    ``fill_pages`` designed pages end a print edition (the last one its back
+    page); with ``contact_at_back`` the contact block is printed there, once,
+    and not among the content.
+    """
 
     target: Target = "web"
     fill_pages: int = 0
+    contact_at_back: bool = False
 
 
 DEFAULT_PAGE = Page()

@@ -26,7 +26,12 @@ a warning:
 - ``I112 narrowed``: columns or a span beyond the layout's grid, set in the
   columns it has;
 - ``E108 page count``: not the number of pages the issue asks for (pages
-  added to fill out a print edition do not count).
+  added to fill out a print edition do not count);
+- ``E114 channel not printed``: a contact channel the edition lists that no
+  page shows (a layout that lost it);
+- ``E115 small text``: text set below 6 pt in print;
+- ``E116 contrast``: text on its background below WCAG's 4.5:1 (3:1 for
+  large text), on any page type.
 """
 
 from __future__ import annotations
@@ -65,6 +70,14 @@ MARKDOWN_LINK = re.compile(r"\[[^\]]+\]\(([^)\s]*)\)")
 BLOCK_ATTRIBUTE = "data-block"
 FILLER_ATTRIBUTE = "data-filler"
 BLEED_ATTRIBUTE = "data-bleed"
+CHANNEL_ATTRIBUTE = "data-channel"
+#: Below this, print is read with a magnifier: 6 pt, in CSS pixels.
+MIN_PRINT_TEXT = 8.0
+#: WCAG 2.1: large text is 18 pt, or 14 pt bold (in CSS pixels).
+LARGE_TEXT, LARGE_BOLD_TEXT = 24.0, 18.66
+#: A contact channel: its block's name and its field in the block.
+Channel = tuple[str, str]
+RGB = tuple[float, float, float]
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,9 @@ class _Context:
     limit: float = 0.0  # right edge of the containing block's content
     heading: Any = None  # the heading element the box is part of
     margin: bool = False  # in a page-margin box: never wider than the page
+    channel: str | None = None  # a contact channel's field, from data-channel
+    block_limit: float = float("inf")  # right edge of the block's element
+    background: RGB = (1.0, 1.0, 1.0)  # the colour behind the box
 
 
 @dataclass
@@ -102,6 +118,7 @@ class _Survey:
     margins: list[_Placed] = field(default_factory=list)  # running header, footer
     bottoms: dict[int, float] = field(default_factory=dict)
     fillers: set[int] = field(default_factory=set)
+    screen: dict[tuple[float, ...], str] = field(default_factory=dict)
 
 
 def inspect(
@@ -110,17 +127,27 @@ def inspect(
     *,
     print_target: bool = False,
     pages: int | None = None,
+    channels: Iterable[tuple[Channel, str]] = (),
+    screen: dict[tuple[float, ...], str] | None = None,
 ) -> list[Finding]:
-    """Return every defect found on the laid-out ``document``."""
-    survey = _survey(document)
+    """Return every defect found on the laid-out ``document``.
+
+    ``channels`` are the contact channels the edition lists, each with a name
+    for a message; ``screen`` gives the screen colour of each print colour of
+    the theme, for the contrast of print pages.
+    """
+    survey = _survey(document, screen)
     findings = [
         *_overflows(document, survey),
+        *_unseen_channels(survey, dict(channels)),
+        *_low_contrast(survey),
         *_lonely_headings(survey),
         *_missing_glyphs(survey, tuple(sorted(font_files))),
         *_empty_pages(document, survey),
     ]
     if print_target:
         findings += _low_resolution(survey)
+        findings += _small_text(survey)
     content_pages = len(document.pages) - len(survey.fillers)
     if pages is not None and pages != content_pages:
         findings.append(
@@ -258,32 +285,47 @@ def _texts(data: Any, location: FieldPath) -> Iterator[tuple[FieldPath, str]]:
         yield location, data
 
 
-def _survey(document: Document) -> _Survey:
-    survey = _Survey()
+def _survey(
+    document: Document, screen: dict[tuple[float, ...], str] | None = None
+) -> _Survey:
+    screen = screen or {}
+    survey = _Survey(screen=screen)
     for number, page in enumerate(document.pages, start=1):
         page_box = page._page_box
         page_right = page_box.content_box_x() + page_box.width
+        paper = _on_screen(page_box.style["background_color"], (1.0, 1.0, 1.0), screen)
         for child in page_box.children:
-            context = _Context(number, limit=child.content_box_x() + child.width)
+            context = _Context(
+                number, limit=child.content_box_x() + child.width, background=paper
+            )
             if isinstance(child, boxes.MarginBox):
                 # Apart: the page's content and its length are the body's.  A
                 # box the engine made wider than the page (a running title
                 # that may not wrap) still has the page's width only.
                 margin = _Survey()
                 limit = min(context.limit, page_right)
-                _walk(child, replace(context, limit=limit, margin=True), margin)
+                _walk(child, replace(context, limit=limit, margin=True), margin, screen)
                 survey.margins += margin.placed
             else:
-                _walk(child, context, survey)
+                _walk(child, context, survey, screen)
         if number not in survey.bottoms:
             survey.bottoms[number] = page_box.content_box_y()
     return survey
 
 
-def _walk(box: Any, context: _Context, survey: _Survey) -> None:
+def _walk(
+    box: Any, context: _Context, survey: _Survey, screen: dict[tuple[float, ...], str]
+) -> None:
     element = box.element
     if element is not None and box.element_tag == element.tag:
-        context = replace(context, block=element.get(BLOCK_ATTRIBUTE, context.block))
+        context = replace(
+            context,
+            block=element.get(BLOCK_ATTRIBUTE, context.block),
+            channel=element.get(CHANNEL_ATTRIBUTE, context.channel),
+        )
+        if element.get(BLOCK_ATTRIBUTE) is not None and hasattr(box, "border_width"):
+            right = box.border_box_x() + box.border_width()
+            context = replace(context, block_limit=right)
         if element.tag in HEADINGS:
             context = replace(context, heading=element)
         if element.get(FILLER_ATTRIBUTE) is not None:
@@ -295,6 +337,8 @@ def _walk(box: Any, context: _Context, survey: _Survey) -> None:
         context = replace(
             context, limit=min(limit, context.limit) if context.margin else limit
         )
+    background = _on_screen(box.style["background_color"], context.background, screen)
+    context = replace(context, background=background)
     survey.placed.append(_Placed(box, context))
     if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) and box.height:
         bottom = box.position_y + box.height
@@ -302,7 +346,7 @@ def _walk(box: Any, context: _Context, survey: _Survey) -> None:
             survey.bottoms.get(context.page, 0.0), bottom
         )
     for child in getattr(box, "children", ()):
-        _walk(child, context, survey)
+        _walk(child, context, survey, screen)
 
 
 def _overflows(document: Document, survey: _Survey) -> Iterator[Finding]:
@@ -316,10 +360,15 @@ def _overflows(document: Document, survey: _Survey) -> Iterator[Finding]:
         # The border box is what paints: a picture's background and padding.
         right = box.border_box_x() + box.border_width()
         limit = placed.context.limit
+        if placed.context.channel is not None:
+            limit = min(limit, placed.context.block_limit)
         if right > limit + SLACK:
             excess = f"{(right - limit) * 25.4 / CSS_PX_PER_INCH:.1f} mm"
             what = "a picture" if isinstance(box, boxes.ReplacedBox) else _quote(box)
             where = "page-margin box" if placed.context.margin else "column"
+            if placed.context.channel is not None:
+                what = f"the contact's {placed.context.channel} {what}"
+                where = "block"
             message = f"{what} runs {excess} out of its {where}"
         elif (
             not placed.context.margin
@@ -450,3 +499,99 @@ def _what(box: Any) -> str:
 def _source(box: Any) -> str:
     source = box.element.get("src", "") if box.element is not None else ""
     return unquote(urlsplit(source).path) or "a picture"
+
+
+def _on_screen(colour: Any, behind: RGB, screen: dict[tuple[float, ...], str]) -> RGB:
+    """Return a CSS colour as sRGB over what is ``behind`` it.
+
+    A print colour of the theme is its screen colour; another CMYK colour is
+    converted as CSS does.  A transparent colour leaves what is behind.
+    """
+    if colour is None or colour.alpha == 0:
+        return behind
+    if colour.space == "device-cmyk":
+        inks = tuple(round(value, 4) for value in colour.coordinates)
+        known = screen.get(inks)
+        if known is not None:
+            red, green, blue = (int(known[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        else:  # as CSS Color 5 converts device-cmyk() naively
+            red, green, blue = ((1 - ink) * (1 - inks[3]) for ink in inks[:3])
+    else:
+        red, green, blue = colour.to("srgb").coordinates
+    alpha = colour.alpha
+    return (
+        red * alpha + behind[0] * (1 - alpha),
+        green * alpha + behind[1] * (1 - alpha),
+        blue * alpha + behind[2] * (1 - alpha),
+    )
+
+
+def contrast(first: RGB, second: RGB) -> float:
+    """Return the WCAG 2.1 contrast ratio of two sRGB colours (0 to 1)."""
+
+    def luminance(colour: RGB) -> float:
+        linear = [
+            c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in colour
+        ]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _low_contrast(survey: _Survey) -> Iterator[Finding]:
+    """Text on its background below WCAG's ratio, once per page and colours."""
+    reported: set[tuple[int, RGB, RGB]] = set()
+    for placed in [*survey.placed, *survey.margins]:
+        box = placed.box
+        if not isinstance(box, boxes.TextBox) or not box.text.strip():
+            continue
+        text = _on_screen(box.style["color"], placed.context.background, survey.screen)
+        ratio = contrast(text, placed.context.background)
+        size, weight = box.style["font_size"], box.style["font_weight"]
+        large = size >= LARGE_TEXT or (size >= LARGE_BOLD_TEXT and weight >= 700)
+        needed = 3.0 if large else 4.5
+        key = (placed.page, text, placed.context.background)
+        if ratio < needed and key not in reported:
+            reported.add(key)
+            yield Finding(
+                "E116",
+                f"text {_quote(box)} has a contrast of {ratio:.1f}:1 on its"
+                f" background, below {needed}:1",
+                placed.page,
+                placed.block,
+            )
+
+
+def _small_text(survey: _Survey) -> Iterator[Finding]:
+    """Text set below 6 pt, which paper does not zoom."""
+    for placed in [*survey.placed, *survey.margins]:
+        box = placed.box
+        if isinstance(box, boxes.TextBox) and box.text.strip():
+            size = box.style["font_size"]
+            if size < MIN_PRINT_TEXT - 0.05:
+                yield Finding(
+                    "E115",
+                    f"text {_quote(box)} is set in {size * 0.75:.1f} pt, below 6 pt",
+                    placed.page,
+                    placed.block,
+                )
+
+
+def _unseen_channels(
+    survey: _Survey, channels: dict[Channel, str]
+) -> Iterator[Finding]:
+    """Contact channels the edition lists that no page shows."""
+    shown = {
+        (placed.block, placed.context.channel)
+        for placed in survey.placed
+        if isinstance(placed.box, (boxes.TextBox, boxes.ReplacedBox))
+        and placed.box.width
+    }
+    for (block, channel), name in channels.items():
+        if (block, channel) not in shown:
+            yield Finding(
+                "E114",
+                f"the contact's {name} ({channel}) is not printed on any page",
+                block=block,
+            )

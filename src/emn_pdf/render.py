@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import textwrap
 import traceback
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -32,7 +31,15 @@ from .i18n import (
     format_month,
 )
 from .layouts import DEFAULT_PAGE, Layout, Page, template_environment
-from .model import Block, BlockBase, DateRange, Edition, band_picture, titled_addresses
+from .model import (
+    Block,
+    BlockBase,
+    Contact,
+    DateRange,
+    Edition,
+    band_picture,
+    titled_addresses,
+)
 from .text import markdown_to_html, plain_text, typeset
 
 ENTRY_TEMPLATE = "issue.html.j2"
@@ -67,6 +74,7 @@ def render_html(
             block_ids=_block_ids(edition),
             target=page.target,
             fill_pages=page.fill_pages,
+            contact_at_back=page.contact_at_back,
         )
     except UserError:
         raise
@@ -151,7 +159,9 @@ def _environment_of(
         month=_in_locale(format_month),
         when=_in_locale(format_when),
         short_url=short_url,
-        address_lines=address_lines,
+        address_breaks=address_breaks,
+        link_caption=link_caption,
+        channels=_channels,
         qr=qr_code,
         message=_message,
         block_id=_block_id_of,
@@ -160,6 +170,33 @@ def _environment_of(
         fields=_fields,
     )
     return environment
+
+
+@pass_context
+def _channels(context: Context, contact: Contact) -> list[dict[str, Any]]:
+    """Return every channel of a contact block, in order: the ``channels`` filter.
+
+    Each is a plain record: ``field`` (its field path in the block, which the
+    template writes in ``data-channel`` so that preflight can name a channel
+    it cannot see), ``label`` (the catalogue's, or a network's own name),
+    ``href`` (the address to link or code, ``None`` for the postal address
+    and the opening hours), ``text`` (the address as people read it) and
+    ``lines`` (the lines of the postal address).
+    """
+    labels, networks = context["labels"], context["catalogue"].networks
+    names = {account.url: account.name for account in contact.social}
+    return [
+        {
+            "field": channel.field,
+            "label": names.get(channel.href or "")
+            or networks.get(channel.kind)
+            or getattr(labels, channel.kind),
+            "href": channel.href,
+            "text": short_url(channel.text or ""),
+            "lines": (channel.text or "").splitlines(),
+        }
+        for channel in contact.channels()
+    ]
 
 
 @pass_context
@@ -229,16 +266,29 @@ def short_url(url: str, limit: int | None = None) -> str:
     return f"{host}/…/{last}"
 
 
-def address_lines(address: str, width: int = 18) -> Markup:
-    """Return a short address broken into lines of about ``width`` characters.
+#: Where an address may go on to the next line: after these, never inside a word.
+ADDRESS_SEPARATORS = re.compile(r"(?<=[/.?&=_@-])(?=.)")
 
-    Broken here, preferably after a slash or a dot, rather than by the engine:
-    a QR code's caption is laid out again each time columns are balanced, and
-    WeasyPrint breaking a long word made the print edition much slower.
+
+def address_breaks(address: str) -> Markup:
+    """Return an address with a line break allowed after each separator.
+
+    A ``<wbr>`` after ``/ . @ ? & = _ -`` lets the engine break an address
+    where a reader expects it, never inside a word; text extraction and copy
+    give the address whole (the break opportunity is no character).
     """
-    spaced = re.sub(r"(?<=[/.?=_@-])", " ", short_url(address, 48))
-    lines = textwrap.wrap(spaced, width, break_long_words=True)
-    return Markup("<br>").join(line.replace(" ", "") for line in lines)
+    parts = ADDRESS_SEPARATORS.split(short_url(address))
+    return Markup("<wbr>").join(Markup.escape(part) for part in parts)
+
+
+def link_caption(address: str) -> str:
+    """Return the short human caption of an address without a label: its host.
+
+    An e-mail address or a phone number is short enough to be written whole.
+    """
+    if address.startswith(("mailto:", "tel:")):
+        return address.partition(":")[2]
+    return short_url(address).partition("/")[0]
 
 
 @lru_cache(maxsize=1024)
@@ -250,7 +300,10 @@ def qr_code(address: str) -> Markup:
     every rebuild of ``watch``.
     """
     code = segno.make(address, error="l", boost_error=True)
-    return Markup(code.svg_inline(scale=1, border=0, omitsize=True, svgclass="qr-code"))
+    svg = code.svg_inline(scale=1, border=0, omitsize=True, svgclass="qr-code")
+    # Its module count, for the layout's smallest module (--qr-module).
+    modules = code.symbol_size(border=0)[0]
+    return Markup(svg.replace("<svg ", f'<svg style="--qr-modules: {modules}" ', 1))
 
 
 def link_descriptions(edition: Edition) -> dict[str, str]:
