@@ -298,7 +298,11 @@ def build_command(
     max_pages: MaxPages = MAX_PAGES,
     time_limit: TimeLimit = LAYOUT_SECONDS,
 ) -> None:
-    """Build the PDFs of each edition (all of them by default)."""
+    """Build the PDFs of each edition (all of them by default).
+
+    Exits with status 2 on invalid input, or when preflight finds an error
+    on the pages (as check does); the PDFs are written all the same.
+    """
     from .build import build
     from .jobs import chosen_languages, chosen_targets
 
@@ -318,6 +322,11 @@ def build_command(
                 limits=Limits(max_pages, time_limit),
                 on_built=display.add,
             )
+    # An error on the pages fails the build as it fails ``check``: the file is
+    # written for a look, not for the printer or the web site.
+    findings = [finding for report in display.reports for finding in report.findings]
+    if any(finding.severity == "error" for finding in findings):
+        raise typer.Exit(2)
 
 
 @app.command("check")

@@ -107,7 +107,10 @@ class Prepared:
         located = [self.locate(finding, laid_out.target) for finding in findings]
         located += [
             replace(finding, edition=f"{self.language} {laid_out.target}")
-            for finding in unhonoured_wishes(self.loaded, theme.makeup, theme.columns)
+            for finding in [
+                *unhonoured_wishes(self.loaded, theme.makeup, theme.columns),
+                *self._another_brand(),
+            ]
         ]
         if (problem := laid_out.copyfit_problem) is not None:
             # Copyfitting says why the count is wrong better than a count does.
@@ -115,6 +118,25 @@ class Prepared:
             edition = f"{self.language} {laid_out.target}"
             located.append(Finding.at("E108", problem, edition=edition))
         return located
+
+    def _another_brand(self) -> list[Finding]:
+        """Warn when the layout carries the brand of another organisation.
+
+        Its logo and colours would tell readers the issue is that
+        organisation's: a generic layout, or the issue's own logo, is meant.
+        """
+        brand = self.layout.theme.brand
+        organisation = self.loaded.edition.masthead.organisation
+        if brand is None or brand.casefold() == organisation.casefold():
+            return []
+        logo = "" if self.layout.theme.logo is None else " (its logo, its colours)"
+        message = (
+            f"the layout {self.layout.name!r} carries the brand of {brand}{logo},"
+            f" not {organisation}'s: choose a generic layout (bulletin) or give"
+            " the issue's own masthead.logo"
+        )
+        problem = self.loaded.document.problem(("masthead", "organisation"), message)
+        return [Finding.at("W118", problem)]
 
     def _channels(self) -> list[tuple[tuple[str, str], str]]:
         """Return each contact channel of the edition: its block, field and kind."""
@@ -354,12 +376,17 @@ def _write_web(job: Job, item: Prepared, laid_out: LaidOut) -> list[Path]:
 
 
 def _write_print(
-    item: Prepared, laid_out: LaidOut, path: Path, identity: str
+    item: Prepared,
+    laid_out: LaidOut,
+    path: Path,
+    identity: str,
+    refuse_unbound: bool = True,
 ) -> list[Finding]:
     """Write the print PDF in the printer's inks; return its print preflight.
 
-    A page count that is not whole sheets of four stops the build: no
-    printer can bind it.
+    With ``refuse_unbound`` (a build), a page count no printer can bind stops
+    the build and no file is written: the message lists every error found on
+    the pages, each with its own code, E124 last as their summary.
     """
     from . import finish, press, printcheck
     from .pdf import write_pdf
@@ -372,20 +399,46 @@ def _write_print(
             press.to_press(pdf, settings)
         finish.finish_print(pdf, identity)
         findings.extend(printcheck.check_print(pdf, item.layout.theme.print.ink_limit))
-        unbound = [finding for finding in findings if finding.code == "E124"]
-        if unbound:
-            message = f"{unbound[0].code} {unbound[0].message}"
-            raise UserError(item.loaded.document.problem((), message))
+        if refuse_unbound and any(finding.code == "E124" for finding in findings):
+            raise UserError(_unbound(item, laid_out, findings))
 
     write_pdf(laid_out, path, identity, finished)
     return findings
 
 
+def _unbound(
+    item: Prepared, laid_out: LaidOut, written: list[Finding]
+) -> list[Problem]:
+    """Return the errors of an edition no printer can bind, E124 last."""
+    errors = [
+        finding
+        for finding in item.inspect(laid_out, written)
+        if finding.severity == "error"
+    ]
+    errors.sort(key=lambda finding: finding.code == "E124")
+    return [
+        Problem(
+            f"page {finding.page}: {finding.code} {finding.message}"
+            if finding.page
+            else f"{finding.code} {finding.message}",
+            file=finding.file or item.loaded.document.path,
+            line=finding.line,
+            field=finding.field,
+        )
+        for finding in errors
+    ]
+
+
 def checked_print(item: Prepared, laid_out: LaidOut) -> list[Finding]:
-    """Write the print PDF aside and return what the print preflight finds."""
+    """Write the print PDF aside and return what the print preflight finds.
+
+    Every finding comes back with its own code, E124 (a page count no printer
+    binds) among them: ``check`` reports them all.
+    """
     identity = f"{item.issue_id}-{item.language}-print"
     with tempfile.TemporaryDirectory(prefix="emn-pdf-check-") as folder:
-        return _write_print(item, laid_out, Path(folder) / "print.pdf", identity)
+        path = Path(folder) / "print.pdf"
+        return _write_print(item, laid_out, path, identity, refuse_unbound=False)
 
 
 @contextmanager

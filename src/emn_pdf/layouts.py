@@ -289,6 +289,12 @@ class Theme(BaseModel):
         " progress, for trial layouts.",
     )
     logo: str | None = Field(None, description="Logo file of the layout folder.")
+    brand: str | None = Field(
+        None,
+        description="The organisation whose brand the layout carries (its logo,"
+        " its colours); an issue another organisation publishes gets a warning."
+        " A generic layout names none and shows no logo the issue did not give.",
+    )
     fonts: list[FontFace] = Field(description="Every font file the CSS may use.")
 
     @model_validator(mode="after")

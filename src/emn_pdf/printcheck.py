@@ -14,7 +14,12 @@ what emn-pdf wrote and not what it meant to write.  Codes are stable:
 - ``E126 font not embedded``: a font the printer would have to substitute;
 - ``W127 text not in pure black``: text in a grey tint or four-colour black,
   which the press screens into dots or must register on four plates;
-- ``W128 ink coverage not measured``: Ghostscript is not installed.
+- ``W128 ink coverage not measured``: Ghostscript is not installed;
+- ``E129 no bleed``: a background that touches the trim edge stops there
+  rather than running 3 mm beyond it (read on the rendered page).
+
+``E124`` is a summary: the build stops on it, and the other findings say
+what went wrong on the pages.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ from .press import is_rgb
 MAX_PPI = 450
 #: Resolution the separations are rendered at to measure coverage.
 COVERAGE_PPI = 50
+#: What backgrounds touching the trim run beyond it (the layouts' bleed).
+BLEED_MM = 3.0
 #: A pixel carrying this much ink (of 255 for 400 %) is not paper: 10 %.
 INKED = 6
 #: A background short of the bleed along this much of an edge is reported.
@@ -59,7 +66,7 @@ def check_print(path: Path, ink_limit: int = 300) -> list[Finding]:
             *_fonts_not_embedded(streams),
             *_tinted_text(streams),
         ]
-    return findings + list(_ink_coverage(path, ink_limit))
+    return findings + list(_rendered(path, ink_limit))
 
 
 def rgb_uses(drawing: Drawing) -> Counter[str]:
@@ -211,8 +218,12 @@ def _black_but_not_pure(colour: tuple[float, ...]) -> bool:
     return tint or rich
 
 
-def _ink_coverage(path: Path, limit: int) -> Iterator[Finding]:
-    """Render the separations with Ghostscript; report pages above ``limit``."""
+def _rendered(path: Path, limit: int) -> Iterator[Finding]:
+    """Render the separations with Ghostscript; check each page's inks and bleed.
+
+    Rendered to the bleed box, as the press prints before the cutter: an
+    area above ``limit`` is E122, a background stopping at the trim E129.
+    """
     ghostscript = shutil.which("gs")
     if ghostscript is None:
         yield Finding("W128", "ink coverage not measured: Ghostscript (gs) is missing")
@@ -228,7 +239,7 @@ def _ink_coverage(path: Path, limit: int) -> Iterator[Finding]:
                 "-dNOPAUSE",
                 "-sDEVICE=tiff32nc",
                 f"-r{COVERAGE_PPI}",
-                "-dUseTrimBox",
+                "-dUseBleedBox",
                 f"-sOutputFile={output}",
                 str(path),
             ],
@@ -236,11 +247,19 @@ def _ink_coverage(path: Path, limit: int) -> Iterator[Finding]:
             capture_output=True,
         )
         for number in range(1, len(list(Path(folder).iterdir())) + 1):
-            coverage = page_coverage(Path(folder) / f"page-{number}.tif")
+            page = Path(folder) / f"page-{number}.tif"
+            coverage = page_coverage(page)
             if coverage > limit:
                 yield Finding(
                     "E122",
                     f"{coverage:.0f} % ink in places, above the profile's {limit} %",
+                    page=number,
+                )
+            for edge in bleed_shortfalls(page, COVERAGE_PPI):
+                yield Finding(
+                    "E129",
+                    f"a background touching the {edge} trim edge stops there:"
+                    f" it must run {BLEED_MM:g} mm beyond it, into the bleed",
                     page=number,
                 )
 
@@ -272,7 +291,9 @@ def _total_ink(page: Image.Image) -> Image.Image:
     return total.convert("L")
 
 
-def bleed_shortfalls(separations: Path, ppi: int, bleed_mm: float = 3.0) -> list[str]:
+def bleed_shortfalls(
+    separations: Path, ppi: int, bleed_mm: float = BLEED_MM
+) -> list[str]:
     """Return the trim edges along which a background stops short of the bleed.
 
     ``separations`` is a page rendered to its bleed box: a pixel just inside
