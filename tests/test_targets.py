@@ -194,22 +194,23 @@ def test_every_link_is_a_qr_code_in_print(sample: Reports) -> None:
     assert sorted(codes) == sorted(seed_urls() | {"mailto:emn@uni.lu"})
 
 
-def test_a_short_print_edition_gets_designed_pages(
+def test_a_one_page_print_edition_is_one_flat_sheet_with_a_back_page(
     make_issue: Callable[..., Path], tmp_path: Path
 ) -> None:
+    """Not four pages, two of them ruled notes: one sheet, printed both sides."""
     reports: list[emn_pdf.BuildReport] = []
     emn_pdf.build(
         make_issue(), target="print", out_dir=tmp_path, on_built=reports.append
     )
     (report,) = reports
-    assert report.pages == 4
+    assert report.pages == 2
     assert report.path is not None
     from pdfcheck import page_texts
 
     texts = page_texts(report.path)
-    assert "NOTES" in texts[1] and "NOTES" in texts[2]
-    assert "Une publication d’EMN Test" in texts[3]  # elided before a vowel
-    assert "page" not in texts[3]  # the back page has no footer
+    assert "NOTES" not in " ".join(texts)
+    assert "Une publication d’EMN Test" in texts[1]  # elided before a vowel
+    assert "page" not in texts[1]  # the back page has no footer
 
 
 def test_low_resolution_pictures_are_reported_in_print(

@@ -579,10 +579,11 @@ def _copyfit_to(
 ) -> tuple[_Draft, str] | None:
     """Return the draft copyfitted to ``pages`` content pages, and the report.
 
-    A spread content's last page need only be as full as makeup asks of any
-    last page: the back page follows it.
+    The last content page need only be :data:`SHEET_LAST_FILL` full: the
+    back page follows it, and a designer would rather leave room there than
+    pad the sheet with ruled pages.
     """
-    from . import copyfit, makeup
+    from . import copyfit
 
     ranges = item.layout.theme.copyfit
     if ranges is None:
@@ -594,10 +595,9 @@ def _copyfit_to(
         draft = _draft(item, page, allow_remote, settings)
         return (draft, *draft.length)
 
-    last_fill = makeup.MIN_LAST_FILL
     try:
         chosen, search = copyfit.fit(
-            ranges, pages, render, trial, last_fill, _splits_no_short_module
+            ranges, pages, render, trial, SHEET_LAST_FILL, _splits_no_short_module
         )
     except copyfit.NoFit:
         return None
@@ -628,6 +628,8 @@ def _with_section_openers(item: Prepared) -> Prepared:
     return replace(item, loaded=replace(item.loaded, edition=opened))
 
 
+#: How full the last content page of a print edition planned in sheets must be.
+SHEET_LAST_FILL = 0.4
 #: How many counts of whole sheets a print edition tries to copyfit to.
 SHEET_TRIALS = 4
 
