@@ -18,6 +18,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import ROOT, SAMPLE, build_all, sample_reports, shared_path
+from pdfcheck import decoded_qr_codes, page_texts
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -27,7 +28,6 @@ from emn_pdf.load import load_edition
 from emn_pdf.model import Contact
 from emn_pdf.press import hold_ink
 from emn_pdf.printcheck import bleed_shortfalls, page_coverage
-from pdfcheck import decoded_qr_codes, page_texts
 
 CORPUS = ROOT / "tests" / "corpus"
 CHANNELS = CORPUS / "de-verein-kontakte"
