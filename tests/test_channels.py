@@ -200,8 +200,8 @@ def test_a_background_short_of_the_bleed_is_found_on_the_rendered_page(
 #: no wrapping, and its last channel hidden.
 CRAMPED = """\
 .contact-list { white-space: nowrap; }
-.contact-entry { display: inline; }
-[data-channel="hours"] { display: none; }
+.contact .contact-list * { display: inline; }
+.contact-list [data-channel="hours"] { display: none; }
 """
 
 
@@ -263,8 +263,8 @@ def test_check_reports_each_print_finding_with_its_own_code(tmp_path: Path) -> N
     assert not list((tmp_path / "out").glob("*.pdf"))
 
 
-#: Text the reader cannot read on the back page's dark panel.
-DARK_ON_DARK = ".back-title { color: var(--accent); }\n"
+#: Text the reader cannot read on the contact's dark panel.
+DARK_ON_DARK = ".contact-title { color: var(--accent); }\n"
 
 
 def test_build_and_check_agree_on_a_contrast_error(tmp_path: Path) -> None:
@@ -273,7 +273,7 @@ def test_build_and_check_agree_on_a_contrast_error(tmp_path: Path) -> None:
     common = [str(CHANNELS), "--target", "print", "--layout", str(layout)]
     checked = runner.invoke(app, ["check", *common, "--pages-only"])
     assert checked.exit_code == 2
-    assert "E116 text “Treffpunkt · Herbst 2025 · Ausgabe 7" in checked.output
+    assert "E116 text “SO ERREICHEN SIE UNS” has a contrast of" in checked.output
     built_ = runner.invoke(app, ["build", *common, "-o", str(tmp_path / "out")])
     assert built_.exit_code == 2 and "E116" in built_.output
     assert list((tmp_path / "out").glob("*.pdf"))  # written, for a look

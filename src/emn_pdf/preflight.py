@@ -119,6 +119,7 @@ class _Survey:
     bottoms: dict[int, float] = field(default_factory=dict)
     fillers: set[int] = field(default_factory=set)
     screen: dict[tuple[float, ...], str] = field(default_factory=dict)
+    channels: dict[int, str] = field(default_factory=dict)  # by element id
 
 
 def inspect(
@@ -289,7 +290,7 @@ def _survey(
     document: Document, screen: dict[tuple[float, ...], str] | None = None
 ) -> _Survey:
     screen = screen or {}
-    survey = _Survey(screen=screen)
+    survey = _Survey(screen=screen, channels=_channel_elements(document))
     for number, page in enumerate(document.pages, start=1):
         page_box = page._page_box
         page_right = page_box.content_box_x() + page_box.width
@@ -313,16 +314,33 @@ def _survey(
     return survey
 
 
+def _channel_elements(document: Document) -> dict[int, str]:
+    """Return the contact channel of every element inside one, by element id."""
+    channels: dict[int, str] = {}
+    roots = [
+        child.element
+        for page in document.pages[:1]
+        for child in page._page_box.children
+        if child.element_tag == "html"
+    ]
+    for root in roots:
+        for element in root.iter():
+            channel = element.get(CHANNEL_ATTRIBUTE)
+            if channel is not None:
+                channels.update(dict.fromkeys(map(id, element.iter()), channel))
+    return channels
+
+
 def _walk(
     box: Any, context: _Context, survey: _Survey, screen: dict[tuple[float, ...], str]
 ) -> None:
     element = box.element
+    if element is not None and id(element) in survey.channels:
+        # Asked of the element, not of the boxes above it: a channel's text
+        # may sit in an anonymous box beside its own (a block in an inline).
+        context = replace(context, channel=survey.channels[id(element)])
     if element is not None and box.element_tag == element.tag:
-        context = replace(
-            context,
-            block=element.get(BLOCK_ATTRIBUTE, context.block),
-            channel=element.get(CHANNEL_ATTRIBUTE, context.channel),
-        )
+        context = replace(context, block=element.get(BLOCK_ATTRIBUTE, context.block))
         if element.get(BLOCK_ATTRIBUTE) is not None and hasattr(box, "border_width"):
             right = box.border_box_x() + box.border_width()
             context = replace(context, block_limit=right)

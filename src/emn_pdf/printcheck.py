@@ -319,7 +319,7 @@ def bleed_shortfalls(
     }
     short = []
     for edge, (trim, beyond) in lines.items():
-        pairs = zip(ink.crop(trim).getdata(), ink.crop(beyond).getdata(), strict=True)
+        pairs = zip(ink.crop(trim).tobytes(), ink.crop(beyond).tobytes(), strict=True)
         gaps = sum(at >= INKED and out < INKED for at, out in pairs)
         if gaps * 25.4 / ppi >= MIN_GAP_MM:
             short.append(edge)
