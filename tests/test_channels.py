@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 import emn_pdf
 from emn_pdf.cli import app
+from emn_pdf.layouts import find_layout
 from emn_pdf.load import load_edition
 from emn_pdf.model import Contact
 from emn_pdf.press import hold_ink
@@ -244,23 +245,23 @@ def test_check_reports_each_print_finding_with_its_own_code(tmp_path: Path) -> N
     codes as the text, and the build refuses the file listing them all."""
     layout = outside_layout(tmp_path / "tall", TALL_BACK_PAGE)
     runner = CliRunner()
-    arguments = ["check", str(CHANNELS), "--target", "print", "--layout", str(layout)]
-    as_json = runner.invoke(app, [*arguments, "--format", "json"])
+    arguments = ["--lang", "fr", "--target", "print", "--layout", str(layout)]
+    checking = ["check", str(SAMPLE), *arguments]
+    as_json = runner.invoke(app, [*checking, "--format", "json"])
     assert as_json.exit_code == 2
-    codes = [finding["code"] for finding in json.loads(as_json.stdout)]
+    found = json.loads(as_json.stdout)
+    codes = [finding["code"] for finding in found]
     assert "E112" in codes and "E124" in codes and "E000" not in codes
-    as_text = runner.invoke(app, arguments)
+    assert {finding["edition"] for finding in found} == {"fr print"}
+    as_text = runner.invoke(app, checking)
     assert as_text.exit_code == 2
     said = re.findall(r"^error: .*? ([EW]\d{3}) ", as_text.output, re.MULTILINE)
     assert sorted(said) == sorted(c for c in codes if c.startswith("E"))
-    build = runner.invoke(
-        app,
-        ["build", str(CHANNELS), "--target", "print", "--layout", str(layout),
-         "-o", str(tmp_path / "out")],
-    )  # fmt: skip
+    out = tmp_path / "out"
+    build = runner.invoke(app, ["build", str(SAMPLE), *arguments, "-o", str(out)])
     assert build.exit_code == 2
     assert build.output.index("E112") < build.output.index("E124")
-    assert not list((tmp_path / "out").glob("*.pdf"))
+    assert not list(out.glob("*.pdf"))
 
 
 #: Text the reader cannot read on the contact's dark panel.
@@ -282,14 +283,14 @@ def test_build_and_check_agree_on_a_contrast_error(tmp_path: Path) -> None:
 def test_the_generic_layout_shows_no_emblem_and_the_branded_one_warns(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    reports = built(tmp_path_factory, "channels", "bulletin")
-    report = reports["de", "print"]
-    assert report.path is not None
-    with pikepdf.open(report.path) as pdf:
-        for page in (pdf.pages[0], pdf.pages[-1]):
-            assert not list(page.images), "an emblem the issue did not give"
-    assert not [f for f in report.findings if f.code == "W118"]
+    """The EU stars are the emn layout's (the EMN's) alone."""
+    assert find_layout("bulletin").logo() is None
+    assert find_layout("emn").logo() is not None
+    bulletin = built(tmp_path_factory, "channels", "bulletin")["de", "web"]
+    assert not [f for f in bulletin.findings if f.code == "W118"]
     emn = built(tmp_path_factory, "channels", "emn")["de", "web"]
     (warning,) = [f for f in emn.findings if f.code == "W118"]
     assert warning.field == "masthead.organisation"
-    assert "EMN Luxembourg" in warning.message
+    assert warning.message.startswith("the layout 'emn' carries the brand of EMN")
+    sample = sample_reports(tmp_path_factory, "emn")["fr", "web"]
+    assert not [f for f in sample.findings if f.code == "W118"]  # EMN Luxembourg

@@ -127,7 +127,7 @@ class Prepared:
         """
         brand = self.layout.theme.brand
         organisation = self.loaded.edition.masthead.organisation
-        if brand is None or brand.casefold() == organisation.casefold():
+        if brand is None or organisation.casefold().startswith(brand.casefold()):
             return []
         logo = "" if self.layout.theme.logo is None else " (its logo, its colours)"
         message = (
@@ -514,15 +514,23 @@ def _planned_sheets(
     """Plan the print edition in whole sheets, as a designer does, not padded.
 
     The content fills whole sheets with the contact among it, or all sheets
-    but a back page that carries the contact (printed there once).  When
+    but a back page that carries the contact (printed there once), or, when
+    its last page would be nearly empty without the contact, all sheets but
+    a back cover (the publisher, the issue) after the content.  When
     neither does at the layout's sizes, copyfitting condenses or spreads the
     content within the theme's ranges to the nearest count that does.  Only
     when that fails too (or the editor fixed the page count) are designed
     pages added before the back page: the issue's links, then ruled notes.
     """
     at_back = _draft(item, _back_page(1), allow_remote, settings)
-    if whole_sheets(at_back.page_count):
+    pages, last_fill = at_back.length
+    if whole_sheets(at_back.page_count) and (
+        pages == 1 or last_fill >= SHEET_LAST_FILL
+    ):
         return at_back, Sheets(1, True)
+    if whole_sheets(natural.page_count + 1):  # a back cover after the contact
+        cover = Page("print", fill_pages=1)
+        return _draft(item, cover, allow_remote, settings), Sheets(1, False)
     if not fixed and not settings:
         planned = _sheets_by_copyfit(item, natural, at_back, allow_remote)
         if planned is not None:
@@ -567,8 +575,8 @@ def _sheets_by_copyfit(
                 openers = "sections open pages, " if opened else ""
                 back = " and a back page" if at_the_back else ""
                 report = (
-                    f"{pages} pages{back} rather than {natural.page_count}:"
-                    f" {openers}{report}"
+                    f"{pages} pages{back} ({natural.page_count} at the layout's"
+                    f" sizes): {openers}{report}"
                 )
                 return chosen, Sheets(int(at_the_back), at_the_back, report)
     return None
@@ -638,13 +646,14 @@ def _sheet_targets(in_content: int, with_back: int) -> list[tuple[int, bool]]:
     """Return the content page counts that make whole sheets, nearest first.
 
     Each is a count and whether the contact is on the back page: ``4k``
-    pages with the contact among them, or ``4k - 1`` and the back page.
+    pages with the contact among them, or ``4k - 1`` and the back page (the
+    content's own count too: its last page may be too empty).
     """
     counts = set()
     for pages, at_back in ((in_content, False), (with_back, True)):
         below = pages - (pages + at_back) % PAGES_PER_SHEET
         for target in (below, below + PAGES_PER_SHEET):
-            if target >= 1 and target != pages:
+            if target >= 1:
                 counts.add((abs(target - pages), -target, target, at_back))
     return [(target, at_back) for *_, target, at_back in sorted(counts)][:SHEET_TRIALS]
 

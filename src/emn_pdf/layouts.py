@@ -292,8 +292,9 @@ class Theme(BaseModel):
     brand: str | None = Field(
         None,
         description="The organisation whose brand the layout carries (its logo,"
-        " its colours); an issue another organisation publishes gets a warning."
-        " A generic layout names none and shows no logo the issue did not give.",
+        " its colours), as the masthead's organisation starts: an issue another"
+        " organisation publishes gets a warning. A generic layout names none and"
+        " shows no logo the issue did not give.",
     )
     fonts: list[FontFace] = Field(description="Every font file the CSS may use.")
 

@@ -268,17 +268,18 @@ def short_url(url: str, limit: int | None = None) -> str:
 
 #: Where an address may go on to the next line: after these, never inside a word.
 ADDRESS_SEPARATORS = re.compile(r"(?<=[/.?&=_@-])(?=.)")
+ZERO_WIDTH_SPACE = "\u200b"
 
 
-def address_breaks(address: str) -> Markup:
+def address_breaks(address: str) -> str:
     """Return an address with a line break allowed after each separator.
 
-    A ``<wbr>`` after ``/ . @ ? & = _ -`` lets the engine break an address
-    where a reader expects it, never inside a word; text extraction and copy
-    give the address whole (the break opportunity is no character).
+    A zero-width space after ``/ . @ ? & = _ -`` lets the engine break an
+    address where a reader expects it, never inside a word.  A character in
+    the text, not a ``<wbr>`` element: an element would cut the link in two
+    for the tagged PDF; text extraction drops the zero-width space.
     """
-    parts = ADDRESS_SEPARATORS.split(short_url(address))
-    return Markup("<wbr>").join(Markup.escape(part) for part in parts)
+    return ZERO_WIDTH_SPACE.join(ADDRESS_SEPARATORS.split(short_url(address)))
 
 
 def link_caption(address: str) -> str:
