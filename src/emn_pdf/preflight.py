@@ -91,6 +91,7 @@ class _Context:
     margin: bool = False  # in a page-margin box: never wider than the page
     channel: str | None = None  # a contact channel's field, from data-channel
     block_limit: float = float("inf")  # right edge of the block's element
+    page_limit: float = float("inf")  # right edge of the paper (the trim)
     background: RGB = (1.0, 1.0, 1.0)  # the colour behind the box
 
 
@@ -297,7 +298,10 @@ def _survey(
         paper = _on_screen(page_box.style["background_color"], (1.0, 1.0, 1.0), screen)
         for child in page_box.children:
             context = _Context(
-                number, limit=child.content_box_x() + child.width, background=paper
+                number,
+                limit=child.content_box_x() + child.width,
+                background=paper,
+                page_limit=page_box.position_x + page_box.margin_width(),
             )
             if isinstance(child, boxes.MarginBox):
                 # Apart: the page's content and its length are the body's.  A
@@ -349,7 +353,8 @@ def _walk(
         if element.get(FILLER_ATTRIBUTE) is not None:
             survey.fillers.add(context.page)
         if element.get(BLEED_ATTRIBUTE) is not None:
-            context = replace(context, limit=float("inf"))  # meant to leave the page
+            # Meant to leave the page.
+            context = replace(context, limit=float("inf"), page_limit=float("inf"))
     if isinstance(box, boxes.BlockContainerBox) and not isinstance(box, boxes.LineBox):
         limit = box.content_box_x() + box.width
         context = replace(
@@ -375,29 +380,45 @@ def _overflows(document: Document, survey: _Survey) -> Iterator[Finding]:
             continue
         page_box = document.pages[placed.page - 1]._page_box
         page_bottom = page_box.content_box_y() + page_box.height
-        # The border box is what paints: a picture's background and padding.
-        right = box.border_box_x() + box.border_width()
-        limit = placed.context.limit
-        if placed.context.channel is not None:
-            limit = min(limit, placed.context.block_limit)
-        if right > limit + SLACK:
-            excess = f"{(right - limit) * 25.4 / CSS_PX_PER_INCH:.1f} mm"
-            what = "a picture" if isinstance(box, boxes.ReplacedBox) else _quote(box)
-            where = "page-margin box" if placed.context.margin else "column"
-            if placed.context.channel is not None:
-                what = f"the contact's {placed.context.channel} {what}"
-                where = "block"
-            message = f"{what} runs {excess} out of its {where}"
-        elif (
-            not placed.context.margin
+        message = _beyond_its_box(placed)
+        if (
+            message is None
+            and not placed.context.margin
             and box.position_y + box.height > page_bottom + SLACK
         ):
             message = f"{_what(box)} runs below the bottom margin"
-        else:
-            continue
-        if (placed.page, placed.block) not in reported:
+        if message is not None and (placed.page, placed.block) not in reported:
             reported.add((placed.page, placed.block))
             yield Finding("E101", message, placed.page, placed.block)
+
+
+def _beyond_its_box(placed: _Placed) -> str | None:
+    """Say how far a box runs off the page, or out of its column or block.
+
+    The page's edge counts whatever the column says (a flex item can be as
+    wide as its text); a contact channel may not leave its block; a
+    page-margin box is never wider than its page.
+    """
+    box, context = placed.box, placed.context
+    # The border box is what paints: a picture's background and padding.
+    right = box.border_box_x() + box.border_width()
+    limit = context.limit
+    if context.channel is not None:
+        limit = min(limit, context.block_limit)
+    if not context.margin and right > context.page_limit + SLACK:
+        return f"{_what(box)} runs {_mm(right - context.page_limit)} off the page"
+    if right <= limit + SLACK:
+        return None
+    what = "a picture" if isinstance(box, boxes.ReplacedBox) else _quote(box)
+    where = "page-margin box" if context.margin else "column"
+    if context.channel is not None:
+        what, where = f"the contact's {context.channel} {what}", "block"
+    return f"{what} runs {_mm(right - limit)} out of its {where}"
+
+
+def _mm(length: float) -> str:
+    """Return a length in CSS pixels as millimetres, for a message."""
+    return f"{length * 25.4 / CSS_PX_PER_INCH:.1f} mm"
 
 
 def _lonely_headings(survey: _Survey) -> Iterator[Finding]:

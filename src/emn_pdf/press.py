@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pikepdf
 from PIL import Image, ImageCms, ImageMath
@@ -204,56 +204,72 @@ def hold_ink(picture: Image.Image, limit: int) -> Image.Image | None:
     replacement: a third of the ink for the same grey), then the three
     colours are scaled down together to what black leaves.
     """
-    cyan, magenta, yellow, black = (
+    inks = [
         ImageMath.lambda_eval(lambda i: i["float"](i["x"]), x=ink)
         for ink in picture.split()
-    )
+    ]
     bound = limit * 255 / 100
-    total = ImageMath.lambda_eval(
-        lambda i: i["c"] + i["m"] + i["y"] + i["k"],
-        c=cyan,
-        m=magenta,
-        y=yellow,
-        k=black,
-    )
-    if total.getextrema()[1] <= bound:
+    total = _added(inks)
+    if cast(float, total.getextrema()[1]) <= bound:  # a float plane: (low, high)
         return None
-    grey = ImageMath.lambda_eval(
-        lambda i: i["min"](i["min"](i["c"], i["m"]), i["y"]),
-        c=cyan,
-        m=magenta,
-        y=yellow,
-    )
-    excess = ImageMath.lambda_eval(lambda i: (i["t"] - i["b"]) / 2, t=total, b=bound)
-    moved = ImageMath.lambda_eval(
-        lambda i: i["max"](i["min"](i["min"](i["g"], 255 - i["k"]), i["e"]), 0.0),
-        g=grey,
-        k=black,
-        e=excess,
-    )
-    cyan, magenta, yellow = (
-        ImageMath.lambda_eval(lambda i: i["x"] - i["g"], x=ink, g=moved)
-        for ink in (cyan, magenta, yellow)
-    )
-    black = ImageMath.lambda_eval(lambda i: i["k"] + i["g"], k=black, g=moved)
+    inks = _grey_to_black(inks, total, bound)
+    colours = _added(inks[:3])
     scale = ImageMath.lambda_eval(
-        lambda i: i["min"](
-            (i["b"] - i["k"]) / i["max"](i["c"] + i["m"] + i["y"], 1.0), 1.0
-        ),
+        lambda i: i["min"]((i["b"] - i["k"]) / i["max"](i["s"], 1.0), 1.0),
         b=bound,
-        k=black,
-        c=cyan,
-        m=magenta,
-        y=yellow,
+        k=inks[3],
+        s=colours,
     )
-    inks = [
+    held = [
         ImageMath.lambda_eval(
             lambda i: i["convert"](i["x"] * i["f"], "L"), x=ink, f=scale
         )
+        for ink in inks[:3]
+    ]
+    held.append(ImageMath.lambda_eval(lambda i: i["convert"](i["k"], "L"), k=inks[3]))
+    return Image.merge("CMYK", held)
+
+
+def _added(inks: list[Image.Image]) -> Image.Image:
+    """Return the sum of float ink planes."""
+    total = inks[0]
+    for ink in inks[1:]:
+        total = ImageMath.lambda_eval(lambda i: i["a"] + i["b"], a=total, b=ink)
+    return total
+
+
+def _grey_to_black(
+    inks: list[Image.Image], total: Image.Image, bound: float
+) -> list[Image.Image]:
+    """Move the grey of cyan, magenta and yellow to black where ink is over.
+
+    Each unit moved takes three off the colours and adds one to black: half
+    the excess moved brings a pixel to the bound, if black has the room.
+    """
+    cyan, magenta, yellow, black = inks
+    moved = ImageMath.lambda_eval(
+        lambda i: i["max"](
+            i["min"](
+                i["min"](i["min"](i["c"], i["m"]), i["y"]),
+                i["min"](255 - i["k"], (i["t"] - i["b"]) / 2),
+            ),
+            0.0,
+        ),
+        c=cyan,
+        m=magenta,
+        y=yellow,
+        k=black,
+        t=total,
+        b=bound,
+    )
+    colours = [
+        ImageMath.lambda_eval(lambda i: i["x"] - i["g"], x=ink, g=moved)
         for ink in (cyan, magenta, yellow)
     ]
-    inks.append(ImageMath.lambda_eval(lambda i: i["convert"](i["k"], "L"), k=black))
-    return Image.merge("CMYK", inks)
+    return [
+        *colours,
+        ImageMath.lambda_eval(lambda i: i["k"] + i["g"], k=black, g=moved),
+    ]
 
 
 def _is_photo(image: Any, picture: Image.Image) -> bool:
