@@ -294,3 +294,22 @@ def test_the_generic_layout_shows_no_emblem_and_the_branded_one_warns(
     assert warning.message.startswith("the layout 'emn' carries the brand of EMN")
     sample = sample_reports(tmp_path_factory, "emn")["fr", "web"]
     assert not [f for f in sample.findings if f.code == "W118"]  # EMN Luxembourg
+
+
+def test_text_off_the_page_is_an_error_whatever_its_column_says() -> None:
+    """The bulletin's old contact row: flex items as wide as their addresses,
+    the last ones past the paper's edge, each inside its own box."""
+    from weasyprint import HTML
+
+    from emn_pdf.preflight import inspect
+
+    html = """
+        <style>@page { size: A6; margin: 10mm }
+        ul { display: flex; gap: 8mm; padding: 0; list-style: none }</style>
+        <ul><li>social.pfalz.example.de/@begegnungszentrum</li>
+        <li>facebook.com/groups/foerderverein.begegnungszentrum</li></ul>
+    """
+    fonts = sorted((ROOT / "fonts").rglob("*.[ot]tf"))
+    findings = inspect(HTML(string=html).render(), fonts)
+    (finding,) = [finding for finding in findings if finding.code == "E101"]
+    assert finding.message.endswith("off the page")
