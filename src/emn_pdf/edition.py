@@ -100,7 +100,9 @@ class Prepared:
         if laid_out.makeup is not None:
             # Makeup knows the fill of each column, which W107 estimates.
             findings = [finding for finding in findings if finding.code != "W107"]
-            findings += laid_out.makeup.findings(laid_out.document)
+            findings += _closed_by_the_back_page(
+                laid_out.makeup.findings(laid_out.document), laid_out
+            )
         if laid_out.copyfit is not None:
             findings.append(Finding("I111", f"copyfit: {laid_out.copyfit}"))
         findings += _filler_pages(laid_out.sheets)
@@ -175,6 +177,21 @@ class Prepared:
         return render_html(
             self.loaded.edition, self.layout, catalogue, self.language, page
         )
+
+
+def _closed_by_the_back_page(
+    findings: list[Finding], laid_out: LaidOut
+) -> list[Finding]:
+    """Drop the lonely last page (W111) of content the back page closes.
+
+    With the contact on the back page, the last content page is followed by
+    the closing blocks, as makeup's own rule wants of a short last page.
+    """
+    sheets, made_up = laid_out.sheets, laid_out.makeup
+    if sheets is None or not sheets.contact_at_back:
+        return findings
+    last = len(made_up.placement.pages)
+    return [f for f in findings if not (f.code == "W111" and f.page == last)]
 
 
 def _filler_pages(sheets: Sheets | None) -> list[Finding]:
@@ -497,7 +514,7 @@ def lay_out_target(
 
 @dataclass(frozen=True)
 class Sheets:
-    """How a print edition was planned in sheets of four, for the findings."""
+    """How a print edition was planned in whole sheets, for the findings."""
 
     fillers: int  # designed pages after the content, the back page included
     contact_at_back: bool
