@@ -315,3 +315,20 @@ def test_text_off_the_page_is_an_error_whatever_its_column_says() -> None:
     findings = inspect(HTML(string=html).render(), fonts)
     (finding,) = [finding for finding in findings if finding.code == "E101"]
     assert finding.message.endswith("off the page")
+
+
+def test_the_old_bulletin_back_page_is_found_illegible(tmp_path: Path) -> None:
+    """The bulletin with emn's dark back page, as it was: its publisher line
+    at 1.9:1 and its contact labels at 1.3:1 on dark green."""
+    layout = tmp_path / "old-bulletin"
+    layout.mkdir()
+    (layout / "theme.yaml").write_text(
+        "extends: bulletin\ndescription: as before\nprint: {stylesheets: [print.css]}\n",
+        encoding="utf-8",
+    )
+    findings = emn_pdf.check(
+        SAMPLE, lang="fr", layout=str(layout), target="print", print_file=False
+    )
+    low = [f for f in findings if f.code == "E116"]
+    assert low and {f.page for f in low} == {8}  # the back page alone
+    assert any("Une publication d’EMN Luxembourg" in f.message for f in low)
