@@ -315,6 +315,7 @@ def test_text_off_the_page_is_an_error_whatever_its_column_says() -> None:
     findings = inspect(HTML(string=html).render(), fonts)
     (finding,) = [finding for finding in findings if finding.code == "E101"]
     assert finding.message.endswith("off the page")
+    assert finding.message.startswith("“facebook.com/groups")
 
 
 def test_the_old_bulletin_back_page_is_found_illegible(tmp_path: Path) -> None:

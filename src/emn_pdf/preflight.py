@@ -402,17 +402,15 @@ def _beyond_its_box(placed: _Placed) -> str | None:
     box, context = placed.box, placed.context
     # The border box is what paints: a picture's background and padding.
     right = box.border_box_x() + box.border_width()
-    limit = context.limit
+    limit, where = context.limit, "page-margin box" if context.margin else "column"
+    what = "a picture" if isinstance(box, boxes.ReplacedBox) else _quote(box)
     if context.channel is not None:
         limit = min(limit, context.block_limit)
+        what, where = f"the contact's {context.channel}: {what}", "block"
     if not context.margin and right > context.page_limit + SLACK:
-        return f"{_what(box)} runs {_mm(right - context.page_limit)} off the page"
+        return f"{what} runs {_mm(right - context.page_limit)} off the page"
     if right <= limit + SLACK:
         return None
-    what = "a picture" if isinstance(box, boxes.ReplacedBox) else _quote(box)
-    where = "page-margin box" if context.margin else "column"
-    if context.channel is not None:
-        what, where = f"the contact's {context.channel} {what}", "block"
     return f"{what} runs {_mm(right - limit)} out of its {where}"
 
 
