@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 TESTS = Path(__file__).resolve().parent.parent / "tests"
 CORPUS = TESTS / "corpus"
@@ -341,6 +341,46 @@ def landscape(
     return image
 
 
+def dark_portrait(
+    width: int, height: int, seed: int, skin=(196, 140, 110)
+) -> Image.Image:
+    """A photo-like portrait in low light: dark hair and clothes on a dark ground.
+
+    The darkest, most saturated pixels of ordinary photos, where a conversion
+    to the press profile may go above its total ink limit.
+    """
+    rng = random.Random(seed)
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    ground = ((18, 20, 40), (6, 8, 14))
+    for y in range(height):
+        draw.line([(0, y), (width, y)], fill=lerp(ground[0], ground[1], y / height))
+    cx, cy = width * rng.uniform(0.4, 0.6), height * 0.42
+    face_w, face_h = width * 0.22, height * 0.2
+    # Shoulders in a dark coat, then the hair behind the face, then the face.
+    draw.ellipse(
+        [cx - width * 0.4, height * 0.7, cx + width * 0.4, height * 1.4],
+        fill=(20, 12, 30),
+    )
+    draw.ellipse(
+        [cx - face_w * 1.5, cy - face_h * 1.45, cx + face_w * 1.5, cy + face_h * 1.6],
+        fill=(22, 14, 10),
+    )
+    for _ in range(600):  # strands of hair, a little lighter or darker
+        x = cx + rng.uniform(-1.4, 1.4) * face_w
+        y = cy + rng.uniform(-1.4, 1.3) * face_h
+        shade = rng.randint(2, 40)
+        draw.line(
+            [(x, y), (x + rng.uniform(-20, 20), y + rng.uniform(20, 80))],
+            fill=(shade, shade * 2 // 3, shade // 2),
+            width=2,
+        )
+    draw.ellipse([cx - face_w, cy - face_h, cx + face_w, cy + face_h * 1.25], fill=skin)
+    noise = Image.frombytes("L", (width, height), rng.randbytes(width * height))
+    noise = noise.convert("RGB")
+    return Image.blend(image, noise, 0.06).filter(ImageFilter.GaussianBlur(1.2))
+
+
 def save_png(image: Image.Image, path: Path, colours: int = 96) -> None:
     image.quantize(colours, dither=Image.Dither.NONE).save(path, optimize=True)
 
@@ -422,6 +462,10 @@ ILLUSTRATIONS: dict[str, list[tuple[str, str, str, str]]] = {
     "en-long-titles": [("conference.svg", "people", "plum", "A conference audience")],
     "fr-charts": [("donnees.svg", "book", "blue", "Un rapport ouvert")],
     "en-extreme-pictures": [("skyline.svg", "city", "blue", "A city skyline")],
+    "de-verein-kontakte": [
+        ("treffpunkt.svg", "people", "green", "Menschen im Begegnungszentrum"),
+        ("werkstatt.svg", "table", "sand", "Eine Reparaturwerkstatt"),
+    ],
     "de-no-editorial": [
         ("beratung.svg", "table", "blue", "Eine Beratung"),
         ("kalender.svg", "calendar", "green", "Ein Kalender"),
@@ -596,6 +640,21 @@ def corpus_pictures() -> None:
     )
     save_jpeg(
         landscape(1200, 800, 8), CORPUS / "de-no-editorial" / "images" / "park.jpg"
+    )
+
+    portraits = CORPUS / "fr-ville-portraits" / "images"
+    portraits.mkdir(parents=True, exist_ok=True)
+    for number, skin in enumerate(
+        [(196, 140, 110), (120, 80, 60), (230, 190, 160), (90, 60, 45), (170, 120, 90)]
+    ):
+        save_jpeg(
+            dark_portrait(1200, 1500, 20 + number, skin),
+            portraits / f"portrait-{number + 1}.jpg",
+        )
+    save_jpeg(dark_portrait(2400, 1200, 30), portraits / "conseil.jpg")
+    save_jpeg(
+        landscape(1600, 1000, 9, sky=((10, 16, 40), (60, 40, 70)), sun=(0.8, 0.2)),
+        CORPUS / "de-verein-kontakte" / "images" / "abendfest.jpg",
     )
 
 

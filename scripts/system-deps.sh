@@ -5,9 +5,10 @@
 #   fonts-noto-color-emoji             the only system font a build may use
 #   poppler-utils                      pdftoppm, to rasterise pages for review
 #   ghostscript                        the print preflight's ink coverage
+#   mupdf-tools                        mutool, the tests' second reader of pages
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-color-emoji poppler-utils ghostscript)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-color-emoji poppler-utils ghostscript mupdf-tools)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

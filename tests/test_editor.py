@@ -230,9 +230,9 @@ def test_preview_writes_one_sheet_of_spreads(
     sheet = tmp_path / "2025-03-fr-print-sheet.png"
     assert result.stdout.strip().endswith(str(sheet))
     with Image.open(sheet) as image:
-        # Four print pages as three spreads: 1 alone, 2-3, 4 alone.
+        # A one-page print edition, one flat sheet: page 1 alone.
         page_width = round(360 * 210 / 297)
-        assert abs(image.width - (28 + 3 * (2 * page_width + 28))) <= 6
+        assert abs(image.width - (28 + (2 * page_width + 28))) <= 6
         assert image.height == 28 + 360 + 28
         assert image.getpixel((28 + 10, 28 + 10)) == (
             0x5B,

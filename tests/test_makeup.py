@@ -736,18 +736,19 @@ def test_a_print_edition_one_page_over_whole_sheets_is_set_a_page_shorter(
     pages, said = copyfit_said(tmp_path_factory, ("en-many-blocks", "bulletin"))
     assert pages[1] == 4
     assert [message.split(": ")[1] for message in said] == [
-        "4 pages rather than 5 and 3 filler pages"
+        "4 pages (5 at the layout's sizes)"
     ]
 
 
-def test_a_print_edition_thirteen_pages_long_is_set_in_twelve(
+def test_a_print_edition_thirteen_pages_long_is_set_in_eleven_and_its_back_page(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    """13 pages would print as 16, three of them fillers: copyfit sets 12."""
+    """13 pages would print as 16, three of them fillers: copyfit sets 11,
+    and the contact goes on the back page, the twelfth."""
     pages, said = copyfit_said(tmp_path_factory, ("fr-eight-pages", "bulletin"))
-    assert pages == [11, 12]  # web, print
+    assert pages == [11, 11]  # web, print (its content; the back page besides)
     assert [message.split(": ")[1] for message in said] == [
-        "12 pages rather than 13 and 3 filler pages"
+        "11 pages and a back page (13 at the layout's sizes)"
     ]
 
 

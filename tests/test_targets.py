@@ -194,21 +194,48 @@ def test_every_link_is_a_qr_code_in_print(sample: Reports) -> None:
     assert sorted(codes) == sorted(seed_urls() | {"mailto:emn@uni.lu"})
 
 
-def test_a_short_print_edition_gets_designed_pages(
+def test_a_one_page_print_edition_is_one_flat_sheet(
     make_issue: Callable[..., Path], tmp_path: Path
 ) -> None:
+    """Not four pages, three of them designed: one page, a flyer."""
     reports: list[emn_pdf.BuildReport] = []
     emn_pdf.build(
         make_issue(), target="print", out_dir=tmp_path, on_built=reports.append
     )
     (report,) = reports
-    assert report.pages == 4
+    assert report.pages == 1
     assert report.path is not None
     from pdfcheck import page_texts
 
+    assert "NOTES" not in " ".join(page_texts(report.path))
+
+
+def test_a_three_page_print_edition_ends_on_its_back_page(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Three pages of content and the back page, which carries the contact."""
+    body = "Un paragraphe assez long pour remplir une page. " * 60
+    blocks = "".join(
+        f"      - kind: news\n        title: Nouvelle {number}\n        span: page\n"
+        f"        body: {body}\n"
+        for number in range(3)
+    )
+    issue = make_issue(
+        "masthead: {organisation: EMN Test, title: Lettre, number: 1,"
+        " date: 2025-03-20, language: fr}\n"
+        f"sections:\n  - blocks:\n{blocks}"
+        "      - kind: contact\n        email: contact@example.org\n"
+    )
+    reports: list[emn_pdf.BuildReport] = []
+    emn_pdf.build(issue, target="print", out_dir=tmp_path, on_built=reports.append)
+    (report,) = reports
+    assert report.path is not None and report.pages == 4
+    from pdfcheck import page_texts
+
     texts = page_texts(report.path)
-    assert "NOTES" in texts[1] and "NOTES" in texts[2]
     assert "Une publication d’EMN Test" in texts[3]  # elided before a vowel
+    assert "contact@example.org" in texts[3]
+    assert not [text for text in texts[:3] if "contact@example.org" in text]
     assert "page" not in texts[3]  # the back page has no footer
 
 

@@ -263,7 +263,8 @@ def test_an_unknown_social_network_lists_the_known_ones(
     assert [str(problem) for problem in raised.value.problems] == [
         "issues/2025-03/fr.yaml:12 sections.0.blocks.0.social.0.network: unknown "
         "value 'twitter' (expected one of: linkedin, x, bluesky, mastodon, facebook, "
-        "instagram, youtube)"
+        "instagram, youtube, threads, tiktok, whatsapp, telegram, signal, flickr, "
+        "vimeo, pixelfed, peertube, xing, other)"
     ]
 
 

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from .issue.errors import Finding, UserError
 from .issue.load import FieldPath, LoadedEdition, load_edition
-from .issue.model import is_remote
+from .issue.model import Contact, is_remote
 from .layout.contract import check_html
 from .layout.i18n import catalogue_path, edition_catalogue, load_catalogue
 from .layout.layouts import (
@@ -28,7 +28,7 @@ from .layout.layouts import (
     builtin_layout,
     find_layout,
 )
-from .layout.render import block_position, render_html
+from .layout.render import block_id, block_position, render_html
 from .machinery import cache
 from .machinery.jobs import Job, Target, edition_files
 
@@ -52,6 +52,35 @@ class Prepared:
     def issue_dir(self) -> Path:
         """Return the folder of the edition's file, which its paths are relative to."""
         return self.loaded.document.path.parent.resolve()
+
+    def brand_findings(self) -> list[Finding]:
+        """Warn when the layout carries the brand of another organisation.
+
+        Its logo and colours would tell readers the issue is that
+        organisation's: a generic layout, or the issue's own logo, is meant.
+        """
+        brand = self.layout.theme.brand
+        organisation = self.loaded.edition.masthead.organisation
+        if brand is None or organisation.casefold().startswith(brand.casefold()):
+            return []
+        logo = "" if self.layout.theme.logo is None else " (its logo, its colours)"
+        message = (
+            f"the layout {self.layout.name!r} carries the brand of {brand}{logo},"
+            f" not {organisation}'s: choose a generic layout (bulletin) or give"
+            " the issue's own masthead.logo"
+        )
+        problem = self.loaded.document.problem(("masthead", "organisation"), message)
+        return [Finding.at("W118", problem)]
+
+    def channels(self) -> dict[tuple[str, str], str]:
+        """Return each contact channel of the edition, by its block and field."""
+        return {
+            (block_id(number, index), channel.field): channel.kind
+            for number, section in enumerate(self.loaded.edition.sections)
+            for index, block in enumerate(section.blocks)
+            if isinstance(block, Contact)
+            for channel in block.channels()
+        }
 
     def locate(self, finding: Finding, target: Target) -> Finding:
         """Return ``finding`` with the YAML file, line and field of its block."""

@@ -33,11 +33,12 @@ from .layout.render import link_descriptions
 from .machinery import cache
 from .machinery.fetch import issue_path
 from .machinery.files import atomic_outputs
-from .machinery.jobs import PAGES_PER_SHEET, BuildReport, Job, Target
+from .machinery.jobs import PAGES_PER_SHEET, BuildReport, Job, Target, whole_sheets
 from .machinery.remote import Remote
 from .makeup import WEIGHTS, MadeUp, Measured, copyfit, make_up
 from .makeup.copyfit import Trial
 from .output import finish, press
+from .sheets import planned_sheets
 
 COVER_WIDTH = 800
 #: What the engine measured in this process (a worker's, or the one of
@@ -95,30 +96,54 @@ def inspect(
 
     ``written`` are the findings of the print preflight on the written PDF.
     """
+    theme = item.layout.theme
     findings = inspect_pages(
         laid_out.document,
-        [item.layout.font_path(face) for face in item.layout.theme.fonts],
+        [item.layout.font_path(face) for face in theme.fonts],
         print_target=laid_out.target == "print",
         pages=item.loaded.edition.pages,
+        channels=item.channels().items(),
+        screen={colour.cmyk: colour.rgb for colour in theme.colours.values()},
     ) + (written or [])
     if laid_out.makeup is not None:
         # Makeup knows the fill of each column, which W107 estimates.
         findings = [finding for finding in findings if finding.code != "W107"]
-        findings += laid_out.makeup.findings(laid_out.document)
+        findings += _closed_by_the_back_page(
+            laid_out.makeup.findings(laid_out.document), laid_out
+        )
     if laid_out.copyfit is not None:
         findings.append(Finding("I111", f"copyfit: {laid_out.copyfit}"))
+    if laid_out.sheets is not None:
+        findings += laid_out.sheets.findings()
     located = [item.locate(finding, laid_out.target) for finding in findings]
     edition = f"{item.language} {laid_out.target}"
-    theme = item.layout.theme
     located += [
         replace(finding, edition=edition)
-        for finding in unhonoured_wishes(item.loaded, theme.makeup, theme.columns)
+        for finding in [
+            *unhonoured_wishes(item.loaded, theme.makeup, theme.columns),
+            *item.brand_findings(),
+        ]
     ]
     if (problem := laid_out.copyfit_problem) is not None:
         # Copyfitting says why the count is wrong better than a count does.
         located = [finding for finding in located if finding.code != "E108"]
         located.append(Finding.at("E108", problem, edition=edition))
     return located
+
+
+def _closed_by_the_back_page(
+    findings: list[Finding], laid_out: LaidOut
+) -> list[Finding]:
+    """Drop the lonely last page (W111) of content the back page closes.
+
+    With the contact on the back page, the last content page is followed by
+    the closing blocks, as makeup's own rule wants of a short last page.
+    """
+    sheets, made_up = laid_out.sheets, laid_out.makeup
+    if sheets is None or made_up is None or not sheets.contact_at_back:
+        return findings
+    last = len(made_up.placement.pages)
+    return [f for f in findings if not (f.code == "W111" and f.page == last)]
 
 
 def locate_resource(item: Prepared, url: str, reason: str) -> Problem | None:
@@ -165,47 +190,82 @@ def _for_web(descriptions: Mapping[str, str], pdf: Path) -> None:
 
 
 def _write_print(
-    item: Prepared, laid_out: LaidOut, path: Path, identity: str
+    item: Prepared,
+    laid_out: LaidOut,
+    path: Path,
+    identity: str,
+    refuse_unbound: bool = True,
 ) -> list[Finding]:
-    """Write the print PDF in the printer's inks; return its print preflight."""
+    """Write the print PDF in the printer's inks; return its print preflight.
+
+    With ``refuse_unbound`` (a build), a page count no printer can bind stops
+    the build and no file is written: the message lists every error found on
+    the pages, each with its own code, E124 last as their summary.
+    """
     findings: list[Finding] = []
     settings = press.press_settings(item.layout)
     write_pdf(
         laid_out,
         path,
         identity,
-        partial(_for_press, item, settings, identity, findings),
+        partial(
+            _for_press, item, laid_out, settings, identity, refuse_unbound, findings
+        ),
     )
     return findings
 
 
 def _for_press(
     item: Prepared,
+    laid_out: LaidOut,
     settings: press.PressSettings | None,
     identity: str,
+    refuse_unbound: bool,
     findings: list[Finding],
     pdf: Path,
 ) -> None:
-    """Turn a written PDF into the printer's; add its print preflight to ``findings``.
-
-    A page count that is not whole sheets of four stops the build: no
-    printer can bind it.
-    """
+    """Turn a written PDF into the printer's; add its preflight to ``findings``."""
     if settings is not None:
         press.to_press(pdf, settings)
     finish.finish_print(pdf, identity)
     findings.extend(printcheck.check_print(pdf, item.layout.theme.print.ink_limit))
-    unbound = [finding for finding in findings if finding.code == "E124"]
-    if unbound:
-        message = f"{unbound[0].code} {unbound[0].message}"
-        raise UserError(item.loaded.document.problem((), message))
+    if refuse_unbound and any(finding.code == "E124" for finding in findings):
+        raise UserError(_unbound(item, laid_out, findings))
+
+
+def _unbound(
+    item: Prepared, laid_out: LaidOut, written: list[Finding]
+) -> list[Problem]:
+    """Return the errors of an edition no printer can bind, E124 last."""
+    errors = [
+        finding
+        for finding in inspect(item, laid_out, written)
+        if finding.severity == "error"
+    ]
+    errors.sort(key=lambda finding: finding.code == "E124")
+    return [
+        Problem(
+            f"page {finding.page}: {finding.code} {finding.message}"
+            if finding.page
+            else f"{finding.code} {finding.message}",
+            file=finding.file or item.loaded.document.path,
+            line=finding.line,
+            field=finding.field,
+        )
+        for finding in errors
+    ]
 
 
 def checked_print(item: Prepared, laid_out: LaidOut) -> list[Finding]:
-    """Write the print PDF aside and return what the print preflight finds."""
+    """Write the print PDF aside and return what the print preflight finds.
+
+    Every finding comes back with its own code, E124 (a page count no printer
+    binds) among them: ``check`` reports them all.
+    """
     identity = f"{item.issue_id}-{item.language}-print"
     with tempfile.TemporaryDirectory(prefix="emn-pdf-check-") as folder:
-        return _write_print(item, laid_out, Path(folder) / "print.pdf", identity)
+        path = Path(folder) / "print.pdf"
+        return _write_print(item, laid_out, path, identity, refuse_unbound=False)
 
 
 @contextmanager
@@ -267,6 +327,10 @@ class Draft:
     makeup: MadeUp | None = None
     laid_out: LaidOut | None = None  # laid out already (a layout without makeup)
 
+    def splits_no_short_module(self) -> bool:
+        """Tell whether makeup kept every module shorter than a column whole."""
+        return self.makeup is None or self.makeup.placement.short_splits == 0
+
     def finish(self) -> LaidOut:
         """Return the draft laid out: rendered now, unless it already was."""
         if self.laid_out is not None:
@@ -285,9 +349,8 @@ def lay_out_target(
 ) -> LaidOut:
     """Lay out the edition for ``target``, copyfitted if a page count is asked.
 
-    ``pages`` (else the edition's ``pages:``) asks for copyfitting.  For print,
-    a last layout adds the designed pages (notes, then a back page) that fill
-    the edition out to sheets of four; what comes before them does not move.
+    ``pages`` (else the edition's ``pages:``) asks for copyfitting.  A print
+    edition is then planned in whole sheets (:mod:`emn_pdf.sheets`).
     ``measured`` is what the engine measured before (the process's own).
     Every render shares one :class:`~emn_pdf.machinery.remote.Remote`, if
     remote pictures are allowed: one deadline, each downloaded once.
@@ -295,12 +358,14 @@ def lay_out_target(
     remote = Remote() if allow_remote else None
     drafting = Drafting(item, target, remote, measured)
     draft, settings, copyfitted, problem = _copyfitted(drafting, pages)
-    missing = -draft.page_count % PAGES_PER_SHEET
-    if target == "print" and missing:
-        draft = drafting.draft(settings, fill_pages=missing)
+    planned = None
+    if target == "print" and not whole_sheets(draft.page_count):
+        fixed = pages is not None or item.loaded.edition.pages is not None
+        draft, planned = planned_sheets(drafting, draft, settings, fixed)
     laid_out = draft.finish()
-    laid_out.copyfit = copyfitted
+    laid_out.copyfit = planned.report if planned and planned.report else copyfitted
     laid_out.copyfit_problem = problem
+    laid_out.sheets = planned
     return laid_out
 
 
@@ -314,10 +379,14 @@ class Drafting:
     measured: Measured
 
     def draft(
-        self, settings: dict[str, str] | None = None, fill_pages: int = 0
+        self, settings: dict[str, str] | None = None, page: Page | None = None
     ) -> Draft:
-        """Return the edition drafted with ``settings``: made up, or laid out."""
-        page = Page(self.target, fill_pages)
+        """Return the edition drafted with ``settings`` for ``page``.
+
+        Made up, or laid out (a layout without makeup); ``page`` is the
+        target's pages, with no designed page, by default.
+        """
+        page = page or Page(self.target)
         engine = Engine(self.item, self.target, self.remote, settings)
         html = self.item.html(page)
         theme = self.item.layout.theme
@@ -336,9 +405,11 @@ class Drafting:
         pages = len(made_up.placement.pages) + made_up.fillers
         return Draft(engine, made_up.html, pages, made_up.length(), made_up)
 
-    def trial(self, settings: dict[str, str]) -> tuple[Draft, int, float]:
+    def trial(
+        self, settings: dict[str, str], page: Page | None = None
+    ) -> tuple[Draft, int, float]:
         """Return a copyfit trial: the draft with ``settings``, its length."""
-        draft = self.draft(settings)
+        draft = self.draft(settings, page)
         return (draft, *draft.length)
 
 
@@ -359,7 +430,7 @@ def _copyfitted(
     natural = drafting.draft()
     ranges = item.layout.theme.copyfit
     pages = requested or item.loaded.edition.pages
-    saving = None if pages is not None else _page_to_save(natural, target)
+    saving = None if pages is not None else _page_to_save(natural)
     if saving is not None:
         pages = natural.page_count - 1
     if pages is None or ranges is None:
@@ -382,7 +453,7 @@ def _copyfitted(
         # A page saved need only leave a last page makeup does not call lonely.
         last_fill = WEIGHTS.min_last_fill if saving else copyfit.MIN_LAST_FILL
         chosen, search = copyfit.fit(
-            ranges, pages, drafting.trial, own, last_fill, _splits_no_short_module
+            ranges, pages, drafting.trial, own, last_fill, Draft.splits_no_short_module
         )
     except copyfit.NoFit as error:
         search = error.search
@@ -418,8 +489,8 @@ def _saving_trial(
         trial
         for trial in trials[1:]  # the first is the natural setting
         if trial.pages < natural.page_count
-        and _page_to_save(trial.result, target) is None
-        and _splits_no_short_module(trial.result)
+        and _page_to_save(trial.result) is None
+        and trial.result.splits_no_short_module()
         and (target != "print" or _sheets(trial.pages) < _sheets(natural.page_count))
     ]
     own = trials[0].density
@@ -431,23 +502,15 @@ def _sheets(pages: int) -> int:
     return -(-pages // PAGES_PER_SHEET)
 
 
-def _splits_no_short_module(draft: Draft) -> bool:
-    """Tell whether makeup kept every module shorter than a column whole."""
-    return draft.makeup is None or draft.makeup.placement.short_splits == 0
-
-
-def _page_to_save(draft: Draft, target: Target) -> str | None:
+def _page_to_save(draft: Draft) -> str | None:
     """Say why a designer would set the issue one page shorter, if one would.
 
-    A last page left to the closing blocks alone reads as a leftover; a
-    print edition one page over whole sheets would take three designed
-    filler pages where one page less of content takes none.
+    A last page left to the closing blocks alone reads as a leftover.  (A
+    print edition's count of whole sheets is planned afterwards:
+    :mod:`emn_pdf.sheets`.)
     """
     if _lonely_last_page(draft):
         return "a last page of closing blocks alone"
-    over = draft.page_count > 1 and draft.page_count % PAGES_PER_SHEET == 1
-    if target == "print" and draft.makeup is not None and over:
-        return f"{draft.page_count} and {PAGES_PER_SHEET - 1} filler pages"
     return None
 
 

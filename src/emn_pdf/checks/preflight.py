@@ -33,6 +33,11 @@ a warning:
 - ``W116 parted pair``: a line break where the typographer's pass would have
   put a no-break space (a day and its month, a number and its unit...);
 - ``W117 hyphen ladder``: more than two hyphenated lines in a row.
+- ``E119 channel not printed``: a contact channel the edition lists that no
+  page shows (a layout that lost it);
+- ``E120 small text``: text set below 6 pt in print;
+- ``E130 contrast``: text on its background below WCAG's 4.5:1 (3:1 for
+  large text), on any page type.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ import subprocess
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -56,7 +61,7 @@ from ..engine import boxes
 from ..issue.errors import Finding
 from ..issue.load import FieldPath, LoadedEdition
 from ..issue.model import is_remote
-from ..layout.contract import BLEED, BLOCK, FILLER
+from ..layout.contract import BLEED, BLOCK, CHANNEL, FILLER
 from ..layout.i18n import typography
 from ..layout.text import QUESTION_CLASS
 from ..layout.typographer import keep_together
@@ -78,6 +83,13 @@ LADDER = 2
 NO_GLYPH_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Mn"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 MARKDOWN_LINK = re.compile(r"\[[^\]]+\]\(([^)\s]*)\)")
+#: Below this, print is read with a magnifier: 6 pt, in CSS pixels.
+MIN_PRINT_TEXT = 8.0
+#: WCAG 2.1: large text is 18 pt, or 14 pt bold (in CSS pixels).
+LARGE_TEXT, LARGE_BOLD_TEXT = 24.0, 18.66
+#: A contact channel: its block's name and its field in the block.
+Channel = tuple[str, str]
+RGB = tuple[float, float, float]
 
 
 @dataclass(frozen=True)
@@ -89,6 +101,10 @@ class _Context:
     limit: float = 0.0  # right edge of the containing block's content
     heading: Any = None  # the heading element the box is part of
     margin: bool = False  # in a page-margin box: never wider than the page
+    channel: str | None = None  # a contact channel's field, from data-channel
+    block_limit: float = float("inf")  # right edge of the block's element
+    page_limit: float = float("inf")  # right edge of the paper (the trim)
+    background: RGB = (1.0, 1.0, 1.0)  # the colour behind the box
 
 
 @dataclass
@@ -115,6 +131,8 @@ class _Survey:
     margins: list[_Placed] = field(default_factory=list)  # running header, footer
     bottoms: dict[int, float] = field(default_factory=dict)
     fillers: set[int] = field(default_factory=set)
+    screen: dict[tuple[float, ...], str] = field(default_factory=dict)
+    channels: dict[int, str] = field(default_factory=dict)  # by element id
 
 
 def inspect(
@@ -123,11 +141,20 @@ def inspect(
     *,
     print_target: bool = False,
     pages: int | None = None,
+    channels: Iterable[tuple[Channel, str]] = (),
+    screen: dict[tuple[float, ...], str] | None = None,
 ) -> list[Finding]:
-    """Return every defect found on the laid-out ``document``."""
-    survey = _survey(document)
+    """Return every defect found on the laid-out ``document``.
+
+    ``channels`` are the contact channels the edition lists, each with a name
+    for a message; ``screen`` gives the screen colour of each print colour of
+    the theme, for the contrast of print pages.
+    """
+    survey = _survey(document, screen)
     findings = [
         *_overflows(document, survey),
+        *_unseen_channels(survey, dict(channels)),
+        *_low_contrast(survey),
         *_lonely_headings(survey),
         *_missing_glyphs(survey, tuple(sorted(font_files))),
         *_empty_pages(document, survey),
@@ -135,6 +162,7 @@ def inspect(
     ]
     if print_target:
         findings += _low_resolution(survey)
+        findings += _small_text(survey)
     content_pages = len(document.pages) - len(survey.fillers)
     if pages is not None and pages != content_pages:
         findings.append(
@@ -272,17 +300,27 @@ def _texts(data: Any, location: FieldPath) -> Iterator[tuple[FieldPath, str]]:
         yield location, data
 
 
-def _survey(document: Document) -> _Survey:
-    survey = _Survey()
+def _survey(
+    document: Document, screen: dict[tuple[float, ...], str] | None = None
+) -> _Survey:
+    survey = _Survey(screen=screen or {}, channels=_channel_elements(document))
     for number, page_box in enumerate(boxes.page_boxes(document), start=1):
         page_right = page_box.content_box_x() + page_box.width
+        paper = _on_screen(
+            page_box.style["background_color"], (1.0, 1.0, 1.0), survey.screen
+        )
         for child in page_box.children:
-            context = _Context(number, limit=child.content_box_x() + child.width)
+            context = _Context(
+                number,
+                limit=child.content_box_x() + child.width,
+                background=paper,
+                page_limit=page_box.position_x + page_box.margin_width(),
+            )
             if boxes.is_margin(child):
                 # Apart: the page's content and its length are the body's.  A
                 # box the engine made wider than the page (a running title
                 # that may not wrap) still has the page's width only.
-                margin = _Survey()
+                margin = _Survey(screen=survey.screen)
                 limit = min(context.limit, page_right)
                 _walk(child, replace(context, limit=limit, margin=True), margin)
                 survey.margins += margin.placed
@@ -293,9 +331,26 @@ def _survey(document: Document) -> _Survey:
     return survey
 
 
+def _channel_elements(document: Document) -> dict[int, str]:
+    """Return the contact channel of every element inside one, by element id."""
+    channels: dict[int, str] = {}
+    roots = [
+        child.element
+        for page_box in boxes.page_boxes(document)[:1]
+        for child in page_box.children
+        if child.element_tag == "html"
+    ]
+    for root in roots:
+        for element in root.iter():
+            channel = element.get(CHANNEL)
+            if channel is not None:
+                channels.update(dict.fromkeys(map(id, element.iter()), channel))
+    return channels
+
+
 def _walk(root: Any, context: _Context, survey: _Survey) -> None:
     """Gather every box under ``root`` with what it inherits, and each page's foot."""
-    for box, inherited in boxes.walk(root, context, _inherit):
+    for box, inherited in boxes.walk(root, context, partial(_inherit, survey)):
         survey.placed.append(_Placed(box, inherited))
         if boxes.own_box(box, FILLER):
             survey.fillers.add(inherited.page)
@@ -306,22 +361,36 @@ def _walk(root: Any, context: _Context, survey: _Survey) -> None:
             )
 
 
-def _inherit(box: Any, context: _Context) -> _Context:
-    """Return what ``box`` inherits: its block, heading, and its column's edge."""
+def _inherit(survey: _Survey, box: Any, context: _Context) -> _Context:
+    """Return what ``box`` inherits: its block, heading, channel and edges.
+
+    And the colour of the background it stands on, for its contrast.
+    """
     element = box.element
+    if element is not None and id(element) in survey.channels:
+        # Asked of the element, not of the boxes above it: a channel's text
+        # may sit in an anonymous box beside its own (a block in an inline).
+        context = replace(context, channel=survey.channels[id(element)])
     if element is not None and box.element_tag == element.tag:
         context = replace(context, block=element.get(BLOCK, context.block))
+        if element.get(BLOCK) is not None and hasattr(box, "border_width"):
+            right = box.border_box_x() + box.border_width()
+            context = replace(context, block_limit=right)
         classes = element.get("class", "").split()
         if element.tag in HEADINGS or QUESTION_CLASS in classes:
             context = replace(context, heading=element)
         if element.get(BLEED) is not None:
-            context = replace(context, limit=float("inf"))  # meant to leave the page
+            # Meant to leave the page.
+            context = replace(context, limit=float("inf"), page_limit=float("inf"))
     if boxes.is_block(box):
         limit = box.content_box_x() + box.width
         context = replace(
             context, limit=min(limit, context.limit) if context.margin else limit
         )
-    return context
+    background = _on_screen(
+        box.style["background_color"], context.background, survey.screen
+    )
+    return replace(context, background=background)
 
 
 def _is_content(box: Any) -> bool:
@@ -337,24 +406,43 @@ def _overflows(document: Document, survey: _Survey) -> Iterator[Finding]:
             continue
         page_box = boxes.page_boxes(document)[placed.page - 1]
         page_bottom = page_box.content_box_y() + page_box.height
-        # The border box is what paints: a picture's background and padding.
-        right = box.border_box_x() + box.border_width()
-        limit = placed.context.limit
-        if right > limit + SLACK:
-            excess = f"{(right - limit) * 25.4 / CSS_PX_PER_INCH:.1f} mm"
-            what = "a picture" if boxes.is_picture(box) else _quote(box)
-            where = "page-margin box" if placed.context.margin else "column"
-            message = f"{what} runs {excess} out of its {where}"
-        elif (
-            not placed.context.margin
+        message = _beyond_its_box(placed)
+        if (
+            message is None
+            and not placed.context.margin
             and box.position_y + box.height > page_bottom + SLACK
         ):
             message = f"{_what(box)} runs below the bottom margin"
-        else:
-            continue
-        if (placed.page, placed.block) not in reported:
+        if message is not None and (placed.page, placed.block) not in reported:
             reported.add((placed.page, placed.block))
             yield Finding("E101", message, placed.page, placed.block)
+
+
+def _beyond_its_box(placed: _Placed) -> str | None:
+    """Say how far a box runs off the page, or out of its column or block.
+
+    The page's edge counts whatever the column says (a flex item can be as
+    wide as its text); a contact channel may not leave its block; a
+    page-margin box is never wider than its page.
+    """
+    box, context = placed.box, placed.context
+    # The border box is what paints: a picture's background and padding.
+    right = box.border_box_x() + box.border_width()
+    limit, where = context.limit, "page-margin box" if context.margin else "column"
+    what = "a picture" if boxes.is_picture(box) else _quote(box)
+    if context.channel is not None:
+        limit = min(limit, context.block_limit)
+        what, where = f"the contact's {context.channel}: {what}", "block"
+    if not context.margin and right > context.page_limit + SLACK:
+        return f"{what} runs {_mm(right - context.page_limit)} off the page"
+    if right <= limit + SLACK:
+        return None
+    return f"{what} runs {_mm(right - limit)} out of its {where}"
+
+
+def _mm(length: float) -> str:
+    """Return a length in CSS pixels as millimetres, for a message."""
+    return f"{length * 25.4 / CSS_PX_PER_INCH:.1f} mm"
 
 
 def _lonely_headings(survey: _Survey) -> Iterator[Finding]:
@@ -574,3 +662,98 @@ def _what(box: Any) -> str:
 def _source(box: Any) -> str:
     source = box.element.get("src", "") if box.element is not None else ""
     return unquote(urlsplit(source).path) or "a picture"
+
+
+def _on_screen(colour: Any, behind: RGB, screen: dict[tuple[float, ...], str]) -> RGB:
+    """Return a CSS colour as sRGB over what is ``behind`` it.
+
+    A print colour of the theme is its screen colour; another CMYK colour is
+    converted as CSS does.  A transparent colour leaves what is behind.
+    """
+    if colour is None or colour.alpha == 0:
+        return behind
+    if colour.space == "device-cmyk":
+        inks = tuple(round(value, 4) for value in colour.coordinates)
+        known = screen.get(inks)
+        if known is not None:
+            red, green, blue = (int(known[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        else:  # as CSS Color 5 converts device-cmyk() naively
+            red, green, blue = ((1 - ink) * (1 - inks[3]) for ink in inks[:3])
+    else:
+        red, green, blue = colour.to("srgb").coordinates
+    alpha = colour.alpha
+    return (
+        red * alpha + behind[0] * (1 - alpha),
+        green * alpha + behind[1] * (1 - alpha),
+        blue * alpha + behind[2] * (1 - alpha),
+    )
+
+
+def contrast(first: RGB, second: RGB) -> float:
+    """Return the WCAG 2.1 contrast ratio of two sRGB colours (0 to 1)."""
+
+    def luminance(colour: RGB) -> float:
+        linear = [
+            c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in colour
+        ]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _low_contrast(survey: _Survey) -> Iterator[Finding]:
+    """Text on its background below WCAG's ratio, once per page and colours."""
+    reported: set[tuple[int, RGB, RGB]] = set()
+    for placed in [*survey.placed, *survey.margins]:
+        box = placed.box
+        if not boxes.is_text(box) or not box.text.strip():
+            continue
+        text = _on_screen(box.style["color"], placed.context.background, survey.screen)
+        ratio = contrast(text, placed.context.background)
+        size, weight = box.style["font_size"], box.style["font_weight"]
+        large = size >= LARGE_TEXT or (size >= LARGE_BOLD_TEXT and weight >= 700)
+        needed = 3.0 if large else 4.5
+        key = (placed.page, text, placed.context.background)
+        if ratio < needed and key not in reported:
+            reported.add(key)
+            yield Finding(
+                "E130",
+                f"text {_quote(box)} has a contrast of {ratio:.1f}:1 on its"
+                f" background, below {needed}:1",
+                placed.page,
+                placed.block,
+            )
+
+
+def _small_text(survey: _Survey) -> Iterator[Finding]:
+    """Text set below 6 pt, which paper does not zoom."""
+    for placed in [*survey.placed, *survey.margins]:
+        box = placed.box
+        if boxes.is_text(box) and box.text.strip():
+            size = box.style["font_size"]
+            if size < MIN_PRINT_TEXT - 0.05:
+                yield Finding(
+                    "E120",
+                    f"text {_quote(box)} is set in {size * 0.75:.1f} pt, below 6 pt",
+                    placed.page,
+                    placed.block,
+                )
+
+
+def _unseen_channels(
+    survey: _Survey, channels: dict[Channel, str]
+) -> Iterator[Finding]:
+    """Contact channels the edition lists that no page shows."""
+    shown = {
+        (placed.block, placed.context.channel)
+        for placed in survey.placed
+        if _is_content(placed.box) and placed.box.width
+    }
+    for (block, channel), name in channels.items():
+        if (block, channel) not in shown:
+            yield Finding(
+                "E119",
+                f"the contact's {name} ({channel}) is not printed on any page",
+                block=block,
+            )

@@ -14,7 +14,12 @@ what emn-pdf wrote and not what it meant to write.  Codes are stable:
 - ``E126 font not embedded``: a font the printer would have to substitute;
 - ``W127 text not in pure black``: text in a grey tint or four-colour black,
   which the press screens into dots or must register on four plates;
-- ``W128 ink coverage not measured``: Ghostscript is not installed.
+- ``W128 ink coverage not measured``: Ghostscript is not installed;
+- ``E129 no bleed``: a background that touches the trim edge stops there
+  rather than running 3 mm beyond it (read on the rendered page).
+
+``E124`` is a summary: the build stops on it, and the other findings say
+what went wrong on the pages.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import pikepdf
 from PIL import Image, ImageMath
 
 from ..issue.errors import Finding
-from ..machinery.jobs import PAGES_PER_SHEET
+from ..machinery.jobs import FLAT_SHEET, PAGES_PER_SHEET, whole_sheets
 from ..output.pdfwalk import Drawing, drawings, images, placements
 from ..output.press import is_rgb
 
@@ -39,6 +44,12 @@ from ..output.press import is_rgb
 MAX_PPI = 450
 #: Resolution the separations are rendered at to measure coverage.
 COVERAGE_PPI = 50
+#: What backgrounds touching the trim run beyond it (the layouts' bleed).
+BLEED_MM = 3.0
+#: A pixel carrying this much ink (of 255 for 400 %) is not paper: 10 %.
+INKED = 6
+#: A background short of the bleed along this much of an edge is reported.
+MIN_GAP_MM = 3.0
 TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 
@@ -55,7 +66,7 @@ def check_print(path: Path, ink_limit: int = 300) -> list[Finding]:
             *_fonts_not_embedded(streams),
             *_tinted_text(streams),
         ]
-    return findings + list(_ink_coverage(path, ink_limit))
+    return findings + list(_rendered(path, ink_limit))
 
 
 def rgb_uses(drawing: Drawing) -> Counter[str]:
@@ -114,11 +125,12 @@ def _detailed_pictures(pdf: pikepdf.Pdf) -> Iterator[Finding]:
 
 def _page_count(pdf: pikepdf.Pdf) -> Iterator[Finding]:
     count = len(pdf.pages)
-    if count % PAGES_PER_SHEET:
+    if not whole_sheets(count):
         yield Finding(
             "E124",
             f"{count} pages: a folded newsletter needs a multiple of"
-            f" {PAGES_PER_SHEET} ({count + -count % PAGES_PER_SHEET} pages)",
+            f" {PAGES_PER_SHEET} ({count + -count % PAGES_PER_SHEET} pages), a flat"
+            f" sheet at most {FLAT_SHEET}",
         )
 
 
@@ -206,8 +218,12 @@ def _black_but_not_pure(colour: tuple[float, ...]) -> bool:
     return tint or rich
 
 
-def _ink_coverage(path: Path, limit: int) -> Iterator[Finding]:
-    """Render the separations with Ghostscript; report pages above ``limit``."""
+def _rendered(path: Path, limit: int) -> Iterator[Finding]:
+    """Render the separations with Ghostscript; check each page's inks and bleed.
+
+    Rendered to the bleed box, as the press prints before the cutter: an
+    area above ``limit`` is E122, a background stopping at the trim E129.
+    """
     ghostscript = shutil.which("gs")
     if ghostscript is None:
         yield Finding("W128", "ink coverage not measured: Ghostscript (gs) is missing")
@@ -223,7 +239,7 @@ def _ink_coverage(path: Path, limit: int) -> Iterator[Finding]:
                 "-dNOPAUSE",
                 "-sDEVICE=tiff32nc",
                 f"-r{COVERAGE_PPI}",
-                "-dUseTrimBox",
+                "-dUseBleedBox",
                 f"-sOutputFile={output}",
                 str(path),
             ],
@@ -231,11 +247,19 @@ def _ink_coverage(path: Path, limit: int) -> Iterator[Finding]:
             capture_output=True,
         )
         for number in range(1, len(list(Path(folder).iterdir())) + 1):
-            coverage = page_coverage(Path(folder) / f"page-{number}.tif")
+            page = Path(folder) / f"page-{number}.tif"
+            coverage = page_coverage(page)
             if coverage > limit:
                 yield Finding(
                     "E122",
                     f"{coverage:.0f} % ink in places, above the profile's {limit} %",
+                    page=number,
+                )
+            for edge in bleed_shortfalls(page, COVERAGE_PPI):
+                yield Finding(
+                    "E129",
+                    f"a background touching the {edge} trim edge stops there:"
+                    f" it must run {BLEED_MM:g} mm beyond it, into the bleed",
                     page=number,
                 )
 
@@ -252,3 +276,51 @@ def page_coverage(separations: Path) -> float:
             k=black,
         )
         return float(total.getextrema()[1]) * 100 / 255
+
+
+def _total_ink(page: Image.Image) -> Image.Image:
+    """Return a CMYK page's total ink per pixel, 0 to 255 for 0 to 400 %."""
+    cyan, magenta, yellow, black = page.split()
+    total: Image.Image = ImageMath.lambda_eval(
+        lambda ink: (ink["c"] + ink["m"] + ink["y"] + ink["k"]) / 4,
+        c=cyan,
+        m=magenta,
+        y=yellow,
+        k=black,
+    )
+    return total.convert("L")
+
+
+def bleed_shortfalls(
+    separations: Path, ppi: int, bleed_mm: float = BLEED_MM
+) -> list[str]:
+    """Return the trim edges along which a background stops short of the bleed.
+
+    ``separations`` is a page rendered to its bleed box: a pixel just inside
+    the trim that carries ink, with paper where the bleed should run on, is a
+    background the cutter would leave a white hair beside.
+    """
+    with Image.open(separations) as page:
+        ink = _total_ink(page)
+    width, height = ink.size
+    bleed = round(bleed_mm / 25.4 * ppi)
+    inside, outside = bleed + 1, 1
+    lines = {
+        "top": ((0, inside, width, inside + 1), (0, outside, width, outside + 1)),
+        "bottom": (
+            (0, height - inside - 1, width, height - inside),
+            (0, height - outside - 1, width, height - outside),
+        ),
+        "left": ((inside, 0, inside + 1, height), (outside, 0, outside + 1, height)),
+        "right": (
+            (width - inside - 1, 0, width - inside, height),
+            (width - outside - 1, 0, width - outside, height),
+        ),
+    }
+    short = []
+    for edge, (trim, beyond) in lines.items():
+        pairs = zip(ink.crop(trim).tobytes(), ink.crop(beyond).tobytes(), strict=True)
+        gaps = sum(at >= INKED and out < INKED for at, out in pairs)
+        if gaps * 25.4 / ppi >= MIN_GAP_MM:
+            short.append(edge)
+    return short

@@ -63,6 +63,7 @@ class LaidOut:
     copyfit: str | None = None  # what copyfitting chose, if it ran
     copyfit_problem: Problem | None = None  # why it could not, if it failed
     makeup: Any = None  # where page makeup placed each module
+    sheets: Any = None  # how a print edition was planned in sheets of four
 
     @property
     def page_count(self) -> int:

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, ClassVar, Literal, get_args
 from urllib.parse import urlsplit
@@ -417,30 +418,112 @@ class Figure(BlockBase):
 
 
 SocialNetwork = Literal[
-    "linkedin", "x", "bluesky", "mastodon", "facebook", "instagram", "youtube"
+    "linkedin",
+    "x",
+    "bluesky",
+    "mastodon",
+    "facebook",
+    "instagram",
+    "youtube",
+    "threads",
+    "tiktok",
+    "whatsapp",
+    "telegram",
+    "signal",
+    "flickr",
+    "vimeo",
+    "pixelfed",
+    "peertube",
+    "xing",
+    "other",
 ]
+PHONE = re.compile(r"\+?[0-9][0-9 ()./\-\u2013]{4,30}")
+
+
+def _check_phone(number: str) -> str:
+    if not PHONE.fullmatch(number):
+        raise ValueError(f"{number!r} is not a phone number such as +352 247 84040")
+    return number
+
+
+Phone = Annotated[str, AfterValidator(_check_phone)]
+
+
+def phone_uri(number: str) -> str:
+    """Return a phone number as the ``tel:`` address a phone dials."""
+    return "tel:" + re.sub(r"[^+0-9]", "", number)
 
 
 class Social(Strict):
     """An account of the organisation on a social network."""
 
-    network: SocialNetwork = Field(description="Which network.")
+    network: SocialNetwork = Field(
+        description="Which network; 'other' for one the list lacks, with its 'name'."
+    )
+    name: Text | None = Field(
+        None, description="The network's name, for 'other' (or to reword one)."
+    )
     url: WebUrl = Field(description="Address of the account.")
+
+    @model_validator(mode="after")
+    def _other_is_named(self) -> Social:
+        if self.network == "other" and self.name is None:
+            raise ValueError("give the network's 'name' (network: other)")
+        return self
 
 
 class Contact(BlockBase):
-    """How to reach the organisation."""
+    """How to reach the organisation: every channel it lists is printed."""
 
     kind: Literal["contact"] = Field(description=KIND)
     closing: ClassVar[bool] = True
     full_width: ClassVar[bool] = True
     carried_over: ClassVar[bool] = True
+    derived: ClassVar[tuple[str, ...]] = (*BlockBase.derived, "channels")
     title: Text | None = Field(
         None, description="Heading; the language's 'Restez en contact' if unset."
     )
     website: WebUrl | None = Field(None, description="Web site address.")
     email: Email | None = Field(None, description="Contact e-mail address.")
+    phone: Phone | None = Field(
+        None, description="Phone number, as people dial it: +352 247 84040."
+    )
+    address: Text | None = Field(
+        None, description="Postal address; one line per line of the envelope."
+    )
+    hours: Text | None = Field(None, description="Opening hours, as a sentence.")
     social: list[Social] = Field([], description="Social network accounts.")
+
+    def channels(self) -> list[Channel]:
+        """Return every channel the editor lists, in the order they print.
+
+        The one list of them: templates show each (the ``channels`` filter)
+        and preflight reports any it does not find on a page.
+        """
+        found = [
+            Channel("website", "website", self.website, self.website),
+            Channel(
+                "email", "email", self.email and f"mailto:{self.email}", self.email
+            ),
+            Channel("phone", "phone", self.phone and phone_uri(self.phone), self.phone),
+            *(
+                Channel(f"social.{index}", account.network, account.url, account.url)
+                for index, account in enumerate(self.social)
+            ),
+            Channel("address", "address", None, self.address),
+            Channel("hours", "hours", None, self.hours),
+        ]
+        return [channel for channel in found if channel.text]
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One way to reach the organisation, as a contact block lists it."""
+
+    field: str  # its field path in the block: "website", "social.2"
+    kind: str  # "website", "email", "phone", "address", "hours" or the network
+    href: str | None  # the address a link or a QR code leads to
+    text: str | None  # what the editor wrote
 
 
 class Greeting(BlockBase):
@@ -483,7 +566,8 @@ def _walk(
 def titled_addresses(model: BaseModel) -> Iterator[tuple[str | None, str]]:
     """Yield every address ``model`` links to, with the title nearest to it.
 
-    Link fields, e-mail fields (as ``mailto:``) and links written in text all
+    Link fields, e-mail fields (as ``mailto:``), phone numbers (as ``tel:``)
+    and links written in text all
     count; a picture's own address does not (it is shown, not linked).  The
     title is that of the innermost holder with a ``title`` (or ``text``).
     """
@@ -503,6 +587,8 @@ def _addresses(location: tuple[str | int, ...], value: Any) -> list[str]:
         return []  # a picture's file is shown, not linked
     if location[-1] == "email":
         return [f"mailto:{value}"]
+    if location[-1] == "phone":
+        return [phone_uri(value)]
     return list(ADDRESS.findall(value))
 
 

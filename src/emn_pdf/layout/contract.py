@@ -26,7 +26,7 @@ from ..issue.model import BLOCK_KINDS, Block, BlockBase, Edition, Image, band_pi
 from ..machinery.files import contained
 
 #: Attributes the templates write and Python reads back (see the README).
-RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER, BLEED = (
+RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER, BLEED, CHANNEL = (
     "data-running",
     "data-section",
     "data-columns",
@@ -35,6 +35,7 @@ RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER, BLEED = (
     "data-flow",
     "data-filler",
     "data-bleed",
+    "data-channel",
 )
 #: Where makeup finds the picture of a block it may resize: an ``<img>`` in a
 #: ``<figure>``, among the block's elements.
@@ -205,11 +206,12 @@ def check_html(html: str, edition: Edition, folders: tuple[Path, ...]) -> None:
     ``<img>`` in a ``<figure>``; the error names the kind's template.
     """
     document = lxml_html.document_fromstring(html)
+    fillers = document.findall(f".//*[@{FILLER}]")
     problems = []
     for number, section in enumerate(edition.sections):
         found = document.find(f".//*[@{SECTION}='{number}']")
         for index, block in enumerate(section.blocks):
-            problem = _block_problem(found, f"s{number}-b{index}", block)
+            problem = _block_problem(found, fillers, f"s{number}-b{index}", block)
             if problem is not None:
                 template = kind_template(folders, block.kind) or folders[0]
                 problems.append(Problem(problem, file=template))
@@ -217,12 +219,23 @@ def check_html(html: str, edition: Edition, folders: tuple[Path, ...]) -> None:
         raise UserError(problems)
 
 
-def _block_problem(section: _Element | None, name: str, block: Block) -> str | None:
-    """Say how a block's HTML breaks the contract, if it does."""
+def _block_problem(
+    section: _Element | None, fillers: list[_Element], name: str, block: Block
+) -> str | None:
+    """Say how a block's HTML breaks the contract, if it does.
+
+    A block stands in its section, or on a designed page (``data-filler``):
+    a print edition's contact on its back page.
+    """
     rule = _see(ATTRIBUTES)
     if section is None:
         return f"the section of block {name} has no {SECTION} attribute {rule}"
-    elements = section.findall(f".//*[@{BLOCK}='{name}']")
+    where = [section, *fillers]
+    elements = [
+        element
+        for each in where
+        for element in each.findall(f".//*[@{BLOCK}='{name}']")
+    ]
     if not elements:
         return (
             f'no element of block {name} ({block.kind}) has {BLOCK}="{name}":'

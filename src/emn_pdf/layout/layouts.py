@@ -93,10 +93,16 @@ MAX_TEMPLATE_BYTES = 1024 * 1024
 
 @dataclass(frozen=True)
 class Page:
-    """What the HTML is for: its target, and blank pages to design for binding."""
+    """What the HTML is for: its target, and the pages designed for binding.
+
+    ``fill_pages`` designed pages end a print edition (the last one its back
+    page); with ``contact_at_back`` the contact block is printed there, once,
+    and not among the content.
+    """
 
     target: Target = "web"
     fill_pages: int = 0
+    contact_at_back: bool = False
 
 
 DEFAULT_PAGE = Page()
@@ -377,6 +383,13 @@ class Theme(BaseModel):
         " progress, for trial layouts.",
     )
     logo: str | None = Field(None, description="Logo file of the layout folder.")
+    brand: str | None = Field(
+        None,
+        description="The organisation whose brand the layout carries (its logo,"
+        " its colours), as the masthead's organisation starts: an issue another"
+        " organisation publishes gets a warning. A generic layout names none and"
+        " shows no logo the issue did not give.",
+    )
     fonts: list[FontFace] = Field(description="Every font file the CSS may use.")
 
     @model_validator(mode="after")

@@ -12,6 +12,7 @@ here, once, and handed over as a value.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields, is_dataclass
 from types import SimpleNamespace
 from typing import Any
 
@@ -42,12 +43,15 @@ class Fields(Record):
 def plain(value: Any) -> Any:
     """Return ``value`` as template data: records, lists, dictionaries, scalars.
 
-    A model's fields become a record's values, and so do the values its
-    ``derived`` class attribute names (methods computed here, once).  Any
-    other type is a defect of emn-pdf: it is refused rather than handed over.
+    A model's fields (or a dataclass's) become a record's values, and so do
+    the values its ``derived`` class attribute names (methods computed here,
+    once).  Any other type is a defect of emn-pdf: it is refused rather than
+    handed over.
     """
     if isinstance(value, BaseModel):
         return _record(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return Record(**{f.name: plain(getattr(value, f.name)) for f in fields(value)})
     if isinstance(value, list | tuple):
         return type(value)(plain(item) for item in value)
     if isinstance(value, dict):

@@ -12,7 +12,6 @@ import datetime as dt
 import inspect
 import os
 import re
-import textwrap
 import traceback
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -128,6 +127,7 @@ def template_context(
         "modified": modification_date(edition.masthead.date),
         "target": page.target,
         "fill_pages": page.fill_pages,
+        "contact_at_back": page.contact_at_back,
         STATE: _State(catalogue, _block_ids(data)),
     }
 
@@ -212,7 +212,9 @@ def _environment_of(
         month=_in_locale(format_month),
         when=_in_locale(format_when),
         short_url=short_url,
-        address_lines=address_lines,
+        address_breaks=address_breaks,
+        link_caption=link_caption,
+        channels=_channels,
         qr=qr_code,
         message=_message,
         block_id=_block_id_of,
@@ -221,6 +223,33 @@ def _environment_of(
         fields=_fields,
     )
     return environment
+
+
+@pass_context
+def _channels(context: Context, contact: Record) -> list[Record]:
+    """Return every channel of a contact block, in order: the ``channels`` filter.
+
+    Each is a record: ``field`` (its field path in the block, which the
+    template writes in ``data-channel`` so that preflight can name a channel
+    it cannot see), ``label`` (the catalogue's, or a network's own name),
+    ``href`` (the address to link or code, ``None`` for the postal address
+    and the opening hours), ``text`` (the address as people read it) and
+    ``lines`` (the lines of the postal address).
+    """
+    catalogue: Catalogue = context[STATE].catalogue
+    names = {account.url: account.name for account in contact.social}
+    return [
+        Record(
+            field=channel.field,
+            label=names.get(channel.href or "")
+            or catalogue.networks.get(channel.kind)
+            or getattr(catalogue.labels, channel.kind),
+            href=channel.href,
+            text=short_url(channel.text or ""),
+            lines=(channel.text or "").splitlines(),
+        )
+        for channel in contact.channels
+    ]
 
 
 @pass_context
@@ -296,16 +325,30 @@ def short_url(url: str, limit: int | None = None) -> str:
     return f"{host}/…/{last}"
 
 
-def address_lines(address: str, width: int = 18) -> Markup:
-    """Return a short address broken into lines of about ``width`` characters.
+#: Where an address may go on to the next line: after these, never inside a word.
+ADDRESS_SEPARATORS = re.compile(r"(?<=[/.?&=_@-])(?=.)")
+ZERO_WIDTH_SPACE = "\u200b"
 
-    Broken here, preferably after a slash or a dot, rather than by the engine:
-    a QR code's caption is laid out again each time columns are balanced, and
-    WeasyPrint breaking a long word made the print edition much slower.
+
+def address_breaks(address: str) -> str:
+    """Return an address with a line break allowed after each separator.
+
+    A zero-width space after ``/ . @ ? & = _ -`` lets the engine break an
+    address where a reader expects it, never inside a word.  A character in
+    the text, not a ``<wbr>`` element: an element would cut the link in two
+    for the tagged PDF; text extraction drops the zero-width space.
     """
-    spaced = re.sub(r"(?<=[/.?=_@-])", " ", short_url(address, 48))
-    lines = textwrap.wrap(spaced, width, break_long_words=True)
-    return Markup("<br>").join(line.replace(" ", "") for line in lines)
+    return ZERO_WIDTH_SPACE.join(ADDRESS_SEPARATORS.split(short_url(address)))
+
+
+def link_caption(address: str) -> str:
+    """Return the short human caption of an address without a label: its host.
+
+    An e-mail address or a phone number is short enough to be written whole.
+    """
+    if address.startswith(("mailto:", "tel:")):
+        return address.partition(":")[2]
+    return short_url(address).partition("/")[0]
 
 
 @lru_cache(maxsize=1024)
@@ -317,7 +360,10 @@ def qr_code(address: str) -> Markup:
     every rebuild of ``watch``.
     """
     code = segno.make(address, error="l", boost_error=True)
-    return Markup(code.svg_inline(scale=1, border=0, omitsize=True, svgclass="qr-code"))
+    svg = code.svg_inline(scale=1, border=0, omitsize=True, svgclass="qr-code")
+    # Its module count, for the layout's smallest module (--qr-module).
+    modules = code.symbol_size(border=0)[0]
+    return Markup(svg.replace("<svg ", f'<svg style="--qr-modules: {modules}" ', 1))
 
 
 def link_descriptions(edition: Edition) -> dict[str, str]:

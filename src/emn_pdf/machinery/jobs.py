@@ -21,6 +21,18 @@ ALL = "all"
 Target = Literal["web", "print"]
 #: A saddle-stitched print edition is folded sheets: its pages come in fours.
 PAGES_PER_SHEET = 4
+#: Up to this many pages, an edition prints on one flat sheet (recto, verso).
+FLAT_SHEET = 2
+
+
+def whole_sheets(pages: int) -> bool:
+    """Tell whether ``pages`` pages print on whole sheets, as a printer binds them.
+
+    One flat sheet (one or two pages, a flyer), or folded sheets of four.
+    """
+    return pages <= FLAT_SHEET or pages % PAGES_PER_SHEET == 0
+
+
 TARGETS: tuple[Target, ...] = ("web", "print")
 
 

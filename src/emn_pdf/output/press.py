@@ -12,7 +12,12 @@ written PDF is rewritten here, reading it as a RIP does (``pdfwalk``):
   neutral greys and black get black ink only (K of the same lightness), so
   that QR codes and black art are never four-colour black;
 - raster pictures are resampled to the theme's target resolution for the
-  largest size they are drawn at, so a camera's photo does not travel whole.
+  largest size they are drawn at, so a camera's photo does not travel whole;
+- every CMYK picture is held under the total ink limit, whatever its
+  pixels: grey-component replacement first (the grey that cyan, magenta and
+  yellow make together goes to black), then, where black is full, less of
+  the three colours; the profile's own conversion of dark photos (hair,
+  night) goes a few percent over, and JPEG's rounding adds some.
 """
 
 from __future__ import annotations
@@ -22,10 +27,10 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pikepdf
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageMath
 
 from ..layout.layouts import Layout
 from .pdfwalk import Drawing, drawings, images, placements
@@ -38,6 +43,8 @@ JPEG_QUALITY = 90
 #: A picture with more colours than this is a photo.
 MAX_ART_COLOURS = 4096
 RGB_SPACES = {"/DeviceRGB", "/CalRGB"}
+#: Pictures are held this far under the ink limit, for JPEG's rounding.
+INK_HEADROOM = 6
 #: ``/Decode`` of the inverted (Adobe) CMYK JPEGs Pillow writes.
 ADOBE_CMYK_DECODE = [1, 0] * CMYK_INKS
 
@@ -52,6 +59,7 @@ class PressSettings:
     brand: Mapping[str, Inks]  # screen colour "#rrggbb" -> its theme CMYK
     ppi: int = 300
     condition: str | None = None  # the ICC registry's name, e.g. FOGRA39
+    ink_limit: int = 300  # total area coverage, in percent
 
 
 class Separations:
@@ -131,7 +139,9 @@ def to_press(path: Path, settings: PressSettings) -> None:
             for image in images(drawing.resources):
                 if image.objgen not in done and not image.get("/ImageMask"):
                     done.add(image.objgen)
-                    _prepare_image(image, sizes.get(image.objgen), separations)
+                    _prepare_image(
+                        image, sizes.get(image.objgen), separations, settings.ink_limit
+                    )
         if settings.condition is not None:
             _name_condition(pdf, settings.condition)
         pdf.save(path, deterministic_id=True)
@@ -155,15 +165,16 @@ def _press_sizes(pdf: pikepdf.Pdf, ppi: int) -> dict[tuple[int, int], tuple[int,
 
 
 def _prepare_image(
-    image: Any, needed: tuple[int, int] | None, separations: Separations
+    image: Any, needed: tuple[int, int] | None, separations: Separations, limit: int
 ) -> None:
-    """Resample an image to the pixels it needs, and convert it if RGB."""
+    """Resample an image to the pixels it needs, convert it if RGB, hold its ink."""
     width, height = int(image.Width), int(image.Height)
     resample = needed is not None and (
         width > needed[0] * RESAMPLE_SLACK and height > needed[1] * RESAMPLE_SLACK
     )
     rgb = is_rgb(image.get("/ColorSpace"))
-    if not (resample or rgb):
+    cmyk = image.get("/ColorSpace") == pikepdf.Name.DeviceCMYK
+    if not (resample or rgb or cmyk):
         return
     size = (
         (max(needed[0], 1), max(needed[1], 1))
@@ -175,11 +186,90 @@ def _prepare_image(
         picture = picture.resize(size, Image.Resampling.LANCZOS)
     if rgb or picture.mode not in ("CMYK", "L"):
         picture = separations.picture(picture) if rgb else picture.convert("CMYK")
-    _store(image, picture, photo=_is_photo(image, picture))
+    held = hold_ink(picture, limit - INK_HEADROOM) if picture.mode == "CMYK" else None
+    if not (resample or rgb) and held is None:
+        return  # a CMYK picture of the right size, under the limit: as it is
+    _store(image, held or picture, photo=_is_photo(image, picture))
     mask = image.get("/SMask")
     if mask is not None and (int(mask.Width), int(mask.Height)) != size:
         grey = pikepdf.PdfImage(mask).as_pil_image().convert("L")
         _store(mask, grey.resize(size, Image.Resampling.LANCZOS), photo=False)
+
+
+def hold_ink(picture: Image.Image, limit: int) -> Image.Image | None:
+    """Return a CMYK picture with no pixel above ``limit`` % ink, if one was.
+
+    Where a pixel is over, the grey that cyan, magenta and yellow make
+    together goes to black as far as black has room (grey-component
+    replacement: a third of the ink for the same grey), then the three
+    colours are scaled down together to what black leaves.
+    """
+    inks = [
+        ImageMath.lambda_eval(lambda i: i["float"](i["x"]), x=ink)
+        for ink in picture.split()
+    ]
+    bound = limit * 255 / 100
+    total = _added(inks)
+    if cast(float, total.getextrema()[1]) <= bound:  # a float plane: (low, high)
+        return None
+    inks = _grey_to_black(inks, total, bound)
+    colours = _added(inks[:3])
+    scale = ImageMath.lambda_eval(
+        lambda i: i["min"]((i["b"] - i["k"]) / i["max"](i["s"], 1.0), 1.0),
+        b=bound,
+        k=inks[3],
+        s=colours,
+    )
+    held = [
+        ImageMath.lambda_eval(
+            lambda i: i["convert"](i["x"] * i["f"], "L"), x=ink, f=scale
+        )
+        for ink in inks[:3]
+    ]
+    held.append(ImageMath.lambda_eval(lambda i: i["convert"](i["k"], "L"), k=inks[3]))
+    return Image.merge("CMYK", held)
+
+
+def _added(inks: list[Image.Image]) -> Image.Image:
+    """Return the sum of float ink planes."""
+    total = inks[0]
+    for ink in inks[1:]:
+        total = ImageMath.lambda_eval(lambda i: i["a"] + i["b"], a=total, b=ink)
+    return total
+
+
+def _grey_to_black(
+    inks: list[Image.Image], total: Image.Image, bound: float
+) -> list[Image.Image]:
+    """Move the grey of cyan, magenta and yellow to black where ink is over.
+
+    Each unit moved takes three off the colours and adds one to black: half
+    the excess moved brings a pixel to the bound, if black has the room.
+    """
+    cyan, magenta, yellow, black = inks
+    moved = ImageMath.lambda_eval(
+        lambda i: i["max"](
+            i["min"](
+                i["min"](i["min"](i["c"], i["m"]), i["y"]),
+                i["min"](255 - i["k"], (i["t"] - i["b"]) / 2),
+            ),
+            0.0,
+        ),
+        c=cyan,
+        m=magenta,
+        y=yellow,
+        k=black,
+        t=total,
+        b=bound,
+    )
+    colours = [
+        ImageMath.lambda_eval(lambda i: i["x"] - i["g"], x=ink, g=moved)
+        for ink in (cyan, magenta, yellow)
+    ]
+    return [
+        *colours,
+        ImageMath.lambda_eval(lambda i: i["k"] + i["g"], k=black, g=moved),
+    ]
 
 
 def _is_photo(image: Any, picture: Image.Image) -> bool:
@@ -332,7 +422,11 @@ def press_settings(layout: Layout) -> PressSettings | None:
     theme = layout.theme
     brand = {colour.rgb: colour.cmyk for colour in theme.colours.values()}
     return PressSettings(
-        profile, brand, theme.print.picture_ppi, theme.print.output_condition
+        profile,
+        brand,
+        theme.print.picture_ppi,
+        theme.print.output_condition,
+        theme.print.ink_limit,
     )
 
 

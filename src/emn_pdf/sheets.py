@@ -1,0 +1,200 @@
+"""A print edition planned in whole sheets, as a designer plans it, not padded.
+
+A printer binds one flat sheet (one or two pages) or folded sheets of four
+pages.  An edition whose content does not fill whole sheets is planned here,
+after page makeup and copyfitting (:mod:`emn_pdf.steps`): the contact moves to
+a back page, or a back cover follows the content, or copyfitting condenses or
+spreads the content within the theme's ranges to the nearest count that
+fills whole sheets.  Only when none of that works are designed pages added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from .issue.errors import Finding
+from .layout.layouts import Page
+from .machinery.jobs import PAGES_PER_SHEET, whole_sheets
+from .makeup import copyfit
+
+if TYPE_CHECKING:
+    from .edition import Prepared
+    from .steps import Draft, Drafting
+
+#: How full the last content page of a print edition planned in sheets must be.
+SHEET_LAST_FILL = 0.4
+#: How many counts of whole sheets a print edition tries to copyfit to.
+SHEET_TRIALS = 4
+
+
+@dataclass(frozen=True)
+class Sheets:
+    """How a print edition was planned in whole sheets, for the findings."""
+
+    fillers: int  # designed pages after the content, the back page included
+    contact_at_back: bool
+    report: str | None = None  # what copyfitting did to reach whole sheets
+
+    def findings(self) -> list[Finding]:
+        """Say when designed pages besides the back page complete the last sheet."""
+        if self.fillers <= 1:
+            return []
+        return [
+            Finding(
+                "W131",
+                f"{self.fillers} designed pages complete the last sheet (notes,"
+                " the back page): within the layout's copyfit ranges the content"
+                " neither condenses nor spreads to whole sheets; shorten or"
+                " lengthen it, or set 'pages:'",
+            )
+        ]
+
+
+def planned_sheets(
+    drafting: Drafting, natural: Draft, settings: dict[str, str], fixed: bool
+) -> tuple[Draft, Sheets]:
+    """Plan the print edition in whole sheets, as a designer does, not padded.
+
+    The content fills whole sheets with the contact among it, or all sheets
+    but a back page that carries the contact (printed there once), or, when
+    its last page would be nearly empty without the contact, all sheets but
+    a back cover (the publisher, the issue) after the content.  When
+    neither does at the layout's sizes, copyfitting condenses or spreads the
+    content within the theme's ranges to the nearest count that does
+    (unless the editor ``fixed`` the page count).  Only when that fails too
+    are ruled pages added before the back page.
+    """
+    at_back = drafting.draft(settings, _back_page(1))
+    pages, last_fill = at_back.length
+    if whole_sheets(at_back.page_count) and (
+        pages == 1 or last_fill >= SHEET_LAST_FILL
+    ):
+        return at_back, Sheets(1, True)
+    if whole_sheets(natural.page_count + 1):  # a back cover after the contact
+        return drafting.draft(settings, Page("print", fill_pages=1)), Sheets(1, False)
+    if not fixed and not settings:
+        planned = _sheets_by_copyfit(drafting, natural, at_back)
+        if planned is not None:
+            return planned
+    content = natural.length[0], at_back.length[0]
+    in_content = -content[0] % PAGES_PER_SHEET
+    with_back = 1 + -(content[1] + 1) % PAGES_PER_SHEET
+    if in_content < with_back:
+        page = Page("print", fill_pages=in_content)
+    else:
+        page = _back_page(with_back)
+    draft = drafting.draft(settings, page)
+    return draft, Sheets(page.fill_pages, page.contact_at_back)
+
+
+def _back_page(fill_pages: int) -> Page:
+    """Return the print page whose last designed page carries the contact."""
+    return Page("print", fill_pages=fill_pages, contact_at_back=True)
+
+
+def _sheets_by_copyfit(
+    drafting: Drafting, natural: Draft, at_back: Draft
+) -> tuple[Draft, Sheets] | None:
+    """Copyfit the content to the nearest count of whole sheets, if one fits.
+
+    The counts tried, nearest first: a multiple of four with the contact
+    among the content, or one page short of it with the contact on the back
+    page; the theme's ranges bound how far the content may condense or
+    spread, and when sizes alone cannot spread it, sections open new pages.
+    """
+    targets = _sheet_targets(natural.length[0], at_back.length[0])
+    for opened in (False, True):
+        laid = (
+            replace(drafting, item=_with_section_openers(drafting.item))
+            if opened
+            else drafting
+        )
+        for pages, at_the_back in targets:
+            page = _back_page(1) if at_the_back else Page("print")
+            start = at_back if at_the_back else natural
+            if opened:
+                start = laid.draft(None, page)
+            fitted = _copyfit_to(laid, page, pages, start)
+            if fitted is not None:
+                chosen, report = fitted
+                openers = "sections open pages, " if opened else ""
+                back = " and a back page" if at_the_back else ""
+                report = (
+                    f"{pages} pages{back} ({natural.page_count} at the layout's"
+                    f" sizes): {openers}{report}"
+                )
+                return chosen, Sheets(int(at_the_back), at_the_back, report)
+    return None
+
+
+def _copyfit_to(
+    drafting: Drafting, page: Page, pages: int, start: Draft
+) -> tuple[Draft, str] | None:
+    """Return the draft copyfitted to ``pages`` content pages, and the report.
+
+    The last content page need only be :data:`SHEET_LAST_FILL` full: the
+    back page follows it, and a designer would rather leave room there than
+    pad the sheet with ruled pages.
+    """
+    theme = drafting.item.layout.theme
+    if theme.copyfit is None:
+        return None
+    own = copyfit.natural_density(theme.copyfit, theme.type.body_size)
+    trial = copyfit.Trial(own, {}, *start.length, 0.0, start)
+
+    def render(settings: dict[str, str]) -> tuple[Draft, int, float]:
+        return drafting.trial(settings, page)
+
+    try:
+        chosen, search = copyfit.fit(
+            theme.copyfit,
+            pages,
+            render,
+            trial,
+            SHEET_LAST_FILL,
+            lambda draft: draft.splits_no_short_module(),
+        )
+    except copyfit.NoFit:
+        return None
+    return chosen.result, search.report(chosen)
+
+
+def _with_section_openers(item: Prepared) -> Prepared:
+    """Return the edition with every section but the first opening a page.
+
+    A designer spreads a short issue over a sheet more by giving each
+    section a page of its own to start on, not only by larger type.
+    """
+    edition = item.loaded.edition
+    sections = [
+        section.model_copy(
+            update={
+                "blocks": [
+                    section.blocks[0].model_copy(update={"new_page": True}),
+                    *section.blocks[1:],
+                ]
+            }
+        )
+        if number
+        else section
+        for number, section in enumerate(edition.sections)
+    ]
+    opened = edition.model_copy(update={"sections": sections})
+    return replace(item, loaded=replace(item.loaded, edition=opened))
+
+
+def _sheet_targets(in_content: int, with_back: int) -> list[tuple[int, bool]]:
+    """Return the content page counts that make whole sheets, nearest first.
+
+    Each is a count and whether the contact is on the back page: ``4k``
+    pages with the contact among them, or ``4k - 1`` and the back page (the
+    content's own count too: its last page may be too empty).
+    """
+    counts = set()
+    for pages, at_back in ((in_content, False), (with_back, True)):
+        below = pages - (pages + at_back) % PAGES_PER_SHEET
+        for target in (below, below + PAGES_PER_SHEET):
+            if target >= 1:
+                counts.add((abs(target - pages), -target, target, at_back))
+    return [(target, at_back) for *_, target, at_back in sorted(counts)][:SHEET_TRIALS]
