@@ -228,14 +228,14 @@ def _block_problem(
     a print edition's contact on its back page.
     """
     rule = _see(ATTRIBUTES)
-    if section is None:
-        return f"the section of block {name} has no {SECTION} attribute {rule}"
-    where = [section, *fillers]
+    where = [*([] if section is None else [section]), *fillers]
     elements = [
         element
         for each in where
         for element in each.findall(f".//*[@{BLOCK}='{name}']")
     ]
+    if not elements and section is None:
+        return f"the section of block {name} has no {SECTION} attribute {rule}"
     if not elements:
         return (
             f'no element of block {name} ({block.kind}) has {BLOCK}="{name}":'
