@@ -30,7 +30,7 @@ from pdfcheck import (
 
 import emn_pdf
 from emn_pdf.edition import prepare
-from emn_pdf.text import markdown_to_html, plain_text, typeset
+from emn_pdf.text import markdown_to_html, plain_text, typeset, typeset_heading
 
 Reports = dict[tuple[str, str], emn_pdf.BuildReport]
 LANGUAGES = ["fr", "en"]
@@ -183,13 +183,17 @@ def test_pdfua_finds_nothing(sample: Reports, lang: str) -> None:
 def test_a_span_carries_a_language_and_its_typography() -> None:
     html = typeset('Le [“Forecasting” & "New"]{lang=en} "oui" ou non', "fr")
     assert html == (
-        'Le <span lang="en">“Forecasting” &amp; “New”</span> «\u202foui\u202f» ou\xa0non'
+        'Le <span lang="en">“Forecasting” &amp; “New”</span> «\u202foui\u202f» ou non'
     )
     # A quote typed right after a span closes: “Français langue professionnelle”.
     html = typeset('the "[Français langue professionnelle]{lang=fr}" course', "en")
     assert html == (
-        'the “<span lang="fr">Français langue professionnelle</span>”\xa0course'
+        'the “<span lang="fr">Français langue professionnelle</span>” course'
     )
+    # A heading keeps its short last word with the one before it; other
+    # texts (a footer, a publisher's name) keep their spaces.
+    assert typeset_heading("Actualités du réseau", "fr") == "Actualités du\xa0réseau"
+    assert typeset("Une publication d’EMN Test", "fr") == "Une publication d’EMN Test"
     assert plain_text("[Workshop]{lang=en} d'été", "fr") == "Workshop d’été"
 
 

@@ -62,6 +62,8 @@ RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER = (
 #: Attributes makeup writes for the engine and for preflight; on the
 #: elements a split article repeats in each part, which element they are.
 ITEM, UNIT, PICTURE = "data-mk", "data-mk-unit", "data-mk-picture"
+#: The break values that keep two boxes in one column.
+AVOID_BREAK = ("avoid", "avoid-column")
 WHOLE = "data-mk-whole"
 #: Kept free at the foot of every page, in CSS pixels: the engine's rounding
 #: must never push a module past it, where the engine would add a page.
@@ -482,7 +484,7 @@ def _breaks(box: Any) -> Iterator[Break]:
     """
     from weasyprint.formatting_structure import boxes  # loaded in workers only
 
-    avoid = ("avoid", "avoid-column")
+    avoid = AVOID_BREAK
     if box.style["break_inside"] in avoid:
         return
     children = [child for child in box.children if child.is_in_normal_flow()]
@@ -507,20 +509,37 @@ def _measure(wrapper: Any) -> Measure:
     top = wrapper.position_y
     height = wrapper.border_height()
     units: dict[int, float] = {}
+    kept: set[int] = set()
     picture = level = None
     for box in _descendants(wrapper):
         if _marked(box, UNIT):
-            units.setdefault(int(box.element.get(UNIT)), box.position_y - top)
+            unit = int(box.element.get(UNIT))
+            units.setdefault(unit, box.position_y - top)
+            kept |= _kept_units(box, unit)
         if _marked(box, PICTURE) and picture is None:
             picture, level = box.height, _level(box, wrapper)
     boundaries = (0.0, *(units[i] for i in sorted(units) if i > 0), height)
     text = _text_columns(wrapper)
     if text is None:
-        return Measure(
-            height, picture, boundaries if len(units) > 1 else (), None, level
-        )
+        if len(units) <= 1:
+            return Measure(height, picture, (), None, level)
+        return Measure(height, picture, boundaries, None, level, frozenset(kept))
     flow = _least_columns_height(text) + FLOW_SAFETY
     return Measure(height - text.height + flow, picture, (), flow, level)
+
+
+def _kept_units(box: Any, unit: int) -> set[int]:
+    """Return the flow units a column may not start with, by ``box``'s breaks.
+
+    An interview's question (``break-after: avoid``) keeps its answer with
+    it: the unit after it may not start a column.
+    """
+    kept = set()
+    if box.style["break_after"] in AVOID_BREAK:
+        kept.add(unit + 1)
+    if box.style["break_before"] in AVOID_BREAK:
+        kept.add(unit)
+    return kept
 
 
 def _level(picture: Any, wrapper: Any) -> float | None:

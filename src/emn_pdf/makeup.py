@@ -114,6 +114,7 @@ class Measure:
     boundaries: tuple[float, ...] = ()  # top of each flow unit, then the end
     flow: float | None = None  # the height its text's columns are set to
     level: float | None = None  # its picture's height level with text beside it
+    kept: frozenset[int] = frozenset()  # flow units no column may start with
 
 
 @dataclass(frozen=True)
@@ -368,6 +369,8 @@ def _may_end_column(
     """
     if end < len(atoms) and atoms[end - 1].module is atoms[end].module:
         module = atoms[end].module
+        if atoms[end].unit in module.measures[1].kept:
+            return False  # an interview's answer stays with its question
         whole = module.measures[1].height - _shrink(_parts([atoms[end]]), grid)
         if atoms[end].unit == 1 and not _opens_well(module, grid):
             return False

@@ -36,7 +36,7 @@ from .i18n import (
 from .layouts import DEFAULT_PAGE, Layout, Page, template_environment
 from .model import BAND_FITS, Edition, titled_addresses
 from .plain import Fields, Record, fields_of, plain
-from .text import markdown_to_html, plain_text, typeset
+from .text import markdown_to_html, plain_text, typeset, typeset_heading
 from .workers import memory_ceiling
 
 ENTRY_TEMPLATE = "issue.html.j2"
@@ -207,6 +207,7 @@ def _environment_of(
     environment.filters.update(
         markdown=_in_language(markdown_to_html),
         typo=_in_language(typeset),
+        typo_heading=_in_language(typeset_heading),
         typo_plain=_in_language(plain_text),
         day=_in_locale(format_day),
         month=_in_locale(format_month),
@@ -232,8 +233,9 @@ def _message(context: Context, message: str, **values: str) -> str:
 def _in_language(transform: Callable[[str, str], T]) -> Callable[..., T]:
     """Make a filter of ``transform`` for the edition's language.
 
-    ``typo`` is for every text the editor wrote, ``typo_plain`` for the same
-    in attributes and ``<title>``, ``markdown`` for bodies.
+    ``typo`` is for every text the editor wrote (``typo_heading`` for its
+    headings), ``typo_plain`` for the same in attributes and ``<title>``,
+    ``markdown`` for bodies.
     """
 
     @pass_context

@@ -32,6 +32,19 @@ BOOKMARK = "/EMNBookmark"
 BLANK = "/EMNBlank"
 #: CSS pixels per PDF point: WeasyPrint writes figure boxes in pixels.
 PX = 0.75
+#: What typesetting adds to the editor's text, as readers should not get it:
+#: no-break spaces become spaces, a word joiner nothing.
+AS_WRITTEN = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2060": None})
+
+
+def as_written(text: str) -> str:
+    """Return ``text`` with ordinary spaces, as the editor wrote it.
+
+    The typographer's no-break spaces keep a line from parting a pair; a
+    replacement text (``/ActualText``) or a bookmark is read, not set, and
+    search boxes and screen readers expect the spaces typed on a keyboard.
+    """
+    return text.translate(AS_WRITTEN)
 
 
 @contextmanager
@@ -65,7 +78,7 @@ def source_keys() -> Iterator[None]:
             if id(wrapper) in made:
                 continue  # a link holds its text itself, without wrappers
             if actual.strip():
-                wrapper["ActualText"] = pydyf.String(actual)
+                wrapper["ActualText"] = pydyf.String(as_written(actual))
             else:
                 wrapper[BLANK[1:]] = True
 
@@ -127,7 +140,7 @@ def _mark(element: Any, box: Any, bookmarks: Iterator[int]) -> None:
     if getattr(box, "bookmark_label", None) and box.style["bookmark_level"] != "none":
         element[BOOKMARK[1:]] = next(bookmarks)
     if _restyled(box) and (text := " ".join("".join(source.itertext()).split())):
-        element["ActualText"] = pydyf.String(text)
+        element["ActualText"] = pydyf.String(as_written(text))
 
 
 def _identity(source: Any) -> int:
@@ -333,11 +346,14 @@ def _drop_empty(element: Any) -> bool:
 def _structure_destinations(pdf: pikepdf.Pdf, bookmarked: dict[int, Any]) -> None:
     """Give each outline entry the heading it leads to (PDF 2.0 ``/SD``).
 
-    The page destination stays for PDF 1.7 readers (PDF/UA-1).  Entries and
-    bookmarked elements come in the same order: the document's.
+    Its title reads as written (:func:`as_written`).  The page destination
+    stays for PDF 1.7 readers (PDF/UA-1).  Entries and bookmarked elements
+    come in the same order: the document's.
     """
     outlines = pdf.Root.get("/Outlines")
     entries = list(_outline_entries(outlines.get("/First"))) if outlines else []
+    for entry in entries:
+        entry.Title = pikepdf.String(as_written(str(entry.Title)))
     if len(entries) != len(bookmarked):
         return
     elements = [bookmarked[index] for index in sorted(bookmarked)]

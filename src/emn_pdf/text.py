@@ -150,13 +150,21 @@ def _space_guillemets(text: str, space: str) -> str:
 
 
 def typeset(text: str, language: str) -> Markup:
-    """Return ``text`` as escaped HTML with typography, superscripts and spans.
+    """Return ``text`` as escaped HTML with typography, superscripts and spans."""
+    return Markup(_glued_inside(_parser(language, inline=True).renderInline(text, {})))
 
-    A short last word is kept with the one before it.
+
+def typeset_heading(text: str, language: str) -> Markup:
+    """Return a heading as :func:`typeset` does, its short last word kept.
+
+    The last word, when short, is kept with the one before it: no heading
+    ends on one short word alone.  Headings only: elsewhere (a footer, a
+    publisher's name) the no-break space would keep nothing a line could
+    part, and outlines and readers' text would carry it.
     """
     if len(text.split()) > 2:
         text = SHORT_LAST_WORD.sub(NBSP, text.rstrip())
-    return Markup(_glued_inside(_parser(language, inline=True).renderInline(text, {})))
+    return typeset(text, language)
 
 
 def _glued_inside(html: str) -> str:
