@@ -14,7 +14,7 @@ import os
 import re
 import textwrap
 import traceback
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -128,7 +128,7 @@ def template_context(
         "modified": modification_date(edition.masthead.date),
         "target": page.target,
         "fill_pages": page.fill_pages,
-        STATE: _State(catalogue, _block_ids(data)),
+        STATE: _State(catalogue, _block_ids(data), tuple(edition.names)),
     }
 
 
@@ -138,6 +138,7 @@ class _State:
 
     catalogue: Catalogue
     block_ids: dict[int, str]
+    names: tuple[str, ...] = ()
 
 
 def block_id(section: int, block: int) -> str:
@@ -205,9 +206,9 @@ def _environment_of(
     """
     environment = template_environment(folder, ancestors)
     environment.filters.update(
-        markdown=_in_language(markdown_to_html),
-        typo=_in_language(typeset),
-        typo_heading=_in_language(typeset_heading),
+        markdown=_with_names(markdown_to_html),
+        typo=_with_names(typeset),
+        typo_heading=_with_names(typeset_heading),
         typo_plain=_in_language(plain_text),
         day=_in_locale(format_day),
         month=_in_locale(format_month),
@@ -233,14 +234,26 @@ def _message(context: Context, message: str, **values: str) -> str:
 def _in_language(transform: Callable[[str, str], T]) -> Callable[..., T]:
     """Make a filter of ``transform`` for the edition's language.
 
-    ``typo`` is for every text the editor wrote (``typo_heading`` for its
-    headings), ``typo_plain`` for the same in attributes and ``<title>``,
-    ``markdown`` for bodies.
+    ``typo_plain`` is for the editor's text in attributes and ``<title>``.
     """
 
     @pass_context
     def apply(context: Context, text: str) -> T:
         return transform(text, context["language"])
+
+    return apply
+
+
+def _with_names(transform: Callable[[str, str, Sequence[str]], T]) -> Callable[..., T]:
+    """Make a filter of ``transform`` for the edition's language and ``names:``.
+
+    ``typo`` is for every text the editor wrote (``typo_heading`` for its
+    headings), ``markdown`` for bodies: each keeps the edition's names whole.
+    """
+
+    @pass_context
+    def apply(context: Context, text: str) -> T:
+        return transform(text, context["language"], context[STATE].names)
 
     return apply
 
