@@ -36,6 +36,7 @@ from lxml import html as lxml_html
 from lxml.etree import _Element
 
 from .errors import Finding
+from .ladders import keep_whole, ladder_words
 from .makeup import (
     Break,
     Grid,
@@ -715,7 +716,12 @@ def make_up(
     grid, probed = _grid(flow, columns, render, context)
     wishes = {piece.key: _wish(piece, edition, grid) for piece in flow.pieces}
     wanted = _wanted_spans(flow.pieces, wishes)
-    measures, galleys = _measures(flow, grid, wanted, render, context)
+    measures, galleys, ladders = _measures(flow, grid, wanted, render, context)
+    for _ in range(LADDER_ROUNDS):  # marked words may make a ladder further on
+        if not sum(keep_whole(p.elements, ladders[p.key]) for p in flow.pieces):
+            break
+        measures, more, ladders = _measures(flow, grid, wanted, render, context)
+        galleys += more
     modules = [
         replace(wishes[piece.key], measures=measures.get(piece.key, {}))
         for piece in flow.pieces
@@ -731,6 +737,10 @@ def make_up(
 #: before) measures only the blocks that changed.  Emptied when full.
 _GRIDS: dict[str, Grid] = {}
 _MEASURED: dict[str, Measure] = {}
+#: The words to keep whole against a ladder, by the same digests.
+_LADDERS: dict[str, set[str]] = {}
+#: How many times a module's ladders are undone and it is measured again.
+LADDER_ROUNDS = 3
 MEASURES_KEPT = 20_000
 
 
@@ -754,10 +764,12 @@ def _measures(
     wanted: dict[str, tuple[int, ...]],
     render: Render,
     context: str,
-) -> tuple[dict[str, dict[int, Measure]], int]:
-    """Return each piece's measures by span, and the renders they took.
+) -> tuple[dict[str, dict[int, Measure]], int, dict[str, set[str]]]:
+    """Return each piece's measures by span, the renders they took, ladders.
 
-    Only the pieces not measured before in this context go to the galley.
+    ``ladders``: the words each piece must keep whole so that no more than
+    two of its lines in a row end hyphenated (:mod:`ladders`).  Only the
+    pieces not measured before in this context go to the galley.
     """
     keys = {
         (piece.key, span): _digest(
@@ -776,16 +788,19 @@ def _measures(
     if missing:
         if len(_MEASURED) > MEASURES_KEPT:
             _MEASURED.clear()
+            _LADDERS.clear()
         cut = _keep_measures(render(galley_html(flow, grid, missing)), keys)
         renders = 1
         if cut:
             _keep_measures(render(galley_html(flow, grid, cut, alone=True)), keys)
             renders = 2
     measures: dict[str, dict[int, Measure]] = {}
+    ladders: dict[str, set[str]] = {piece.key: set() for piece in flow.pieces}
     for (key, span), digest in keys.items():
         if digest in _MEASURED:
             measures.setdefault(key, {})[span] = _MEASURED[digest]
-    return measures, renders
+            ladders[key] |= _LADDERS.get(digest, set())
+    return measures, renders, ladders
 
 
 def _keep_measures(
@@ -804,6 +819,7 @@ def _keep_measures(
             cut[key] = (*cut.get(key, ()), span)
         else:
             _MEASURED[keys[key, span]] = _measure(box)
+            _LADDERS[keys[key, span]] = ladder_words(box)
     return cut
 
 
