@@ -23,6 +23,7 @@ from typing import Any
 import pikepdf
 import pypdfium2
 
+from .readable import readable_text
 from .tagging import rewrite_marked_content, tidy_structure
 
 MM = 72 / 25.4
@@ -37,6 +38,7 @@ def finish_web(path: Path, link_descriptions: Mapping[str, str]) -> None:
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         _footers_as_artifacts(pdf)
         tidy_structure(pdf)
+        readable_text(pdf)
         for annotation in _link_annotations(pdf):
             uri = str(annotation.A.URI)
             if uri in link_descriptions:

@@ -77,10 +77,10 @@ def source_keys() -> Iterator[None]:
             wrapper = pdf.objects[int(nums[mcid].split()[0])]
             if id(wrapper) in made:
                 continue  # a link holds its text itself, without wrappers
-            if actual.strip():
-                wrapper["ActualText"] = pydyf.String(as_written(actual))
-            else:
+            if not actual.strip():
                 wrapper[BLANK[1:]] = True
+            elif _restyled(box):  # other text reads as drawn
+                wrapper["ActualText"] = pydyf.String(as_written(actual))
 
     tags._build_box_tree = keyed
     try:
@@ -378,11 +378,13 @@ def _outline_entries(entry: Any) -> Iterator[Any]:
 
 
 def _actual_text_in_content(pdf: pikepdf.Pdf, document: Any) -> None:
-    """Copy an element's ``/ActualText`` onto its content when it is one piece.
+    """Move an element's ``/ActualText`` onto its content when it is one piece.
 
-    Text extraction (poppler, pdfium, MuPDF) reads the marked content's
-    ``/ActualText``, not the structure element's; an element cut in several
-    pieces keeps it in the tags only.
+    Text extraction (poppler, pdfium) reads the marked content's
+    ``/ActualText``; MuPDF reads the structure element's for each piece of
+    its content, so an element cut in several pieces (a button's label and
+    its arrow, a heading broken over lines) would read twice: it loses its
+    own, and each piece keeps what :func:`source_keys` gave it.
     """
     replaced: dict[tuple[int, int], dict[int, Any]] = {}
     for element in _elements(document):
@@ -390,6 +392,8 @@ def _actual_text_in_content(pdf: pikepdf.Pdf, document: Any) -> None:
         if len(pieces) == 1:
             page, mcid = pieces[0]
             replaced.setdefault(page.objgen, {})[mcid] = element.ActualText
+        elif pieces:
+            del element["/ActualText"]
     for page in pdf.pages:
         texts = replaced.get(page.obj.objgen, {})
         if texts:
