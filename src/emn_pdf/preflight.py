@@ -487,10 +487,12 @@ def _next_word_fits(line: _Line, following: _Line, end: str, start: str) -> bool
 def _parted(end: str, start: str, language: str) -> bool:
     """Return whether the typographer's pass keeps a line's end with the next.
 
-    It does when it puts a no-break space or a word joiner between them.
+    It does when it puts a no-break space or a word joiner between them.  A
+    line ending in a letter and a hyphen ends in a word the engine cut: the
+    pass never sees it so, and joins only a compound's own hyphen.
     """
     last, first = end.rsplit(" ", 1)[-1], start.split(" ", 1)[0]
-    if not last or not first:
+    if not last or not first or re.search(r"[^\W\d_]-$", last):
         return False
     joined = last + ("" if last[-1] in "–-" else " ") + first
     kept = keep_together(joined, language, typography(language))
