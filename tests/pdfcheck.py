@@ -265,6 +265,36 @@ def words_across_pages(path: Path) -> set[str]:
     return found
 
 
+def reader_texts(path: Path) -> dict[str, str]:
+    """The whole text of the PDF at ``path`` as each reader extracts it.
+
+    MuPDF (PyMuPDF, whose MuPDF reads ``/ActualText`` as current viewers
+    do), pdf.js (Firefox) and poppler (``pdftotext``).  No-break spaces are
+    spaces: they are typesetting, not words.
+    """
+    import pymupdf
+
+    with pymupdf.open(path) as document:
+        mupdf = "\n".join(page.get_text() for page in document)
+    script = Path(__file__).parent / "js" / "text.mjs"
+    pdfjs = subprocess.run(
+        ["node", str(script), str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    poppler = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    texts = {"MuPDF": mupdf, "pdf.js": pdfjs, "poppler": poppler}
+    return {name: re.sub("[\u00a0\u202f]", " ", text) for name, text in texts.items()}
+
+
 def pdfjs_find(path: Path, queries: list[str]) -> dict[str, int]:
     """How many matches pdf.js's find (Firefox's Ctrl+F) gives each query."""
     script = Path(__file__).parent / "js" / "find.mjs"

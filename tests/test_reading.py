@@ -22,6 +22,7 @@ from pdfcheck import (
     page_mode,
     page_texts,
     pdfjs_find,
+    reader_texts,
     reader_words,
     structure_elements,
     words,
@@ -30,7 +31,8 @@ from pdfcheck import (
 
 import emn_pdf
 from emn_pdf.edition import prepare
-from emn_pdf.layout.text import markdown_to_html, plain_text, typeset
+from emn_pdf.layout.i18n import load_catalogue
+from emn_pdf.layout.text import markdown_to_html, plain_text, typeset, typeset_heading
 
 Reports = dict[tuple[str, str], emn_pdf.BuildReport]
 LANGUAGES = ["fr", "en"]
@@ -99,6 +101,53 @@ def test_pdfjs_finds_every_word(sample: Reports, lang: str) -> None:
     assert found["collaboration"] == text.casefold().count("collaboration")
 
 
+#: A compound and its own hyphen: "bien-être", "EMN-OCDE".
+COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+#: Letters read one at a time: four or more, each alone between spaces.
+SPACED_LETTERS = re.compile(r"(?<!\S)(?:[^\W\d_] ){3,}[^\W\d_](?!\S)")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pdfjs_finds_compounds_whole(sample: Reports, lang: str) -> None:
+    """A compound is never broken at its own hyphen: pdf.js's find takes a
+    hyphen at a line's end for a word cut, and "bien-" / "être" would not
+    be found as "bien-être"."""
+    edition = yaml.safe_load((SAMPLE / f"{lang}.yaml").read_text(encoding="utf-8"))
+    text = " ".join(prose(edition["sections"]))
+    compounds = sorted(set(COMPOUND.findall(text.replace("\u2060", ""))))
+    assert {"fr": "bien-être", "en": "well-being"}[lang] in compounds
+    found = pdfjs_find(web(sample, lang), compounds)
+    counts = {c: text.replace("\u2060", "").count(c) for c in compounds}
+    assert {c for c in compounds if found[c] < counts[c]} == set()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_readers_extract_the_words_as_printed(sample: Reports, lang: str) -> None:
+    """MuPDF, pdf.js and poppler read every word of the web edition whole:
+    no word split ("sep tembre", "dé écembre"), no letters one at a time
+    ("E M N L U X E M B O U R G"), no label read twice ("Lien Lien"), the
+    organisation and the headings as written."""
+    edition = yaml.safe_load((SAMPLE / f"{lang}.yaml").read_text(encoding="utf-8"))
+    path = web(sample, lang)
+    written = [edition["masthead"]["organisation"]] + [
+        section["heading"] for section in edition["sections"] if "heading" in section
+    ]
+    expected = words(" ".join(prose(edition["sections"]))) - words_across_pages(path)
+    label = load_catalogue(lang).labels.link
+    for reader, text in reader_texts(path).items():
+        joined = re.sub(r"-\s*\n\s*", "", text)  # a word hyphenated at a line end
+        assert expected <= words(joined) | words(text), (
+            reader,
+            expected - words(joined),
+        )
+        assert not SPACED_LETTERS.findall(text), reader
+        assert not re.search(rf"{label}\s+{label}", text, re.IGNORECASE), reader
+        single = re.sub(r"\s+", " ", text)
+        for heading in written:
+            assert plain_text(heading, lang) in single, (reader, heading)
+        assert not re.search("[\ufffe\uffff\x02]", text), reader
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_one_element_per_paragraph_and_per_block(
     sample: Reports, layout: str, lang: str
@@ -112,7 +161,8 @@ def test_one_element_per_paragraph_and_per_block(
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_capitals_and_tracking_extract_as_written(sample: Reports, lang: str) -> None:
     edition = yaml.safe_load((SAMPLE / f"{lang}.yaml").read_text(encoding="utf-8"))
-    text = "\n".join(page_texts(web(sample, lang)))
+    # A no-break space (a heading's last word kept) is typesetting, not text.
+    text = "\n".join(page_texts(web(sample, lang))).replace("\xa0", " ")
     headings = [
         section["heading"] for section in edition["sections"] if "heading" in section
     ]
@@ -183,13 +233,17 @@ def test_pdfua_finds_nothing(sample: Reports, lang: str) -> None:
 def test_a_span_carries_a_language_and_its_typography() -> None:
     html = typeset('Le [“Forecasting” & "New"]{lang=en} "oui" ou non', "fr")
     assert html == (
-        'Le <span lang="en">“Forecasting” &amp; “New”</span> «\u202foui\u202f» ou\xa0non'
+        'Le <span lang="en">“Forecasting” &amp; “New”</span> «\u202foui\u202f» ou non'
     )
     # A quote typed right after a span closes: “Français langue professionnelle”.
     html = typeset('the "[Français langue professionnelle]{lang=fr}" course', "en")
     assert html == (
-        'the “<span lang="fr">Français langue professionnelle</span>”\xa0course'
+        'the “<span lang="fr">Français langue professionnelle</span>” course'
     )
+    # A heading keeps its short last word with the one before it; other
+    # texts (a footer, a publisher's name) keep their spaces.
+    assert typeset_heading("Actualités du réseau", "fr") == "Actualités du\xa0réseau"
+    assert typeset("Une publication d’EMN Test", "fr") == "Une publication d’EMN Test"
     assert plain_text("[Workshop]{lang=en} d'été", "fr") == "Workshop d’été"
 
 

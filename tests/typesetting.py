@@ -198,7 +198,7 @@ def _runs(chars: list[LTChar]) -> Iterator[list[LTChar]]:
     """
     run: list[LTChar] = []
     for char in chars:
-        if run and not _continues(run[-1], char):
+        if run and not _continues(run[0], run[-1], char):
             if any(each.get_text() not in SPACES for each in run):
                 yield run
             run = []
@@ -207,8 +207,14 @@ def _runs(chars: list[LTChar]) -> Iterator[list[LTChar]]:
         yield run
 
 
-def _continues(last: LTChar, char: LTChar) -> bool:
-    same_baseline = abs(last.matrix[5] - char.matrix[5]) < 0.25 * last.size
+def _continues(first: LTChar, last: LTChar, char: LTChar) -> bool:
+    """Whether ``char`` goes on the line from ``first`` to ``last``.
+
+    A superscript (2ᵉ, 1ᵉʳ) is raised: the line's baseline is its first
+    glyph's, and a glyph near it (less than half a line off) is on it.
+    """
+    size = max(first.size, char.size)
+    same_baseline = abs(first.matrix[5] - char.matrix[5]) < 0.45 * size
     onwards = -0.3 * last.size < char.x0 - last.x1 < 3 * max(last.size, char.size)
     return same_baseline and onwards
 
@@ -270,10 +276,15 @@ def paragraph_runs(lines: list[Line], leading: float) -> Iterator[list[Line]]:
 
 def column_runs(lines: list[Line]) -> Iterator[list[Line]]:
     """Group lines into runs of one text: like paragraphs, any face, and
-    lines a little further apart (a heading's or a dateline's)."""
+    lines a little further apart (a heading's or a dateline's).
+
+    A list's markers are no text, and each item starts a run of its own:
+    "…34 56" ending an item and "Centre communal…" starting the next are
+    no pair.
+    """
     run: list[Line] = []
-    for line in lines:
-        if run and not _follows(run[-1], line, 1.9, same_face=True):
+    for line in (line for line in lines if not MARKER.fullmatch(line.text)):
+        if run and (line.item or not _follows(run[-1], line, 1.9, same_face=True)):
             yield run
             run = []
         run.append(line)
@@ -358,9 +369,12 @@ NUMBER = r"\d+(?:[.,\u202f\u00a0 ]\d+)*"
 #: A number a typographer keeps with what follows it: a day, a count, an
 #: ordinal (1er, 2e, 17th, 3., XIXe).
 SHORT_NUMBER = re.compile(
-    r"(?:^|\s|\()(?:\d{1,3}(?:[.,]\d+)?(?:er|re|e|ᵉ|ᵉʳ|st|nd|rd|th|\.)?"
-    r"|[IVXLC]+(?:e|ᵉ|er|ᵉʳ))$"
+    r"(?:^|\s|\()(?:\d{1,3}(?:[.,]\d+)?(?:er|re|e|ᵉ|ᵉʳ|st|nd|rd|th)?"
+    r"|(?:[IVXLC]{2,}|[IVX])(?:e|ᵉ|er|ᵉʳ))$"
 )
+#: A German ordinal: a day or a rank and a point (am 3. | Oktober); a longer
+#: number and a point ends a sentence (auf 260. | Zwölf).
+POINT_ORDINAL = re.compile(r"(?:^|\s|\()\d{1,2}\.$")
 UNITS = {
     "%", "€", "$", "£", "‰", "°", "km", "m", "cm", "mm", "kg", "g", "t", "h", "min",
     "s", "ha", "l", "uhr", "am", "pm", "a.m.", "p.m.", "km²", "m²",
@@ -384,6 +398,8 @@ def parted_pair(end: str, start: str, language: str) -> bool:
         return True  # groups of one number, a phone number: 3 | 740
     if SHORT_NUMBER.search(end) and first_word:
         return not _is_year(last)  # a day, a count, an ordinal and its word
+    if language == "de" and POINT_ORDINAL.search(end) and first_word:
+        return True  # am 3. | Oktober
     if re.search(NUMBER + "$", end) and first_word.rstrip(".") in UNITS | {"€"}:
         return True  # a number and its unit: 3 740 | €
     if re.search(r"\d\s?(?:h|Uhr)$", end) and re.match(r"\d", start):

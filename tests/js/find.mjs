@@ -17,6 +17,12 @@ globalThis.document = {
   createElement: element,
 };
 globalThis.window = globalThis;
+// pdf.js 5.6 escapes a query's punctuation ("bien-être") with RegExp.escape,
+// which Node has from version 24 on.
+RegExp.escape ??= (text) =>
+  text
+    .replace(/[\\^$.*+?()[\]{}|\/]/g, "\\$&")
+    .replace(/[,\-=<>#&!%:;@~'`"]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
 globalThis.requestAnimationFrame = (callback) => setTimeout(callback, 0);
 
 const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");

@@ -521,6 +521,19 @@ class _Line:
     def finding(self, code: str, message: str) -> Finding:
         return Finding(code, message, self.context.page, self.context.block)
 
+    def hyphenated(self) -> bool:
+        """Whether the line ends in a word the engine hyphenated.
+
+        An address breaks after its own hyphens by design (``hyphens:
+        manual``); that is no ladder.
+        """
+        last = self.texts[-1] if self.texts else None
+        return (
+            last is not None
+            and self.text.rstrip().endswith("-")
+            and last.style["hyphens"] == "auto"
+        )
+
     def word_width(self, word: str) -> float:
         """Return the width of ``word`` at the line's start, by its share of text."""
         first = self.texts[0]
@@ -533,7 +546,7 @@ def _paragraph_findings(lines: list[_Line], language: str) -> Iterator[Finding]:
     for index, line in enumerate(lines):
         if line.word_space() > LOOSE_EM:
             yield line.finding("W114", f"loose line “{line.text.strip()}”")
-        ladder = ladder + 1 if line.text.rstrip().endswith("-") else 0
+        ladder = ladder + 1 if line.hyphenated() else 0
         if ladder == LADDER + 1:
             message = f"{ladder} hyphenated lines in a row, to “{line.text.strip()}”"
             yield line.finding("W117", message)
@@ -563,10 +576,12 @@ def _next_word_fits(line: _Line, following: _Line, end: str, start: str) -> bool
 def _parted(end: str, start: str, language: str) -> bool:
     """Return whether the typographer's pass keeps a line's end with the next.
 
-    It does when it puts a no-break space or a word joiner between them.
+    It does when it puts a no-break space or a word joiner between them.  A
+    line ending in a letter and a hyphen ends in a word the engine cut: the
+    pass never sees it so, and joins only a compound's own hyphen.
     """
     last, first = end.rsplit(" ", 1)[-1], start.split(" ", 1)[0]
-    if not last or not first:
+    if not last or not first or re.search(r"[^\W\d_]-$", last):
         return False
     joined = last + ("" if last[-1] in "–-" else " ") + first
     kept = keep_together(joined, language, typography(language))

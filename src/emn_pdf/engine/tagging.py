@@ -34,6 +34,19 @@ BOOKMARK = "/EMNBookmark"
 BLANK = "/EMNBlank"
 #: CSS pixels per PDF point: WeasyPrint writes figure boxes in pixels.
 PX = 0.75
+#: What typesetting adds to the editor's text, as readers should not get it:
+#: no-break spaces become spaces, a word joiner nothing.
+AS_WRITTEN = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2060": None})
+
+
+def as_written(text: str) -> str:
+    """Return ``text`` with ordinary spaces, as the editor wrote it.
+
+    The typographer's no-break spaces keep a line from parting a pair; a
+    replacement text (``/ActualText``) or a bookmark is read, not set, and
+    search boxes and screen readers expect the spaces typed on a keyboard.
+    """
+    return text.translate(AS_WRITTEN)
 
 
 @contextmanager
@@ -66,10 +79,10 @@ def source_keys() -> Iterator[None]:
             wrapper = pdf.objects[int(nums[mcid].split()[0])]
             if id(wrapper) in made:
                 continue  # a link holds its text itself, without wrappers
-            if actual.strip():
-                wrapper["ActualText"] = pydyf.String(actual)
-            else:
+            if not actual.strip():
                 wrapper[BLANK[1:]] = True
+            elif _restyled(box):  # other text reads as drawn
+                wrapper["ActualText"] = pydyf.String(as_written(actual))
 
     tags._build_box_tree = keyed
     try:
@@ -120,7 +133,7 @@ def _mark(element: Any, box: Any, bookmarks: Iterator[int]) -> None:
     if getattr(box, "bookmark_label", None) and box.style["bookmark_level"] != "none":
         element[BOOKMARK[1:]] = next(bookmarks)
     if _restyled(box) and (text := " ".join("".join(source.itertext()).split())):
-        element["ActualText"] = pydyf.String(text)
+        element["ActualText"] = pydyf.String(as_written(text))
 
 
 def _identity(source: Any) -> int:
@@ -326,11 +339,14 @@ def _drop_empty(element: Any) -> bool:
 def _structure_destinations(pdf: pikepdf.Pdf, bookmarked: dict[int, Any]) -> None:
     """Give each outline entry the heading it leads to (PDF 2.0 ``/SD``).
 
-    The page destination stays for PDF 1.7 readers (PDF/UA-1).  Entries and
-    bookmarked elements come in the same order: the document's.
+    Its title reads as written (:func:`as_written`).  The page destination
+    stays for PDF 1.7 readers (PDF/UA-1).  Entries and bookmarked elements
+    come in the same order: the document's.
     """
     outlines = pdf.Root.get("/Outlines")
     entries = list(_outline_entries(outlines.get("/First"))) if outlines else []
+    for entry in entries:
+        entry.Title = pikepdf.String(as_written(str(entry.Title)))
     if len(entries) != len(bookmarked):
         return
     elements = [bookmarked[index] for index in sorted(bookmarked)]
@@ -355,11 +371,13 @@ def _outline_entries(entry: Any) -> Iterator[Any]:
 
 
 def _actual_text_in_content(pdf: pikepdf.Pdf, document: Any) -> None:
-    """Copy an element's ``/ActualText`` onto its content when it is one piece.
+    """Move an element's ``/ActualText`` onto its content when it is one piece.
 
-    Text extraction (poppler, pdfium, MuPDF) reads the marked content's
-    ``/ActualText``, not the structure element's; an element cut in several
-    pieces keeps it in the tags only.
+    Text extraction (poppler, pdfium) reads the marked content's
+    ``/ActualText``; MuPDF reads the structure element's for each piece of
+    its content, so an element cut in several pieces (a button's label and
+    its arrow, a heading broken over lines) would read twice: it loses its
+    own, and each piece keeps what :func:`source_keys` gave it.
     """
     replaced: dict[tuple[int, int], dict[int, Any]] = {}
     for element in _elements(document):
@@ -367,6 +385,8 @@ def _actual_text_in_content(pdf: pikepdf.Pdf, document: Any) -> None:
         if len(pieces) == 1:
             page, mcid = pieces[0]
             replaced.setdefault(page.objgen, {})[mcid] = element.ActualText
+        elif pieces:
+            del element["/ActualText"]
     for page in pdf.pages:
         texts = replaced.get(page.obj.objgen, {})
         if texts:

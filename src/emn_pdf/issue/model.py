@@ -775,6 +775,12 @@ class Edition(Strict):
         description="Exact page count the edition must have; checked, and the"
         " goal of copyfitting.",
     )
+    names: list[Text] = Field(
+        [],
+        description="Names never hyphenated wherever they stand (Johansson,"
+        " Gorbunova): a capital letter does not say which words are names, and"
+        " marking each one ([Johansson]{.name}) is easy to forget.",
+    )
     masthead: Masthead = Field(description="What page 1 says about the issue.")
     editorial: Editorial | None = Field(None, description="Opening letter.")
     sections: list[Section] = Field(min_length=1, description="The content.")

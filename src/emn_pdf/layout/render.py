@@ -13,7 +13,7 @@ import inspect
 import os
 import re
 import traceback
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -36,7 +36,7 @@ from .i18n import (
 )
 from .layouts import DEFAULT_PAGE, Layout, Page, template_environment
 from .plain import Fields, Record, fields_of, plain
-from .text import markdown_to_html, plain_text, typeset
+from .text import markdown_to_html, plain_text, typeset, typeset_heading
 
 ENTRY_TEMPLATE = "issue.html.j2"
 #: The template of a block kind that has none of its own in the layout.
@@ -128,7 +128,7 @@ def template_context(
         "target": page.target,
         "fill_pages": page.fill_pages,
         "contact_at_back": page.contact_at_back,
-        STATE: _State(catalogue, _block_ids(data)),
+        STATE: _State(catalogue, _block_ids(data), tuple(edition.names)),
     }
 
 
@@ -138,6 +138,7 @@ class _State:
 
     catalogue: Catalogue
     block_ids: dict[int, str]
+    names: tuple[str, ...] = ()
 
 
 def block_id(section: int, block: int) -> str:
@@ -205,8 +206,9 @@ def _environment_of(
     """
     environment = template_environment(folder, ancestors)
     environment.filters.update(
-        markdown=_in_language(markdown_to_html),
-        typo=_in_language(typeset),
+        markdown=_with_names(markdown_to_html),
+        typo=_with_names(typeset),
+        typo_heading=_with_names(typeset_heading),
         typo_plain=_in_language(plain_text),
         day=_in_locale(format_day),
         month=_in_locale(format_month),
@@ -261,13 +263,26 @@ def _message(context: Context, message: str, **values: str) -> str:
 def _in_language(transform: Callable[[str, str], T]) -> Callable[..., T]:
     """Make a filter of ``transform`` for the edition's language.
 
-    ``typo`` is for every text the editor wrote, ``typo_plain`` for the same
-    in attributes and ``<title>``, ``markdown`` for bodies.
+    ``typo_plain`` is for the editor's text in attributes and ``<title>``.
     """
 
     @pass_context
     def apply(context: Context, text: str) -> T:
         return transform(text, context["language"])
+
+    return apply
+
+
+def _with_names(transform: Callable[[str, str, Sequence[str]], T]) -> Callable[..., T]:
+    """Make a filter of ``transform`` for the edition's language and ``names:``.
+
+    ``typo`` is for every text the editor wrote (``typo_heading`` for its
+    headings), ``markdown`` for bodies: each keeps the edition's names whole.
+    """
+
+    @pass_context
+    def apply(context: Context, text: str) -> T:
+        return transform(text, context["language"], context[STATE].names)
 
     return apply
 

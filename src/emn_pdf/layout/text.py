@@ -31,6 +31,7 @@ before it, so that no heading ends on one short word alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -47,6 +48,7 @@ from .typographer import keep_together
 
 NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"
+WORD_JOINER = "\u2060"
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,10 @@ SUPERSCRIPT = re.compile(r"(?<=\d)(ᵉʳ|ʳᵉ|ᵉ)")
 SUPERSCRIPT_LETTERS = {"ᵉ": "e", "ʳ": "r"}
 #: A BCP 47 language tag, as an editor may give one to a span.
 LANGUAGE_TAG = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*")
+#: The class of a name, never hyphenated (marked, or in the edition's ``names:``).
+NAME_CLASS = "name"
 #: The classes an editor may give to a span.
-SPAN_CLASSES = {"name"}
+SPAN_CLASSES = {NAME_CLASS}
 #: The class of a paragraph wholly in bold: an interview's question.
 QUESTION_CLASS = "question"
 QUESTION = re.compile(r"<p><strong>((?:(?!</strong>).)*)</strong></p>", re.DOTALL)
@@ -150,14 +154,26 @@ def _space_guillemets(text: str, space: str) -> str:
     return re.sub(rf"[\s{NARROW_NBSP}]*»", space + "»", text)
 
 
-def typeset(text: str, language: str) -> Markup:
+def typeset(text: str, language: str, names: Sequence[str] = ()) -> Markup:
     """Return ``text`` as escaped HTML with typography, superscripts and spans.
 
-    A short last word is kept with the one before it.
+    Each of ``names`` (the edition's ``names:``) is kept whole, as if marked.
+    """
+    html = _parser(language, inline=True).renderInline(text, {"names": names})
+    return Markup(_glued_inside(html))
+
+
+def typeset_heading(text: str, language: str, names: Sequence[str] = ()) -> Markup:
+    """Return a heading as :func:`typeset` does, its short last word kept.
+
+    The last word, when short, is kept with the one before it: no heading
+    ends on one short word alone.  Headings only: elsewhere (a footer, a
+    publisher's name) the no-break space would keep nothing a line could
+    part, and outlines and readers' text would carry it.
     """
     if len(text.split()) > 2:
         text = SHORT_LAST_WORD.sub(NBSP, text.rstrip())
-    return Markup(_glued_inside(_parser(language, inline=True).renderInline(text, {})))
+    return typeset(text, language, names)
 
 
 def _glued_inside(html: str) -> str:
@@ -167,7 +183,11 @@ def _glued_inside(html: str) -> str:
 
 
 def plain_text(text: str, language: str) -> str:
-    """Return ``text`` with typography, for attributes and metadata: no spans."""
+    """Return ``text`` with typography, for attributes and metadata: no spans.
+
+    No word joiner either: it keeps a line from breaking, and an attribute
+    (a picture's description, the document's title) is read, not set.
+    """
     tokens = _parser(language, inline=True).parseInline(text, {})
     languages, parts = [language], []
     for child in (child for token in tokens for child in token.children or []):
@@ -177,7 +197,7 @@ def plain_text(text: str, language: str) -> str:
             languages.pop()
         else:
             parts.append(typographic(child.content, languages[-1]))
-    return "".join(parts)
+    return "".join(parts).replace(WORD_JOINER, "")
 
 
 def _typeset_text(text: str, language: str, after_word: bool = False) -> str:
@@ -214,17 +234,23 @@ def _parser(language: str, inline: bool = False) -> MarkdownIt:
             return str(escape(tokens[index].content))  # an address, not prose
         text_language = env.get("languages", [language])[-1]
         after_word = previous is not None and previous.nesting == -1
-        return _typeset_text(tokens[index].content, text_language, after_word)
+        html = _typeset_text(tokens[index].content, text_language, after_word)
+        if env.get("names") and not any(env.get("in_name", ())):
+            html = _names(tuple(env["names"])).sub(_kept_name, html)
+        return html
 
     def render_span(
         renderer: Any, tokens: list[Token], index: int, options: Any, env: Any
     ) -> str:
         token = tokens[index]
         languages = env.setdefault("languages", [language])
+        names = env.setdefault("in_name", [])
         if token.type == "span_close":
             languages.pop()
+            names.pop()
             return "</span>"
         _enter_span(token, languages)
+        names.append("name" in str(token.attrs.get("class", "")).split())
         return f"<span{renderer.renderAttrs(token)}>"
 
     parser.add_render_rule("text", render_text)
@@ -256,6 +282,19 @@ def _without_empty_containers(state: StateCore) -> None:
             index += 1
 
 
+@cache
+def _names(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Return a pattern of ``names`` as whole words of escaped text."""
+    words = "|".join(
+        re.escape(str(escape(name))) for name in sorted(names, key=len, reverse=True)
+    )
+    return re.compile(rf"(?<![\w&])(?:{words})(?!\w)")
+
+
+def _kept_name(match: re.Match[str]) -> str:
+    return f'<span class="{NAME_CLASS}">{match[0]}</span>'
+
+
 def _enter_span(token: Token, languages: list[str]) -> None:
     """Keep only a span's allowed attributes; push the language it is in."""
     _allowed_attributes(token)
@@ -278,12 +317,13 @@ def _is_web_or_mail_link(url: str) -> bool:
     return urlsplit(url).scheme in {"http", "https", "mailto"}
 
 
-def markdown_to_html(source: str, language: str) -> Markup:
+def markdown_to_html(source: str, language: str, names: Sequence[str] = ()) -> Markup:
     """Render a Markdown body to HTML that templates may insert unescaped.
 
-    A paragraph wholly in bold is marked as a question (an interview's).
+    A paragraph wholly in bold is marked as a question (an interview's);
+    each of ``names`` is kept whole, as if marked.
     """
-    html = _glued_inside(_parser(language).render(source))
+    html = _glued_inside(_parser(language).render(source, {"names": names}))
     return Markup(
         QUESTION.sub(rf'<p class="{QUESTION_CLASS}"><strong>\1</strong></p>', html)
     )

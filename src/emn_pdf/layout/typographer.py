@@ -3,8 +3,12 @@
 A line may not end between a day and its month, a number and its unit or
 what it counts, the hour and its minutes, the groups of a number or of a
 telephone number, the ends of a range, an initial or a title and the name
-after it.  Each such space becomes a no-break space (a narrow one before a
-sign in French), a range's dash is joined to what follows it (U+2060 WORD
+after it, a compound and its own hyphen ("bien-être": a reader's search
+takes a hyphen at a line's end for a word cut, and would not find
+"bien-être" broken there; the compound may still be hyphenated within a
+part).  Each such space becomes a no-break space (a narrow one before a
+sign in French), a range's dash and a compound's hyphen are joined to what
+follows them (U+2060 WORD
 JOINER), digit groups typed with spaces are written as the locale writes
 them (Babel: a narrow no-break space in French, a comma in English, a point
 in German), and French ordinals typed "1er", "2e", "XIXe" become the
@@ -30,9 +34,10 @@ WORD_JOINER = "\u2060"
 #: Signs set after a number with a narrow no-break space in French.
 SIGNS = "%‰€$£°"
 #: A number kept with the word after it: a day, a count, a decimal, an
-#: ordinal (1ᵉʳ, 2ᵉ, 17th; German 27.), or a number written in groups.
+#: ordinal (1ᵉʳ, 2ᵉ, 17th; German 27., a day or a rank: "auf 260. Zwölf"
+#: ends a sentence), or a number written in groups.
 NUMBER = (
-    r"(?<![\w.,])(?:\d{{1,3}}(?:[.,]\d+)?(?:ᵉʳ|ʳᵉ|ᵉ|st|nd|rd|th{dot})?"
+    r"(?<![\w.,])(?:\d{{1,3}}(?:[.,]\d+)?(?:ᵉʳ|ʳᵉ|ᵉ|st|nd|rd|th)?{dot}"
     r"|\d{{1,3}}(?:[\u202f\u00a0.,]\d{{3}})+|[IVX]+(?:ᵉʳ|ᵉ))"
 )
 #: Languages whose ordinals are a number and a point (27. November).
@@ -40,6 +45,8 @@ ORDINAL_POINT = {"de", "da", "fi", "nb", "no", "cs", "sk", "sl", "hr", "hu", "et
 PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3} )?\(?0\d{1,5}\)?(?: \d{2,4}){2,5}(?!\w)")
 GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?: \d{3})+(?![\w.,]\d)")
 RANGE = re.compile(r"(?<=\d)([–-])(?=\d)")
+#: A compound's own hyphen, between two letters ("bien-être", "EMN-OCDE").
+COMPOUND = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 SPACED_RANGE = re.compile(r"(?<=\d) (?=– ?\d)|(?<=\d –) (?=\d)")
 INITIAL = re.compile(r"(?<![\w.])([A-Z]\.) (?=[A-Z])")
 FRENCH_ORDINAL = re.compile(r"(?<![\w.])(\d+|[IVX]+)(er|re|ère|i?ème|e)(?!\w)")
@@ -60,6 +67,7 @@ def keep_together(text: str, language: str, conventions: Typography) -> str:
     if conventions.ordinals:
         text = FRENCH_ORDINAL.sub(_ordinal, text)
     text = RANGE.sub(r"\1" + WORD_JOINER, text)
+    text = COMPOUND.sub("-" + WORD_JOINER, text)
     text = SPACED_RANGE.sub(NBSP, text)
     text = _patterns(language, conventions).sub(
         lambda match: match[1] + _space_before(match[2], language), text
@@ -99,7 +107,7 @@ def _patterns(language: str, conventions: Typography) -> re.Pattern[str]:
     units = "|".join(map(re.escape, sorted(conventions.units, key=len, reverse=True)))
     months = "|".join(sorted(_months(language), key=len, reverse=True))
     number = NUMBER.format(
-        dot=r"|\." if language.split("-")[0] in ORDINAL_POINT else ""
+        dot=r"|\d{1,2}\." if language.split("-")[0] in ORDINAL_POINT else ""
     )
     before = [number, rf"(?<!\w)(?:{titles})"] if titles else [number]
     if units:

@@ -25,10 +25,13 @@ def may_end_column(
     left in this one; it never leaves its header with too little text.  A
     split at a foot is noted (W110): it is better than a third of a page left
     empty, but an editor should know.  An article that goes on from the page
-    before may go on again.
+    before may go on again.  A unit kept with the one before (an interview's
+    answer with its question) never starts a column.
     """
     if end < len(atoms) and atoms[end - 1].module is atoms[end].module:
         module = atoms[end].module
+        if atoms[end].unit in module.measures[1].kept:
+            return False  # an interview's answer stays with its question
         whole = module.measures[1].height - shrink(parts_of([atoms[end]]), grid)
         if atoms[end].unit == 1 and not opens_well(module, grid):
             return False

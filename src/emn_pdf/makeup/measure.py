@@ -37,6 +37,8 @@ from .types import Grid, Measure, Placed, Placement
 #: Kept free at the foot of every page, in CSS pixels: the engine's rounding
 #: must never push a module past it, where the engine would add a page.
 PAGE_SAFETY = 2.0
+#: The break values that keep two boxes in one column.
+AVOID_BREAK = ("avoid", "avoid-column")
 
 
 #: Added to the height makeup computes for a text's columns: the engine
@@ -91,20 +93,37 @@ def measure_of(wrapper: Box) -> Measure:
     top = wrapper.position_y
     height = wrapper.border_height()
     units: dict[int, float] = {}
+    kept: set[int] = set()
     picture = level = None
     for box in descendants(wrapper):
         if own_box(box, UNIT):
-            units.setdefault(int(box.element.get(UNIT)), box.position_y - top)
+            unit = int(box.element.get(UNIT))
+            units.setdefault(unit, box.position_y - top)
+            kept |= _kept_units(box, unit)
         if own_box(box, PICTURE) and picture is None:
             picture, level = box.height, _level(box, wrapper)
     boundaries = (0.0, *(units[i] for i in sorted(units) if i > 0), height)
     text = text_columns(wrapper)
     if text is None:
-        return Measure(
-            height, picture, boundaries if len(units) > 1 else (), None, level
-        )
+        if len(units) <= 1:
+            return Measure(height, picture, (), None, level)
+        return Measure(height, picture, boundaries, None, level, frozenset(kept))
     flow = _least_columns_height(text) + FLOW_SAFETY
     return Measure(height - text.height + flow, picture, (), flow, level)
+
+
+def _kept_units(box: Box, unit: int) -> set[int]:
+    """Return the flow units a column may not start with, by ``box``'s breaks.
+
+    An interview's question (``break-after: avoid``) keeps its answer with
+    it: the unit after it may not start a column.
+    """
+    kept = set()
+    if box.style["break_after"] in AVOID_BREAK:
+        kept.add(unit + 1)
+    if box.style["break_before"] in AVOID_BREAK:
+        kept.add(unit)
+    return kept
 
 
 def _level(picture: Box, wrapper: Box) -> float | None:
@@ -226,7 +245,7 @@ def _breaks(box: Box) -> Iterator[Break]:
     avoids breaks.  Margins count in full, at a column's foot and head: the
     engine fills columns as if it kept them.
     """
-    avoid = ("avoid", "avoid-column")
+    avoid = AVOID_BREAK
     if box.style["break_inside"] in avoid:
         return
     children = in_flow(box)

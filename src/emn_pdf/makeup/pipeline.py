@@ -27,6 +27,7 @@ from .html import (
     paged_html,
     probe_html,
 )
+from .ladders import keep_whole, ladder_words
 from .measure import measure_of, overruns, read_galley, read_grid, text_columns
 from .search import place
 from .types import Grid, Measure, Placement
@@ -111,7 +112,16 @@ def make_up(
     grid, probed = _grid(flow, columns, render, context, measured)
     wishes = {piece.key: wish_of(piece, edition, grid) for piece in flow.pieces}
     wanted = wanted_spans(flow.pieces, wishes)
-    measures, galleys = _measures(flow, grid, wanted, render, context, measured)
+    measures, galleys, ladders = _measures(
+        flow, grid, wanted, render, context, measured
+    )
+    for _ in range(LADDER_ROUNDS):  # marked words may make a ladder further on
+        if not sum(keep_whole(p.elements, ladders[p.key]) for p in flow.pieces):
+            break
+        measures, more, ladders = _measures(
+            flow, grid, wanted, render, context, measured
+        )
+        galleys += more
     modules = [
         replace(wishes[piece.key], measures=measures.get(piece.key, {}))
         for piece in flow.pieces
@@ -124,6 +134,8 @@ def make_up(
 
 #: Measures a :class:`Measured` keeps before it starts afresh.
 MEASURES_KEPT = 20_000
+#: How many times a module's ladders are undone and it is measured again.
+LADDER_ROUNDS = 3
 
 
 @dataclass
@@ -137,6 +149,8 @@ class Measured:
 
     grids: dict[str, Grid] = field(default_factory=dict)
     measures: dict[str, Measure] = field(default_factory=dict)
+    #: The words each measured module keeps whole against a ladder.
+    ladders: dict[str, set[str]] = field(default_factory=dict)
     kept: int = MEASURES_KEPT
 
     def missing(self, keys: dict[tuple[str, int], str]) -> dict[str, tuple[int, ...]]:
@@ -151,6 +165,7 @@ class Measured:
         """Start afresh if full: a long ``watch`` session forgets old content."""
         if len(self.measures) > self.kept:
             self.measures.clear()
+            self.ladders.clear()
 
     def known(self, keys: dict[tuple[str, int], str]) -> dict[str, dict[int, Measure]]:
         """Return the measures known of ``keys``, by piece key and span."""
@@ -159,6 +174,13 @@ class Measured:
             if digest in self.measures:
                 measures.setdefault(key, {})[span] = self.measures[digest]
         return measures
+
+    def ladder_words(self, keys: dict[tuple[str, int], str]) -> dict[str, set[str]]:
+        """Return the words each piece keeps whole against a ladder, at any span."""
+        words: dict[str, set[str]] = {key: set() for key, _ in keys}
+        for (key, _), digest in keys.items():
+            words[key] |= self.ladders.get(digest, set())
+        return words
 
 
 def _digest(*parts: str) -> str:
@@ -185,10 +207,12 @@ def _measures(
     render: Render,
     context: str,
     measured: Measured,
-) -> tuple[dict[str, dict[int, Measure]], int]:
-    """Return each piece's measures by span, and the renders they took.
+) -> tuple[dict[str, dict[int, Measure]], int, dict[str, set[str]]]:
+    """Return each piece's measures by span, the renders they took, ladders.
 
-    Only the pieces not measured before in this context go to the galley.
+    ``ladders``: the words each piece must keep whole so that no more than
+    two of its lines in a row end hyphenated (:mod:`.ladders`).  Only the
+    pieces not measured before in this context go to the galley.
     """
     keys = {
         (piece.key, span): _digest(
@@ -209,7 +233,12 @@ def _measures(
             alone = galley_html(flow, grid, cut, alone=True)
             _keep_measures(render(alone), keys, measured)
             renders = 2
-    return measured.known(keys), renders
+    words = measured.ladder_words(keys)
+    return (
+        measured.known(keys),
+        renders,
+        {p.key: words.get(p.key, set()) for p in flow.pieces},
+    )
 
 
 def _keep_measures(
@@ -228,4 +257,5 @@ def _keep_measures(
             cut[key] = (*cut.get(key, ()), span)
         else:
             measured.measures[keys[key, span]] = measure_of(box)
+            measured.ladders[keys[key, span]] = ladder_words(box)
     return cut

@@ -84,6 +84,7 @@ class Measure:
     boundaries: tuple[float, ...] = ()  # top of each flow unit, then the end
     flow: float | None = None  # the height its text's columns are set to
     level: float | None = None  # its picture's height level with text beside it
+    kept: frozenset[int] = frozenset()  # flow units no column may start with
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ import pikepdf
 import pypdfium2
 
 from ..engine.tagging import rewrite_marked_content, tidy_structure
+from .readable import readable_text
 
 MM = 72 / 25.4
 #: Crop marks: their length, their distance from the bleed edge, their width.
@@ -37,6 +38,7 @@ def finish_web(path: Path, link_descriptions: Mapping[str, str]) -> None:
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         _footers_as_artifacts(pdf)
         tidy_structure(pdf)
+        readable_text(pdf)
         for annotation in _link_annotations(pdf):
             uri = str(annotation.A.URI)
             if uri in link_descriptions:
