@@ -164,7 +164,8 @@ def _with_section_openers(item: Prepared) -> Prepared:
     """Return the edition with every section but the first opening a page.
 
     A designer spreads a short issue over a sheet more by giving each
-    section a page of its own to start on, not only by larger type.
+    section a page of its own to start on, not only by larger type; the
+    closing blocks (a greeting, the contact) close the last page instead.
     """
     edition = item.loaded.edition
     sections = [
@@ -176,7 +177,7 @@ def _with_section_openers(item: Prepared) -> Prepared:
                 ]
             }
         )
-        if number
+        if number and not all(block.closing for block in section.blocks)
         else section
         for number, section in enumerate(edition.sections)
     ]
