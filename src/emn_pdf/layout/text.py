@@ -95,6 +95,8 @@ GLUE = "\u00a0\u202f\u2060"
 #: A no-break space or joiner just outside an inline element's tags.
 GLUE_BEFORE_TAG = re.compile(rf"([{GLUE}])(<(?:span|em|strong|a)\b[^>]*>)")
 GLUE_AFTER_TAG = re.compile(rf"(</(?:span|em|strong|a)>)([{GLUE}])")
+#: A space between a word and an inline element's opening tag.
+SPACE_BEFORE_TAG = re.compile(r"(?<=\S) (<(?:span|em|strong|a)\b[^>]*>)")
 #: A title's last word this short is kept with the word before it.
 SHORT_LAST_WORD = re.compile(r"(?<=\S) (?=\S{1,6}$)")
 
@@ -177,7 +179,16 @@ def typeset_heading(text: str, language: str, names: Sequence[str] = ()) -> Mark
 
 
 def _glued_inside(html: str) -> str:
-    """Move a no-break space next to an inline element's tag inside the element."""
+    """Move a space next to an inline element's opening tag inside the element.
+
+    WeasyPrint 70 breaks a line at its first opportunity, not its last, when
+    the line runs up to an inline element after a space: "took / place / on 2
+    October at the University of / <span>Luxembourg</span>" (one word alone,
+    two lines above the element; upstream #1614).  A space inside the element
+    breaks as well and sets nothing wrong; a no-break space or joiner goes
+    inside too, before or after the element.
+    """
+    html = SPACE_BEFORE_TAG.sub(r"\1 ", html)
     html = GLUE_BEFORE_TAG.sub(r"\2\1", html)
     return GLUE_AFTER_TAG.sub(r"\2\1", html)
 
