@@ -260,4 +260,6 @@ def test_names_are_never_hyphenated_addresses_untouched() -> None:
         "Ylva [Johansson]{.name}, <https://example.org/Johansson>", "fr"
     )
     assert '<span class="name"> Johansson</span>,' in html
-    assert 'href="https://example.org/Johansson"> https://example.org/Johansson<' in html
+    assert (
+        'href="https://example.org/Johansson"> https://example.org/Johansson<' in html
+    )
