@@ -145,7 +145,7 @@ def test_a_print_edition_is_planned_in_whole_sheets(
         assert min(type_sizes(report.path)) >= 5.99
         errors = [f for f in report.findings if f.severity == "error"]
         assert not errors, errors
-        assert not [f for f in report.findings if f.code in ("W131", "E130")]
+        assert not [f for f in report.findings if f.code in ("W132", "E130")]
 
 
 def test_the_sample_spreads_to_two_sheets_with_its_contact_on_the_back_page(

@@ -42,7 +42,7 @@ class Sheets:
             return []
         return [
             Finding(
-                "W131",
+                "W132",
                 f"{self.fillers} designed pages complete the last sheet (notes,"
                 " the back page): within the layout's copyfit ranges the content"
                 " neither condenses nor spreads to whole sheets; shorten or"
