@@ -48,6 +48,8 @@ def plain(value: Any) -> Any:
     """
     if isinstance(value, BaseModel):
         return _record(value)
+    if isinstance(value, Record):
+        return type(value)(**{name: plain(item) for name, item in vars(value).items()})
     if isinstance(value, list | tuple):
         return type(value)(plain(item) for item in value)
     if isinstance(value, dict):

@@ -14,7 +14,7 @@ import os
 import re
 import textwrap
 import traceback
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -61,18 +61,23 @@ def render_html(
     catalogue: Catalogue,
     language: str,
     page: Page = DEFAULT_PAGE,
+    entry: str = ENTRY_TEMPLATE,
+    extra: Mapping[str, Any] | None = None,
 ) -> str:
     """Return the whole newsletter as an HTML string.
 
     ``page.target`` lets templates swap link buttons for QR codes in print;
     ``page.fill_pages`` asks for that many designed pages at the end (the
     last one a back page) so that a print edition binds in sheets of four.
+    ``entry`` is the template rendered (the web page and the e-mail have
+    their own), ``extra`` what it is handed besides the edition.
     Templates get plain data (:mod:`emn_pdf.layout.plain`), never the models.
     """
     try:
-        template = _environment(layout).get_template(ENTRY_TEMPLATE)
+        template = _environment(layout).get_template(entry)
         with memory_ceiling(TEMPLATE_MEMORY):
             context = template_context(edition, catalogue, language, page)
+            context.update(plain(dict(extra or {})))
             return _rendered(template, context)
     except DeadlineExceeded as error:  # the alarm rang inside a template
         raise UserError(_template_problem(layout, error)) from None
