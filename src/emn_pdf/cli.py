@@ -385,6 +385,47 @@ def build_command(
         raise typer.Exit(2)  # written, to look at, but not fit to publish
 
 
+@app.command("archive")
+def archive_command(
+    issues_dir: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder of issue folders, e.g. issues/.", show_default=False
+        ),
+    ],
+    out_dir: OutDir = Path("site"),
+    layout: LayoutName = None,
+    base_url: BaseUrl = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", "-l", help="The page's language; the newest issue's."),
+    ] = None,
+    jobs: Jobs = None,
+    max_pages: MaxPages = MAX_PAGES,
+    time_limit: TimeLimit = LAYOUT_SECONDS,
+) -> None:
+    """Build every issue for every target; write the page listing them and a feed."""
+    from .machinery.jobs import TARGETS, edition_files
+    from .web.archive import archive, issue_folders
+
+    with user_errors():
+        issues = issue_folders(issues_dir)
+        total = sum(len(edition_files(issue)) for issue in issues) * len(TARGETS)
+        with BuildDisplay(display_path(issues_dir), total) as display:
+            written = archive(
+                issues_dir,
+                out_dir,
+                layout=layout,
+                base_url=base_url,
+                language=lang,
+                jobs=jobs,
+                limits=Limits(max_pages, time_limit),
+                on_built=display.add,
+            )
+    for path in written:
+        say(display_path(path))
+
+
 @app.command("check")
 def check_command(
     issue_dir: IssueDir,

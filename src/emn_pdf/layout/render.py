@@ -73,12 +73,48 @@ def render_html(
     their own), ``extra`` what it is handed besides the edition.
     Templates get plain data (:mod:`emn_pdf.layout.plain`), never the models.
     """
+
+    def context() -> dict[str, Any]:
+        values = template_context(edition, catalogue, language, page)
+        values.update(plain(dict(extra or {})))
+        return values
+
+    return _rendered_in(layout, entry, context)
+
+
+def render_listing(
+    layout: Layout,
+    entry: str,
+    catalogue: Catalogue,
+    language: str,
+    values: Mapping[str, Any],
+) -> str:
+    """Return a layout's template that shows no one edition (the archive page).
+
+    It is handed ``values`` (plain data), the wording of ``language`` and
+    the filters, in the same sandbox as the editions' templates.
+    """
+
+    def context() -> dict[str, Any]:
+        return {
+            "labels": plain(catalogue.labels),
+            "catalogue": plain(catalogue.model_dump(exclude={"contractions"})),
+            "language": language,
+            STATE: _State(catalogue, {}),
+            **plain(dict(values)),
+        }
+
+    return _rendered_in(layout, entry, context)
+
+
+def _rendered_in(
+    layout: Layout, entry: str, context: Callable[[], dict[str, Any]]
+) -> str:
+    """Render the layout's template ``entry``; any mistake is located in it."""
     try:
         template = _environment(layout).get_template(entry)
         with memory_ceiling(TEMPLATE_MEMORY):
-            context = template_context(edition, catalogue, language, page)
-            context.update(plain(dict(extra or {})))
-            return _rendered(template, context)
+            return _rendered(template, context())
     except DeadlineExceeded as error:  # the alarm rang inside a template
         raise UserError(_template_problem(layout, error)) from None
     except UserError:
