@@ -71,6 +71,7 @@ def email_edition(
     root = markup.parsed(_inlined(html, item.layout))
     markup.refuse_code(root, template, "e-mail")
     markup.drop_attributes(root, lambda name: not name.startswith("data-"))
+    markup.collapse_spaces(root)
     folder = site.absolute(item.language, "email")
     inline = _point_at_pictures(
         root, pictures, folder, f"{item.issue_id}-{item.language}"
@@ -187,8 +188,7 @@ def _point_at_pictures(
             image.set("src", f"cid:{cid}")
         shown = min(picture.width // 2, PICTURE_PIXELS // 2)
         image.set("width", str(shown))
-        style = f"width:100%;max-width:{shown}px;height:auto"
-        image.set("style", ";".join(filter(None, [image.get("style"), style])))
+        image.set("style", f"width:100%;max-width:{shown}px;height:auto")
     return attached
 
 

@@ -8,6 +8,7 @@ points each picture at its copies, and says what the page links to.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -125,3 +126,21 @@ def drop_attributes(root: _Element, keep: Callable[[str], bool]) -> None:
         if isinstance(element.tag, str):
             for name in [name for name in element.attrib if not keep(name)]:
                 del element.attrib[name]
+
+
+#: Runs of the spaces HTML collapses anyway (not the no-break space).
+COLLAPSIBLE = re.compile(r"[ \t\r\n]+")
+
+
+def collapse_spaces(root: _Element) -> None:
+    """Write each run of collapsible white space as one space, as it is shown.
+
+    The templates' indentation is bytes a webmail counts before it clips.
+    """
+    for element in root.iter():
+        if element.tag in ("pre", "style", "textarea"):
+            continue
+        if element.text:
+            element.text = COLLAPSIBLE.sub(" ", element.text)
+        if element.tail:
+            element.tail = COLLAPSIBLE.sub(" ", element.tail)
