@@ -29,7 +29,6 @@ from emn_pdf.cli import app
 from emn_pdf.issue.load import load_edition
 from emn_pdf.issue.model import titled_addresses
 from emn_pdf.machinery.jobs import edition_files
-from emn_pdf.web.archive import archive
 from emn_pdf.web.email import MAX_HTML_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
