@@ -112,6 +112,7 @@ def text_of(html: str) -> str:
 # Every edition builds -----------------------------------------------------------
 
 
+@pytest.mark.lays_out  # no page, but every corpus issue built: make test runs it
 @pytest.mark.parametrize("edition", editions(), ids=lambda e: f"{e[0].name}-{e[1]}")
 def test_every_edition_has_a_web_page_and_an_email(
     web: Path, edition: tuple[Path, str]

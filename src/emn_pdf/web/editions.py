@@ -75,7 +75,6 @@ def inspect(
     if made is None:
         made = made_for(item, target, None, None)
     medium = MEDIUM[target]
-    shown = set(made.links)
     findings = [
         Finding(
             "E133",
@@ -83,11 +82,20 @@ def inspect(
             block=name,
         )
         for name, address in _edition_links(item)
-        if address not in shown
+        if not _shown(address, made.links)
     ]
     if target == "email" and (problem := html_size_problem(made)):
         findings.append(Finding("W131", problem))
     return [item.locate(finding, target) for finding in findings]
+
+
+def _shown(address: str, links: tuple[str, ...]) -> bool:
+    """Tell whether a page links to ``address``.
+
+    The model's walker ends an address where text would (at a ``<`` or a
+    quote): a link field holding one is the link that begins so.
+    """
+    return any(link == address or link.startswith(address) for link in links)
 
 
 def _edition_links(item: Prepared) -> list[tuple[str, str]]:
