@@ -16,6 +16,7 @@ import base64
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -23,7 +24,12 @@ from lxml import etree
 from PIL import Image, ImageOps
 
 from ..issue.model import is_remote
-from ..issue.pictures import MAX_PICTURE_BYTES, check_picture_data, check_resource
+from ..issue.pictures import (
+    MAX_PICTURE_BYTES,
+    check_picture,
+    check_picture_data,
+    check_resource,
+)
 from ..layout.layouts import UNIT_MM, Layout
 from ..machinery.files import contained, read_bounded
 from ..machinery.remote import Remote
@@ -94,12 +100,32 @@ def original(issue_dir: Path, src: str, remote: Remote | None) -> bytes:
     if path is None:
         raise ValueError("not found inside the issue folder")
     data = read_bounded(path, MAX_PICTURE_BYTES)
-    check_picture_data(name, data)
+    check_picture(path)  # once per version of the file, as validation did
     return data
+
+
+#: The pictures made in this process, by what they were made from: a rebuild
+#: (``watch``, the next edition, the e-mail after the page) resamples nothing.
+_MADE: dict[tuple[object, ...], Picture] = {}
+MADE_KEPT = 256
+
+
+def _made_once(key: tuple[object, ...], make: Callable[[], Picture]) -> Picture:
+    """Return ``make()``, made once per ``key`` in the process."""
+    if key not in _MADE:
+        if len(_MADE) >= MADE_KEPT:
+            _MADE.clear()
+        _MADE[key] = make()
+    return _MADE[key]
 
 
 def screen_picture(src: str, data: bytes) -> Picture:
     """Return the picture for the web page: raster copies by width, or a clean SVG."""
+    key = ("screen", _stem(src, data), WIDTHS)
+    return _made_once(key, lambda: _screen_picture(src, data))
+
+
+def _screen_picture(src: str, data: bytes) -> Picture:
     stem = _stem(src, data)
     if _is_svg(data):
         clean = clean_svg(data)
@@ -119,14 +145,21 @@ def mail_picture(src: str, data: bytes, width: int, layout: Layout) -> Picture:
     An SVG is drawn by resvg with the layout's fonts only (no system font:
     the same bytes on any machine).
     """
+    fonts = tuple(str(layout.font_path(face)) for face in layout.theme.fonts)
+    family = layout.theme.type.body_font
+    key = ("mail", _stem(src, data), width, fonts, family)
+    return _made_once(key, lambda: _mail_picture(src, data, width, fonts, family))
+
+
+def _mail_picture(
+    src: str, data: bytes, width: int, fonts: tuple[str, ...], family: str
+) -> Picture:
     stem = _stem(src, data)
     if _is_svg(data):
         clean = clean_svg(data).decode("utf-8")
         natural = svg_size(clean.encode())
         pixels = min(width, max(natural[0], 1) * 2)
-        fonts = [str(layout.font_path(face)) for face in layout.theme.fonts]
-        drawn = _drawn_svg(clean, pixels, fonts, layout.theme.type.body_font)
-        data = drawn
+        data = _drawn_svg(clean, pixels, list(fonts), family)
     with _opened(data) as image:
         pixels = min(image.width, width)
         copy = _resized(image, stem, pixels)

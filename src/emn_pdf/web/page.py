@@ -143,17 +143,18 @@ def _style_files(layout: Layout) -> Iterator[Asset]:
         *(f"  {name}: {value};" for name, value in variables.items()),
         "}",
     ]
-    rules += [_font_face(face, layout) for face in layout.theme.fonts]
+    rules += [_font_face(face, layout, fonts) for face in layout.theme.fonts]
     rules += [_stylesheet(path) for path in layout.stylesheet_paths("html")]
     yield Asset(ASSETS + STYLESHEET, ("\n".join(rules) + "\n").encode("utf-8"))
 
 
-def _font_face(face: FontFace, layout: Layout) -> str:
-    """Return the ``@font-face`` rule of one of the layout's fonts, for screens."""
+def _font_face(face: FontFace, layout: Layout, fonts: dict[str, Path]) -> str:
+    """Return the ``@font-face`` rule of one of the layout's fonts, for screens.
+
+    ``fonts`` are the font files for screens (:func:`font_files`).
+    """
     path = layout.font_path(face)
-    name = next(
-        name for name, found in font_files(layout).items() if found.stem == path.stem
-    )
+    name = next(name for name, found in fonts.items() if found.stem == path.stem)
     kind = {".woff2": "woff2", ".otf": "opentype"}.get(Path(name).suffix, "truetype")
     family = re.sub(r'["\\\n]', "", face.family)
     return (
