@@ -451,7 +451,13 @@ def built_then_edited(folder: Path) -> Path:
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Return the digest of a file, or of a folder's files and their names."""
+    if not path.is_dir():
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    for file in sorted(item for item in path.rglob("*") if item.is_file()):
+        digest.update(f"{file.relative_to(path)}\0{_digest(file)}\0".encode())
+    return digest.hexdigest()
 
 
 def outputs_as_before(folder: Path) -> list[str]:

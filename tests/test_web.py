@@ -150,8 +150,15 @@ def test_the_web_page_holds_every_word_and_link_of_the_web_pdf(
         pdf = sample[language, "web"].path
         assert pdf is not None
         page = page_of(web, SAMPLE, language).read_text(encoding="utf-8")
-        page_words = pdfcheck.words(text_of(page))
-        missing = pdfcheck.reader_words(pdf) - page_words
+        page_text = text_of(page)
+        # A compound's own hyphen at a line end is joined in the PDF's words.
+        page_words = pdfcheck.words(page_text) | pdfcheck.words(
+            page_text.replace("-", "")
+        )
+        line_end = r"\x02\s*|[-\ufffe]\s*\n\s*"
+        missing = (
+            pdfcheck.words(re.sub(line_end, "", pdfcheck.body_text(pdf))) - page_words
+        )
         # The running footer's "page" is the PDF's alone.
         assert missing <= {"page", "seite"}, missing
         assert set(pdfcheck.link_uris(pdf)) <= hrefs(page)
@@ -396,9 +403,9 @@ def test_a_link_the_template_leaves_out_is_an_error(tmp_path: Path) -> None:
     found = emn_pdf.check(SAMPLE, lang="fr", target="html", layout=str(layout))
     missing = [finding for finding in found if finding.code == "E133"]
     assert missing and all(finding.line for finding in missing)
-    assert (
-        "the web page lacks the link https://emnluxembourg.uni.lu/"
-        in missing[0].message
+    assert any(
+        "the web page lacks the link https://emnluxembourg.uni.lu/:" in finding.message
+        for finding in missing
     )
 
 
