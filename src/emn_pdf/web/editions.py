@@ -22,6 +22,8 @@ from .page import EditionFiles, web_page
 if TYPE_CHECKING:
     from ..edition import Prepared
 
+#: Where the model's walker ends an address (``emn_pdf.issue.model.ADDRESS``).
+WALKER_STOPS = set(")<>]\"' \t\n")
 #: What each web target is called in messages.
 MEDIUM = {"html": "web page", "email": "e-mail"}
 
@@ -95,7 +97,11 @@ def _shown(address: str, links: tuple[str, ...]) -> bool:
     The model's walker ends an address where text would (at a ``<`` or a
     quote): a link field holding one is the link that begins so.
     """
-    return any(link == address or link.startswith(address) for link in links)
+    return any(
+        link == address
+        or (link.startswith(address) and link[len(address)] in WALKER_STOPS)
+        for link in links
+    )
 
 
 def _edition_links(item: Prepared) -> list[tuple[str, str]]:
