@@ -3,6 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PDFJS  := tests/js/node_modules/.package-lock.json
+CHROMIUM := /usr/bin/chromium
 PYTHON ?= python3
 ISSUE  ?= issues/2024-12
 
@@ -15,10 +16,15 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# pdf.js under Node, for the tests that search the web edition as Firefox does.
+# pdf.js under Node, for the tests that search the web edition as Firefox does;
+# axe-core and html-validate for the web page's.
 $(PDFJS): tests/js/package.json scripts/pdfjs.sh
 	./scripts/pdfjs.sh
 	touch $(PDFJS)
+
+# Chromium from the system's packages, which Playwright drives in tests/test_web.py.
+$(CHROMIUM): scripts/browser.sh
+	./scripts/browser.sh
 
 pdf: $(STAMP)
 	$(BIN)/emn-pdf build $(ISSUE) --target all -o build/
@@ -28,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests scripts benchmarks
 	$(BIN)/mypy src
 
-test: lint $(PDFJS)
+test: lint $(PDFJS) $(CHROMIUM)
 	$(BIN)/pytest -n auto --dist loadgroup
 
 # The edit loop: lint, types and every test that lays no page out.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install pdf.js (pdfjs-dist, from the npm registry) into tests/js for the
-# tests that read the web edition as Firefox does; Node.js 20.19 or newer runs it.
+# Install the tests' readers from the npm registry into tests/js: pdf.js
+# (pdfjs-dist), for the tests that read the web edition as Firefox does, and
+# axe-core and html-validate for the web page's; Node.js 20.19 or newer runs them.
 set -euo pipefail
 cd "$(dirname "$0")/../tests/js"
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 import webserver
+from lxml import html as lxml_html
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -340,6 +341,87 @@ def escapes_in_messages(folder: Path, stack: ExitStack) -> list[str]:
     return build(issue, folder, "--target", "print")
 
 
+# The web page and the e-mail ----------------------------------------------------
+
+
+def web_template_escape(template: str, target: str) -> Make:
+    """Return a case: ``template`` as a layout's web page or e-mail, built."""
+
+    def make(folder: Path, stack: ExitStack) -> list[str]:
+        layout = folder / "hostile"
+        shutil.copytree(ROOT / "layouts" / "bulletin", layout)
+        name = "page.html.j2" if target == "html" else "email.mjml.j2"
+        (layout / name).write_text(
+            template.replace("MARKER", str(marker(folder))), encoding="utf-8"
+        )
+        options = ("--lang", "fr", "--target", target, "--layout", str(layout))
+        return build(SAMPLE, folder, *options, "--time-limit", "5")
+
+    return make
+
+
+#: Markup a layout's template may not write into a page or a message readers
+#: open, besides the sandbox's escapes: code, and what loads another page.
+CODE_IN_TEMPLATES = {
+    "a script": "<html><body><script>alert(1)</script></body></html>",
+    "an event attribute": '<html><body><p onclick="alert(1)">x</p></body></html>',
+    "a javascript: address": '<html><body><a href="javascript:alert(1)">x</a></body></html>',
+    "a frame": '<html><body><iframe src="https://example.org/"></iframe></body></html>',
+    "a refresh": '<html><head><meta http-equiv="refresh" content="0"></head></html>',
+}
+
+
+def hostile_text_on_the_web(folder: Path, stack: ExitStack) -> list[str]:
+    """Markup and script typed in every kind of text field, built for the web."""
+    issue = write_issue(
+        folder,
+        'links: [{url: "https://example.org/?q=<script>", label: "<script>x</script>"}]',
+        EDITION.replace("Une nouvelle", '"</title><script>alert(1)</script>"').replace(
+            "Texte.", '"<img src=x onerror=alert(2)> [a](javascript:alert(3))"'
+        ),
+    )
+    return build(issue, folder, "--target", "html")
+
+
+def no_script_written(folder: Path) -> list[str]:
+    """Return the scripts, handlers and javascript: addresses the web page holds."""
+    page = folder / "out" / f"{ISSUE_ID}-fr-html" / "index.html"
+    if not page.is_file():
+        return ["no web page"]
+    root = lxml_html.document_fromstring(page.read_text(encoding="utf-8"))
+    found = [f"the web page holds <{e.tag}>" for e in root.iter("script", "img")]
+    found += [
+        f"the web page holds {name}"
+        for element in root.iter()
+        for name, value in element.items()
+        if name.startswith("on") or value.startswith("javascript")
+    ]
+    return found
+
+
+def svg_with_script(folder: Path, stack: ExitStack) -> list[str]:
+    """An SVG picture with a script, an event and a tracking picture, on the web."""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"'
+        ' onload="alert(1)"><script>alert(2)</script>'
+        '<image href="https://example.org/t.png" width="1" height="1"/></svg>'
+    )
+    return build(issue_with_svg(folder, svg), folder, "--target", "html")
+
+
+def svg_served_clean(folder: Path) -> list[str]:
+    """Return what of the SVG's code the web page's copy of it kept."""
+    pictures = folder / "out" / f"{ISSUE_ID}-fr-html" / "assets" / "pictures"
+    served = "".join(path.read_text() for path in pictures.glob("*.svg"))
+    if not served:
+        return ["no SVG served"]
+    return [
+        f"the SVG kept {word}"
+        for word in ("script", "onload", "example.org")
+        if word in served
+    ]
+
+
 # Outputs ------------------------------------------------------------------------
 
 
@@ -369,7 +451,13 @@ def built_then_edited(folder: Path) -> Path:
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Return the digest of a file, or of a folder's files and their names."""
+    if not path.is_dir():
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    for file in sorted(item for item in path.rglob("*") if item.is_file()):
+        digest.update(f"{file.relative_to(path)}\0{_digest(file)}\0".encode())
+    return digest.hexdigest()
 
 
 def outputs_as_before(folder: Path) -> list[str]:
@@ -688,6 +776,42 @@ ESCAPES_IN_MESSAGES = Case(
     nothing,
 )
 
+WEB_TEMPLATE_ESCAPES = [
+    Case(
+        f"{target} template: {name}",
+        web_template_escape(template, target),
+        2,
+        f"hostile/{'page.html.j2' if target == 'html' else 'email.mjml.j2'}:1: template error:",
+        no_marker,
+    )
+    for target in ("html", "email")
+    for name, template in list(ESCAPES.items())[:4]
+]
+CODE_IN_WEB_TEMPLATES = [
+    Case(
+        f"{target} template writing {name}",
+        web_template_escape(template, target),
+        2,
+        "a layout writes markup, never code",
+    )
+    for target in ("html",)
+    for name, template in CODE_IN_TEMPLATES.items()
+]
+HOSTILE_TEXT_ON_THE_WEB = Case(
+    "markup and script typed in text, on the web page",
+    hostile_text_on_the_web,
+    0,
+    "",
+    no_script_written,
+)
+SVG_WITH_SCRIPT = Case(
+    "SVG with a script, an event and a tracking picture, on the web page",
+    svg_with_script,
+    0,
+    "",
+    svg_served_clean,
+)
+
 #: Every case, for the hostile-input run.
 CASES: list[Case] = [
     *TEMPLATE_ESCAPES,
@@ -713,6 +837,10 @@ CASES: list[Case] = [
     FULL_DISK_CACHE,
     FULL_DISK_PREVIEW,
     LAYOUT_ELSEWHERE,
+    *WEB_TEMPLATE_ESCAPES,
+    *CODE_IN_WEB_TEMPLATES,
+    HOSTILE_TEXT_ON_THE_WEB,
+    SVG_WITH_SCRIPT,
 ]
 
 

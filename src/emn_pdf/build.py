@@ -21,7 +21,14 @@ from .checking import check
 from .issue.errors import Problem, UserError, fault_problem, faults_as_user_errors
 from .machinery import cache, workers
 from .machinery.files import sweep_parts
-from .machinery.jobs import BuildReport, Job, chosen_languages, chosen_targets
+from .machinery.jobs import (
+    BuildReport,
+    Job,
+    checked_base_url,
+    chosen_languages,
+    chosen_targets,
+    pdf_target,
+)
 from .machinery.workers import DEFAULT_LIMITS, Limits, processes_for, worker_pool
 
 #: ``check`` is given with ``build``: the package exports both from here.
@@ -43,6 +50,7 @@ def build(
     allow_remote: bool = False,
     pages: int | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    base_url: str | None = None,
     on_built: Callable[[BuildReport], None] | None = None,
 ) -> list[Path]:
     """Write the PDFs of an issue's editions into ``out_dir``.
@@ -50,7 +58,10 @@ def build(
     Each edition and target gives ``<issue-id>-<lang>-<target>.pdf``; the web
     target also gives ``<issue-id>-<lang>-cover.png``.  ``lang`` picks one
     edition (``None`` or ``"all"``: every edition), ``target`` is ``web``,
-    ``print`` or ``all``; ``layout`` overrides the layout the editions name;
+    ``print``, ``html`` (a folder with the web page), ``email`` (a folder
+    with the message) or ``all``; ``layout`` overrides the layout the
+    editions name; ``base_url`` is where the output folder will be online,
+    which the web page and the e-mail link to (``None``: relative links);
     ``jobs`` is the number of worker processes (one per core by default).
     Outputs whose inputs have not changed since they were written are kept
     as they are (their report says ``cached``) unless ``force`` is true.
@@ -65,8 +76,20 @@ def build(
     _refuse_output_inside(out, issue_dir)
     sweep_parts(out)
     languages = chosen_languages(issue_dir, lang)
+    online = checked_base_url(base_url)
     work = [
-        Job(issue_dir, language, each, layout, out, force, allow_remote, pages, limits)
+        Job(
+            issue_dir,
+            language,
+            each,
+            layout,
+            out,
+            force,
+            allow_remote,
+            pages,
+            limits,
+            online,
+        )
         for language in languages
         for each in chosen_targets(target)
     ]
@@ -200,7 +223,11 @@ def _build_job(job: Job, item: Prepared | None = None) -> BuildReport:
     done: a cache that cannot be written (a full disk) is a warning.
     """
     from .edition import cache_keys, prepare
-    from .steps import write_target
+
+    if pdf_target(job.target) is None:
+        from .web.editions import write_target
+    else:
+        from .steps import write_target
 
     started = time.perf_counter()
     try:

@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING
 
 from .issue.errors import Finding, UserError, faults_as_user_errors
 from .machinery import workers
-from .machinery.jobs import Inspection, chosen_languages, chosen_targets
+from .machinery.jobs import (
+    Inspection,
+    chosen_languages,
+    chosen_targets,
+    pdf_target,
+)
 from .machinery.workers import DEFAULT_LIMITS, Limits, processes_for, worker_pool
 
 if TYPE_CHECKING:
@@ -89,13 +94,19 @@ def _inspect(
     returns a failure rather than raise it: its problems cross back whole.
     """
     from .edition import prepare
-    from .steps import checked_print, inspect, lay_out_target
 
     edition = each.issue_dir / f"{each.language}.yaml"
+    target = pdf_target(each.target)
     try:
         with faults_as_user_errors(), each.limits.deadline(edition):
             item = item or prepare(each.issue_dir, each.language, each.layout)
-            laid_out = lay_out_target(item, each.target, allow_remote=False)
+            if target is None:
+                from .web.editions import inspect as inspect_web
+
+                return inspect_web(item, each.target)
+            from .steps import checked_print, inspect, lay_out_target
+
+            laid_out = lay_out_target(item, target, allow_remote=False)
         each.limits.check_pages(laid_out.page_count, edition)
         written = (
             checked_print(item, laid_out)

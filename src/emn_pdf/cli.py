@@ -76,7 +76,9 @@ OutDir = Annotated[Path, typer.Option("--out", "-o", help="Folder for the files.
 TargetOption = Annotated[
     str,
     typer.Option(
-        "--target", "-t", help="web (tagged, small), print (PDF/X, bleed) or all."
+        "--target",
+        "-t",
+        help="web (tagged PDF), print (PDF/X, bleed), html (web page), email or all.",
     ),
 ]
 MaxPages = Annotated[
@@ -91,6 +93,14 @@ TimeLimit = Annotated[
     float,
     typer.Option(
         "--time-limit", min=1, help="Seconds each edition may take to lay out."
+    ),
+]
+BaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        help="Where the output folder will be online (https://...): the web page"
+        " and the e-mail link to it; without it, the e-mail attaches its pictures.",
     ),
 ]
 LayoutName = Annotated[
@@ -111,6 +121,13 @@ def shown(text: object) -> str:
 def say(text: object, *, err: bool = False) -> None:
     """Print a line of ours, which may quote the user's text, safely."""
     typer.echo(shown(text), err=err)
+
+
+def _extent(report: BuildReport) -> str:
+    """Return how long a PDF is, or how large a web edition's folder is."""
+    if report.pages:
+        return f"{report.pages} pages"
+    return f"{report.size / 1024:.0f} KiB"
 
 
 class BuildDisplay:
@@ -160,7 +177,7 @@ class BuildDisplay:
         if report.path is None:
             return
         timing = "unchanged" if report.cached else f"{report.seconds:.1f} s"
-        say(f"{display_path(report.path)}  {report.pages} pages  {timing}")
+        say(f"{display_path(report.path)}  {_extent(report)}  {timing}")
         for extra in report.extras:
             say(display_path(extra))
 
@@ -175,7 +192,7 @@ class BuildDisplay:
                 report.language,
                 report.target,
                 Text(shown(display_path(report.path))),
-                str(report.pages),
+                str(report.pages or ""),
                 f"{report.size / 1024:.0f} KiB",
                 "unchanged" if report.cached else f"{report.seconds:.1f}",
             )
@@ -331,10 +348,11 @@ def build_command(
         bool,
         typer.Option("--allow-remote", help="Download pictures given by web address."),
     ] = False,
+    base_url: BaseUrl = None,
     max_pages: MaxPages = MAX_PAGES,
     time_limit: TimeLimit = LAYOUT_SECONDS,
 ) -> None:
-    """Build the PDFs of each edition (all of them by default).
+    """Build the PDFs, web pages or e-mails of each edition (all by default).
 
     Exits with status 2 when an edition fails, or when preflight finds an
     error in what was built (the files are written all the same).
@@ -356,6 +374,7 @@ def build_command(
                 allow_remote=allow_remote,
                 pages=pages,
                 limits=Limits(max_pages, time_limit),
+                base_url=base_url,
                 on_built=display.add,
             )
     if any(
@@ -364,6 +383,47 @@ def build_command(
         for finding in report.findings
     ):
         raise typer.Exit(2)  # written, to look at, but not fit to publish
+
+
+@app.command("archive")
+def archive_command(
+    issues_dir: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder of issue folders, e.g. issues/.", show_default=False
+        ),
+    ],
+    out_dir: OutDir = Path("site"),
+    layout: LayoutName = None,
+    base_url: BaseUrl = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", "-l", help="The page's language; the newest issue's."),
+    ] = None,
+    jobs: Jobs = None,
+    max_pages: MaxPages = MAX_PAGES,
+    time_limit: TimeLimit = LAYOUT_SECONDS,
+) -> None:
+    """Build every issue for every target; write the page listing them and a feed."""
+    from .machinery.jobs import TARGETS, edition_files
+    from .web.archive import archive, issue_folders
+
+    with user_errors():
+        issues = issue_folders(issues_dir)
+        total = sum(len(edition_files(issue)) for issue in issues) * len(TARGETS)
+        with BuildDisplay(display_path(issues_dir), total) as display:
+            written = archive(
+                issues_dir,
+                out_dir,
+                layout=layout,
+                base_url=base_url,
+                language=lang,
+                jobs=jobs,
+                limits=Limits(max_pages, time_limit),
+                on_built=display.add,
+            )
+    for path in written:
+        say(display_path(path))
 
 
 @app.command("check")

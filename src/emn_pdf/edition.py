@@ -8,7 +8,7 @@ files is :mod:`emn_pdf.steps`, which loads the engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,7 +19,12 @@ from .issue.errors import Finding, UserError
 from .issue.load import FieldPath, LoadedEdition, load_edition
 from .issue.model import Contact, is_remote
 from .layout.contract import check_html
-from .layout.i18n import catalogue_path, edition_catalogue, load_catalogue
+from .layout.i18n import (
+    Catalogue,
+    catalogue_path,
+    edition_catalogue,
+    load_catalogue,
+)
 from .layout.layouts import (
     DEFAULT_LAYOUT,
     DEFAULT_PAGE,
@@ -28,8 +33,9 @@ from .layout.layouts import (
     builtin_layout,
     find_layout,
 )
-from .layout.render import block_id, block_position, render_html
+from .layout.render import ENTRY_TEMPLATE, block_id, block_position, render_html
 from .machinery import cache
+from .machinery.files import contained
 from .machinery.jobs import Job, Target, edition_files
 
 T = TypeVar("T")
@@ -98,14 +104,32 @@ class Prepared:
 
     def html(self, page: Page = DEFAULT_PAGE) -> str:
         """Return the edition's HTML for ``page.target``, the layout contract kept."""
-        catalogue = edition_catalogue(
-            self.loaded, self.layout.catalogue_files(self.language)
-        )
-        html = render_html(
-            self.loaded.edition, self.layout, catalogue, self.language, page
-        )
+        html = self.render(page)
         check_html(html, self.loaded.edition, self.layout.folders)
         return html
+
+    def catalogue(self) -> Catalogue:
+        """Return the edition's wording: the package's, the layout's, its own."""
+        return edition_catalogue(
+            self.loaded, self.layout.catalogue_files(self.language)
+        )
+
+    def render(
+        self,
+        page: Page = DEFAULT_PAGE,
+        entry: str = ENTRY_TEMPLATE,
+        extra: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Return the layout's template ``entry`` rendered for the edition."""
+        return render_html(
+            self.loaded.edition,
+            self.layout,
+            self.catalogue(),
+            self.language,
+            page,
+            entry,
+            extra,
+        )
 
 
 def prepare(issue_dir: Path, language: str, layout: str | None) -> Prepared:
@@ -222,5 +246,16 @@ def input_files(item: Prepared) -> list[Path]:
             if not is_remote(src)
         ),
         *layout_files,
-        *(item.layout.font_path(face) for face in item.layout.theme.fonts),
+        *_font_files(item.layout),
     ]
+
+
+def _font_files(layout: Layout) -> list[Path]:
+    """Return the layout's font files, with the WOFF2 the web page uses beside one."""
+    found = []
+    for face in layout.theme.fonts:
+        path = layout.font_path(face)
+        found.append(path)
+        if (web := contained(path.parent, f"{path.stem}.woff2")) is not None:
+            found.append(web)
+    return found

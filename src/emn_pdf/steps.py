@@ -33,7 +33,14 @@ from .layout.render import link_descriptions
 from .machinery import cache
 from .machinery.fetch import issue_path
 from .machinery.files import atomic_outputs
-from .machinery.jobs import PAGES_PER_SHEET, BuildReport, Job, Target, whole_sheets
+from .machinery.jobs import (
+    PAGES_PER_SHEET,
+    BuildReport,
+    Job,
+    PdfTarget,
+    pdf_target,
+    whole_sheets,
+)
 from .machinery.remote import Remote
 from .makeup import WEIGHTS, MadeUp, Measured, copyfit, make_up
 from .makeup.copyfit import Trial
@@ -55,10 +62,12 @@ def write_target(
     preflighted aside, then published together: a failure or an
     interruption before that leaves the previous ones as they were.
     """
-    outputs = [job.output(suffix) for suffix in _SUFFIXES[job.target]]
+    target = pdf_target(job.target)
+    assert target is not None, "the web page and the e-mail are emn_pdf.web's"
+    outputs = [job.output(suffix) for suffix in _SUFFIXES[target]]
     job.out_dir.mkdir(parents=True, exist_ok=True)
     with pinned_clock(item.loaded.edition.masthead.date):
-        laid_out = lay_out_target(item, job.target, job.allow_remote, job.pages)
+        laid_out = lay_out_target(item, target, job.allow_remote, job.pages)
         job.limits.check_pages(laid_out.page_count, item.loaded.document.path)
         if laid_out.copyfit_problem is not None:
             raise UserError(laid_out.copyfit_problem)
@@ -83,7 +92,7 @@ def write_target(
 
 
 #: The files of each target, after ``<issue-id>-<lang>-``: the PDF first.
-_SUFFIXES: dict[Target, tuple[str, ...]] = {
+_SUFFIXES: dict[PdfTarget, tuple[str, ...]] = {
     "web": ("web.pdf", "cover.png"),
     "print": ("print.pdf",),
 }
@@ -291,7 +300,7 @@ class Engine:
     """The engine set up for an edition, target and copyfit setting: HTML to pages."""
 
     item: Prepared
-    target: Target
+    target: PdfTarget
     remote: Remote | None
     settings: dict[str, str] | None = None
 
@@ -342,7 +351,7 @@ class Draft:
 
 def lay_out_target(
     item: Prepared,
-    target: Target,
+    target: PdfTarget,
     allow_remote: bool,
     pages: int | None = None,
     measured: Measured = MEASURED,
@@ -374,7 +383,7 @@ class Drafting:
     """What every draft of an edition for a target shares: a copyfit trial is one."""
 
     item: Prepared
-    target: Target
+    target: PdfTarget
     remote: Remote | None
     measured: Measured
 
@@ -476,7 +485,7 @@ def _copyfitted(
 
 
 def _saving_trial(
-    trials: list[Trial[Draft]], natural: Draft, target: Target
+    trials: list[Trial[Draft]], natural: Draft, target: PdfTarget
 ) -> Trial[Draft] | None:
     """Return the setting tried that saves what the natural one wastes, if any.
 

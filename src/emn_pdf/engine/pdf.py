@@ -38,14 +38,14 @@ from ..machinery.fetch import (
     layout_url,
     web_raster,
 )
-from ..machinery.jobs import Target
+from ..machinery.jobs import PdfTarget
 from ..machinery.remote import Remote
 from .tagging import source_keys
 
 ENGINE_LOGGER = "weasyprint"
 
 #: WeasyPrint options of each target, given both to layout and to writing.
-TARGET_OPTIONS: dict[Target, dict[str, Any]] = {
+TARGET_OPTIONS: dict[PdfTarget, dict[str, Any]] = {
     "web": {"pdf_variant": "pdf/ua-1", "dpi": 150, "optimize_images": True},
     "print": {"pdf_variant": "pdf/x-4"},
 }
@@ -56,7 +56,7 @@ class LaidOut:
     """A paginated document, its target, and what the engine complained about."""
 
     document: Document
-    target: Target
+    target: PdfTarget
     warnings: list[str] = field(default_factory=list)
     fetcher: BuildFetcher | None = None  # still reads SVG pictures' parts
     locate: Locate | None = None
@@ -80,7 +80,7 @@ def lay_out(
     *,
     base_dir: Path,
     layout: Layout,
-    target: Target,
+    target: PdfTarget,
     remote: Remote | None = None,
     locate: Locate | None = None,
     settings: Mapping[str, str] | None = None,
@@ -141,7 +141,7 @@ STYLES_KEPT = 8
 
 def _styles(
     layout: Layout,
-    target: Target,
+    target: PdfTarget,
     settings: Mapping[str, str] | None,
     fetcher: BuildFetcher,
     warnings: list[str],
@@ -184,7 +184,7 @@ def _styles(
 
 
 def _fetcher(
-    base_dir: Path, layout: Layout, target: Target, remote: Remote | None
+    base_dir: Path, layout: Layout, target: PdfTarget, remote: Remote | None
 ) -> BuildFetcher:
     # Print pictures reach the press stage (press.py) as they are: it converts
     # and resamples them once, for the size they are printed at.
@@ -217,7 +217,7 @@ def font_face_css(layout: Layout, url_of: UrlOf = _file_url) -> str:
 
 def theme_css(
     layout: Layout,
-    target: Target,
+    target: PdfTarget,
     settings: Mapping[str, str] | None = None,
     url_of: UrlOf = _file_url,
 ) -> str:
@@ -237,7 +237,9 @@ def theme_css(
     )
 
 
-def color_profile_css(layout: Layout, target: Target, url_of: UrlOf = _file_url) -> str:
+def color_profile_css(
+    layout: Layout, target: PdfTarget, url_of: UrlOf = _file_url
+) -> str:
     """Return the ``@color-profile`` rule of the target's CMYK profile, if any.
 
     WeasyPrint makes the PDF/X output intent of it and maps ``device-cmyk()``

@@ -52,6 +52,15 @@ class Labels(BaseModel):
         description="Printed for an event without a date: 'Date à confirmer'."
     )
     by: str = Field(description="Before an author's name: 'Par'.")
+    read_online: str = Field(description="The e-mail's link to its web page.")
+    web_edition: str = Field(description="Names the web page of an edition.")
+    pdf_edition: str = Field(description="Names the web PDF of an edition.")
+    print_edition: str = Field(description="Names the print PDF of an edition.")
+    languages: str = Field(description="Names the links to the other languages.")
+    contents: str = Field(description="Names the web page's table of contents.")
+    skip_to_content: str = Field(description="The web page's first link, to skip.")
+    archive: str = Field(description="Title of the page listing every issue.")
+    feed: str = Field(description="Names the archive's Atom feed.")
 
 
 class Typography(BaseModel):

@@ -49,7 +49,7 @@ from ..issue.errors import Problem, UserError
 from ..issue.load import merged, read_yaml, validated
 from ..issue.model import LENGTH, Colour, Length, ThemeOverride
 from ..machinery.files import contained, read_bounded
-from ..machinery.jobs import TARGETS, Target
+from ..machinery.jobs import PDF_TARGETS, Target
 from .contract import check_layout
 from .plain import SCALARS, Record
 
@@ -361,6 +361,15 @@ class Theme(BaseModel):
         default_factory=lambda: TargetTheme(),
         description="The print edition's additions.",
     )
+    html: TargetTheme = Field(
+        default_factory=lambda: TargetTheme(),
+        description="The web page's stylesheets (html target): the common ones"
+        " are the PDF's, so the page names all of its own.",
+    )
+    email: TargetTheme = Field(
+        default_factory=lambda: TargetTheme(),
+        description="The e-mail's stylesheets (email target), inlined into it.",
+    )
     page: PageSetup = Field(description="Paper and margins.")
     columns: int = Field(ge=1, le=4, description="Columns of a section by default.")
     colours: dict[str, Colour] = Field(description="Colours by role: accent...")
@@ -425,7 +434,7 @@ class Theme(BaseModel):
         """Return the CSS custom properties the stylesheets read, by name."""
         colours = {
             f"--{role.replace('_', '-')}": (
-                colour.rgb if target == "web" else device_cmyk(colour.cmyk)
+                device_cmyk(colour.cmyk) if target == "print" else colour.rgb
             )
             for role, colour in self.colours.items()
         }
@@ -531,11 +540,17 @@ class Layout:
 
     def target(self, target: Target) -> TargetTheme:
         """Return the theme's additions for ``target``."""
-        return self.theme.web if target == "web" else self.theme.print
+        additions: TargetTheme = getattr(self.theme, target)
+        return additions
 
     def stylesheet_paths(self, target: Target) -> list[Path]:
-        """Return the layout's CSS files for ``target``, in cascade order."""
-        names = self.theme.stylesheets + self.target(target).stylesheets
+        """Return the layout's CSS files for ``target``, in cascade order.
+
+        The common stylesheets are the PDF's (pages, columns): the web page
+        and the e-mail have their own only.
+        """
+        common = self.theme.stylesheets if target in PDF_TARGETS else []
+        names = common + self.target(target).stylesheets
         return [self.file(name) for name in names]
 
     def color_profile(self, target: Target) -> Path | None:
@@ -667,7 +682,7 @@ def _check_files(layout: Layout) -> None:
     checked (:mod:`emn_pdf.layout.contract`): a template for every kind, makeup's CSS.
     """
     layout.logo()
-    for target in TARGETS:
+    for target in PDF_TARGETS:
         check_layout(
             layout.folders, layout.stylesheet_paths(target), layout.theme.makeup
         )

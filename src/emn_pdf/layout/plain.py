@@ -52,6 +52,8 @@ def plain(value: Any) -> Any:
         return _record(value)
     if is_dataclass(value) and not isinstance(value, type):
         return Record(**{f.name: plain(getattr(value, f.name)) for f in fields(value)})
+    if isinstance(value, Record):
+        return type(value)(**{name: plain(item) for name, item in vars(value).items()})
     if isinstance(value, list | tuple):
         return type(value)(plain(item) for item in value)
     if isinstance(value, dict):

@@ -13,7 +13,7 @@ import inspect
 import os
 import re
 import traceback
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -60,19 +60,60 @@ def render_html(
     catalogue: Catalogue,
     language: str,
     page: Page = DEFAULT_PAGE,
+    entry: str = ENTRY_TEMPLATE,
+    extra: Mapping[str, Any] | None = None,
 ) -> str:
     """Return the whole newsletter as an HTML string.
 
     ``page.target`` lets templates swap link buttons for QR codes in print;
     ``page.fill_pages`` asks for that many designed pages at the end (the
     last one a back page) so that a print edition binds in sheets of four.
+    ``entry`` is the template rendered (the web page and the e-mail have
+    their own), ``extra`` what it is handed besides the edition.
     Templates get plain data (:mod:`emn_pdf.layout.plain`), never the models.
     """
+
+    def context() -> dict[str, Any]:
+        values = template_context(edition, catalogue, language, page)
+        values.update(plain(dict(extra or {})))
+        return values
+
+    return _rendered_in(layout, entry, context)
+
+
+def render_listing(
+    layout: Layout,
+    entry: str,
+    catalogue: Catalogue,
+    language: str,
+    values: Mapping[str, Any],
+) -> str:
+    """Return a layout's template that shows no one edition (the archive page).
+
+    It is handed ``values`` (plain data), the wording of ``language`` and
+    the filters, in the same sandbox as the editions' templates.
+    """
+
+    def context() -> dict[str, Any]:
+        return {
+            "labels": plain(catalogue.labels),
+            "catalogue": plain(catalogue.model_dump(exclude={"contractions"})),
+            "language": language,
+            STATE: _State(catalogue, {}),
+            **plain(dict(values)),
+        }
+
+    return _rendered_in(layout, entry, context)
+
+
+def _rendered_in(
+    layout: Layout, entry: str, context: Callable[[], dict[str, Any]]
+) -> str:
+    """Render the layout's template ``entry``; any mistake is located in it."""
     try:
-        template = _environment(layout).get_template(ENTRY_TEMPLATE)
+        template = _environment(layout).get_template(entry)
         with memory_ceiling(TEMPLATE_MEMORY):
-            context = template_context(edition, catalogue, language, page)
-            return _rendered(template, context)
+            return _rendered(template, context())
     except DeadlineExceeded as error:  # the alarm rang inside a template
         raise UserError(_template_problem(layout, error)) from None
     except UserError:

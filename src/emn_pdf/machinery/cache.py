@@ -170,7 +170,7 @@ def report(job: Job, entry: Entry, started: float) -> BuildReport:
         path=path,
         extras=extras,
         pages=entry.pages,
-        size=path.stat().st_size,
+        size=output_size(path),
         seconds=time.perf_counter() - started,
         warnings=entry.warnings,
         findings=[Finding.from_json(data) for data in entry.findings],
@@ -224,7 +224,7 @@ def _entry(out_dir: Path, name: str) -> Entry | None:
 
 def _outputs_hold(out_dir: Path, entry: Entry) -> bool:
     return all(
-        (out_dir / output).is_file() and _file_digest(out_dir / output) == digest
+        (out_dir / output).exists() and _file_digest(out_dir / output) == digest
         for output, digest in entry.outputs.items()
     )
 
@@ -323,7 +323,25 @@ def _entry_path(out_dir: Path, name: str) -> Path:
 
 
 def _file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Return the digest of an output: a file's bytes, a folder's files and names.
+
+    A web edition is a folder; a file of it added, removed or changed
+    changes its digest.
+    """
+    if not path.is_dir():
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    for file in sorted(item for item in path.rglob("*") if not item.is_dir()):
+        digest.update(f"{file.relative_to(path).as_posix()}\0".encode())
+        digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def output_size(path: Path) -> int:
+    """Return the bytes of an output: a file, or every file of a folder."""
+    if not path.is_dir():
+        return path.stat().st_size
+    return sum(item.stat().st_size for item in path.rglob("*") if item.is_file())
 
 
 def _versions() -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import tempfile
 import threading
@@ -189,16 +190,14 @@ def stop_publishing() -> None:
 def remove_partials() -> None:
     """Remove the temporary files this process is writing (it is ending)."""
     for partial in list(_PARTIALS):
-        with suppress(OSError):
-            partial.unlink()
+        _remove(partial)
 
 
 def sweep_parts(folder: Path) -> None:
     """Remove the temporary files of processes that no longer run."""
     for path in folder.glob(f".*{PART_SUFFIX}"):
         if not _writer_alive(path.name):
-            with suppress(OSError):
-                path.unlink()
+            _remove(path)
 
 
 def _writer_alive(name: str) -> bool:
@@ -213,3 +212,60 @@ def _writer_alive(name: str) -> bool:
     except PermissionError:
         return True
     return True
+
+
+@contextmanager
+def atomic_folder(target: Path) -> Iterator[Path]:
+    """Yield a temporary folder that replaces the folder ``target`` only on success.
+
+    A web edition is a folder (a page and its pictures): it is written
+    aside, then swapped for the previous one, the two renames with no signal
+    between them (:func:`held_while_publishing`); a failure or an
+    interruption while it is written leaves the previous one as it was.
+    """
+    partial = Path(
+        tempfile.mkdtemp(
+            prefix=f".{target.name}.{os.getpid()}.",
+            suffix=PART_SUFFIX,
+            dir=target.parent,
+        )
+    )
+    _PARTIALS.add(partial)
+    try:
+        yield partial
+        _publish_folder(partial, target)
+    finally:
+        _PARTIALS.discard(partial)
+        _remove(partial)
+
+
+def _publish_folder(partial: Path, target: Path) -> None:
+    """Swap the written folder ``partial`` for ``target``, and remove the old one."""
+    if target.exists() and not target.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(target))
+    for path in [partial, *partial.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    previous = partial.with_name(
+        partial.name.removesuffix(PART_SUFFIX) + f"-old{PART_SUFFIX}"
+    )
+    try:
+        with _PUBLISHING:
+            if _INTERRUPTED.is_set():
+                raise KeyboardInterrupt
+            if target.is_dir():
+                target.rename(previous)
+            partial.rename(target)
+    finally:
+        _remove(previous)
+        held, _HELD[:] = list(_HELD), []
+        for handle in held:
+            handle()
+
+
+def _remove(path: Path) -> None:
+    """Remove a temporary file or folder, if it is still there."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with suppress(OSError):
+            path.unlink()

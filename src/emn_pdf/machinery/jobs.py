@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from ..issue.errors import Finding, Problem, UserError
 from .workers import Limits
@@ -18,7 +19,10 @@ from .workers import Limits
 LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}$")
 ALL = "all"
 #: Where a PDF goes: the web site (tagged, small) or the printer (PDF/X, bleed).
-Target = Literal["web", "print"]
+PdfTarget = Literal["web", "print"]
+#: What a build makes of an edition: a PDF for the web site or the printer,
+#: the web page (``html``) or the e-mail (``email``).
+Target = Literal["web", "print", "html", "email"]
 #: A saddle-stitched print edition is folded sheets: its pages come in fours.
 PAGES_PER_SHEET = 4
 #: Up to this many pages, an edition prints on one flat sheet (recto, verso).
@@ -33,7 +37,8 @@ def whole_sheets(pages: int) -> bool:
     return pages <= FLAT_SHEET or pages % PAGES_PER_SHEET == 0
 
 
-TARGETS: tuple[Target, ...] = ("web", "print")
+PDF_TARGETS: tuple[PdfTarget, ...] = ("web", "print")
+TARGETS: tuple[Target, ...] = (*PDF_TARGETS, "html", "email")
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,7 @@ class Job:
     allow_remote: bool
     pages: int | None
     limits: Limits
+    base_url: str | None = None  # where the web editions will be (html, email)
 
     @property
     def issue_id(self) -> str:
@@ -108,6 +114,7 @@ class Job:
             str(layout),
             str(self.pages),
             str(self.limits.pages),
+            str(self.base_url),
         ]
 
 
@@ -141,9 +148,34 @@ def chosen_languages(issue_dir: Path, lang: str | None) -> list[str]:
 
 
 def chosen_targets(target: str) -> tuple[Target, ...]:
-    """Return the targets ``target`` selects: ``web``, ``print`` or ``all``."""
+    """Return the targets ``target`` selects: one of :data:`TARGETS`, or ``all``."""
     if target == ALL:
         return TARGETS
-    if target not in TARGETS:
-        raise UserError(Problem(f"unknown target {target!r} (web, print or all)"))
-    return (target,)
+    for each in TARGETS:
+        if target == each:
+            return (each,)
+    names = ", ".join(TARGETS)
+    raise UserError(Problem(f"unknown target {target!r} ({names} or all)"))
+
+
+def pdf_target(target: Target) -> PdfTarget | None:
+    """Return ``target`` if it is a PDF's (laid out by the engine), else ``None``."""
+    if target == "web" or target == "print":
+        return target
+    return None
+
+
+def checked_base_url(base_url: str | None) -> str | None:
+    """Return ``--base-url`` ending with a slash; refuse one that is no web address."""
+    if base_url is None:
+        return None
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise UserError(
+            Problem(f"--base-url {base_url!r} is not a web address (https://...)")
+        )
+    if parts.query or parts.fragment or re.search(r"[\s<>\"']", base_url):
+        raise UserError(
+            Problem(f"--base-url {base_url!r}: give a folder's address, no query")
+        )
+    return base_url if base_url.endswith("/") else base_url + "/"

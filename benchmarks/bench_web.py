@@ -1,0 +1,102 @@
+"""What the web page and the e-mail cost, against the PDF builds of the same edition.
+
+Plain Python, no timing assertions: run it, read the table.
+
+    .venv/bin/python benchmarks/bench_web.py [--runs 5]
+
+Each figure is the median of --runs builds with ``emn_pdf.build`` in this
+process (``force``: nothing from the cache), after one build of each target
+to warm the process (imports, the engine's fonts), for the sample's French
+and English editions, and as cold CLI processes.  "Fresh" clears what a
+process keeps between builds first, as ``bench_build.py``'s (b) does: page
+makeup's measures and the engine's parsed stylesheets for a PDF, the pictures
+made for a web page or an e-mail; "kept" keeps them (a rebuild in ``watch``,
+or the next target of a build).  The issue's target (issue 33): the web page
+and the e-mail together under 10 % of a PDF build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import emn_pdf
+from emn_pdf import steps
+from emn_pdf.engine import pdf
+from emn_pdf.machinery.workers import DEFAULT_LIMITS
+from emn_pdf.web import assets
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "issues" / "2024-12"
+TARGETS = ("web", "print", "html", "email")
+
+
+def in_process(language: str, target: str, out: Path, fresh: bool = False) -> float:
+    """Return the seconds one forced build of an edition and target takes."""
+    if fresh:
+        steps.MEASURED.measures.clear()
+        steps.MEASURED.grids.clear()
+        pdf._STYLES.clear()
+        assets._MADE.clear()
+    started = time.perf_counter()
+    emn_pdf.build(
+        SAMPLE, lang=language, target=target, out_dir=out, jobs=1, force=True,
+        limits=DEFAULT_LIMITS,
+    )  # fmt: skip
+    return time.perf_counter() - started
+
+
+def cold(language: str, target: str, out: Path) -> float:
+    """Return the seconds a CLI process building one edition and target takes."""
+    command = [
+        str(Path(sys.executable).parent / "emn-pdf"), "build", str(SAMPLE),
+        "--lang", language, "--target", target, "-o", str(out), "--jobs", "1", "--force",
+    ]  # fmt: skip
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    runs = parser.parse_args().runs
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch)
+        for target in TARGETS:  # warm the process
+            in_process("fr", target, out)
+        for language in ("fr", "en"):
+            for fresh in (True, False):
+                median = {
+                    target: statistics.median(
+                        in_process(language, target, out, fresh) for _ in range(runs)
+                    )
+                    for target in TARGETS
+                }
+                kept = "fresh" if fresh else "kept"
+                _report(f"{language}, in process, {kept}", median)
+        median = {
+            target: statistics.median(cold("fr", target, out) for _ in range(runs))
+            for target in TARGETS
+        }
+        _report("fr, cold CLI process", median)
+
+
+def _report(name: str, median: dict[str, float]) -> None:
+    web = median["html"] + median["email"]
+    print(f"\n{name} (median of the runs, s)")
+    for target, seconds in median.items():
+        print(f"  {target:<6} {seconds:7.3f}")
+    print(
+        f"  html + email = {web:.3f} s: {100 * web / median['web']:.1f} % of the web PDF,"
+        f" {100 * web / median['print']:.1f} % of the print PDF"
+    )
+
+
+if __name__ == "__main__":
+    main()
