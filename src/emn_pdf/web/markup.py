@@ -29,7 +29,7 @@ ADDRESS_ATTRIBUTES = {
     "data", "xlink:href", "ping",
 }  # fmt: skip
 #: Schemes an address of the page may have (none: a relative address).
-SAFE_SCHEMES = {"", "http", "https", "mailto", "cid"}
+SAFE_SCHEMES = {"", "http", "https", "mailto", "tel", "cid"}
 SAFE_DATA = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
 #: ``<meta http-equiv>`` values that only describe the document (mrml's).
 SAFE_EQUIV = {"content-type", "x-ua-compatible"}
@@ -92,7 +92,7 @@ def _addresses(name: str, value: str) -> list[str]:
 
 
 def _safe_address(address: str) -> bool:
-    """Tell whether an address only leads to a page, a picture or a mail."""
+    """Tell whether an address only leads to a page, a picture, a mail or a call."""
     address = address.strip()
     if address.lower().startswith("data:"):
         return address.lower().startswith(SAFE_DATA)
