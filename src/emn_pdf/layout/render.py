@@ -17,6 +17,7 @@ from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from types import FrameType
 from typing import Any, TypeVar, cast
 
 import segno
@@ -288,11 +289,22 @@ def _channels(context: Context, contact: Record) -> list[Record]:
             or catalogue.networks.get(channel.kind)
             or getattr(catalogue.labels, channel.kind),
             href=channel.href,
-            text=short_url(channel.text or ""),
+            text=_unbroken(channel.text or "")
+            if channel.kind == "phone"
+            else short_url(channel.text or ""),
             lines=(channel.text or "").splitlines(),
         )
         for channel in contact.channels
     ]
+
+
+#: A phone number's spaces and hyphens, and the characters that keep its line.
+UNBREAKABLE = str.maketrans({" ": "\u00a0", "-": "\u2011"})
+
+
+def _unbroken(phone: str) -> str:
+    """Return a phone number that no line breaks: read and dialled whole."""
+    return phone.translate(UNBREAKABLE)
 
 
 @pass_context
@@ -449,7 +461,7 @@ def _template_problem(layout: Layout, error: Exception) -> Problem:
     """
     file = getattr(error, "filename", None)
     line = getattr(error, "lineno", None)
-    for frame, frame_line in traceback.walk_tb(error.__traceback__):
+    for frame, frame_line in _frames(error):
         frame_file = Path(frame.f_code.co_filename)
         if any(frame_file.is_relative_to(folder) for folder in layout.folders):
             file, line = frame.f_code.co_filename, frame_line
@@ -458,6 +470,20 @@ def _template_problem(layout: Layout, error: Exception) -> Problem:
         file=Path(file) if file else layout.folder,
         line=line,
     )
+
+
+def _frames(error: BaseException) -> list[tuple[FrameType, int]]:
+    """Return the frames ``error`` went through, and those of what it interrupted.
+
+    The deadline's alarm rings again every so often: a second one may ring
+    while Jinja handles the first, and only the first went through the
+    template.  Innermost last.
+    """
+    chain: list[BaseException] = []
+    while error is not None and error not in chain:
+        chain.insert(0, error)
+        error = error.__context__  # type: ignore[assignment]
+    return [step for each in chain for step in traceback.walk_tb(each.__traceback__)]
 
 
 def _template_message(layout: Layout, error: Exception) -> str:
