@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from .cost import WEIGHTS, capacity
 from .parts import Part, Row, Stack, is_closing, shrink, stack_height
-from .types import KEPT_ROLES, Grid, Note, Placed, Placement
+from .types import KEPT_ROLES, Cut, Grid, Note, Placed, Placement
 
 
 def finish(pages: list[list[Row]], grid: Grid) -> Placement:
@@ -201,8 +201,17 @@ def _place_stack(stack: Stack, row: Row, grid: Grid) -> Iterator[Placed]:
             leading if part.gaps else 0.0,
             part.module.measures[stack.span].flow if part.units is None else None,
             part.module.pictures == "cropped",
+            _cuts(part),
         )
         top += height + grid.space + extra_space
+
+
+def _cuts(part: Part) -> tuple[Cut, Cut] | None:
+    """Return where a part of a split text starts and ends: unit, characters."""
+    if part.units is None:
+        return None
+    measure = part.module.measures[1]
+    return measure.cut(part.units[0]), measure.cut(part.units[1])
 
 
 def _fills(rows: list[Row], height: float, grid: Grid) -> list[float]:

@@ -75,15 +75,31 @@ class Grid:
         return self.first_height if page == 0 else self.height
 
 
+#: Where a module's text may turn to another column or page: a flow unit
+#: (paragraph), and how many of its characters (spaces not counted) come
+#: before the turn; 0 at the unit's top.
+Cut = tuple[int, int]
+
+
 @dataclass(frozen=True)
 class Measure:
-    """A module set at one width: its height, its picture, where it may split."""
+    """A module set at one width: its height, its picture, where it may split.
+
+    ``boundaries`` are where its text may turn (the top of a flow unit, or a
+    line inside a paragraph), from its top, then its end; ``cuts`` say, for
+    each, which unit and character it is (none given: each is a unit's top).
+    """
 
     height: float
     picture: float | None = None  # height of the picture makeup may resize
-    boundaries: tuple[float, ...] = ()  # top of each flow unit, then the end
+    boundaries: tuple[float, ...] = ()  # where it may turn, then the end
     flow: float | None = None  # the height its text's columns are set to
     level: float | None = None  # its picture's height level with text beside it
+    cuts: tuple[Cut, ...] = ()  # one a boundary: unit and characters before it
+
+    def cut(self, index: int) -> Cut:
+        """Return the unit and characters boundary ``index`` turns at."""
+        return self.cuts[index] if self.cuts else (index, 0)
 
 
 @dataclass(frozen=True)
@@ -117,11 +133,12 @@ class Placed:
     column: int
     top: float
     height: float
-    units: tuple[int, int] | None = None  # the flow units of a split article
+    units: tuple[int, int] | None = None  # the boundaries of a split article
     picture: float | None = None  # the picture's new height
     leading: float = 0.0  # added between its flow units (paragraphs)
     flow: float | None = None  # the height its text's columns are set to
     crops: bool = True  # its picture is cropped to its new height, else scaled
+    cuts: tuple[Cut, Cut] | None = None  # where its part of the text starts, ends
 
 
 @dataclass(frozen=True)
