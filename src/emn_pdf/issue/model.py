@@ -547,6 +547,10 @@ BLOCK_KINDS: dict[str, type[BlockBase]] = {
 }
 
 
+#: Whether page makeup may move blocks within their section.
+Order = Literal["free", "fixed"]
+
+
 class Section(Strict):
     """Blocks grouped under one heading, laid out in columns."""
 
@@ -555,6 +559,13 @@ class Section(Strict):
         None, ge=1, le=3, description="Column count; the layout decides if unset."
     )
     blocks: list[Block] = Field(min_length=1, description="The content, in order.")
+    order: Order | None = Field(
+        None,
+        description="'fixed': page makeup keeps the blocks in the order written;"
+        " 'free': it may move a block within the section where that fills the"
+        " pages better (the first stays first, events keep date order). Unset:"
+        " the issue's order.",
+    )
 
 
 class Editorial(Strict):
@@ -688,6 +699,12 @@ class Edition(Strict):
         ge=1,
         description="Exact page count the edition must have; checked, and the"
         " goal of copyfitting.",
+    )
+    order: Order = Field(
+        "free",
+        description="'fixed': page makeup keeps every block in the order written;"
+        " 'free' (the default): it may move a block within its section where"
+        " that fills the pages better; a section's own order wins.",
     )
     masthead: Masthead = Field(description="What page 1 says about the issue.")
     editorial: Editorial | None = Field(None, description="Opening letter.")

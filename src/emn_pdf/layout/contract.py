@@ -46,6 +46,8 @@ MAKEUP_RULES: dict[str, dict[str, str | None]] = {
     ".mk-page": {"position": "relative"},
     ".mk-page + .mk-page": {"break-before": "page"},
     ".mk-page > .mk-item": {"position": "absolute"},
+    '[data-mk-turn~="head"]': {"margin-bottom": "0"},
+    '[data-mk-turn~="tail"]': {"margin-top": "0"},
 }
 #: What each rule lets makeup do, for the message when it is missing.
 MAKEUP_RULE_USES = {
@@ -54,6 +56,10 @@ MAKEUP_RULE_USES = {
     ".mk-page": "each page is a box the modules are placed in",
     ".mk-page + .mk-page": "each page box starts a page",
     ".mk-page > .mk-item": "each module is placed where makeup puts it",
+    '[data-mk-turn~="head"]': "a paragraph's lines before a turn end where"
+    " makeup measured them",
+    '[data-mk-turn~="tail"]': "a paragraph's lines after a turn start where"
+    " makeup measured them",
 }
 #: The sections of ``layouts/README.md`` that the contract's errors point to.
 README_SECTIONS = (

@@ -30,7 +30,7 @@ from .html import (
 from .measure import measure_of, overruns, read_galley, read_grid, text_columns
 from .search import place
 from .types import Grid, Measure, Placement
-from .wishes import wanted_spans, wish_of
+from .wishes import move_notes, wanted_spans, wish_of
 
 #: Lays HTML out and returns the engine's document.
 Render = Callable[[str], Any]
@@ -117,6 +117,7 @@ def make_up(
         for piece in flow.pieces
     ]
     placement = place(modules, grid)
+    placement.notes.extend(move_notes(placement.moves, edition))
     paged = paged_html(flow, grid, placement)
     seconds = time.perf_counter() - started
     return MadeUp(paged, placement, probed + galleys, seconds, len(flow.fillers))

@@ -115,6 +115,9 @@ class Module:
     keep_with_next: bool = False
     pictures: PictureFit = "cropped"  # or "scaled" down whole, or left "whole"
     closing: bool = False  # it closes the issue (contact, greeting)
+    section: int | None = None  # the section it stands in
+    movable: bool = False  # makeup may move it later in its section
+    date: str | None = None  # an event's first day: events keep date order
 
     @property
     def full(self) -> bool:
@@ -151,6 +154,18 @@ class Note:
     key: str | None = None  # the module it is about
 
 
+@dataclass(frozen=True)
+class Move:
+    """A block the search moved later in its section, and what that bought."""
+
+    key: str  # the block moved
+    after: str  # the module it now follows
+    page: int  # from 0: the page whose emptiest column gained most
+    before: float  # that column's fill before the move (0-1)
+    then: float  # and after it
+    pages: tuple[int, int] = (0, 0)  # the pages before the move, and after
+
+
 @dataclass
 class Placement:
     """The pages, each a list of placed modules, and what makeup measured.
@@ -165,6 +180,7 @@ class Placement:
     notes: list[Note] = field(default_factory=list)
     short_splits: int = 0  # modules split though shorter than a column
     lonely_last_page: bool = False  # the last page of several below its target
+    moves: list[Move] = field(default_factory=list)  # blocks moved, in order
 
     def figures(self) -> dict[str, object]:
         """Return the makeup figures a build reports."""
