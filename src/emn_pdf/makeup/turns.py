@@ -55,8 +55,9 @@ def keep_first(element: _Element, count: int) -> int:
     """Keep the first ``count`` characters of ``element``'s text; return those missing.
 
     What follows them goes, elements included; an element the turn falls in
-    keeps its part.  The space after the last character stays: read aloud or
-    copied, the last word of a column does not run into the next column's.
+    keeps its part.  No space is kept after the last character: the engine
+    would count it in the width of the last line, and break it otherwise
+    (the tags give readers the space, see ``engine.tagging``).
     """
     element.text, count = _first(element.text, count)
     for child in list(element):
@@ -94,8 +95,7 @@ def _first(text: str | None, count: int) -> tuple[str | None, int]:
     for index, character in enumerate(text):
         seen += not character.isspace() and character != SOFT_HYPHEN
         if seen == count:
-            rest = text[index + 1 :]
-            return text[: index + 1] + rest[: len(rest) - len(rest.lstrip())], 0
+            return text[: index + 1], 0
     return text, count - seen
 
 
