@@ -18,6 +18,7 @@ import pytest
 from lxml import html as lxml_html
 from pdfcheck import body_text, marked_texts, page_texts, structure_elements
 from test_makeup import GRID, LINE
+from typesetting import text_lines
 
 import emn_pdf
 from emn_pdf.makeup import Measure, Module, place
@@ -207,3 +208,26 @@ def one_column(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "extends: emn\npage: {size: A5 portrait}\ncolumns: 1\n", encoding="utf-8"
     )
     return folder
+
+
+#: A news block across the page: its text in three columns, then its link.
+ACROSS = LONG_PARAGRAPH.replace("span: 1", "span: page")
+
+
+def test_the_button_stays_under_the_last_line_of_a_block_across_columns(
+    make_issue: Callable[..., Path], tmp_path: Path
+) -> None:
+    """In the column the text ends in, not under the first one."""
+    words = [f"mot{number:03d}" for number in range(240)]
+    issue = make_issue(ACROSS.replace("WORDS", " ".join(words)))
+    reports: list[emn_pdf.BuildReport] = []
+    emn_pdf.build(issue, out_dir=tmp_path, layout="emn", on_built=reports.append)
+    (report,) = reports
+    assert report.path is not None
+    lines = text_lines(report.path)
+    last = next(line for line in lines if words[-1] in line.text)
+    first = next(line for line in lines if line.text.startswith(words[0]))
+    button = next(line for line in lines if line.text.startswith("LIEN"))
+    assert last.left > first.left + 100  # the text ends in another column
+    assert last.left <= button.left < last.left + 20  # in that column (padded)
+    assert last.page == button.page and button.baseline < last.baseline  # under it
