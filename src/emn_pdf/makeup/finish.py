@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from .cost import WEIGHTS, capacity
 from .parts import Part, Row, Stack, is_closing, shrink, stack_height
-from .types import KEPT_ROLES, Cut, Grid, Note, Placed, Placement
+from .types import KEPT_ROLES, Cut, Grid, Module, Note, Placed, Placement
 
 
 def finish(pages: list[list[Row]], grid: Grid) -> Placement:
@@ -31,7 +31,11 @@ def finish(pages: list[list[Row]], grid: Grid) -> Placement:
     splits = len({p.key for page in placed_pages for p in page if p.units is not None})
     short = list(_short_splits(pages, grid))
     lonely = _lonely_last_page(pages, fills)
-    notes = [*_short_split_notes(short), *_fill_notes(fills, lonely)]
+    notes = [
+        *_short_split_notes(short),
+        *_hole_notes(pages, grid),
+        *_fill_notes(fills, lonely),
+    ]
     return Placement(placed_pages, fills, splits, notes, len(short), lonely)
 
 
@@ -75,19 +79,7 @@ def _short_split_notes(short: list[tuple[int, str]]) -> Iterator[Note]:
 
 
 def _fill_notes(fills: list[list[float]], lonely: bool) -> Iterator[Note]:
-    """Say which pages are below the fill targets (W111).
-
-    Every column of a page but the last is nearly full; the last page is not
-    lonely (:func:`_lonely_last_page`).
-    """
-    for number, columns in enumerate(fills[:-1]):
-        if min(columns) < WEIGHTS.min_fill:
-            yield Note(
-                "W111",
-                f"a column is only {int(min(columns) * 100)}% full"
-                f" (every column of a page but the last: {WEIGHTS.min_fill:.0%})",
-                number,
-            )
+    """Say whether the last page is lonely (W111, :func:`_lonely_last_page`)."""
     if lonely:
         yield Note(
             "W111",
@@ -96,6 +88,82 @@ def _fill_notes(fills: list[list[float]], lonely: bool) -> Iterator[Note]:
             " content)",
             len(fills) - 1,
         )
+
+
+def _hole_notes(pages: list[list[Row]], grid: Grid) -> Iterator[Note]:
+    """Say which pages but the last have a hole, as a reader sees it (W111).
+
+    A hole is a blank of ``WEIGHTS.blank`` of the page's height in a column
+    of the page grid (beside a module, under one, between two), or under
+    the page's lowest module: what ``tests/holes.py`` measures on the
+    rendered page.  The note says why no allowed change filled it, naming
+    the module that opens the next page.
+    """
+    for number, rows in enumerate(pages[:-1]):
+        height = grid.page_height(number)
+        runs, short = blank_runs(rows, height, grid)
+        worst = max(runs, default=0.0)
+        if max(worst, short) < WEIGHTS.blank:
+            continue
+        where = (
+            f"a blank of {worst:.0%} of the page in column {runs.index(worst) + 1}"
+            if worst >= short
+            else f"the page ends {short:.0%} of its height short"
+        )
+        following = pages[number + 1][0].stacks[0].parts[0].module
+        yield Note(
+            "W111",
+            f"{where} (at most {WEIGHTS.blank:.0%}): {_why(following, grid)}",
+            number,
+            following.key,
+        )
+
+
+def _why(following: Module, grid: Grid) -> str:
+    """Say why the module opening the next page did not fill the hole."""
+    if following.new_page:
+        return "the next page opens where the editor asked (new_page)"
+    if following.role == "heading":
+        return (
+            "the next section's heading and the start of its first block need"
+            " more room than is left"
+        )
+    if following.role == "band":
+        return "the next block's band and the start of its text need more room"
+    if following.measures.get(1) and following.measures[1].height <= grid.height:
+        return (
+            "the next block is taller than the room left, and a block shorter"
+            " than a column is never split; no block of its section that fits"
+            " may move up"
+        )
+    return "no allowed change fills it"
+
+
+def blank_runs(rows: list[Row], height: float, grid: Grid) -> tuple[list[float], float]:
+    """Return each grid column's longest blank run, and the blank under all.
+
+    Shares of the page's height: the blank under the page's lowest module
+    is the second.  Runs are counted from the page's top to its lowest
+    module, as a reader sees blanks beside and under modules, whatever
+    their rows.
+    """
+    covered: list[list[tuple[float, float]]] = [[] for _ in range(grid.columns)]
+    for row in rows:
+        for placed in _place_row(row, grid):
+            for column in _covered(placed, row.columns, grid):
+                covered[column].append((placed.top, placed.top + placed.height))
+    lowest = max((end for each in covered for _, end in each), default=0.0)
+    runs = [_longest_gap(sorted(each), lowest) / height for each in covered]
+    return runs, max(0.0, height - lowest) / height
+
+
+def _longest_gap(spans: list[tuple[float, float]], lowest: float) -> float:
+    """Return the longest stretch from 0 to ``lowest`` that no span covers."""
+    longest = reached = 0.0
+    for start, end in spans:
+        longest = max(longest, start - reached)
+        reached = max(reached, end)
+    return max(longest, lowest - reached)
 
 
 def _stretch_page(rows: list[Row], height: float, grid: Grid) -> None:
