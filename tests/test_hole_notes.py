@@ -26,7 +26,7 @@ def test_w111_fires_on_a_hole_beside_a_module() -> None:
         Module("s0-b3", "block", 3, {1: Measure(900)}, span=1, new_page=True),
     ]
     placement = place(modules, GRID)
-    assert [[p.key for p in page] for page in placement.pages][0] == [
+    assert [p.key for p in placement.pages[0]] == [
         "s0-b0",
         "s0-b1",
         "s0-b2",
@@ -58,3 +58,19 @@ def test_w111_says_when_the_next_block_is_too_tall_to_fit() -> None:
     (note,) = [note for note in placement.notes if note.code == "W111"]
     assert note.message.startswith("the page ends 40% of its height short")
     assert "a block shorter than a column is never split" in note.message
+
+
+def test_a_picture_taller_than_the_title_beside_it_leaves_a_hole() -> None:
+    """A card across the grid, its photo in column 1 beside a two-line title:
+    columns 2 and 3 blank from the title's foot to the photo's (200 of 1,000
+    px) are a hole, W111 says so, and the fill counts it."""
+    photo = Measure(700, picture=300, level=60, beside=100)
+    modules = [
+        Module("s0-b0", "block", 3, {3: photo}, span=3),
+        Module("s0-b1", "block", 3, {3: Measure(280)}, span=3),
+        Module("s0-b2", "block", 3, {3: Measure(600)}, span=3, new_page=True),
+    ]
+    placement = place(modules, GRID)
+    (note,) = [note for note in placement.notes if note.code == "W111"]
+    assert note.page == 0 and "column 2" in note.message
+    assert max(placement.fills[0]) > 0.95 > 0.85 > min(placement.fills[0])

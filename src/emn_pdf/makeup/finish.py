@@ -149,12 +149,44 @@ def blank_runs(rows: list[Row], height: float, grid: Grid) -> tuple[list[float],
     """
     covered: list[list[tuple[float, float]]] = [[] for _ in range(grid.columns)]
     for row in rows:
-        for placed in _place_row(row, grid):
-            for column in _covered(placed, row.columns, grid):
-                covered[column].append((placed.top, placed.top + placed.height))
+        for column, top, bottom in _inked(row, grid):
+            covered[column].append((top, bottom))
     lowest = max((end for each in covered for _, end in each), default=0.0)
     runs = [_longest_gap(sorted(each), lowest) / height for each in covered]
     return runs, max(0.0, height - lowest) / height
+
+
+def _inked(row: Row, grid: Grid) -> Iterator[tuple[int, float, float]]:
+    """Yield the stretches of the page grid's columns a row's modules cover.
+
+    Each as its column, top and bottom: a module covers the columns it
+    overlaps by a quarter, from its top to its foot, but for the blank its
+    picture leaves beside a shorter text (:meth:`.Measure.blank_beside`).
+    """
+    for placed, blank in _placed_blanks(row, grid):
+        bottom = placed.top + placed.height
+        for index, column in enumerate(_covered(placed, row.columns, grid)):
+            if blank is not None and index > 0:
+                yield column, placed.top, placed.top + blank[0]
+                yield column, placed.top + blank[1], bottom
+            else:
+                yield column, placed.top, bottom
+
+
+def _placed_blanks(
+    row: Row, grid: Grid
+) -> Iterator[tuple[Placed, tuple[float, float] | None]]:
+    """Yield each module of a row as placed, with the blank beside its picture."""
+    for stack in row.stacks:
+        placed_parts = zip(stack.parts, _place_stack(stack, row, grid), strict=True)
+        for part, placed in placed_parts:
+            measure = part.module.measures[stack.span]
+            blank = (
+                measure.blank_beside(placed.picture)
+                if stack.span > 1 and part.picture is not None
+                else None
+            )
+            yield placed, blank
 
 
 def _longest_gap(spans: list[tuple[float, float]], lowest: float) -> float:
@@ -286,18 +318,21 @@ def _fills(rows: list[Row], height: float, grid: Grid) -> list[float]:
     """Return how much of each column of the page is inked, as a fraction.
 
     That is how far down it is inked, less the holes above: a row it has no
-    module in, or the blank under its modules in a row (beyond a line) that
-    another row follows.  A module covers the columns of the page grid it
-    overlaps by a quarter, whatever grid its own section sets.
+    module in, the blank under its modules in a row (beyond a line) that
+    another row follows, or beside a picture taller than the text beside it.
+    A module covers the columns of the page grid it overlaps by a quarter,
+    whatever grid its own section sets.
     """
     columns = grid.columns
     bottoms, holes, pending = [0.0] * columns, [0.0] * columns, [0.0] * columns
     for row in rows:
         lowest: dict[int, float] = {}
-        for placed in _place_row(row, grid):
-            for column in _covered(placed, row.columns, grid):
+        for placed, blank in _placed_blanks(row, grid):
+            for index, column in enumerate(_covered(placed, row.columns, grid)):
                 bottom = placed.top + placed.height
                 lowest[column] = max(lowest.get(column, bottom), bottom)
+                if blank is not None and index > 0:
+                    holes[column] += blank[1] - blank[0]
         foot = row.top + row.height
         for column in range(columns):
             if column not in lowest:

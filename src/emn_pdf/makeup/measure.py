@@ -99,18 +99,18 @@ def measure_of(wrapper: Box) -> Measure:
     top = wrapper.position_y
     height = wrapper.border_height()
     units: dict[int, Box] = {}
-    picture = level = None
+    picture = level = beside = None
     for box in descendants(wrapper):
         if own_box(box, UNIT):
             units.setdefault(int(box.element.get(UNIT)), box)
         if own_box(box, PICTURE) and picture is None:
-            picture, level = box.height, _level(box, wrapper)
+            picture, (level, beside) = box.height, _level(box, wrapper)
     text = text_columns(wrapper)
     if text is None:
         boundaries, cuts = _turns([units[i] for i in sorted(units)], top, height)
-        return Measure(height, picture, boundaries, None, level, cuts)
+        return Measure(height, picture, boundaries, None, level, cuts, beside)
     flow = _least_columns_height(text) + FLOW_SAFETY
-    return Measure(height - text.height + flow, picture, (), flow, level)
+    return Measure(height - text.height + flow, picture, (), flow, level, (), beside)
 
 
 def _turns(
@@ -172,12 +172,14 @@ def _line_turns(paragraph: Box, unit: int, top: float) -> Iterator[tuple[float, 
             yield lines[kept].position_y - top, (unit, characters)
 
 
-def _level(picture: Box, wrapper: Box) -> float | None:
+def _level(picture: Box, wrapper: Box) -> tuple[float | None, float | None]:
     """Return the picture's height at which it ends level with text beside it.
 
     ``None`` if no text is beside it.  Its figure (the picture and its
     caption) is then as tall as the boxes that start beside it, from the
-    highest to the lowest, however they are aligned to it.
+    highest to the lowest, however they are aligned to it.  Second, where
+    that text ends, from the module's top: a taller picture leaves the
+    columns beside it blank from there (a short title beside a tall photo).
     """
     figure = next(
         box
@@ -194,11 +196,13 @@ def _level(picture: Box, wrapper: Box) -> float | None:
         and box.position_y < bottom
     ]
     if not beside:
-        return None
-    text = max(box.position_y + box.margin_height() for box in beside) - min(
-        box.position_y for box in beside
+        return None, None
+    lowest = max(box.position_y + box.margin_height() for box in beside)
+    text = lowest - min(box.position_y for box in beside)
+    return (
+        float(picture.height - figure.margin_height() + text),
+        float(lowest - wrapper.position_y),
     )
-    return float(picture.height - figure.margin_height() + text)
 
 
 def text_columns(wrapper: Box) -> Box | None:

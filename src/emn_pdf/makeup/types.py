@@ -96,6 +96,18 @@ class Measure:
     flow: float | None = None  # the height its text's columns are set to
     level: float | None = None  # its picture's height level with text beside it
     cuts: tuple[Cut, ...] = ()  # one a boundary: unit and characters before it
+    beside: float | None = None  # where the text beside its picture ends
+
+    def blank_beside(self, picture: float | None) -> tuple[float, float] | None:
+        """Return the blank its picture leaves beside it, at a height: top, bottom.
+
+        From the module's top, in the columns beside the picture: from where
+        their text ends to where the picture does.
+        """
+        if self.beside is None or self.level is None or self.picture is None:
+            return None
+        taller = (picture or self.picture) - self.level
+        return (self.beside, self.beside + taller) if taller > 0 else None
 
     def cut(self, index: int) -> Cut:
         """Return the unit and characters boundary ``index`` turns at."""
