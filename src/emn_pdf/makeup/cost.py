@@ -32,7 +32,7 @@ class Weights:
     min_fill: float = 0.9
     min_last_fill: float = 0.5
     #: A blank this share of a page's height, in a column or under its lowest
-    #: module, is a hole a reader sees (W111; ``tests/holes.py`` measures it).
+    #: module, is a hole a reader sees (``tests/holes.py`` measures it).
     blank: float = 0.15
     #: The least first part of a split article, header included, in lines.
     first_part_lines: int = 6
