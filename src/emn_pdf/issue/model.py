@@ -709,6 +709,13 @@ class Edition(Strict):
     masthead: Masthead = Field(description="What page 1 says about the issue.")
     editorial: Editorial | None = Field(None, description="Opening letter.")
     sections: list[Section] = Field(min_length=1, description="The content.")
+    fillers: list[Block] = Field(
+        [],
+        description="Short house blocks (subscribe, in figures, coming up, a"
+        " picture with a caption) page makeup sets where a page would otherwise"
+        " keep a hole, each at most once; each use, and each filler left"
+        " unused, is said.",
+    )
 
     def images(self) -> list[str]:
         """Return the ``src`` of every picture of the edition, in order."""

@@ -26,7 +26,7 @@ from ..issue.model import BLOCK_KINDS, Block, BlockBase, Edition, Image, band_pi
 from ..machinery.files import contained
 
 #: Attributes the templates write and Python reads back (see the README).
-RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER, BLEED = (
+RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER, BLEED, SPARES = (
     "data-running",
     "data-section",
     "data-columns",
@@ -35,6 +35,7 @@ RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER, BLEED = (
     "data-flow",
     "data-filler",
     "data-bleed",
+    "data-spares",
 )
 #: Where makeup finds the picture of a block it may resize: an ``<img>`` in a
 #: ``<figure>``, among the block's elements.

@@ -13,6 +13,8 @@ attributes:
 - ``data-flow`` on the element whose children may be split between columns
   or pages (an article's paragraphs), for articles longer than a column;
 - ``data-filler`` on the designed pages that complete a print edition;
+- ``data-spares`` on the element holding the issue's filler blocks (each
+  with its ``data-block``), which makeup sets only where a hole remains;
 - any other child of ``<body>`` (masthead, editorial) opens page 1.
 
 From that flow this module cuts the modules, writes the *probe* (to measure
@@ -41,6 +43,7 @@ from ..layout.contract import (
     PICTURE_SELECTOR,
     RUNNING,
     SECTION,
+    SPARES,
 )
 from .turns import drop_first, keep_first
 from .types import Cut, Grid, Placement
@@ -69,8 +72,8 @@ GALLEY_HEIGHT_MM = 5000
 class Piece:
     """One module of the flow: the masthead, a heading, a block."""
 
-    key: str  # "front-0", "s1-heading" or a block id "s1-b0"
-    role: str  # "front", "heading" or "block"
+    key: str  # "front-0", "s1-heading", a block id "s1-b0" or a filler's "f0"
+    role: str  # "front", "heading", "block", "band" or "spare" (a filler)
     section: int | None
     columns: int | None  # the section's own column count, if it sets one
     elements: tuple[_Element, ...]
@@ -182,6 +185,12 @@ def cut(html: str) -> Flow:
             fillers.append(child)
         elif child.get(SECTION) is not None:
             pieces.extend(_section_pieces(child))
+        elif child.get(SPARES) is not None:
+            pieces.extend(
+                Piece(element.get(BLOCK), "spare", None, None, (element,))
+                for element in child
+                if isinstance(element.tag, str) and element.get(BLOCK) is not None
+            )
         else:
             pieces.append(Piece(f"front-{index}", "front", None, None, (child,)))
         body.remove(child)

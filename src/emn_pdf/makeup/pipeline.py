@@ -82,7 +82,7 @@ class MadeUp:
                 Finding(
                     note.code,
                     note.message,
-                    page=note.page + 1,
+                    page=None if note.page is None else note.page + 1,
                     block=note.key.removesuffix(BAND_SUFFIX) if note.key else None,
                 )
                 for note in self.placement.notes

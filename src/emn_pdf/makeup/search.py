@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from .cost import placement_cost
 from .pages import build_pages, heads_next, items_of
 from .parts import Row
-from .types import Grid, Module, Move, Placement
+from .types import Grid, Module, Move, Placement, is_spare
 
 
 def place(modules: Sequence[Module], grid: Grid) -> Placement:
@@ -28,9 +28,10 @@ def place(modules: Sequence[Module], grid: Grid) -> Placement:
     over more columns, or a section started on a new page, leaves fewer holes
     further on.  So, as a designer tries, each such change is tried alone,
     the one that makes the pages best is kept, and so on until none helps.
-    A trial is built from the first item it changes (:class:`Base`).
+    A trial is built from the first item it changes (:class:`Base`).  The
+    issue's fillers are set last, in the holes the chosen pages keep.
     """
-    wishes = list(modules)
+    wishes = [module for module in modules if not is_spare(module)]
     base = Base.of(wishes, grid)
     best = base.placement
     cost = placement_cost(best, wishes, grid)
@@ -51,6 +52,9 @@ def place(modules: Sequence[Module], grid: Grid) -> Placement:
         if trials > 0:  # the next round goes on from these wishes
             base = Base.of(wishes, grid)
             trials -= 1
+    spares = [module for module in modules if is_spare(module)]
+    if spares:  # only in the holes the content leaves: the search never saw them
+        best = build_pages(items_of([*wishes, *spares]), grid)
     best.moves = moves
     return best
 

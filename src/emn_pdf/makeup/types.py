@@ -139,6 +139,11 @@ class Module:
         return self.span is not None and self.span >= self.columns > 1
 
 
+def is_spare(module: Module) -> bool:
+    """Tell whether a module is one of the issue's fillers, set only in a hole."""
+    return module.role == "spare"
+
+
 @dataclass(frozen=True)
 class Placed:
     """A module, or a part of one, at its place on a page."""
@@ -162,7 +167,7 @@ class Note:
 
     code: str
     message: str
-    page: int  # from 0
+    page: int | None  # from 0; None: about the issue, not a page
     key: str | None = None  # the module it is about
 
 

@@ -19,9 +19,9 @@ from ..issue.model import (
     band_picture,
 )
 from ..layout.contract import resizable_pictures
-from ..layout.render import block_position
+from ..layout.render import block_position, filler_position
 from .html import BAND_SUFFIX, Piece
-from .types import Grid, Module, Move, Note
+from .types import Grid, Module, Move, Note, is_spare
 
 
 def wish_of(piece: Piece, edition: Edition, grid: Grid) -> Module:
@@ -31,6 +31,8 @@ def wish_of(piece: Piece, edition: Edition, grid: Grid) -> Module:
     which stands in the columns under it.
     """
     columns = grid.columns_of(piece.columns)
+    if piece.role == "spare":  # a filler: set whole, wherever a hole is
+        return Module(piece.key, "spare", grid.columns, {}, pictures="whole")
     if piece.role not in ("block", "band"):
         return Module(piece.key, piece.role, grid.columns, {})
     block = _block(edition, piece.key.removesuffix(BAND_SUFFIX))
@@ -106,8 +108,10 @@ def _first_day(block: BlockBase) -> str | None:
 
 def _block(edition: Edition, key: str) -> BlockBase | None:
     """Return the block a ``data-block`` names, if it names one of the edition's."""
-    position = block_position(key)
+    position, filler = block_position(key), filler_position(key)
     try:
+        if filler is not None:
+            return edition.fillers[filler]
         return edition.sections[position[0]].blocks[position[1]] if position else None
     except IndexError:
         return None
@@ -125,7 +129,7 @@ def wanted_spans(
     return {
         piece.key: (
             (min(wish.span or wish.columns, wish.columns),)
-            if wish.full
+            if wish.full and not is_spare(wish)
             else tuple(range(1, wish.columns + 1))
         )
         for piece in pieces
