@@ -51,8 +51,6 @@ def case_file(issue: Path, language: str, layout: str, target: str) -> Path:
 
 def _plain(value: Any) -> Any:
     """Return a dataclass's fields that differ from their defaults, as JSON data."""
-    if isinstance(value, frozenset):
-        return sorted(value)
     if not hasattr(value, "__dataclass_fields__"):
         return value
     data = {}
@@ -90,12 +88,7 @@ def decode_input(data: dict[str, Any]) -> tuple[list[Any], Any]:
             **{
                 **module,
                 "measures": {
-                    int(span): Measure(
-                        **{
-                            **_tuples(measure),
-                            "kept": frozenset(measure.get("kept", ())),
-                        }
-                    )
+                    int(span): Measure(**_tuples(measure))
                     for span, measure in module["measures"].items()
                 },
             }

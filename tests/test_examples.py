@@ -64,18 +64,33 @@ def addresses(example: Path) -> set[str]:
 
 
 #: What makeup and copyfit say they did: information, not findings.
-REPORTS = {"I110", "I111"}
+REPORTS = {"I110", "I111", "I134"}
+#: The holes an example keeps, as W111 says them since it says the holes a
+#: reader sees (issue 30): the NGO's page 1 sets its first article across
+#: the grid, its photo beside a two-line title and its short text in
+#: columns that do not reach the third; the chart that follows needs more
+#: room than is left (its blank: 16 % of the page in web and print, emn;
+#: 27 % in the bulletin).  Issue 30's decision that a module's columns
+#: follow its length would fill it.
+KNOWN_HOLES = {("en-ngo-newsletter", 1)}
 
 
-def test_each_example_builds_without_a_finding(built: Reports, layout: str) -> None:
-    """Not a defect, and no page under makeup's fill targets either.
+def test_each_example_builds_without_a_finding(
+    example: Path, built: Reports, layout: str
+) -> None:
+    """Not a defect, and no hole makeup could fill either (W111).
 
     None of them is the EMN's: in its layout, each is told so (W118), once.
     """
     assert sorted(built) == ["print", "web"]
     for report in built.values():
         assert report.problems == []
-        findings = [f for f in report.findings if f.code not in REPORTS]
+        findings = [
+            f
+            for f in report.findings
+            if f.code not in REPORTS
+            and not (f.code == "W111" and (example.name, f.page) in KNOWN_HOLES)
+        ]
         brand = [f.code for f in findings if f.code == "W118"]
         assert brand == (["W118"] if layout == "emn" else [])
         others = [f for f in findings if f.code != "W118"]

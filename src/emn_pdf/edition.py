@@ -33,7 +33,13 @@ from .layout.layouts import (
     builtin_layout,
     find_layout,
 )
-from .layout.render import ENTRY_TEMPLATE, block_id, block_position, render_html
+from .layout.render import (
+    ENTRY_TEMPLATE,
+    block_id,
+    block_position,
+    filler_position,
+    render_html,
+)
 from .machinery import cache
 from .machinery.files import contained
 from .machinery.jobs import Job, Target, edition_files
@@ -93,6 +99,8 @@ class Prepared:
         location: tuple[str | int, ...] = ()
         if finding.block and (position := block_position(finding.block)):
             location = ("sections", position[0], "blocks", position[1])
+        elif finding.block and (filler := filler_position(finding.block)) is not None:
+            location = ("fillers", filler)
         problem = self.loaded.document.problem(location, finding.message)
         return replace(
             finding,

@@ -108,6 +108,11 @@ def text_children(box: Box) -> Iterator[Box]:
         yield from (each for each in lines if is_text(each))
 
 
+def line_text(line: Box) -> str:
+    """Return the text a line of text shows, its runs joined."""
+    return "".join(box.text for box in descendants(line) if is_text(box))
+
+
 def column_count(text: Box) -> int:
     """Return how many columns the engine sets a text in, by its own rule."""
     style = text.style

@@ -633,6 +633,10 @@ BLOCK_KINDS: dict[str, type[BlockBase]] = {
 }
 
 
+#: Whether page makeup may move blocks within their section.
+Order = Literal["free", "fixed"]
+
+
 class Section(Strict):
     """Blocks grouped under one heading, laid out in columns."""
 
@@ -641,6 +645,13 @@ class Section(Strict):
         None, ge=1, le=3, description="Column count; the layout decides if unset."
     )
     blocks: list[Block] = Field(min_length=1, description="The content, in order.")
+    order: Order | None = Field(
+        None,
+        description="'fixed': page makeup keeps the blocks in the order written;"
+        " 'free': it may move a block within the section where that fills the"
+        " pages better (the first stays first, events keep date order). Unset:"
+        " the issue's order.",
+    )
 
 
 class Editorial(Strict):
@@ -781,9 +792,22 @@ class Edition(Strict):
         " Gorbunova): a capital letter does not say which words are names, and"
         " marking each one ([Johansson]{.name}) is easy to forget.",
     )
+    order: Order = Field(
+        "free",
+        description="'fixed': page makeup keeps every block in the order written;"
+        " 'free' (the default): it may move a block within its section where"
+        " that fills the pages better; a section's own order wins.",
+    )
     masthead: Masthead = Field(description="What page 1 says about the issue.")
     editorial: Editorial | None = Field(None, description="Opening letter.")
     sections: list[Section] = Field(min_length=1, description="The content.")
+    fillers: list[Block] = Field(
+        [],
+        description="Short house blocks (subscribe, in figures, coming up, a"
+        " picture with a caption) page makeup sets where a page would otherwise"
+        " keep a hole, each at most once; each use, and each filler left"
+        " unused, is said.",
+    )
 
     def images(self) -> list[str]:
         """Return the ``src`` of every picture of the edition, in order."""

@@ -26,7 +26,7 @@ from ..issue.model import BLOCK_KINDS, Block, BlockBase, Edition, Image, band_pi
 from ..machinery.files import contained
 
 #: Attributes the templates write and Python reads back (see the README).
-RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER, BLEED, CHANNEL = (
+RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER, BLEED, CHANNEL, SPARES = (
     "data-running",
     "data-section",
     "data-columns",
@@ -36,6 +36,7 @@ RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER, BLEED, CHANNEL = (
     "data-filler",
     "data-bleed",
     "data-channel",
+    "data-spares",
 )
 #: Where makeup finds the picture of a block it may resize: an ``<img>`` in a
 #: ``<figure>``, among the block's elements.
@@ -47,6 +48,8 @@ MAKEUP_RULES: dict[str, dict[str, str | None]] = {
     ".mk-page": {"position": "relative"},
     ".mk-page + .mk-page": {"break-before": "page"},
     ".mk-page > .mk-item": {"position": "absolute"},
+    '[data-mk-turn~="head"]': {"margin-bottom": "0"},
+    '[data-mk-turn~="tail"]': {"margin-top": "0"},
 }
 #: What each rule lets makeup do, for the message when it is missing.
 MAKEUP_RULE_USES = {
@@ -55,6 +58,10 @@ MAKEUP_RULE_USES = {
     ".mk-page": "each page is a box the modules are placed in",
     ".mk-page + .mk-page": "each page box starts a page",
     ".mk-page > .mk-item": "each module is placed where makeup puts it",
+    '[data-mk-turn~="head"]': "a paragraph's lines before a turn end where"
+    " makeup measured them",
+    '[data-mk-turn~="tail"]': "a paragraph's lines after a turn start where"
+    " makeup measured them",
 }
 #: The sections of ``layouts/README.md`` that the contract's errors point to.
 README_SECTIONS = (

@@ -43,6 +43,7 @@ ENTRY_TEMPLATE = "issue.html.j2"
 #: The template of a block kind that has none of its own in the layout.
 FALLBACK_BLOCK_TEMPLATE = "blocks/block.html.j2"
 BLOCK_ID = re.compile(r"s(\d+)-b(\d+)")
+FILLER_ID = re.compile(r"f(\d+)")
 T = TypeVar("T")
 #: The memory a layout's templates may take to render an edition (a real
 #: newsletter's take a few megabytes): a template bomb fails, not the machine.
@@ -199,11 +200,24 @@ def block_position(name: str) -> tuple[int, int] | None:
 
 
 def _block_ids(edition: Record) -> dict[int, str]:
-    return {
+    ids = {
         id(block): block_id(section_index, block_index)
         for section_index, section in enumerate(edition.sections)
         for block_index, block in enumerate(section.blocks)
     }
+    fillers = getattr(edition, "fillers", None) or []
+    return ids | {id(block): filler_id(index) for index, block in enumerate(fillers)}
+
+
+def filler_id(index: int) -> str:
+    """Return the name of the issue's filler block ``index`` in the HTML."""
+    return f"f{index}"
+
+
+def filler_position(name: str) -> int | None:
+    """Return which filler a ``data-block`` names, if it names one."""
+    match = FILLER_ID.fullmatch(name)
+    return int(match.group(1)) if match else None
 
 
 @pass_context

@@ -36,7 +36,7 @@ def best_columns(
                 _keep_cheaper(following, start, cost + hole(height, [], grid), ends)
                 continue
             for end, parts in column_ends(atoms, start, height, grid):
-                if may_end_column(atoms, end, height, grid, foot=not whole):
+                if may_end_column(atoms, end, grid):
                     slack = height - stack_height(parts, grid)
                     total = cost + hole(slack, parts, grid)
                     total += short_split_cost(atoms, end, grid)

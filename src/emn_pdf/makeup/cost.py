@@ -31,6 +31,9 @@ class Weights:
     #: Fill targets: each column of every page but the last; the last page.
     min_fill: float = 0.9
     min_last_fill: float = 0.5
+    #: A blank this share of a page's height, in a column or under its lowest
+    #: module, is a hole a reader sees (``tests/holes.py`` measures it).
+    blank: float = 0.15
     #: The least first part of a split article, header included, in lines.
     first_part_lines: int = 6
     #: Columns at a page's foot holding less than this, in lines, start nothing.

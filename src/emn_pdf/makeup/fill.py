@@ -15,28 +15,22 @@ from .parts import Atom, Part, extend, parts_of, shrink, stack_height
 from .types import Grid, Module
 
 
-def may_end_column(
-    atoms: Sequence[Atom], end: int, height: float, grid: Grid, foot: bool = False
-) -> bool:
-    """Tell whether a column of ``height`` may end before ``atoms[end]``.
+def may_end_column(atoms: Sequence[Atom], end: int, grid: Grid) -> bool:
+    """Tell whether a column may end before ``atoms[end]``.
 
     An article may go on in the next column only if it is longer than a
-    column of the page, or, at the foot of a page (``foot``), than the room
-    left in this one; it never leaves its header with too little text.  A
-    split at a foot is noted (W110): it is better than a third of a page left
-    empty, but an editor should know.  An article that goes on from the page
-    before may go on again.  A unit kept with the one before (an interview's
-    answer with its question) never starts a column.
+    column of the page: a block shorter than the column it would stand in
+    is never split.  It never leaves its header with too little text
+    (:func:`first_turn`).  An article that goes on from the page before may
+    go on again.
     """
     if end < len(atoms) and atoms[end - 1].module is atoms[end].module:
         module = atoms[end].module
-        if atoms[end].unit in module.measures[1].kept:
-            return False  # an interview's answer stays with its question
-        whole = module.measures[1].height - shrink(parts_of([atoms[end]]), grid)
-        if atoms[end].unit == 1 and not opens_well(module, grid):
+        whole = module.measures[1].height  # its picture, in its first part, stays
+        if (atoms[end].unit or 0) < first_turn(module, grid):
             return False
         continued = atoms[0].module is module and atoms[0].unit not in (None, 0)
-        if whole <= (height if foot else grid.height) and not continued:
+        if whole <= grid.height and not continued:
             return False
     return True
 
@@ -48,35 +42,57 @@ def column_ends(
 
     The column takes one atom more each time, while they fit (pictures may
     shrink); the parts are those of ``atoms[start:end]``, extended in place.
+    Inside a paragraph, only the last line that fits is an end: a column
+    ending higher in it would only be shorter.
     """
     parts: list[Part] = []
+    inside = None
     for end in range(start + 1, len(atoms) + 1):
         extend(parts, atoms[end - 1])
         if stack_height(parts, grid) - shrink(parts, grid) > height:
-            return
+            break
+        if _inside_paragraph(atoms, end):
+            inside = end
+            continue
+        inside = None
         yield end, parts
+    if inside is not None:
+        yield inside, parts_of(atoms[start:inside])
 
 
-def opens_well(module: Module, grid: Grid) -> bool:
-    """Tell whether a module's first flow unit may stand alone in a column.
+def _inside_paragraph(atoms: Sequence[Atom], end: int) -> bool:
+    """Tell whether a column ending before ``atoms[end]`` turns inside a paragraph."""
+    unit = atoms[end].unit if end < len(atoms) else None
+    return unit is not None and atoms[end].module.measures[1].cut(unit)[1] > 0
 
-    It holds the article's header; with too few lines of text under it, the
-    header would seem to stand alone.
+
+def first_turn(module: Module, grid: Grid) -> int:
+    """Return the first boundary where a module's text may turn.
+
+    Its first part holds the article's header (kicker, title, dateline,
+    picture); with too few lines of text under it, the header would seem to
+    stand alone: the part is at least ``first_part_lines`` tall, or holds
+    two whole flow units.
     """
-    return module.measures[1].boundaries[1] >= WEIGHTS.first_part_lines * grid.line
+    measure = module.measures[1]
+    least = WEIGHTS.first_part_lines * grid.line
+    for index in range(1, len(measure.boundaries) - 1):
+        unit, within = measure.cut(index)
+        if measure.boundaries[index] >= least or (within == 0 and unit >= 2):
+            return index
+    return len(measure.boundaries) - 1
 
 
 def first_part(module: Module, grid: Grid) -> float:
     """Return the height of the least part a split module may start with."""
-    boundaries = module.measures[1].boundaries
-    return boundaries[1] if opens_well(module, grid) else boundaries[2]
+    return module.measures[1].boundaries[first_turn(module, grid)]
 
 
 def _greedy_end(atoms: Sequence[Atom], start: int, height: float, grid: Grid) -> int:
     """Return where a column of ``height`` from ``start`` ends, filled greedily."""
     best = start
     for end, _ in column_ends(atoms, start, height, grid):
-        if may_end_column(atoms, end, height, grid):
+        if may_end_column(atoms, end, grid):
             best = end
     return best
 

@@ -9,29 +9,43 @@ split, a page under its fill target) is said.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from .blanks import fill_hole, hole_notes, spare_notes
 from .cost import WEIGHTS, capacity
-from .parts import Part, Row, Stack, is_closing, shrink, stack_height
-from .types import KEPT_ROLES, Grid, Note, Placed, Placement
+from .parts import Part, Row, is_closing, shrink, stack_height
+from .places import covered, place_row, placed_blanks
+from .types import KEPT_ROLES, Grid, Module, Note, Placement
 
 
-def finish(pages: list[list[Row]], grid: Grid) -> Placement:
-    """Return the placement of built pages: stretched, read off, measured, noted."""
+def finish(
+    pages: list[list[Row]], grid: Grid, spares: Sequence[Module] = ()
+) -> Placement:
+    """Return the placement of built pages: stretched, read off, measured, noted.
+
+    Where a page but the last keeps a hole once stretched, the issue's
+    fillers (``spares``) fill it, as far as they fit (:func:`fill_hole`).
+    """
     placed_pages, fills = [], []
+    left, used = list(spares), []
     for number, rows in enumerate(pages):
         last = number == len(pages) - 1
         height = grid.page_height(number)
         if not last or rows[-1].top + rows[-1].height > height:
             _stretch_page(rows, height, grid)
-        placed_pages.append(
-            [placed for row in rows for placed in _place_row(row, grid)]
-        )
+        if not last:
+            used += [(number, *each) for each in fill_hole(rows, height, grid, left)]
+        placed_pages.append([placed for row in rows for placed in place_row(row, grid)])
         fills.append(_fills(rows, height, grid))
     splits = len({p.key for page in placed_pages for p in page if p.units is not None})
     short = list(_short_splits(pages, grid))
     lonely = _lonely_last_page(pages, fills)
-    notes = [*_short_split_notes(short), *_fill_notes(fills, lonely)]
+    notes = [
+        *_short_split_notes(short),
+        *hole_notes(pages, grid),
+        *_fill_notes(fills, lonely),
+        *spare_notes(used, left),
+    ]
     return Placement(placed_pages, fills, splits, notes, len(short), lonely)
 
 
@@ -75,19 +89,7 @@ def _short_split_notes(short: list[tuple[int, str]]) -> Iterator[Note]:
 
 
 def _fill_notes(fills: list[list[float]], lonely: bool) -> Iterator[Note]:
-    """Say which pages are below the fill targets (W111).
-
-    Every column of a page but the last is nearly full; the last page is not
-    lonely (:func:`_lonely_last_page`).
-    """
-    for number, columns in enumerate(fills[:-1]):
-        if min(columns) < WEIGHTS.min_fill:
-            yield Note(
-                "W111",
-                f"a column is only {int(min(columns) * 100)}% full"
-                f" (every column of a page but the last: {WEIGHTS.min_fill:.0%})",
-                number,
-            )
+    """Say whether the last page is lonely (W111, :func:`_lonely_last_page`)."""
     if lonely:
         yield Note(
             "W111",
@@ -157,70 +159,25 @@ def _row_room(row: Row, grid: Grid, grow: bool) -> float:
     return max(0.0, min(room(stack.parts) for stack in row.stacks))
 
 
-def _place_row(row: Row, grid: Grid) -> Iterator[Placed]:
-    for stack in row.stacks:
-        yield from _place_stack(stack, row, grid)
-
-
-def _place_stack(stack: Stack, row: Row, grid: Grid) -> Iterator[Placed]:
-    """Place a column's parts, their pictures resized to end at the row's foot.
-
-    Pictures take what is missing or left over first, within their range;
-    then the spaces between parts widen, up to the widest space.
-    """
-    slack = row.height - stack_height(stack.parts, grid)
-    pictures = [part for part in stack.parts if part.picture is not None]
-    change = {}
-    for part in pictures:
-        least, most = part.resizing(grid)
-        change[id(part)] = min(max(slack / len(pictures), least), most)
-    slack -= sum(change.values())
-    spaces = max(len(stack.parts) - 1, 0)
-    widest = (grid.space_stretch - 1) * grid.space
-    extra_space = min(max(slack, 0.0) / spaces, widest) if spaces else 0.0
-    slack -= extra_space * spaces
-    gaps = sum(part.gaps for part in stack.parts)
-    leading = (
-        min(max(slack, 0.0) / gaps, grid.leading_stretch * grid.line) if gaps else 0.0
-    )
-    top = row.top
-    for part in stack.parts:
-        resized = change.get(id(part), 0.0)
-        picture = (
-            part.picture + resized if part.picture is not None and resized else None
-        )
-        height = part.height + resized + leading * part.gaps
-        yield Placed(
-            part.module.key,
-            stack.span,
-            stack.column,
-            top,
-            height,
-            part.units,
-            picture,
-            leading if part.gaps else 0.0,
-            part.module.measures[stack.span].flow if part.units is None else None,
-            part.module.pictures == "cropped",
-        )
-        top += height + grid.space + extra_space
-
-
 def _fills(rows: list[Row], height: float, grid: Grid) -> list[float]:
     """Return how much of each column of the page is inked, as a fraction.
 
     That is how far down it is inked, less the holes above: a row it has no
-    module in, or the blank under its modules in a row (beyond a line) that
-    another row follows.  A module covers the columns of the page grid it
-    overlaps by a quarter, whatever grid its own section sets.
+    module in, the blank under its modules in a row (beyond a line) that
+    another row follows, or beside a picture taller than the text beside it.
+    A module covers the columns of the page grid it overlaps by a quarter,
+    whatever grid its own section sets.
     """
     columns = grid.columns
     bottoms, holes, pending = [0.0] * columns, [0.0] * columns, [0.0] * columns
     for row in rows:
         lowest: dict[int, float] = {}
-        for placed in _place_row(row, grid):
-            for column in _covered(placed, row.columns, grid):
+        for placed, blank in placed_blanks(row, grid):
+            for index, column in enumerate(covered(placed, row.columns, grid)):
                 bottom = placed.top + placed.height
                 lowest[column] = max(lowest.get(column, bottom), bottom)
+                if blank is not None and index > 0:
+                    holes[column] += blank[1] - blank[0]
         foot = row.top + row.height
         for column in range(columns):
             if column not in lowest:
@@ -234,14 +191,3 @@ def _fills(rows: list[Row], height: float, grid: Grid) -> list[float]:
     return [
         (bottom - hole) / height for bottom, hole in zip(bottoms, holes, strict=True)
     ]
-
-
-def _covered(placed: Placed, columns: int, grid: Grid) -> Iterator[int]:
-    """Yield the columns of the page grid a module overlaps by a quarter."""
-    width = grid.column_width(grid.columns)
-    left = grid.left(placed.column, columns)
-    right = left + grid.width(placed.span, columns)
-    for column in range(grid.columns):
-        start = grid.left(column, grid.columns)
-        if min(right, start + width) - max(left, start) >= width / 4:
-            yield column

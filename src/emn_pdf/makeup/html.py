@@ -13,6 +13,8 @@ attributes:
 - ``data-flow`` on the element whose children may be split between columns
   or pages (an article's paragraphs), for articles longer than a column;
 - ``data-filler`` on the designed pages that complete a print edition;
+- ``data-spares`` on the element holding the issue's filler blocks (each
+  with its ``data-block``), which makeup sets only where a hole remains;
 - any other child of ``<body>`` (masthead, editorial) opens page 1.
 
 From that flow this module cuts the modules, writes the *probe* (to measure
@@ -41,13 +43,18 @@ from ..layout.contract import (
     PICTURE_SELECTOR,
     RUNNING,
     SECTION,
+    SPARES,
 )
-from .types import Grid, Placement
+from .turns import drop_first, keep_first
+from .types import Cut, Grid, Placement
 
 #: Attributes makeup writes for the engine and for preflight; on the
 #: elements a split article repeats in each part, which element they are.
 ITEM, UNIT, PICTURE = "data-mk", "data-mk-unit", "data-mk-picture"
 WHOLE = "data-mk-whole"
+#: On a paragraph turned between its lines: "head" (its first lines, ending a
+#: column), "tail" (the rest, opening the next), or both.
+TURN = "data-mk-turn"
 
 
 #: Added to a block's key for its band, a module of its own.
@@ -65,8 +72,8 @@ GALLEY_HEIGHT_MM = 5000
 class Piece:
     """One module of the flow: the masthead, a heading, a block."""
 
-    key: str  # "front-0", "s1-heading" or a block id "s1-b0"
-    role: str  # "front", "heading" or "block"
+    key: str  # "front-0", "s1-heading", a block id "s1-b0" or a filler's "f0"
+    role: str  # "front", "heading", "block", "band" or "spare" (a filler)
     section: int | None
     columns: int | None  # the section's own column count, if it sets one
     elements: tuple[_Element, ...]
@@ -85,30 +92,54 @@ class Piece:
                 return [child for child in found if isinstance(child.tag, str)]
         return None
 
-    def part(self, start: int, end: int) -> list[_Element]:
-        """Return copies of the elements, with flow units ``start:end`` only.
+    def part(self, start: Cut, end: Cut) -> list[_Element]:
+        """Return copies of the elements, with their flow from ``start`` to ``end``.
 
         A part that does not start the flow loses what comes before it (the
         header); one that does not end it loses what follows (the buttons).
+        A turn inside a paragraph shows the paragraph's lines on its side
+        (:func:`_turn`).
         """
         elements = [copy.deepcopy(element) for element in self.elements]
         units = self._flow(tuple(elements))
-        if units is None or (start, end) == (0, len(units)):
+        (first, dropped), (last, kept) = start, end
+        if units is None or (start, end) == ((0, 0), (len(units), 0)):
             return elements
         container = units[0].getparent()
-        for unit in units[:start] + units[end:]:
+        for unit in units[:first] + units[last + (kept > 0) :]:
             container.remove(unit)
+        if kept:
+            _turn(units[last], f"{self.key}/{last}", "head", kept)
+        if dropped:
+            _turn(units[first], f"{self.key}/{first}", "tail", dropped)
         for number, element in enumerate(container.iterancestors()):
             element.set(WHOLE, f"{self.key}/{number}")
         container.set(WHOLE, f"{self.key}/flow")
-        kept = []
+        before, after = start != (0, 0), end != (len(units), 0)
+        kept_elements = []
         for element in elements:
             if container in element.iter():
-                _trim_around(element, container, start > 0, end < len(units))
-                kept.append(element)
-            elif (start == 0 and not kept) or (end == len(units) and kept):
-                kept.append(element)
-        return kept
+                _trim_around(element, container, before, after)
+                kept_elements.append(element)
+            elif (not before and not kept_elements) or (not after and kept_elements):
+                kept_elements.append(element)
+        return kept_elements
+
+
+def _turn(paragraph: _Element, whole: str, side: str, count: int) -> None:
+    """Keep one side of a paragraph turned after its ``count``-th character.
+
+    Each element of it says which element of the whole it is, so that the
+    two sides are one paragraph (and one link) for readers (see
+    ``engine.tagging``); ``TURN`` tells the layout's CSS which side it is.
+    """
+    for number, element in enumerate(paragraph.iter()):
+        element.set(WHOLE, f"{whole}/{number}")
+    paragraph.set(TURN, f"{paragraph.get(TURN, '')} {side}".strip())
+    if side == "head":
+        keep_first(paragraph, count)
+    else:
+        drop_first(paragraph, count)
 
 
 def _trim_around(
@@ -154,6 +185,12 @@ def cut(html: str) -> Flow:
             fillers.append(child)
         elif child.get(SECTION) is not None:
             pieces.extend(_section_pieces(child))
+        elif child.get(SPARES) is not None:
+            pieces.extend(
+                Piece(element.get(BLOCK), "spare", None, None, (element,))
+                for element in child
+                if isinstance(element.tag, str) and element.get(BLOCK) is not None
+            )
         else:
             pieces.append(Piece(f"front-{index}", "front", None, None, (child,)))
         body.remove(child)
@@ -292,9 +329,7 @@ def paged_html(flow: Flow, grid: Grid, placement: Placement) -> str:
                 f"{wrapper.get('style')}; left: {left:.3f}px; top: {placed.top:.3f}px",
             )
             wrapper.set(ITEM, f"{piece.key}@{placed.span}")
-            _fill(
-                wrapper, piece.part(*placed.units) if placed.units else piece.elements
-            )
+            _fill(wrapper, piece.part(*placed.cuts) if placed.cuts else piece.elements)
             if placed.picture is not None:
                 _resize_picture(wrapper, placed.picture, placed.crops)
             if placed.leading:

@@ -24,6 +24,7 @@ from ..engine.boxes import (
     is_column,
     is_line,
     is_picture,
+    line_text,
     own_box,
     page_boxes,
 )
@@ -32,7 +33,8 @@ from ..layout.contract import FLOW
 from ..layout.render import block_position
 from .fill import least
 from .html import BAND_SUFFIX, ITEM, PICTURE, UNIT
-from .types import Grid, Measure, Placed, Placement
+from .turns import line_ends
+from .types import Cut, Grid, Measure, Placed, Placement
 
 #: Kept free at the foot of every page, in CSS pixels: the engine's rounding
 #: must never push a module past it, where the engine would add a page.
@@ -40,6 +42,12 @@ PAGE_SAFETY = 2.0
 #: The break values that keep two boxes in one column.
 AVOID_BREAK = ("avoid", "avoid-column")
 
+
+#: The least lines of a paragraph on each side of a turn (orphans, widows).
+MIN_LINES = 2
+
+#: Values of ``break-*`` that keep boxes together.
+AVOID = ("avoid", "avoid-column", "avoid-page")
 
 #: Added to the height makeup computes for a text's columns: the engine
 #: compares positions in floating point.
@@ -92,46 +100,88 @@ def measure_of(wrapper: Box) -> Measure:
     """Return the measure of a module's box on a galley page."""
     top = wrapper.position_y
     height = wrapper.border_height()
-    units: dict[int, float] = {}
-    kept: set[int] = set()
-    picture = level = None
+    units: dict[int, Box] = {}
+    picture = level = beside = None
     for box in descendants(wrapper):
         if own_box(box, UNIT):
-            unit = int(box.element.get(UNIT))
-            units.setdefault(unit, box.position_y - top)
-            kept |= _kept_units(box, unit)
+            units.setdefault(int(box.element.get(UNIT)), box)
         if own_box(box, PICTURE) and picture is None:
-            picture, level = box.height, _level(box, wrapper)
-    boundaries = (0.0, *(units[i] for i in sorted(units) if i > 0), height)
+            picture, (level, beside) = box.height, _level(box, wrapper)
     text = text_columns(wrapper)
     if text is None:
-        if len(units) <= 1:
-            return Measure(height, picture, (), None, level)
-        return Measure(height, picture, boundaries, None, level, frozenset(kept))
+        boundaries, cuts = _turns([units[i] for i in sorted(units)], top, height)
+        return Measure(height, picture, boundaries, None, level, cuts, beside)
     flow = _least_columns_height(text) + FLOW_SAFETY
-    return Measure(height - text.height + flow, picture, (), flow, level)
+    return Measure(height - text.height + flow, picture, (), flow, level, (), beside)
 
 
-def _kept_units(box: Box, unit: int) -> set[int]:
-    """Return the flow units a column may not start with, by ``box``'s breaks.
+def _turns(
+    units: Sequence[Box], top: float, height: float
+) -> tuple[tuple[float, ...], tuple[Cut, ...]]:
+    """Return where a module's text may turn (from its top), and each turn's cut.
 
-    An interview's question (``break-after: avoid``) keeps its answer with
-    it: the unit after it may not start a column.
+    At the top of each flow unit that may follow a break (not after an
+    interview's question or a heading kept with what follows), and between
+    the lines of a paragraph (:func:`_line_turns`); none for a module whose
+    text never turns.  Cuts are left out when each turn is a unit's top.
     """
-    kept = set()
-    if box.style["break_after"] in AVOID_BREAK:
-        kept.add(unit + 1)
-    if box.style["break_before"] in AVOID_BREAK:
-        kept.add(unit)
-    return kept
+    turns: list[tuple[float, Cut]] = []
+    for index, box in enumerate(units):
+        if index and not _kept_together(units[index - 1], box):
+            turns.append((box.position_y - top, (index, 0)))
+        turns.extend(_line_turns(box, index, top))
+    if not turns:
+        return (), ()
+    boundaries = (0.0, *(position for position, _ in turns), height)
+    cuts = ((0, 0), *(cut for _, cut in turns), (len(units), 0))
+    plain = cuts == tuple((index, 0) for index in range(len(cuts)))
+    return boundaries, () if plain else cuts
 
 
-def _level(picture: Box, wrapper: Box) -> float | None:
+def _kept_together(box: Box, following: Box) -> bool:
+    """Tell whether two flow units may not be parted by a turn."""
+    return bool(
+        box.style["break_after"] in AVOID or following.style["break_before"] in AVOID
+    )
+
+
+def _line_turns(paragraph: Box, unit: int, top: float) -> Iterator[tuple[float, Cut]]:
+    """Yield where a paragraph may turn between its lines, and each turn's cut.
+
+    Only a paragraph (``p``) of lines turns, and only where its lines spell
+    its text (:func:`.turns.line_ends`); at least two lines (or the
+    paragraph's ``orphans`` and ``widows``) on each side, never after a line
+    ending in a hyphen.
+    """
+    lines = in_flow(paragraph)
+    if (
+        paragraph.element_tag != "p"
+        or not lines
+        or not all(map(is_line, lines))
+        or paragraph.style["break_inside"] in AVOID
+    ):
+        return
+    ends = line_ends(
+        [line_text(line) for line in lines], "".join(paragraph.element.itertext())
+    )
+    if ends is None:
+        return
+    orphans = max(paragraph.style["orphans"], MIN_LINES)
+    widows = max(paragraph.style["widows"], MIN_LINES)
+    for kept in range(orphans, len(lines) - widows + 1):
+        characters = ends[kept - 1]
+        if characters is not None:
+            yield lines[kept].position_y - top, (unit, characters)
+
+
+def _level(picture: Box, wrapper: Box) -> tuple[float | None, float | None]:
     """Return the picture's height at which it ends level with text beside it.
 
     ``None`` if no text is beside it.  Its figure (the picture and its
     caption) is then as tall as the boxes that start beside it, from the
-    highest to the lowest, however they are aligned to it.
+    highest to the lowest, however they are aligned to it.  Second, where
+    that text ends, from the module's top: a taller picture leaves the
+    columns beside it blank from there (a short title beside a tall photo).
     """
     figure = next(
         box
@@ -148,11 +198,13 @@ def _level(picture: Box, wrapper: Box) -> float | None:
         and box.position_y < bottom
     ]
     if not beside:
-        return None
-    text = max(box.position_y + box.margin_height() for box in beside) - min(
-        box.position_y for box in beside
+        return None, None
+    lowest = max(box.position_y + box.margin_height() for box in beside)
+    text = lowest - min(box.position_y for box in beside)
+    return (
+        float(picture.height - figure.margin_height() + text),
+        float(lowest - wrapper.position_y),
     )
-    return float(picture.height - figure.margin_height() + text)
 
 
 def text_columns(wrapper: Box) -> Box | None:

@@ -39,7 +39,7 @@ from .parts import (
     shrink,
     stack_height,
 )
-from .types import KEPT_ROLES, Grid, Module, Placement
+from .types import KEPT_ROLES, Grid, Module, Placement, is_spare
 
 #: Space before a section heading and after it, in block spaces.
 SECTION_SPACE = 1.6
@@ -118,8 +118,14 @@ def build_pages(
     """Return the pages built in reading order, as the items wish.
 
     From item ``start`` on, on the pages ``before`` it; the pages before each
-    item, and after the last, are kept in ``record``.
+    item, and after the last, are kept in ``record``.  The issue's fillers
+    (:func:`.types.is_spare`, last among the items) are not placed in
+    reading order: finishing sets them where a hole remains.
     """
+    spares = [item for item in items if isinstance(item, Module) and is_spare(item)]
+    items = [
+        item for item in items if not (isinstance(item, Module) and is_spare(item))
+    ]
     pages = Pages(grid)
     if before is not None:
         pages.pages = _copied(before)
@@ -136,7 +142,7 @@ def build_pages(
     while len(pages.pages) > 1 and not pages.pages[-1]:
         pages.pages.pop()
     _pull_up_closing(pages)
-    return finish(pages.pages, grid)
+    return finish(pages.pages, grid, spares)
 
 
 def _copied(pages: list[list[Row]]) -> list[list[Row]]:

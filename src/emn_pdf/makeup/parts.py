@@ -88,15 +88,17 @@ class Part:
         """Return how many gaps between flow units (paragraphs) this part has.
 
         A module set across columns has none makeup may widen: its text's
-        columns are set to the height measured for it.
+        columns are set to the height measured for it.  A part that turns
+        inside a paragraph shows it in part: one paragraph, no gap.
         """
         if self.span != 1:
             return 0
-        start, end = self.units or (
-            0,
-            len(self.module.measures[self.span].boundaries) - 1,
-        )
-        return max(end - start - 1, 0)
+        measure = self.module.measures[1]
+        start, end = self.units or (0, len(measure.boundaries) - 1)
+        if end <= start:
+            return 0
+        (first, _), (last, within) = measure.cut(start), measure.cut(end)
+        return max(last - first - (within == 0), 0)
 
     @property
     def picture(self) -> float | None:

@@ -31,7 +31,7 @@ from .ladders import keep_whole, ladder_words
 from .measure import measure_of, overruns, read_galley, read_grid, text_columns
 from .search import place
 from .types import Grid, Measure, Placement
-from .wishes import wanted_spans, wish_of
+from .wishes import move_notes, wanted_spans, wish_of
 
 #: Lays HTML out and returns the engine's document.
 Render = Callable[[str], Any]
@@ -83,7 +83,7 @@ class MadeUp:
                 Finding(
                     note.code,
                     note.message,
-                    page=note.page + 1,
+                    page=None if note.page is None else note.page + 1,
                     block=note.key.removesuffix(BAND_SUFFIX) if note.key else None,
                 )
                 for note in self.placement.notes
@@ -127,6 +127,7 @@ def make_up(
         for piece in flow.pieces
     ]
     placement = place(modules, grid)
+    placement.notes.extend(move_notes(placement.moves, edition))
     paged = paged_html(flow, grid, placement)
     seconds = time.perf_counter() - started
     return MadeUp(paged, placement, probed + galleys, seconds, len(flow.fillers))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from .cost import placement_cost
 from .pages import build_pages, heads_next, items_of
 from .parts import Row
-from .types import Grid, Module, Placement
+from .types import Grid, Module, Move, Placement, is_spare
 
 
 def place(modules: Sequence[Module], grid: Grid) -> Placement:
@@ -28,13 +28,15 @@ def place(modules: Sequence[Module], grid: Grid) -> Placement:
     over more columns, or a section started on a new page, leaves fewer holes
     further on.  So, as a designer tries, each such change is tried alone,
     the one that makes the pages best is kept, and so on until none helps.
-    A trial is built from the first item it changes (:class:`Base`).
+    A trial is built from the first item it changes (:class:`Base`).  The
+    issue's fillers are set last, in the holes the chosen pages keep.
     """
-    wishes = list(modules)
+    wishes = [module for module in modules if not is_spare(module)]
     base = Base.of(wishes, grid)
     best = base.placement
     cost = placement_cost(best, wishes, grid)
     trials = SEARCH_WORK // max(len(wishes), 1)
+    moves: list[Move] = []
     while trials > 0:
         tried = [
             (placement_cost(placement, trial, grid), number, trial, placement)
@@ -45,11 +47,42 @@ def place(modules: Sequence[Module], grid: Grid) -> Placement:
         least = min(tried, key=lambda each: each[:2], default=None)
         if least is None or least[0] >= cost:
             break
+        moves.extend(_moves(wishes, least[2], best, least[3]))
         cost, _, wishes, best = least
         if trials > 0:  # the next round goes on from these wishes
             base = Base.of(wishes, grid)
             trials -= 1
+    spares = [module for module in modules if is_spare(module)]
+    if spares:  # only in the holes the content leaves: the search never saw them
+        best = build_pages(items_of([*wishes, *spares]), grid)
+    best.moves = moves
     return best
+
+
+def _moves(
+    wishes: Sequence[Module],
+    trial: Sequence[Module],
+    was: Placement,
+    now: Placement,
+) -> Iterator[Move]:
+    """Yield the move a kept change made, if it moved a block: what it bought.
+
+    The page whose emptiest column gained most is named, with its fill
+    before and after, and the page count.
+    """
+    keys = [wish.key for wish in wishes]
+    order = [wish.key for wish in trial]
+    if keys == order:
+        return
+    first = next(i for i, (a, b) in enumerate(zip(keys, order, strict=True)) if a != b)
+    moved = keys[first]
+    after = order[order.index(moved) - 1]
+    gains = [
+        (min(new) - min(old), page, min(old), min(new))
+        for page, (old, new) in enumerate(zip(was.fills, now.fills, strict=False))
+    ]
+    _, page, before, then = max(gains)
+    yield Move(moved, after, page, before, then, (len(was.pages), len(now.pages)))
 
 
 @dataclass
@@ -148,8 +181,40 @@ def rest_across(wishes: list[Module], index: int) -> Iterator[list[Module]]:
         yield _replaced(wishes, index, across)
 
 
+def later(wishes: list[Module], index: int) -> Iterator[list[Module]]:
+    """Move a block later in its section: after each block it may pass.
+
+    Only a block the editor and its kind leave movable
+    (``Module.movable``); never past a block that closes the issue or opens
+    a page, out of its section, nor past a block of another date (dated
+    blocks, events, keep the order they were written in); never between a
+    band or a block kept with the next and what it heads.
+    """
+    wish = wishes[index]
+    if not wish.movable:
+        return
+    for after in range(index + 1, len(wishes)):
+        other = wishes[after]
+        if (
+            other.section != wish.section
+            or other.role not in ("block", "band")
+            or other.closing
+            or other.new_page
+            or (wish.date and other.date and other.date != wish.date)
+        ):
+            return
+        if other.role == "band" or other.keep_with_next:
+            continue
+        yield [
+            *wishes[:index],
+            *wishes[index + 1 : after + 1],
+            wish,
+            *wishes[after + 1 :],
+        ]
+
+
 #: Every kind of change the search tries, in the order it tries them.
-CHANGE_KINDS: tuple[ChangeKind, ...] = (wider, on_new_page, rest_across)
+CHANGE_KINDS: tuple[ChangeKind, ...] = (wider, on_new_page, rest_across, later)
 
 
 def changes(wishes: list[Module]) -> Iterator[list[Module]]:
@@ -158,8 +223,9 @@ def changes(wishes: list[Module]) -> Iterator[list[Module]]:
     Every kind keeps these invariants (``tests/test_placements.py`` checks
     them on every captured input):
 
-    - the same modules, in the same order, each measured as before: a change
-      is to wishes, never to content;
+    - the same modules, each measured as before: a change is to wishes,
+      never to content; in the same order, but for a block moved later in
+      its section (:func:`later`), where the editor left it movable;
     - it only adds what the editor left to makeup: a span where none is set,
       a new page where none is asked; an editor's ``span``, ``new_page`` and
       ``keep_with_next`` stay;

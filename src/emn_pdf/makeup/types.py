@@ -75,16 +75,43 @@ class Grid:
         return self.first_height if page == 0 else self.height
 
 
+#: Where a module's text may turn to another column or page: a flow unit
+#: (paragraph), and how many of its characters (spaces not counted) come
+#: before the turn; 0 at the unit's top.
+Cut = tuple[int, int]
+
+
 @dataclass(frozen=True)
 class Measure:
-    """A module set at one width: its height, its picture, where it may split."""
+    """A module set at one width: its height, its picture, where it may split.
+
+    ``boundaries`` are where its text may turn (the top of a flow unit, or a
+    line inside a paragraph), from its top, then its end; ``cuts`` say, for
+    each, which unit and character it is (none given: each is a unit's top).
+    """
 
     height: float
     picture: float | None = None  # height of the picture makeup may resize
-    boundaries: tuple[float, ...] = ()  # top of each flow unit, then the end
+    boundaries: tuple[float, ...] = ()  # where it may turn, then the end
     flow: float | None = None  # the height its text's columns are set to
     level: float | None = None  # its picture's height level with text beside it
-    kept: frozenset[int] = frozenset()  # flow units no column may start with
+    cuts: tuple[Cut, ...] = ()  # one a boundary: unit and characters before it
+    beside: float | None = None  # where the text beside its picture ends
+
+    def blank_beside(self, picture: float | None) -> tuple[float, float] | None:
+        """Return the blank its picture leaves beside it, at a height: top, bottom.
+
+        From the module's top, in the columns beside the picture: from where
+        their text ends to where the picture does.
+        """
+        if self.beside is None or self.level is None or self.picture is None:
+            return None
+        taller = (picture or self.picture) - self.level
+        return (self.beside, self.beside + taller) if taller > 0 else None
+
+    def cut(self, index: int) -> Cut:
+        """Return the unit and characters boundary ``index`` turns at."""
+        return self.cuts[index] if self.cuts else (index, 0)
 
 
 @dataclass(frozen=True)
@@ -100,6 +127,9 @@ class Module:
     keep_with_next: bool = False
     pictures: PictureFit = "cropped"  # or "scaled" down whole, or left "whole"
     closing: bool = False  # it closes the issue (contact, greeting)
+    section: int | None = None  # the section it stands in
+    movable: bool = False  # makeup may move it later in its section
+    date: str | None = None  # an event's first day: events keep date order
 
     @property
     def full(self) -> bool:
@@ -107,6 +137,11 @@ class Module:
         if self.role != "block":
             return True
         return self.span is not None and self.span >= self.columns > 1
+
+
+def is_spare(module: Module) -> bool:
+    """Tell whether a module is one of the issue's fillers, set only in a hole."""
+    return module.role == "spare"
 
 
 @dataclass(frozen=True)
@@ -118,11 +153,12 @@ class Placed:
     column: int
     top: float
     height: float
-    units: tuple[int, int] | None = None  # the flow units of a split article
+    units: tuple[int, int] | None = None  # the boundaries of a split article
     picture: float | None = None  # the picture's new height
     leading: float = 0.0  # added between its flow units (paragraphs)
     flow: float | None = None  # the height its text's columns are set to
     crops: bool = True  # its picture is cropped to its new height, else scaled
+    cuts: tuple[Cut, Cut] | None = None  # where its part of the text starts, ends
 
 
 @dataclass(frozen=True)
@@ -131,8 +167,20 @@ class Note:
 
     code: str
     message: str
-    page: int  # from 0
+    page: int | None  # from 0; None: about the issue, not a page
     key: str | None = None  # the module it is about
+
+
+@dataclass(frozen=True)
+class Move:
+    """A block the search moved later in its section, and what that bought."""
+
+    key: str  # the block moved
+    after: str  # the module it now follows
+    page: int  # from 0: the page whose emptiest column gained most
+    before: float  # that column's fill before the move (0-1)
+    then: float  # and after it
+    pages: tuple[int, int] = (0, 0)  # the pages before the move, and after
 
 
 @dataclass
@@ -149,6 +197,7 @@ class Placement:
     notes: list[Note] = field(default_factory=list)
     short_splits: int = 0  # modules split though shorter than a column
     lonely_last_page: bool = False  # the last page of several below its target
+    moves: list[Move] = field(default_factory=list)  # blocks moved, in order
 
     def figures(self) -> dict[str, object]:
         """Return the makeup figures a build reports."""

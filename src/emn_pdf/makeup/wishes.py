@@ -7,13 +7,21 @@ closing, always full width, how its pictures may be resized).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from ..issue.model import BlockBase, Edition, Image, PictureFit, band_picture
+from ..issue.model import (
+    BlockBase,
+    DateRange,
+    Edition,
+    Image,
+    PictureFit,
+    band_picture,
+)
 from ..layout.contract import resizable_pictures
-from ..layout.render import block_position
+from ..layout.render import block_position, filler_position
 from .html import BAND_SUFFIX, Piece
-from .types import Grid, Module
+from .types import Grid, Module, Move, Note, is_spare
 
 
 def wish_of(piece: Piece, edition: Edition, grid: Grid) -> Module:
@@ -23,6 +31,8 @@ def wish_of(piece: Piece, edition: Edition, grid: Grid) -> Module:
     which stands in the columns under it.
     """
     columns = grid.columns_of(piece.columns)
+    if piece.role == "spare":  # a filler: set whole, wherever a hole is
+        return Module(piece.key, "spare", grid.columns, {}, pictures="whole")
     if piece.role not in ("block", "band"):
         return Module(piece.key, piece.role, grid.columns, {})
     block = _block(edition, piece.key.removesuffix(BAND_SUFFIX))
@@ -43,6 +53,7 @@ def wish_of(piece: Piece, edition: Edition, grid: Grid) -> Module:
             "band",
             columns,
             {},
+            section=piece.section,
             new_page=block.new_page,
             keep_with_next=True,
             pictures=fit,
@@ -62,13 +73,45 @@ def wish_of(piece: Piece, edition: Edition, grid: Grid) -> Module:
         keep_with_next=block.keep_with_next,
         pictures=fit,
         closing=block.closing,
+        section=piece.section,
+        movable=_movable(edition, piece.key) and not banded,
+        date=_first_day(block),
     )
+
+
+def _movable(edition: Edition, key: str) -> bool:
+    """Tell whether makeup may move a block later in its section.
+
+    Not the section's first, not where the section or the issue keeps its
+    order (``order: fixed``), not a block that closes the issue, opens a page
+    or is kept with the next, nor one the block before it is kept with.
+    """
+    position = block_position(key)
+    if position is None or position[1] == 0:
+        return False
+    section = edition.sections[position[0]]
+    if (section.order or edition.order) == "fixed":
+        return False
+    block, before = section.blocks[position[1]], section.blocks[position[1] - 1]
+    return not (
+        block.closing or block.new_page or block.keep_with_next or before.keep_with_next
+    )
+
+
+def _first_day(block: BlockBase) -> str | None:
+    """Return the first day of a block's date, if it has one, as ``YYYY-MM-DD``."""
+    when = getattr(block, "date", None)
+    if isinstance(when, DateRange):
+        when = when.start
+    return when.isoformat() if isinstance(when, dt.date) else None
 
 
 def _block(edition: Edition, key: str) -> BlockBase | None:
     """Return the block a ``data-block`` names, if it names one of the edition's."""
-    position = block_position(key)
+    position, filler = block_position(key), filler_position(key)
     try:
+        if filler is not None:
+            return edition.fillers[filler]
         return edition.sections[position[0]].blocks[position[1]] if position else None
     except IndexError:
         return None
@@ -86,9 +129,39 @@ def wanted_spans(
     return {
         piece.key: (
             (min(wish.span or wish.columns, wish.columns),)
-            if wish.full
+            if wish.full and not is_spare(wish)
             else tuple(range(1, wish.columns + 1))
         )
         for piece in pieces
         for wish in [wishes[piece.key]]
     }
+
+
+def move_notes(moves: Sequence[Move], edition: Edition) -> list[Note]:
+    """Say each block makeup moved, after which block, and what that bought (I134)."""
+    return [
+        Note(
+            "I134",
+            f"moved after «{_title(edition, move.after)}» in its section:"
+            f" {_bought(move)} (order: fixed keeps the order written)",
+            move.page,
+            move.key,
+        )
+        for move in moves
+    ]
+
+
+def _bought(move: Move) -> str:
+    """Say what a move bought: a page less, or a page fuller."""
+    was, now = move.pages
+    if now < was:
+        return f"{now} pages rather than {was}"
+    return f"page {move.page + 1} from {move.before:.0%} to {move.then:.0%} full"
+
+
+def _title(edition: Edition, key: str) -> str:
+    """Return what names a block to its editor: its title, else its kind."""
+    block = _block(edition, key.removesuffix(BAND_SUFFIX))
+    if block is None:
+        return key
+    return str(getattr(block, "title", None) or getattr(block, "kind", key))

@@ -1,0 +1,164 @@
+"""The holes a reader sees on built pages, and the fillers set in them.
+
+A hole is a blank of ``WEIGHTS.blank`` of a page in a column of its grid,
+beside, under or between modules, or under the page's lowest module: what
+``tests/holes.py`` measures on the rendered page.  Finishing fills such a
+blank at the columns' feet with the issue's fillers, as far as they fit
+(:func:`fill_hole`), then says each hole that remains (W111, :func:`hole_notes`)
+and where each filler went (I135) or that it found no hole (I136).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .cost import WEIGHTS
+from .parts import Part, Row, Stack
+from .places import inked
+from .types import Grid, Module, Note
+
+
+def hole_notes(pages: list[list[Row]], grid: Grid) -> Iterator[Note]:
+    """Say which pages but the last have a hole, as a reader sees it (W111).
+
+    A hole is a blank of ``WEIGHTS.blank`` of the page's height in a column
+    of the page grid (beside a module, under one, between two), or under
+    the page's lowest module: what ``tests/holes.py`` measures on the
+    rendered page.  The note says why no allowed change filled it, naming
+    the module that opens the next page.
+    """
+    for number, rows in enumerate(pages[:-1]):
+        height = grid.page_height(number)
+        runs, short = blank_runs(rows, height, grid)
+        worst = max(runs, default=0.0)
+        if max(worst, short) < WEIGHTS.blank:
+            continue
+        where = (
+            f"a blank of {worst:.0%} of the page in column {runs.index(worst) + 1}"
+            if worst >= short
+            else f"the page ends {short:.0%} of its height short"
+        )
+        following = pages[number + 1][0].stacks[0].parts[0].module
+        yield Note(
+            "W111",
+            f"{where} (at most {WEIGHTS.blank:.0%}): {_why(following, grid)}",
+            number,
+            following.key,
+        )
+
+
+def _why(following: Module, grid: Grid) -> str:
+    """Say why the module opening the next page did not fill the hole."""
+    if following.new_page:
+        return "the next page opens where the editor asked (new_page)"
+    if following.role == "heading":
+        return (
+            "the next section's heading and the start of its first block need"
+            " more room than is left"
+        )
+    if following.role == "band":
+        return "the next block's band and the start of its text need more room"
+    if following.measures.get(1) and following.measures[1].height <= grid.height:
+        return (
+            "the next block is taller than the room left, and a block shorter"
+            " than a column is never split; no block of its section that fits"
+            " may move up"
+        )
+    return "no allowed change fills it"
+
+
+def blank_runs(rows: list[Row], height: float, grid: Grid) -> tuple[list[float], float]:
+    """Return each grid column's longest blank run, and the blank under all.
+
+    Shares of the page's height: the blank under the page's lowest module
+    is the second.  Runs are counted from the page's top to its lowest
+    module, as a reader sees blanks beside and under modules, whatever
+    their rows.
+    """
+    covered: list[list[tuple[float, float]]] = [[] for _ in range(grid.columns)]
+    for row in rows:
+        for column, top, bottom in inked(row, grid):
+            covered[column].append((top, bottom))
+    lowest = max((end for each in covered for _, end in each), default=0.0)
+    runs = [_longest_gap(sorted(each), lowest) / height for each in covered]
+    return runs, max(0.0, height - lowest) / height
+
+
+def _longest_gap(spans: list[tuple[float, float]], lowest: float) -> float:
+    """Return the longest stretch from 0 to ``lowest`` that no span covers."""
+    longest = reached = 0.0
+    for start, end in spans:
+        longest = max(longest, start - reached)
+        reached = max(reached, end)
+    return max(longest, lowest - reached)
+
+
+def fill_hole(
+    rows: list[Row], height: float, grid: Grid, spares: list[Module]
+) -> Iterator[tuple[str, float]]:
+    """Set fillers in the blank at the feet of a page's columns, as they fit.
+
+    Where the columns end ``WEIGHTS.blank`` of the page or more above the
+    foot, the widest blank first, the filler that fills most of it goes
+    there (each at most once, taken from ``spares``).  Yield each filler
+    set, and the blank it filled, as a share of the page.
+    """
+    while spares:
+        lowest = [0.0] * grid.columns
+        for column, _, bottom in (each for row in rows for each in inked(row, grid)):
+            lowest[column] = max(lowest[column], bottom)
+        found = _best_spare(lowest, height, grid, spares)
+        if found is None:
+            return
+        spare, column, span, top = found
+        measure = spare.measures[span]
+        stack = Stack(column, span, [Part(spare, span, None, measure.height)])
+        rows.append(Row([stack], grid.columns, measure.height, grid.space, top=top))
+        spares.remove(spare)
+        yield spare.key, (height - top + grid.space) / height
+
+
+def _best_spare(
+    lowest: list[float], height: float, grid: Grid, spares: list[Module]
+) -> tuple[Module, int, int, float] | None:
+    """Return the filler that fills most of a blank at the columns' feet, and where.
+
+    As the filler, its first column, its span and its top; ``None`` when no
+    blank is a hole or no filler fits one.
+    """
+    options = []
+    for span in range(grid.columns, 0, -1):
+        for column in range(grid.columns - span + 1):
+            top = max(lowest[column : column + span]) + grid.space
+            room = height - top
+            if room + grid.space < WEIGHTS.blank * height:
+                continue
+            for spare in spares:
+                measure = spare.measures.get(span)
+                if measure is not None and measure.height <= room:
+                    options.append((measure.height * span, spare, column, span, top))
+    if not options:
+        return None
+    _, spare, column, span, top = max(options, key=lambda option: option[0])
+    return spare, column, span, top
+
+
+def spare_notes(
+    used: list[tuple[int, str, float]], left: list[Module]
+) -> Iterator[Note]:
+    """Say where each filler went (I135), and each filler left unused (I136)."""
+    for number, key, blank in used:
+        yield Note(
+            "I135",
+            f"filler set on page {number + 1}, where a blank of {blank:.0%} of the"
+            " page remained",
+            number,
+            key,
+        )
+    for spare in left:
+        yield Note(
+            "I136",
+            "filler not used: no page but the last kept a hole it fits",
+            None,
+            spare.key,
+        )
