@@ -148,20 +148,20 @@ def test_a_print_edition_is_planned_in_whole_sheets(
         assert not [f for f in report.findings if f.code in ("W132", "E130")]
 
 
-def test_the_sample_spreads_to_two_sheets_with_its_contact_on_the_back_page(
+def test_the_sample_condenses_to_one_sheet_with_its_contact_printed_once(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    """Five pages of content were padded with two notes pages: now seven
-    pages of content and the back page, which carries the contact, once."""
+    """Five pages of content were padded to eight with two notes pages.
+
+    Since long articles turn between lines (issue 30) the content fills one
+    folded sheet of four pages, the contact on its last page, printed once."""
     report = sample_reports(tmp_path_factory, "emn")["en", "print"]
     assert report.path is not None
-    assert (report.pages, content_pages(report)) == (8, 7)
-    # Its last page of content, under half full, is closed by the back page.
-    assert not [f for f in report.findings if f.code == "W111" and f.page == 7]
+    assert (report.pages, content_pages(report)) == (4, 4)
     pages = page_texts(report.path)
     assert "Notes" not in " ".join(pages)
     holding = [number for number, text in enumerate(pages) if "emn@uni.lu" in text]
-    assert holding == [7]  # the back page, and no other
+    assert holding == [3]  # the last page, and no other
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -247,20 +247,21 @@ def test_check_reports_each_print_finding_with_its_own_code(tmp_path: Path) -> N
     codes as the text, and the build refuses the file listing them all."""
     layout = outside_layout(tmp_path / "tall", TALL_BACK_PAGE)
     runner = CliRunner()
-    arguments = ["--lang", "fr", "--target", "print", "--layout", str(layout)]
-    checking = ["check", str(SAMPLE), *arguments]
+    arguments = ["--target", "print", "--layout", str(layout)]
+    issue = CORPUS / "en-long-titles"  # three pages of content, a back page
+    checking = ["check", str(issue), *arguments]
     as_json = runner.invoke(app, [*checking, "--format", "json"])
     assert as_json.exit_code == 2
     found = json.loads(as_json.stdout)
     codes = [finding["code"] for finding in found]
     assert "E112" in codes and "E124" in codes and "E000" not in codes
-    assert {finding["edition"] for finding in found} == {"fr print"}
+    assert {finding["edition"] for finding in found} == {"en print"}
     as_text = runner.invoke(app, checking)
     assert as_text.exit_code == 2
     said = re.findall(r"^error: .*? ([EW]\d{3}) ", as_text.output, re.MULTILINE)
     assert sorted(said) == sorted(c for c in codes if c.startswith("E"))
     out = tmp_path / "out"
-    build = runner.invoke(app, ["build", str(SAMPLE), *arguments, "-o", str(out)])
+    build = runner.invoke(app, ["build", str(issue), *arguments, "-o", str(out)])
     assert build.exit_code == 2
     assert build.output.index("E112") < build.output.index("E124")
     assert not list(out.glob("*.pdf"))

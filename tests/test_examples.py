@@ -71,8 +71,11 @@ REPORTS = {"I110", "I111", "I134"}
 #: columns that do not reach the third; the chart that follows needs more
 #: room than is left (its blank: 16 % of the page in web and print, emn;
 #: 27 % in the bulletin).  Issue 30's decision that a module's columns
-#: follow its length would fill it.
-KNOWN_HOLES = {("en-ngo-newsletter", 1)}
+#: follow its length would fill it.  The research institute's page 2 in the
+#: bulletin's web edition (25 % in column 2, since issue 30's merge with the
+#: typesetting and print work): its seminars section opens page 3, where the
+#: search found fewer holes over the edition than with it at page 2's foot.
+KNOWN_HOLES = {("en-ngo-newsletter", 1), ("fr-institut-recherche", 2)}
 
 
 def test_each_example_builds_without_a_finding(

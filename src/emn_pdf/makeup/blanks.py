@@ -50,7 +50,10 @@ def hole_notes(pages: list[list[Row]], grid: Grid) -> Iterator[Note]:
 def _why(following: Module, grid: Grid) -> str:
     """Say why the module opening the next page did not fill the hole."""
     if following.new_page:
-        return "the next page opens where the editor asked (new_page)"
+        return (
+            "the next page opens with a page break (the editor's new_page, or"
+            " one makeup took as it leaves fewer holes in the edition)"
+        )
     if following.role == "heading":
         return (
             "the next section's heading and the start of its first block need"
