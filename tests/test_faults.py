@@ -356,10 +356,15 @@ def test_picture_checks_run_within_the_time_limit(
     assert finished == []
 
 
+@pytest.mark.engine_warnings
 def test_a_huge_picture_shown_many_times_stops_at_the_time_limit(
     tmp_path: Path,
 ) -> None:
-    """60 megapixels shown 2,000 times: decoded once, the build stopped at 5 s."""
+    """60 megapixels shown 2,000 times: decoded once, the build stopped at 5 s.
+
+    On a loaded machine the time limit may ring while the engine loads the
+    picture: it logs that it failed to load it, and the limit stops the build
+    when it rings again (the run's violations are what counts here)."""
     assert hostile.run(hostile.HUGE_PICTURE_MANY_TIMES, tmp_path).violations == []
 
 

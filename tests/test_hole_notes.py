@@ -35,7 +35,9 @@ def test_w111_fires_on_a_hole_beside_a_module() -> None:
     assert note.page == 0 and note.key == "s0-b3"
     assert note.message.startswith("a blank of 5")  # 580 of 1,000 px
     assert "column 2" in note.message
-    assert "the next page opens where the editor asked (new_page)" in note.message
+    assert (
+        "the next page opens with a page break (the editor's new_page" in note.message
+    )
 
 
 def test_no_w111_on_a_full_page_whatever_its_fill_says() -> None:
