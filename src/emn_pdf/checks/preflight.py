@@ -79,6 +79,8 @@ LOOSE_EM = 0.6
 WORD_SPACE_EM = 0.25
 #: More hyphenated lines in a row than this make a ladder.
 LADDER = 2
+#: How many words each side of a line break W116 reads the break with.
+PARTED_CONTEXT = 3
 #: Characters that take no glyph: spaces, joiners, selectors, soft hyphens.
 NO_GLYPH_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Mn"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -576,16 +578,22 @@ def _next_word_fits(line: _Line, following: _Line, end: str, start: str) -> bool
 def _parted(end: str, start: str, language: str) -> bool:
     """Return whether the typographer's pass keeps a line's end with the next.
 
-    It does when it puts a no-break space or a word joiner between them.  A
-    line ending in a letter and a hyphen ends in a word the engine cut: the
-    pass never sees it so, and joins only a compound's own hyphen.
+    It does when it puts a no-break space or a word joiner between them,
+    read with the words around the break ("12 h | 30" is parted, "h 30"
+    alone is no time).  A line ending in a letter and a hyphen ends in a
+    word the engine cut: the pass never sees it so, and joins only a
+    compound's own hyphen.
     """
     last, first = end.rsplit(" ", 1)[-1], start.split(" ", 1)[0]
     if not last or not first or re.search(r"[^\W\d_]-$", last):
         return False
-    joined = last + ("" if last[-1] in "–-" else " ") + first
-    kept = keep_together(joined, language, typography(language))
-    return kept != joined and kept[len(last) : len(last) + 1] in "\u00a0\u202f\u2060"
+    rules = typography(language)
+    before = " ".join(end.split(" ")[-PARTED_CONTEXT:])
+    after = " ".join(start.split(" ")[:PARTED_CONTEXT])
+    joined = before + ("" if last[-1] in "–-" else " ") + after
+    kept = keep_together(joined, language, rules)
+    at = len(keep_together(before, language, rules))
+    return kept != joined and kept[at : at + 1] in "\u00a0\u202f\u2060"
 
 
 def _missing_glyphs(survey: _Survey, font_files: tuple[Path, ...]) -> Iterator[Finding]:
