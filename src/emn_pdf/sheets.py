@@ -116,17 +116,23 @@ def _sheets_by_copyfit(
         for pages, at_the_back in targets:
             for page in _endings(at_the_back):
                 start = None if opened else drafted.get(page)
-                start = start or laid.draft(None, page)
-                fitted = _copyfit_to(laid, page, pages, start)
+                fitted = _copyfit_to(laid, page, pages, start or laid.draft(None, page))
                 if fitted is not None:
-                    chosen, report = fitted
-                    openers = "sections open pages, " if opened else ""
-                    report = (
-                        f"{pages} pages{_ending_said(page)} ({natural.page_count}"
-                        f" at the layout's sizes): {openers}{report}"
-                    )
-                    return chosen, Sheets(page.fill_pages, page.contact_at_back, report)
+                    return _planned(fitted, page, natural, opened)
     return None
+
+
+def _planned(
+    fitted: tuple[Draft, str], page: Page, natural: Draft, opened: bool
+) -> tuple[Draft, Sheets]:
+    """Return the draft copyfitted to whole sheets, and how, for the findings."""
+    chosen, report = fitted
+    openers = "sections open pages, " if opened else ""
+    report = (
+        f"{chosen.length[0]} pages{_ending_said(page)} ({natural.page_count} at"
+        f" the layout's sizes): {openers}{report}"
+    )
+    return chosen, Sheets(page.fill_pages, page.contact_at_back, report)
 
 
 def _endings(after_content: bool) -> tuple[Page, ...]:
