@@ -164,6 +164,26 @@ def test_the_sample_condenses_to_one_sheet_with_its_contact_printed_once(
     assert holding == [3]  # the last page, and no other
 
 
+def test_the_sample_bulletin_spreads_to_two_sheets_and_a_back_cover(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Five pages of content were padded to eight with two notes pages.
+
+    In the bulletin its blocks move by whole blocks (set across both columns
+    they do not turn): no setting within its ranges condenses it to four.
+    Spread, sections opening pages, it takes seven, the last 57 % full with
+    the contact and too empty without it: a back cover ends the second sheet."""
+    report = sample_reports(tmp_path_factory, "bulletin")["en", "print"]
+    assert report.path is not None
+    assert (report.pages, content_pages(report)) == (8, 7)
+    (said,) = [f.message for f in report.findings if f.code == "I111"]
+    assert said.startswith("copyfit: 7 pages and a back cover (5 at the layout's")
+    pages = page_texts(report.path)
+    assert "Notes" not in " ".join(pages)
+    holding = [number for number, text in enumerate(pages) if "emn@uni.lu" in text]
+    assert holding == [6]  # the last page of content, and no other
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_the_press_conversion_holds_the_ink_limit_of_dark_photos(
     tmp_path_factory: pytest.TempPathFactory, layout: str

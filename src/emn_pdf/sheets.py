@@ -99,11 +99,14 @@ def _sheets_by_copyfit(
     """Copyfit the content to the nearest count of whole sheets, if one fits.
 
     The counts tried, nearest first: a multiple of four with the contact
-    among the content, or one page short of it with the contact on the back
-    page; the theme's ranges bound how far the content may condense or
-    spread, and when sizes alone cannot spread it, sections open new pages.
+    among the content, or one page short of it and a designed page, the
+    back page with the contact or, as at the layout's sizes, a back cover
+    when the last page would be too empty without the contact; the theme's
+    ranges bound how far the content may condense or spread, and when sizes
+    alone cannot spread it, sections open new pages.
     """
     targets = _sheet_targets(natural.length[0], at_back.length[0])
+    drafted = {Page("print"): natural, _back_page(1): at_back}
     for opened in (False, True):
         laid = (
             replace(drafting, item=_with_section_openers(drafting.item))
@@ -111,21 +114,44 @@ def _sheets_by_copyfit(
             else drafting
         )
         for pages, at_the_back in targets:
-            page = _back_page(1) if at_the_back else Page("print")
-            start = at_back if at_the_back else natural
-            if opened:
-                start = laid.draft(None, page)
-            fitted = _copyfit_to(laid, page, pages, start)
-            if fitted is not None:
-                chosen, report = fitted
-                openers = "sections open pages, " if opened else ""
-                back = " and a back page" if at_the_back else ""
-                report = (
-                    f"{pages} pages{back} ({natural.page_count} at the layout's"
-                    f" sizes): {openers}{report}"
-                )
-                return chosen, Sheets(int(at_the_back), at_the_back, report)
+            for page in _endings(at_the_back):
+                start = None if opened else drafted.get(page)
+                fitted = _copyfit_to(laid, page, pages, start or laid.draft(None, page))
+                if fitted is not None:
+                    return _planned(fitted, page, natural, opened)
     return None
+
+
+def _planned(
+    fitted: tuple[Draft, str], page: Page, natural: Draft, opened: bool
+) -> tuple[Draft, Sheets]:
+    """Return the draft copyfitted to whole sheets, and how, for the findings."""
+    chosen, report = fitted
+    openers = "sections open pages, " if opened else ""
+    report = (
+        f"{chosen.length[0]} pages{_ending_said(page)} ({natural.page_count} at"
+        f" the layout's sizes): {openers}{report}"
+    )
+    return chosen, Sheets(page.fill_pages, page.contact_at_back, report)
+
+
+def _endings(after_content: bool) -> tuple[Page, ...]:
+    """Return the print pages that may end the content, in the order tried.
+
+    None, or (``after_content``) one designed page: the back page with the
+    contact, else a back cover, the contact among the content (its last
+    page, without the contact, may be too empty).
+    """
+    if not after_content:
+        return (Page("print"),)
+    return _back_page(1), Page("print", fill_pages=1)
+
+
+def _ending_said(page: Page) -> str:
+    """Say the designed page after the content, for the report."""
+    if not page.fill_pages:
+        return ""
+    return " and a back page" if page.contact_at_back else " and a back cover"
 
 
 def _copyfit_to(
