@@ -38,6 +38,7 @@ from .layout.render import (
     block_id,
     block_position,
     filler_position,
+    quoted_block,
     render_html,
 )
 from .machinery import cache
@@ -101,6 +102,9 @@ class Prepared:
             location = ("sections", position[0], "blocks", position[1])
         elif finding.block and (filler := filler_position(finding.block)) is not None:
             location = ("fillers", filler)
+        elif finding.block and (quoted := quoted_block(finding.block)):
+            section, block = block_position(quoted) or (0, 0)
+            location = ("sections", section, "blocks", block, "pull_quote")
         problem = self.loaded.document.problem(location, finding.message)
         return replace(
             finding,

@@ -44,6 +44,7 @@ ENTRY_TEMPLATE = "issue.html.j2"
 FALLBACK_BLOCK_TEMPLATE = "blocks/block.html.j2"
 BLOCK_ID = re.compile(r"s(\d+)-b(\d+)")
 FILLER_ID = re.compile(r"f(\d+)")
+QUOTE_ID = re.compile(r"(s\d+-b\d+)-quote")
 T = TypeVar("T")
 #: The memory a layout's templates may take to render an edition (a real
 #: newsletter's take a few megabytes): a template bomb fails, not the machine.
@@ -220,6 +221,33 @@ def filler_position(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def quote_id(block: str) -> str:
+    """Return the name of the pull quote of the block named ``block``."""
+    return f"{block}-quote"
+
+
+def quoted_block(name: str) -> str | None:
+    """Return the name of the block a pull quote's ``data-block`` quotes."""
+    match = QUOTE_ID.fullmatch(name)
+    return match[1] if match else None
+
+
+@pass_context
+def _pull_quotes(context: Context, edition: Record) -> list[Record]:
+    """Return the pull quotes the editor marked: the ``pull_quotes`` filter.
+
+    Each is a record: ``id`` (its ``data-block``), ``text`` and ``block``
+    (the name of the block it quotes), in reading order.
+    """
+    ids: dict[int, str] = context[STATE].block_ids
+    return [
+        Record(id=quote_id(ids[id(block)]), text=quote, block=ids[id(block)])
+        for section in edition.sections
+        for block in section.blocks
+        if (quote := getattr(block, "pull_quote", None))
+    ]
+
+
 @pass_context
 def _block_id_of(context: Context, block: object) -> str:
     """Return the block's name: the ``block_id`` filter."""
@@ -276,6 +304,7 @@ def _environment_of(
         qr=qr_code,
         message=_message,
         block_id=_block_id_of,
+        pull_quotes=_pull_quotes,
         block_template=_block_template,
         band=_band,
         fields=_fields,
