@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
+from conftest import ROOT, SAMPLE
 from pdfcheck import (
     marked_texts,
     normalise,
@@ -204,3 +204,18 @@ def test_a_pull_quote_not_in_its_article_is_an_error_on_its_line(
         " 'Experts agreed on everything' is not in the block's body"
     ) in " ".join(result.output.split())
     assert not (tmp_path / "out" / "2024-12-en-web.pdf").exists()
+
+
+def test_a_corpus_issue_fills_its_hole_with_a_pull_quote(tmp_path: Path) -> None:
+    """The association's quarterly: page 1 ended a fifth short under its
+    first section; its first article's pull quote fills it, in both layouts."""
+    issue = ROOT / "tests" / "corpus" / "de-verein-kontakte"
+    for layout in ("emn", "bulletin"):
+        reports: list[emn_pdf.BuildReport] = []
+        emn_pdf.build(
+            issue, layout=layout, out_dir=tmp_path / layout, on_built=reports.append
+        )
+        (report,) = reports
+        found = [(f.code, f.page, f.field) for f in report.findings]
+        assert ("I137", 1, "sections.0.blocks.0.pull_quote") in found
+        assert not [each for each in found if each[:2] == ("W111", 1)]
