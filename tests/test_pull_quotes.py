@@ -219,3 +219,30 @@ def test_a_corpus_issue_fills_its_hole_with_a_pull_quote(tmp_path: Path) -> None
         found = [(f.code, f.page, f.field) for f in report.findings]
         assert ("I137", 1, "sections.0.blocks.0.pull_quote") in found
         assert not [each for each in found if each[:2] == ("W111", 1)]
+
+
+def test_a_layout_that_sets_no_pull_quotes_is_told_so(tmp_path: Path) -> None:
+    """Never dropped silently: the layout's issue template is named."""
+    issue = with_quotes(tmp_path)
+    layout = tmp_path / "layouts" / "plain"
+    layout.mkdir(parents=True)
+    (layout / "theme.yaml").write_text(
+        "extends: emn\ndescription: emn without pull quotes\n", encoding="utf-8"
+    )
+    template = (ROOT / "layouts" / "emn" / "issue.html.j2").read_text(encoding="utf-8")
+    without = template.replace('{% include "pull-quote.html.j2" %}', "")
+    (layout / "issue.html.j2").write_text(without, encoding="utf-8")
+    with pytest.raises(emn_pdf.UserError) as raised:
+        emn_pdf.check(issue, lang="en", layout=str(layout), lay_out=False)
+    said = [str(problem) for problem in raised.value.problems]
+    assert len(said) == 2 and all("issue.html.j2" in each for each in said)
+    assert 'has no element with data-block="s0-b2-quote" in data-spares' in said[0]
+
+
+def test_a_layout_without_makeup_says_it_sets_no_pull_quote(
+    tmp_path: Path, flowing_layout: Path
+) -> None:
+    issue = with_quotes(tmp_path)
+    findings = emn_pdf.check(issue, lang="en", layout=str(flowing_layout))
+    said = [(f.code, f.field) for f in findings if f.code == "W109"]
+    assert ("W109", "sections.0.blocks.2.pull_quote") in said

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from .issue.errors import Finding, UserError
 from .issue.load import FieldPath, LoadedEdition, load_edition
 from .issue.model import Contact, is_remote
-from .layout.contract import check_html
+from .layout.contract import check_html, quoted_block
 from .layout.i18n import (
     Catalogue,
     catalogue_path,
@@ -38,7 +38,6 @@ from .layout.render import (
     block_id,
     block_position,
     filler_position,
-    quoted_block,
     render_html,
 )
 from .machinery import cache

@@ -28,6 +28,7 @@ from markupsafe import Markup
 from ..issue.errors import DeadlineExceeded, Problem, UserError
 from ..issue.model import BAND_FITS, Edition, titled_addresses
 from ..machinery.workers import memory_ceiling
+from .contract import quote_id
 from .i18n import (
     Catalogue,
     fill_message,
@@ -44,7 +45,6 @@ ENTRY_TEMPLATE = "issue.html.j2"
 FALLBACK_BLOCK_TEMPLATE = "blocks/block.html.j2"
 BLOCK_ID = re.compile(r"s(\d+)-b(\d+)")
 FILLER_ID = re.compile(r"f(\d+)")
-QUOTE_ID = re.compile(r"(s\d+-b\d+)-quote")
 T = TypeVar("T")
 #: The memory a layout's templates may take to render an edition (a real
 #: newsletter's take a few megabytes): a template bomb fails, not the machine.
@@ -219,17 +219,6 @@ def filler_position(name: str) -> int | None:
     """Return which filler a ``data-block`` names, if it names one."""
     match = FILLER_ID.fullmatch(name)
     return int(match.group(1)) if match else None
-
-
-def quote_id(block: str) -> str:
-    """Return the name of the pull quote of the block named ``block``."""
-    return f"{block}-quote"
-
-
-def quoted_block(name: str) -> str | None:
-    """Return the name of the block a pull quote's ``data-block`` quotes."""
-    match = QUOTE_ID.fullmatch(name)
-    return match[1] if match else None
 
 
 @pass_context

@@ -18,8 +18,8 @@ from ..issue.model import (
     PictureFit,
     band_picture,
 )
-from ..layout.contract import resizable_pictures
-from ..layout.render import block_position, filler_position, quoted_block
+from ..layout.contract import quoted_block, resizable_pictures
+from ..layout.render import block_position, filler_position
 from .html import BAND_SUFFIX, Piece
 from .types import Grid, Module, Move, Note, is_spare
 
