@@ -53,7 +53,7 @@ CASES = {
         ("        links:", "        link:"),
         "fr.yaml:15 sections.0.blocks.0.link: unknown field 'link' (did you mean "
         "'links'? allowed here: edition_only, span, new_page, keep_with_next, kind, "
-        "title, date, place, byline, body, links, image, images)",
+        "title, date, place, byline, body, pull_quote, links, image, images)",
     ),
     "misspelt field of a date range": (
         ("end: 2025", "ned: 2025"),

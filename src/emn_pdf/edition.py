@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from .issue.errors import Finding, UserError
 from .issue.load import FieldPath, LoadedEdition, load_edition
 from .issue.model import Contact, is_remote
-from .layout.contract import check_html
+from .layout.contract import check_html, quoted_block
 from .layout.i18n import (
     Catalogue,
     catalogue_path,
@@ -101,6 +101,9 @@ class Prepared:
             location = ("sections", position[0], "blocks", position[1])
         elif finding.block and (filler := filler_position(finding.block)) is not None:
             location = ("fillers", filler)
+        elif finding.block and (quoted := quoted_block(finding.block)):
+            section, block = block_position(quoted) or (0, 0)
+            location = ("sections", section, "blocks", block, "pull_quote")
         problem = self.loaded.document.problem(location, finding.message)
         return replace(
             finding,

@@ -19,9 +19,9 @@ a warning:
   address, which is printed as text;
 - ``W107 empty page``: a page other than the last more than 25 % empty (the
   pages that fill out a print edition do not count);
-- ``W109 makeup wish``: a ``span``, ``new_page``, ``keep_with_next`` or
-  ``crop`` that the layout cannot honour (it has no page makeup), or a span
-  beyond the columns its section asks;
+- ``W109 makeup wish``: a ``span``, ``new_page``, ``keep_with_next``,
+  ``crop`` or ``pull_quote`` that the layout cannot honour (it has no page
+  makeup), or a span beyond the columns its section asks;
 - ``I112 narrowed``: columns or a span beyond the layout's grid, set in the
   columns it has;
 - ``E108 page count``: not the number of pages the issue asks for (pages
@@ -221,7 +221,7 @@ def dead_links(loaded: LoadedEdition) -> list[Finding]:
 
 
 #: Fields only page makeup reads.
-MAKEUP_FIELDS = {"span", "new_page", "keep_with_next", "crop"}
+MAKEUP_FIELDS = {"span", "new_page", "keep_with_next", "crop", "pull_quote"}
 
 
 def unhonoured_wishes(

@@ -32,6 +32,7 @@ from .boxes import text_children
 SOURCE = "/EMNSource"
 BOOKMARK = "/EMNBookmark"
 BLANK = "/EMNBlank"
+HIDDEN = "/EMNHidden"
 #: CSS pixels per PDF point: WeasyPrint writes figure boxes in pixels.
 PX = 0.75
 #: What typesetting adds to the editor's text, as readers should not get it:
@@ -128,6 +129,8 @@ def _mark(element: Any, box: Any, bookmarks: Iterator[int]) -> None:
         element[BLANK[1:]] = True  # a frame of page makeup: it holds no meaning
         return
     element[SOURCE[1:]] = _identity(source)
+    if source.get("aria-hidden") == "true":
+        element[HIDDEN[1:]] = True  # repeats what readers read elsewhere
     if (lang := source.get("lang")) and source.tag != "html":
         element["Lang"] = pydyf.String(lang)
     if getattr(box, "bookmark_label", None) and box.style["bookmark_level"] != "none":
@@ -163,6 +166,7 @@ def tidy_structure(pdf: pikepdf.Pdf) -> None:
     root = pdf.Root.StructTreeRoot
     moved: dict[tuple[int, int], Any] = {}
     document = root.K[0] if isinstance(root.K, pikepdf.Array) else root.K
+    _hidden_as_artifacts(pdf, root, document)
     _merge_kids(document, moved)
     _redirect_parent_tree(root, moved)
     for link in _elements(document, "/Link"):
@@ -179,6 +183,43 @@ def tidy_structure(pdf: pikepdf.Pdf) -> None:
         _figure_box_in_user_space(element)
     _remove_private_keys(pdf)
     pdf.Root.PageMode = pikepdf.Name.UseOutlines
+
+
+def _hidden_as_artifacts(pdf: pikepdf.Pdf, root: Any, document: Any) -> None:
+    """Take what HTML hides from readers (``aria-hidden``) out of the tree.
+
+    A pull quote repeats a sentence of its article: its elements leave the
+    structure tree, and its content becomes an artifact, read by no one.
+    """
+    hidden: dict[tuple[int, int], set[int]] = {}
+    for element in list(_elements(document)):
+        if HIDDEN in element:
+            for page, mcid in _marked_content(element):
+                hidden.setdefault(page.objgen, set()).add(mcid)
+            parent = element.P
+            parent.K = pikepdf.Array(
+                [kid for kid in _kids(parent) if not _same(kid, element)]
+            )
+    numbers = root.ParentTree.Nums
+    parents = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
+    for page in pdf.pages:
+        mcids = hidden.get(page.obj.objgen)
+        if mcids:
+            rewrite_marked_content(pdf, page, partial(_as_artifact, mcids=mcids))
+            for mcid in mcids:
+                parents[int(page.StructParents)][mcid] = None
+
+
+def _same(kid: Any, element: Any) -> bool:
+    return _is_element(kid) and kid.objgen == element.objgen
+
+
+def _as_artifact(mcid: int, tag: Any, mcids: set[int]) -> Any:
+    if mcid not in mcids:
+        return None
+    return pikepdf.ContentStreamInstruction(
+        [pikepdf.Name.Artifact], pikepdf.Operator("BMC")
+    )
 
 
 def _is_element(kid: Any) -> bool:
@@ -437,7 +478,7 @@ def _remove_private_keys(pdf: pikepdf.Pdf) -> None:
     """
     for obj in pdf.objects:
         if isinstance(obj, pikepdf.Dictionary) and "/S" in obj:
-            for key in (SOURCE, BOOKMARK, BLANK):
+            for key in (SOURCE, BOOKMARK, BLANK, HIDDEN):
                 if key in obj:
                     del obj[key]
 

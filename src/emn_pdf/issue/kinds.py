@@ -96,6 +96,24 @@ def example_block(kind: str, date: dt.date) -> dict[str, Any]:
         value = _example(field, name, date)
         if value is not None and (field.is_required() or not isinstance(value, list)):
             block[name] = value
+    return _without_unfit_options(model, block)
+
+
+def _without_unfit_options(
+    model: type[BaseModel], block: dict[str, Any]
+) -> dict[str, Any]:
+    """Leave out the optional fields a placeholder cannot fill in this block.
+
+    A pull quote must be a sentence of the body: a placeholder is not one.
+    """
+    try:
+        model.model_validate(block)
+    except ValidationError as error:
+        fields = own_fields(model)
+        for details in error.errors():
+            name = details["loc"][0] if details["loc"] else None
+            if name in fields and not fields[str(name)].is_required():
+                block.pop(str(name), None)
     return block
 
 

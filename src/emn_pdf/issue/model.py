@@ -222,6 +222,45 @@ LINKS = (
     "Links: the first is the button, the others are listed under it; in"
     " print each is a QR code captioned with its label."
 )
+PULL_QUOTE = (
+    "A sentence of the body, word for word, that page makeup may set large"
+    " beside the article where a page of it would keep a hole (said in I137"
+    " when used, I138 when not); screen readers read it once, in the body."
+)
+#: Markdown's marks and the typographer's characters, as a reader does not
+#: see them: a pull quote is found in its body whatever its quotes and spaces.
+_READING_MARKS = re.compile(
+    r"\]\([^)]*\)|\{[^}]*\}|[*_`\\\[\]\"'\u00ab\u00bb\u2018-\u201f\u2039\u203a]"
+)
+_READING_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2026": "..."})
+
+
+def reading_form(text: str) -> str:
+    """Return ``text`` as a reader sees its words: no Markdown, quotes or spacing.
+
+    Links keep their text, emphasis its words; quotes and apostrophes of any
+    style are left out, dashes and ellipses written plainly, every run of
+    spaces (no-break ones too) one space.
+    """
+    text = _READING_MARKS.sub("", text).translate(_READING_DASHES)
+    return " ".join(text.split())
+
+
+def _check_pull_quote(quote: str | None, info: ValidationInfo) -> str | None:
+    body = (info.data or {}).get("body")
+    if quote is None or body is None:
+        return quote
+    if reading_form(quote).rstrip(".,;:!? ") not in reading_form(body):
+        raise ValueError(
+            f"the pull quote {quote!r} is not in the block's body, word for"
+            " word: copy a sentence of the body (quotes, spaces and the final"
+            " stop may differ)"
+        )
+    return quote
+
+
+#: A sentence of a block's ``body``, checked against it: after ``body``.
+PullQuote = Annotated[Text | None, AfterValidator(_check_pull_quote)]
 
 
 class BlockBase(Strict):
@@ -300,6 +339,7 @@ class Event(BlockBase):
     place: Text | None = Field(None, description="City or country.")
     byline: Byline | None = Field(None, description=BYLINE)
     body: Markdown
+    pull_quote: PullQuote = Field(None, description=PULL_QUOTE)
     links: list[Link] = Field([], description=LINKS)
     image: Illustration | None = Field(
         None, description="Illustration above the text, or a band ('fit')."
@@ -377,6 +417,7 @@ class Promotion(BlockBase):
     title: Text = Field(description="What is promoted.")
     tagline: Text | None = Field(None, description="A catchy line under the title.")
     body: Markdown
+    pull_quote: PullQuote = Field(None, description=PULL_QUOTE)
     links: list[Link] = Field([], description=LINKS)
     apps: AppLinks | None = Field(None, description="App store links.")
     image: Illustration | None = Field(
@@ -393,6 +434,7 @@ class News(BlockBase):
     date: dt.date | None = Field(None, description="YYYY-MM-DD.")
     byline: Byline | None = Field(None, description=BYLINE)
     body: Markdown
+    pull_quote: PullQuote = Field(None, description=PULL_QUOTE)
     links: list[Link] = Field([], description=LINKS)
     image: Illustration | None = Field(
         None, description="Illustration above the text, or a band ('fit')."

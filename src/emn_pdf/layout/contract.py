@@ -11,10 +11,12 @@ defect of emn-pdf.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import tinycss2
 from lxml import html as lxml_html
@@ -73,6 +75,8 @@ README_SECTIONS = (
 #: The template of a kind of block, and the one for kinds that have none.
 KIND_TEMPLATE = "blocks/{kind}.html.j2"
 FALLBACK_TEMPLATE = "blocks/block.html.j2"
+ENTRY = "issue.html.j2"
+QUOTE_ID = re.compile(r"(s\d+-b\d+)-quote")
 #: The fields a fallback template shows, each if the block has it: a kind
 #: with any other field needs a template of its own.
 FALLBACK_FIELDS = frozenset(
@@ -81,6 +85,9 @@ FALLBACK_FIELDS = frozenset(
         "image", "images", "link", "links",
     }
 )  # fmt: skip
+#: What the issue's template shows apart from the block's own: its pull quote,
+#: in ``data-spares`` (``pull-quote.html.j2``), which makeup sets in a hole.
+APART_FIELDS = frozenset({"pull_quote"})
 
 
 def check_layout(
@@ -98,6 +105,21 @@ def check_layout(
         raise UserError(problems)
 
 
+def quote_id(block: str) -> str:
+    """Return the name of the pull quote of the block named ``block``.
+
+    Templates get it from the ``pull_quotes`` filter; makeup and the
+    findings' YAML lines read it back with :func:`quoted_block`.
+    """
+    return f"{block}-quote"
+
+
+def quoted_block(name: str) -> str | None:
+    """Return the name of the block a pull quote's ``data-block`` quotes."""
+    match = QUOTE_ID.fullmatch(name)
+    return match[1] if match else None
+
+
 def kind_template(folders: tuple[Path, ...], kind: str) -> Path | None:
     """Return the file of a kind's own template, or of the fallback, if found."""
     for name in (KIND_TEMPLATE.format(kind=kind), FALLBACK_TEMPLATE):
@@ -113,7 +135,7 @@ def _missing_templates(folders: tuple[Path, ...]) -> Iterator[Problem]:
         name = KIND_TEMPLATE.format(kind=kind)
         if any(contained(folder, name) for folder in folders):
             continue
-        unshown = sorted(set(own_fields(model)) - FALLBACK_FIELDS)
+        unshown = sorted(set(own_fields(model)) - FALLBACK_FIELDS - APART_FIELDS)
         fallback = any(contained(folder, FALLBACK_TEMPLATE) for folder in folders)
         if unshown or not fallback:
             why = (
@@ -222,8 +244,37 @@ def check_html(html: str, edition: Edition, folders: tuple[Path, ...]) -> None:
             if problem is not None:
                 template = kind_template(folders, block.kind) or folders[0]
                 problems.append(Problem(problem, file=template))
+    problems += _quote_problems(document, edition, folders)
     if problems:
         raise UserError(problems)
+
+
+def _quote_problems(
+    document: Any, edition: Edition, folders: tuple[Path, ...]
+) -> list[Problem]:
+    """Say each pull quote the HTML does not offer makeup in ``data-spares``.
+
+    Nothing an editor writes is dropped silently: a layout that sets no pull
+    quotes is told so, naming its issue template.
+    """
+    spares = document.find(f".//*[@{SPARES}]")
+    offered = set() if spares is None else {e.get(BLOCK) for e in spares}
+    template = next(
+        (path for f in folders if (path := contained(f, ENTRY)) is not None),
+        folders[0],
+    )
+    return [
+        Problem(
+            f"the pull quote of block {name} has no element with"
+            f' {BLOCK}="{quote_id(name)}" in {SPARES}: makeup cannot set it'
+            f" {_see(ATTRIBUTES)}",
+            file=template,
+        )
+        for number, section in enumerate(edition.sections)
+        for index, block in enumerate(section.blocks)
+        if getattr(block, "pull_quote", None)
+        and quote_id(name := f"s{number}-b{index}") not in offered
+    ]
 
 
 def _block_problem(

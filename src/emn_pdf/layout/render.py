@@ -28,6 +28,7 @@ from markupsafe import Markup
 from ..issue.errors import DeadlineExceeded, Problem, UserError
 from ..issue.model import BAND_FITS, Edition, titled_addresses
 from ..machinery.workers import memory_ceiling
+from .contract import quote_id
 from .i18n import (
     Catalogue,
     fill_message,
@@ -221,6 +222,22 @@ def filler_position(name: str) -> int | None:
 
 
 @pass_context
+def _pull_quotes(context: Context, edition: Record) -> list[Record]:
+    """Return the pull quotes the editor marked: the ``pull_quotes`` filter.
+
+    Each is a record: ``id`` (its ``data-block``), ``text`` and ``block``
+    (the name of the block it quotes), in reading order.
+    """
+    ids: dict[int, str] = context[STATE].block_ids
+    return [
+        Record(id=quote_id(ids[id(block)]), text=quote, block=ids[id(block)])
+        for section in edition.sections
+        for block in section.blocks
+        if (quote := getattr(block, "pull_quote", None))
+    ]
+
+
+@pass_context
 def _block_id_of(context: Context, block: object) -> str:
     """Return the block's name: the ``block_id`` filter."""
     state: _State = context[STATE]
@@ -276,6 +293,7 @@ def _environment_of(
         qr=qr_code,
         message=_message,
         block_id=_block_id_of,
+        pull_quotes=_pull_quotes,
         block_template=_block_template,
         band=_band,
         fields=_fields,

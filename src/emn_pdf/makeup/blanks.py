@@ -5,7 +5,9 @@ beside, under or between modules, or under the page's lowest module: what
 ``tests/holes.py`` measures on the rendered page.  Finishing fills such a
 blank at the columns' feet with the issue's fillers, as far as they fit
 (:func:`fill_hole`), then says each hole that remains (W111, :func:`hole_notes`)
-and where each filler went (I135) or that it found no hole (I136).
+and where each filler went (I135) or that it found no hole (I136).  A pull
+quote the editor marked in an article is set the same way, only on a page
+of its article (I137, I138).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterator
 from .cost import WEIGHTS
 from .parts import Part, Row, Stack
 from .places import inked
-from .types import Grid, Module, Note
+from .types import Grid, Module, Note, may_stand_with
 
 
 def hole_notes(pages: list[list[Row]], grid: Grid) -> Iterator[Note]:
@@ -98,27 +100,36 @@ def _longest_gap(spans: list[tuple[float, float]], lowest: float) -> float:
 
 def fill_hole(
     rows: list[Row], height: float, grid: Grid, spares: list[Module]
-) -> Iterator[tuple[str, float]]:
+) -> Iterator[tuple[Module, float]]:
     """Set fillers in the blank at the feet of a page's columns, as they fit.
 
     Where the columns end ``WEIGHTS.blank`` of the page or more above the
     foot, the widest blank first, the filler that fills most of it goes
-    there (each at most once, taken from ``spares``).  Yield each filler
+    there (each at most once, taken from ``spares``; a pull quote only on
+    a page of the block it quotes, and one a page).  Yield each filler
     set, and the blank it filled, as a share of the page.
     """
+    keys = {p.module.key for row in rows for stack in row.stacks for p in stack.parts}
+    quoted = False  # a page shows one pull quote at most
     while spares:
         lowest = [0.0] * grid.columns
         for column, _, bottom in (each for row in rows for each in inked(row, grid)):
             lowest[column] = max(lowest[column], bottom)
-        found = _best_spare(lowest, height, grid, spares)
+        allowed = [
+            spare
+            for spare in spares
+            if may_stand_with(spare, keys) and not (quoted and spare.quotes)
+        ]
+        found = _best_spare(lowest, height, grid, allowed)
         if found is None:
             return
         spare, column, span, top = found
+        quoted = quoted or spare.quotes is not None
         measure = spare.measures[span]
         stack = Stack(column, span, [Part(spare, span, None, measure.height)])
         rows.append(Row([stack], grid.columns, measure.height, grid.space, top=top))
         spares.remove(spare)
-        yield spare.key, (height - top + grid.space) / height
+        yield spare, (height - top + grid.space) / height
 
 
 def _best_spare(
@@ -146,22 +157,32 @@ def _best_spare(
     return spare, column, span, top
 
 
+#: What the notes call a spare, and their codes: set, and left unused.
+_FILLER = ("filler", "I135", "I136", "no page but the last kept a hole it fits")
+_QUOTE = (
+    "pull quote",
+    "I137",
+    "I138",
+    "no page of its article but the last kept a hole it fits (one a page)",
+)
+
+
 def spare_notes(
-    used: list[tuple[int, str, float]], left: list[Module]
+    used: list[tuple[int, Module, float]], left: list[Module]
 ) -> Iterator[Note]:
-    """Say where each filler went (I135), and each filler left unused (I136)."""
-    for number, key, blank in used:
+    """Say where each filler or pull quote went (I135, I137), and each left unused.
+
+    A filler left unused is said in I136, a pull quote in I138.
+    """
+    for number, spare, blank in used:
+        name, code, _, _ = _QUOTE if spare.quotes else _FILLER
         yield Note(
-            "I135",
-            f"filler set on page {number + 1}, where a blank of {blank:.0%} of the"
+            code,
+            f"{name} set on page {number + 1}, where a blank of {blank:.0%} of the"
             " page remained",
             number,
-            key,
-        )
-    for spare in left:
-        yield Note(
-            "I136",
-            "filler not used: no page but the last kept a hole it fits",
-            None,
             spare.key,
         )
+    for spare in left:
+        name, _, code, why = _QUOTE if spare.quotes else _FILLER
+        yield Note(code, f"{name} not used: {why}", None, spare.key)

@@ -130,6 +130,7 @@ class Module:
     section: int | None = None  # the section it stands in
     movable: bool = False  # makeup may move it later in its section
     date: str | None = None  # an event's first day: events keep date order
+    quotes: str | None = None  # a pull quote: the block it quotes, on whose page only
 
     @property
     def full(self) -> bool:
@@ -140,8 +141,17 @@ class Module:
 
 
 def is_spare(module: Module) -> bool:
-    """Tell whether a module is one of the issue's fillers, set only in a hole."""
+    """Tell whether a module is set only in a hole: a filler, or a pull quote."""
     return module.role == "spare"
+
+
+def may_stand_with(spare: Module, keys: set[str]) -> bool:
+    """Tell whether a spare may stand on a page of the modules ``keys``.
+
+    A filler may stand on any page; a pull quote only on a page of the
+    block it quotes.
+    """
+    return spare.quotes is None or spare.quotes in keys
 
 
 @dataclass(frozen=True)

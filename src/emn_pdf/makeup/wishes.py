@@ -18,7 +18,7 @@ from ..issue.model import (
     PictureFit,
     band_picture,
 )
-from ..layout.contract import resizable_pictures
+from ..layout.contract import quoted_block, resizable_pictures
 from ..layout.render import block_position, filler_position
 from .html import BAND_SUFFIX, Piece
 from .types import Grid, Module, Move, Note, is_spare
@@ -31,8 +31,11 @@ def wish_of(piece: Piece, edition: Edition, grid: Grid) -> Module:
     which stands in the columns under it.
     """
     columns = grid.columns_of(piece.columns)
-    if piece.role == "spare":  # a filler: set whole, wherever a hole is
-        return Module(piece.key, "spare", grid.columns, {}, pictures="whole")
+    if piece.role == "spare":  # a filler, or a pull quote: set whole in a hole
+        quotes = quoted_block(piece.key)
+        return Module(
+            piece.key, "spare", grid.columns, {}, pictures="whole", quotes=quotes
+        )
     if piece.role not in ("block", "band"):
         return Module(piece.key, piece.role, grid.columns, {})
     block = _block(edition, piece.key.removesuffix(BAND_SUFFIX))
