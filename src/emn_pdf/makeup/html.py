@@ -375,4 +375,7 @@ def _resize_picture(wrapper: _Element, height: float, crops: bool) -> None:
     if picture is not None:
         fit = "cover" if crops else "contain"
         style = picture.get("style", "")
-        picture.set("style", f"{style}; height: {height:.3f}px; object-fit: {fit}")
+        picture.set(
+            "style",
+            f"{style}; height: {height:.3f}px; max-height: none; object-fit: {fit}",
+        )

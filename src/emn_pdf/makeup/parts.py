@@ -111,19 +111,23 @@ class Part:
     def resizing(self, grid: Grid) -> tuple[float, float]:
         """Return how much its picture may shrink (below zero) and grow, in pixels.
 
-        Within its range; and a picture with text beside it (a card's title
-        beside it across columns, a study's cover beside its title) shrinks
-        only until it ends level with that text: further, the module would be
-        no shorter, and the page would run past its foot.
+        Within its range; a cropped picture never below the least share of
+        its own height the crop limits allow (the layout may have cropped it
+        already); and a picture with text beside it (a card's title beside it
+        across columns, a study's cover beside its title) shrinks only until
+        it ends level with that text: further, the module would be no
+        shorter, and the page would run past its foot.
         """
         picture = self.picture
         if picture is None:
             return 0.0, 0.0
         low, high = grid.range_of(self.module)
-        level = self.module.measures[self.span].level
+        measure = self.module.measures[self.span]
         least = picture * (low - 1)
-        if level is not None:
-            least = max(least, min(0.0, level - picture))
+        if self.module.pictures == "cropped" and measure.natural is not None:
+            least = min(0.0, max(least, low * measure.natural - picture))
+        if measure.level is not None:
+            least = max(least, min(0.0, measure.level - picture))
         return least, picture * (high - 1)
 
 
