@@ -102,20 +102,22 @@ def measure_of(wrapper: Box) -> Measure:
     top = wrapper.position_y
     height = wrapper.border_height()
     units: dict[int, Box] = {}
-    picture = level = beside = natural = None
+    picture = level = beside = natural = width = None
     for box in descendants(wrapper):
         if own_box(box, UNIT):
             units.setdefault(int(box.element.get(UNIT)), box)
         if own_box(box, PICTURE) and picture is None:
             picture, (level, beside) = box.height, _level(box, wrapper)
-            natural = natural_height(box)
+            natural, width = natural_height(box), box.width
     text = text_columns(wrapper)
     if text is None:
         boundaries, cuts = _turns([units[i] for i in sorted(units)], top, height)
-        return Measure(height, picture, boundaries, None, level, cuts, beside, natural)
+        return Measure(
+            height, picture, boundaries, None, level, cuts, beside, natural, width
+        )
     flow = _least_columns_height(text) + FLOW_SAFETY
     height += flow - text.height
-    return Measure(height, picture, (), flow, level, (), beside, natural)
+    return Measure(height, picture, (), flow, level, (), beside, natural, width)
 
 
 def _turns(

@@ -98,6 +98,7 @@ class Measure:
     cuts: tuple[Cut, ...] = ()  # one a boundary: unit and characters before it
     beside: float | None = None  # where the text beside its picture ends
     natural: float | None = None  # its picture's height at its width, uncropped
+    picture_width: float | None = None  # the width of its picture's box
 
     def blank_beside(self, picture: float | None) -> tuple[float, float] | None:
         """Return the blank its picture leaves beside it, at a height: top, bottom.
@@ -160,6 +161,7 @@ class Placed:
     flow: float | None = None  # the height its text's columns are set to
     crops: bool = True  # its picture is cropped to its new height, else scaled
     cuts: tuple[Cut, Cut] | None = None  # where its part of the text starts, ends
+    picture_width: float | None = None  # its picture narrowed, not cropped further
 
 
 @dataclass(frozen=True)
