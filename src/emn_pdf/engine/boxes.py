@@ -86,6 +86,16 @@ def is_picture(box: Box) -> bool:
     return isinstance(box, boxes.ReplacedBox)
 
 
+def natural_height(picture: Box) -> float | None:
+    """Return a picture's height at its box's width, in its own shape.
+
+    What a crop is measured against: the engine's intrinsic ratio (an SVG's
+    view box), ``None`` for a picture that has none.
+    """
+    ratio = picture.replacement.get_intrinsic_size(1, picture.style["font_size"])[2]
+    return float(picture.width / ratio) if ratio else None
+
+
 def is_block(box: Box) -> bool:
     """Tell whether ``box`` holds blocks or lines: a paragraph, a section, a column."""
     return isinstance(box, boxes.BlockContainerBox) and not is_line(box)

@@ -22,17 +22,20 @@ from urllib.parse import urlsplit
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     Tag,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
 from .errors import display_path
-from .pictures import FORMATS, check_picture
+from .pictures import FORMATS, check_picture, picture_shape
 
 
 class Strict(BaseModel):
@@ -61,6 +64,33 @@ WebUrl = Annotated[str, AfterValidator(_check_web_url)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 #: What page makeup may do to a block's pictures (see ``BlockBase.pictures``).
 PictureFit = Literal["cropped", "scaled", "whole"]
+
+
+@dataclass(frozen=True)
+class CropLimits:
+    """How far a picture's box may be from its own shape: the documented limits.
+
+    Its box's height over the picture's height at the box's width: a column
+    picture 0.7-1.4 (at 0.7 its top and foot are cut, 0.7 of its height
+    shown; at 1.4 its sides, 1/1.4 of its width), a band 0.5-1.3.  The
+    layouts' stylesheets read them (``--picture-least``...) and page makeup
+    resizes within them; a chart, a cover and ``crop: never`` are not cropped.
+    """
+
+    picture: tuple[float, float] = (0.7, 1.4)
+    band: tuple[float, float] = (0.5, 1.3)
+
+    def variables(self) -> dict[str, str]:
+        """Return them as the CSS custom properties the stylesheets read."""
+        return {
+            "--picture-least": str(self.picture[0]),
+            "--picture-most": str(self.picture[1]),
+            "--band-least": str(self.band[0]),
+            "--band-most": str(self.band[1]),
+        }
+
+
+CROP_LIMITS = CropLimits()
 Email = Annotated[str, AfterValidator(_check_email)]
 Text = Annotated[str, Field(min_length=1)]
 Markdown = Annotated[
@@ -94,8 +124,62 @@ def is_remote(src: str) -> bool:
     return urlsplit(src).scheme == "https"
 
 
+#: Words an editor may give as a picture's ``focus``: each sets the point's
+#: x or y (``top left`` is [0, 0]); the other stays at the middle.
+FOCUS_WORDS = {
+    "top": (None, 0.0),
+    "bottom": (None, 1.0),
+    "left": (0.0, None),
+    "right": (1.0, None),
+    "center": (None, None),
+}
+
+
+def _focus_point(value: Any) -> Any:
+    """Return a focus given in words (``top``, ``bottom left``) as [x, y]."""
+    if not isinstance(value, str):
+        return value
+    words = value.lower().split()
+    if not words or any(word not in FOCUS_WORDS for word in words):
+        raise ValueError(
+            f"focus {value!r} is neither [x, y] (0 to 1 from the top left) nor"
+            f" words among {', '.join(FOCUS_WORDS)} (e.g. 'top' or 'top left')"
+        )
+    point = [0.5, 0.5]
+    for word in words:
+        for axis, given in enumerate(FOCUS_WORDS[word]):
+            point[axis] = point[axis] if given is None else given
+    return tuple(point)
+
+
+Focus = Annotated[
+    tuple[Fraction, Fraction],
+    BeforeValidator(_focus_point),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {
+                    "type": "array",
+                    "items": {"type": "number", "minimum": 0, "maximum": 1},
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+                {
+                    "type": "string",
+                    "pattern": f"^\\s*(({'|'.join(FOCUS_WORDS)})\\s*)+$",
+                },
+            ]
+        }
+    ),
+]
+
+
 class Image(Strict):
     """A picture from the issue's ``images/`` folder, always with alt text."""
+
+    #: Its shape, handed to templates: a layout bounds the picture's box by it.
+    derived: ClassVar[tuple[str, ...]] = ("shape",)
+    _shape: float | None = PrivateAttr(None)
 
     src: str = Field(
         description="Path relative to the issue folder, e.g. images/event.png;"
@@ -110,10 +194,11 @@ class Image(Strict):
         description="Source or photographer, printed in small type under the"
         " picture: 'Source : STATEC, 2024', '© Ville de Luxembourg'.",
     )
-    focus: tuple[Fraction, Fraction] = Field(
+    focus: Focus = Field(
         (0.5, 0.5),
-        description="The point to keep in view when a band crops the picture:"
-        " [x, y] from the top left, 0 to 1 (faces, say).",
+        description="The point to keep in view when the picture is cropped:"
+        " [x, y] from the top left, 0 to 1 (faces, say), or words: top, bottom,"
+        " left, right, center ('top left').",
     )
     crop: Literal["auto", "never"] = Field(
         "auto",
@@ -143,6 +228,18 @@ class Image(Strict):
         if issue_dir is not None:
             _check_picture_file(Path(issue_dir), src)
         return src
+
+    @model_validator(mode="after")
+    def _measure_shape(self, info: ValidationInfo) -> Image:
+        issue_dir = (info.context or {}).get("issue_dir")
+        if issue_dir is not None and not is_remote(self.src):
+            shape = picture_shape(Path(issue_dir) / self.src)
+            self._shape = None if shape is None else round(shape, 4)
+        return self
+
+    def shape(self) -> float | None:
+        """Return the picture's height over its width, ``None`` if not known."""
+        return self._shape
 
 
 class Illustration(Image):

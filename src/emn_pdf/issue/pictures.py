@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
+from lxml import etree
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 #: Largest picture file accepted (a full-page photo at 300 dpi is ~10 MB).
@@ -180,3 +181,30 @@ def _check_pixels(name: str, image: Image.Image) -> None:
             f"{name} has {megapixels:.0f} megapixels, "
             f"more than {MAX_PIXELS // 1_000_000}"
         )
+
+
+SVG_NUMBER = re.compile(r"[\d.]+")
+
+
+def picture_shape(path: Path) -> float | None:
+    """Return a checked picture's height over its width, ``None`` if unknown.
+
+    Layouts bound a picture's box by it, so that no crop goes beyond the
+    limits (``layouts/README.md``); an SVG's view box gives its shape, else
+    its width and height when both are numbers.
+    """
+    if path.suffix.lower() != ".svg":
+        with Image.open(path) as image:
+            return image.height / image.width if image.width else None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    root = etree.parse(path, parser).getroot()
+    if view_box := root.get("viewBox"):
+        sizes = [float(v) for v in re.split(r"[\s,]+", view_box.strip())[2:4]]
+    else:
+        sizes = [_svg_number(root.get(name)) for name in ("width", "height")]
+    return sizes[1] / sizes[0] if len(sizes) == 2 and all(sizes) else None
+
+
+def _svg_number(value: str | None) -> float:
+    match = SVG_NUMBER.match(value or "")
+    return float(match.group()) if match else 0.0

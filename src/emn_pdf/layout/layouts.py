@@ -47,7 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..issue.errors import Problem, UserError
 from ..issue.load import merged, read_yaml, validated
-from ..issue.model import LENGTH, Colour, Length, ThemeOverride
+from ..issue.model import CROP_LIMITS, LENGTH, Colour, Length, ThemeOverride
 from ..machinery.files import contained, read_bounded
 from ..machinery.jobs import PDF_TARGETS, Target
 from .contract import check_layout
@@ -452,6 +452,7 @@ class Theme(BaseModel):
             "--page-side": self.page.side,
             "--page-bottom": self.page.bottom,
             "--page-height": f"{self.page.text_height():.2f}mm",
+            **CROP_LIMITS.variables(),
         }
 
     def overridden(self, changes: ThemeOverride) -> Theme:

@@ -331,7 +331,9 @@ def paged_html(flow: Flow, grid: Grid, placement: Placement) -> str:
             wrapper.set(ITEM, f"{piece.key}@{placed.span}")
             _fill(wrapper, piece.part(*placed.cuts) if placed.cuts else piece.elements)
             if placed.picture is not None:
-                _resize_picture(wrapper, placed.picture, placed.crops)
+                _resize_picture(
+                    wrapper, placed.picture, placed.crops, placed.picture_width
+                )
             if placed.leading:
                 _lead(wrapper, placed.leading)
             _set_flow(wrapper, placed.flow)
@@ -369,10 +371,17 @@ def _lead(wrapper: _Element, leading: float) -> None:
         unit.set("style", f"{style}; padding-top: {leading:.3f}px")
 
 
-def _resize_picture(wrapper: _Element, height: float, crops: bool) -> None:
-    """Give a module's picture its new height: cropped to it, or scaled whole."""
+def _resize_picture(
+    wrapper: _Element, height: float, crops: bool, width: float | None
+) -> None:
+    """Give a module's picture its new height: cropped to it, or scaled whole.
+
+    And its new width, if it is narrowed rather than cropped further.
+    """
     picture = wrapper.find(PICTURE_SELECTOR)
     if picture is not None:
         fit = "cover" if crops else "contain"
-        style = picture.get("style", "")
-        picture.set("style", f"{style}; height: {height:.3f}px; object-fit: {fit}")
+        style = f"{picture.get('style', '')}; height: {height:.3f}px; max-height: none"
+        if width is not None:
+            style += f"; width: {width:.3f}px; max-width: none"
+        picture.set("style", f"{style}; object-fit: {fit}")

@@ -25,6 +25,7 @@ from ..engine.boxes import (
     is_line,
     is_picture,
     line_text,
+    natural_height,
     own_box,
     page_boxes,
 )
@@ -101,18 +102,22 @@ def measure_of(wrapper: Box) -> Measure:
     top = wrapper.position_y
     height = wrapper.border_height()
     units: dict[int, Box] = {}
-    picture = level = beside = None
+    picture = level = beside = natural = width = None
     for box in descendants(wrapper):
         if own_box(box, UNIT):
             units.setdefault(int(box.element.get(UNIT)), box)
         if own_box(box, PICTURE) and picture is None:
             picture, (level, beside) = box.height, _level(box, wrapper)
+            natural, width = natural_height(box), box.width
     text = text_columns(wrapper)
     if text is None:
         boundaries, cuts = _turns([units[i] for i in sorted(units)], top, height)
-        return Measure(height, picture, boundaries, None, level, cuts, beside)
+        return Measure(
+            height, picture, boundaries, None, level, cuts, beside, natural, width
+        )
     flow = _least_columns_height(text) + FLOW_SAFETY
-    return Measure(height - text.height + flow, picture, (), flow, level, (), beside)
+    height += flow - text.height
+    return Measure(height, picture, (), flow, level, (), beside, natural, width)
 
 
 def _turns(

@@ -111,20 +111,42 @@ class Part:
     def resizing(self, grid: Grid) -> tuple[float, float]:
         """Return how much its picture may shrink (below zero) and grow, in pixels.
 
-        Within its range; and a picture with text beside it (a card's title
-        beside it across columns, a study's cover beside its title) shrinks
-        only until it ends level with that text: further, the module would be
-        no shorter, and the page would run past its foot.
+        Within its range; a band never below the least share of its own
+        height the crop limits allow (the layout may have cropped it already;
+        a column picture shrinks on narrower: :meth:`picture_width`); and a
+        picture with text beside it (a card's title beside it across columns,
+        a study's cover beside its title) shrinks only until it ends level
+        with that text: further, the module would be no shorter, and the page
+        would run past its foot.
         """
         picture = self.picture
         if picture is None:
             return 0.0, 0.0
         low, high = grid.range_of(self.module)
-        level = self.module.measures[self.span].level
+        measure = self.module.measures[self.span]
         least = picture * (low - 1)
-        if level is not None:
-            least = max(least, min(0.0, level - picture))
+        if self.module.role == "band" and measure.natural is not None:
+            least = min(0.0, max(least, low * measure.natural - picture))
+        if measure.level is not None:
+            least = max(least, min(0.0, measure.level - picture))
         return least, picture * (high - 1)
+
+    def picture_width(self, height: float, grid: Grid) -> float | None:
+        """Return the width its picture is narrowed to at ``height``, if it must be.
+
+        A column picture cropped to the least share of its own height the
+        crop limits allow is scaled down whole from there, narrower than its
+        column, never cropped further (a band is never below that share).
+        """
+        measure = self.module.measures[self.span]
+        if (
+            self.module.pictures != "cropped"
+            or measure.natural is None
+            or measure.picture_width is None
+        ):
+            return None
+        least = grid.range_of(self.module)[0] * measure.natural
+        return measure.picture_width * height / least if height < least else None
 
 
 @dataclass

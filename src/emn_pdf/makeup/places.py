@@ -60,6 +60,7 @@ def place_stack(stack: Stack, row: Row, grid: Grid) -> Iterator[Placed]:
             part.module.measures[stack.span].flow if part.units is None else None,
             part.module.pictures == "cropped",
             _cuts(part),
+            None if picture is None else part.picture_width(picture, grid),
         )
         top += height + grid.space + extra_space
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..issue.model import PictureFit
+from ..issue.model import CROP_LIMITS, PictureFit
 
 #: Roles of modules that head what follows them.
 KEPT_ROLES = ("heading", "band")
@@ -31,8 +31,8 @@ class Grid:
     line: float  # one line of body text
     space_stretch: float = 1.8  # the widest space, in block spaces
     space_shrink: float = 0.6  # the narrowest
-    picture_range: tuple[float, float] = (0.7, 1.4)
-    band_range: tuple[float, float] = (0.5, 1.3)  # a band may become a strip
+    picture_range: tuple[float, float] = CROP_LIMITS.picture
+    band_range: tuple[float, float] = CROP_LIMITS.band  # a band may become a strip
     leading_stretch: float = 0.5  # added between paragraphs at most, in lines
 
     def range_of(self, module: Module) -> tuple[float, float]:
@@ -97,6 +97,8 @@ class Measure:
     level: float | None = None  # its picture's height level with text beside it
     cuts: tuple[Cut, ...] = ()  # one a boundary: unit and characters before it
     beside: float | None = None  # where the text beside its picture ends
+    natural: float | None = None  # its picture's height at its width, uncropped
+    picture_width: float | None = None  # the width of its picture's box
 
     def blank_beside(self, picture: float | None) -> tuple[float, float] | None:
         """Return the blank its picture leaves beside it, at a height: top, bottom.
@@ -169,6 +171,7 @@ class Placed:
     flow: float | None = None  # the height its text's columns are set to
     crops: bool = True  # its picture is cropped to its new height, else scaled
     cuts: tuple[Cut, Cut] | None = None  # where its part of the text starts, ends
+    picture_width: float | None = None  # its picture narrowed, not cropped further
 
 
 @dataclass(frozen=True)
