@@ -39,7 +39,7 @@ sections:
 @pytest.fixture
 def crafted(make_issue: Callable[..., Path]) -> Path:
     issue = make_issue(CRAFTED)
-    Image.new("RGB", (900, 1000), "#1d4f91").save(issue / "images" / "tall.png")
+    Image.new("RGB", (300, 333), "#1d4f91").save(issue / "images" / "tall.png")
     Image.new("RGB", (10, 10)).save(issue / "images" / "unused.png")
     return issue
 
@@ -87,7 +87,7 @@ def test_characters_without_glyph_are_errors(findings: list[Finding]) -> None:
 def test_low_resolution_pictures_in_print(findings: list[Finding]) -> None:
     finding = only(findings, "W104", "fr print")
     assert (finding.line, finding.field, finding.page) == (11, "sections.1.blocks.0", 1)
-    assert finding.message.startswith("images/tall.png is printed at 127 dpi")
+    assert finding.message.startswith("images/tall.png is printed at 136 dpi")
 
 
 def test_unused_pictures(findings: list[Finding]) -> None:
