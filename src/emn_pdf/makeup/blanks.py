@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from .cost import WEIGHTS
 from .parts import Part, Row, Stack
 from .places import inked
-from .types import Grid, Module, Note
+from .types import Grid, Measure, Module, Note
 
 
 def hole_notes(pages: list[list[Row]], grid: Grid) -> Iterator[Note]:
@@ -61,13 +61,26 @@ def _why(following: Module, grid: Grid) -> str:
         )
     if following.role == "band":
         return "the next block's band and the start of its text need more room"
-    if following.measures.get(1) and following.measures[1].height <= grid.height:
+    if grid.keeps_whole(following):
         return (
             "the next block is taller than the room left, and a block shorter"
             " than a column is never split; no block of its section that fits"
             " may move up"
         )
+    if following.columns == 1 and 1 in following.measures:
+        return _why_no_turn(following.measures[1])
     return "no allowed change fills it"
+
+
+def _why_no_turn(measure: Measure) -> str:
+    """Say why a block in one column did not turn to the next page here."""
+    if not measure.boundaries:
+        return "the next block is taller than the room left, and its text never turns"
+    return (
+        "the next block's first lines, under its heading or picture, need more"
+        " room than is left: a block turns to the next page only between lines,"
+        " two on each side"
+    )
 
 
 def blank_runs(rows: list[Row], height: float, grid: Grid) -> tuple[list[float], float]:

@@ -57,8 +57,11 @@ def _short_splits(pages: list[list[Row]], grid: Grid) -> Iterator[tuple[int, str
             for stack in row.stacks:
                 for part in stack.parts:
                     module = part.module
-                    whole = module.measures[1].height if 1 in module.measures else 0
-                    if part.units and module.key not in found and whole <= grid.height:
+                    if (
+                        part.units
+                        and module.key not in found
+                        and grid.keeps_whole(module)
+                    ):
                         found.add(module.key)
                         yield number, module.key
 

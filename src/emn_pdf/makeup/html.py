@@ -370,9 +370,17 @@ def _lead(wrapper: _Element, leading: float) -> None:
 
 
 def _resize_picture(wrapper: _Element, height: float, crops: bool) -> None:
-    """Give a module's picture its new height: cropped to it, or scaled whole."""
+    """Give a module's picture its new height: cropped to it, or scaled whole.
+
+    The height makeup chose is the picture's, whatever cap the layout sets
+    on it for a flowing page (a card's picture at most a band high): capped,
+    the picture would end short of its place, and leave a blank under it.
+    """
     picture = wrapper.find(PICTURE_SELECTOR)
     if picture is not None:
         fit = "cover" if crops else "contain"
         style = picture.get("style", "")
-        picture.set("style", f"{style}; height: {height:.3f}px; object-fit: {fit}")
+        picture.set(
+            "style",
+            f"{style}; height: {height:.3f}px; max-height: none; object-fit: {fit}",
+        )

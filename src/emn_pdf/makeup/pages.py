@@ -226,7 +226,7 @@ def _first_height(item: Module | list[Module], grid: Grid) -> float:
         return spanned.height - shrink([spanned], grid)
     measure = module.measures[1]
     first = measure.height - shrink([Part(module, 1, None, measure.height)], grid)
-    if measure.height > grid.height and len(measure.boundaries) > 3:
+    if not grid.keeps_whole(module) and len(measure.boundaries) > 3:
         first = first_part(module, grid)
     across = module.measures.get(module.columns)
     if across is not None:

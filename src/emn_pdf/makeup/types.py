@@ -49,6 +49,19 @@ class Grid:
             return low, 1.0
         return 1.0, 1.0
 
+    def keeps_whole(self, module: Module) -> bool:
+        """Tell whether a module is never split: it is shorter than its column.
+
+        A short block spread over the columns of one page reads badly, so it
+        goes whole where it fits.  In a one-column grid a split turns the
+        page, and a block of any length turns between its lines, as in a
+        book (issue 30); the turn's own rules (two lines on each side, none
+        after a hyphen, a header with its first lines) still hold.
+        """
+        measure = module.measures.get(1)
+        short = measure is not None and measure.height <= self.height
+        return module.columns > 1 and short
+
     def columns_of(self, own: int | None) -> int:
         """Return the columns of a section: its own count, else the theme's.
 
@@ -88,6 +101,9 @@ class Measure:
     ``boundaries`` are where its text may turn (the top of a flow unit, or a
     line inside a paragraph), from its top, then its end; ``cuts`` say, for
     each, which unit and character it is (none given: each is a unit's top).
+    ``frame`` is the padding and borders around its text (a tinted panel's)
+    that a part of it still shows: above a part that does not start the
+    module, below one that does not end it.
     """
 
     height: float
@@ -97,6 +113,7 @@ class Measure:
     level: float | None = None  # its picture's height level with text beside it
     cuts: tuple[Cut, ...] = ()  # one a boundary: unit and characters before it
     beside: float | None = None  # where the text beside its picture ends
+    frame: tuple[float, float] = (0.0, 0.0)  # padding and borders: above, below
 
     def blank_beside(self, picture: float | None) -> tuple[float, float] | None:
         """Return the blank its picture leaves beside it, at a height: top, bottom.
@@ -108,6 +125,13 @@ class Measure:
             return None
         taller = (picture or self.picture) - self.level
         return (self.beside, self.beside + taller) if taller > 0 else None
+
+    def part_height(self, start: int, end: int) -> float:
+        """Return the height of its part from boundary ``start`` to ``end``."""
+        height = self.boundaries[end] - self.boundaries[start]
+        above = self.frame[0] if start > 0 else 0.0
+        below = self.frame[1] if end < len(self.boundaries) - 1 else 0.0
+        return height + above + below
 
     def cut(self, index: int) -> Cut:
         """Return the unit and characters boundary ``index`` turns at."""
