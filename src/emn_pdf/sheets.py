@@ -102,9 +102,17 @@ def _sheets_by_copyfit(
     among the content, or one page short of it with the contact on the back
     page; the theme's ranges bound how far the content may condense or
     spread, and when sizes alone cannot spread it, sections open new pages.
+    A count the content reaches only by leaving pages with holes the
+    layout's own sizes do not (at the loosest sizes, a section's heading
+    and its first lines overleaf of a page ending short) is not taken: a
+    designer would rather add designed pages than accept a page with a
+    hole (issue 30), and sections opening pages would only add more.
     """
     targets = _sheet_targets(natural.length[0], at_back.length[0])
+    holed = False
     for opened in (False, True):
+        if holed:
+            break
         laid = (
             replace(drafting, item=_with_section_openers(drafting.item))
             if opened
@@ -124,7 +132,9 @@ def _sheets_by_copyfit(
                     f"{pages} pages{back} ({natural.page_count} at the layout's"
                     f" sizes): {openers}{report}"
                 )
-                return chosen, Sheets(int(at_the_back), at_the_back, report)
+                if chosen.holes <= natural.holes:
+                    return chosen, Sheets(int(at_the_back), at_the_back, report)
+                holed = True
     return None
 
 

@@ -11,6 +11,7 @@ and where each filler went (I135) or that it found no hole (I136).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from .cost import WEIGHTS
 from .parts import Part, Row, Stack
@@ -18,21 +19,40 @@ from .places import inked
 from .types import Grid, Measure, Module, Note
 
 
-def hole_notes(pages: list[list[Row]], grid: Grid) -> Iterator[Note]:
-    """Say which pages but the last have a hole, as a reader sees it (W111).
+@dataclass(frozen=True)
+class Hole:
+    """A page but the last with a hole: its columns' longest blanks, and under all."""
+
+    page: int  # from 0
+    runs: list[float]  # each grid column's longest blank run, a share of the page
+    short: float  # the blank under the page's lowest module
+
+
+def holes_of(pages: list[list[Row]], grid: Grid) -> list[Hole]:
+    """Return the pages but the last that have a hole, as a reader sees it.
 
     A hole is a blank of ``WEIGHTS.blank`` of the page's height in a column
     of the page grid (beside a module, under one, between two), or under
     the page's lowest module: what ``tests/holes.py`` measures on the
-    rendered page.  The note says why no allowed change filled it, naming
-    the module that opens the next page.
+    rendered page.
     """
+    holes = []
     for number, rows in enumerate(pages[:-1]):
-        height = grid.page_height(number)
-        runs, short = blank_runs(rows, height, grid)
+        runs, short = blank_runs(rows, grid.page_height(number), grid)
+        if max(*runs, short) >= WEIGHTS.blank:
+            holes.append(Hole(number, runs, short))
+    return holes
+
+
+def hole_notes(holes: list[Hole], pages: list[list[Row]], grid: Grid) -> Iterator[Note]:
+    """Say which pages but the last have a hole (W111, :func:`holes_of`).
+
+    The note says why no allowed change filled it, naming the module that
+    opens the next page.
+    """
+    for hole in holes:
+        number, runs, short = hole.page, hole.runs, hole.short
         worst = max(runs, default=0.0)
-        if max(worst, short) < WEIGHTS.blank:
-            continue
         where = (
             f"a blank of {worst:.0%} of the page in column {runs.index(worst) + 1}"
             if worst >= short

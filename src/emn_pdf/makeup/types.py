@@ -212,7 +212,8 @@ class Placement:
     """The pages, each a list of placed modules, and what makeup measured.
 
     ``short_splits`` and ``lonely_last_page`` are what the search weighs and
-    copyfitting asks; ``notes`` say the same to the editor, in words.
+    copyfitting asks, ``holes`` what planning a print edition in sheets asks;
+    ``notes`` say the same to the editor, in words.
     """
 
     pages: list[list[Placed]]
@@ -222,6 +223,7 @@ class Placement:
     short_splits: int = 0  # modules split though shorter than a column
     lonely_last_page: bool = False  # the last page of several below its target
     moves: list[Move] = field(default_factory=list)  # blocks moved, in order
+    holes: int = 0  # pages but the last with a hole a reader sees (W111)
 
     def figures(self) -> dict[str, object]:
         """Return the makeup figures a build reports."""
