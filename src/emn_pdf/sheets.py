@@ -102,11 +102,13 @@ def _sheets_by_copyfit(
     among the content, or one page short of it with the contact on the back
     page; the theme's ranges bound how far the content may condense or
     spread, and when sizes alone cannot spread it, sections open new pages.
-    A count the content reaches only by leaving pages with holes the
-    layout's own sizes do not (at the loosest sizes, a section's heading
-    and its first lines overleaf of a page ending short) is not taken: a
-    designer would rather add designed pages than accept a page with a
-    hole (issue 30), and sections opening pages would only add more.
+    A count the content is spread to only by leaving pages with holes, as
+    many as the layout's own sizes or more (at the loosest sizes, a
+    section's heading and its first lines overleaf of a page ending short),
+    is not taken: that spreads it with blanks, and a designer would rather
+    add designed pages than accept a page with a hole (issue 30); sections
+    opening pages would only add more.  Condensed to fewer sheets, it saves
+    paper: taken.
     """
     targets = _sheet_targets(natural.length[0], at_back.length[0])
     holed = False
@@ -132,7 +134,8 @@ def _sheets_by_copyfit(
                     f"{pages} pages{back} ({natural.page_count} at the layout's"
                     f" sizes): {openers}{report}"
                 )
-                if chosen.holes <= natural.holes:
+                spread = pages > natural.length[0]
+                if not spread or chosen.holes in (0, *range(natural.holes)):
                     return chosen, Sheets(int(at_the_back), at_the_back, report)
                 holed = True
     return None
