@@ -118,9 +118,10 @@ def test_the_heldout_issues_meet_issue_30s_targets(
         pytest.param(
             "print",
             marks=pytest.mark.xfail(
-                reason="planned in whole sheets, the French print spreads over"
-                " twelve pages only with sections opening pages (W111 on three);"
-                " the English print's page 7 ends 16 % short, W111 unsaid",
+                reason="planned in whole sheets, the French print is spread to"
+                " eleven pages and a back page by sections opening pages (W111"
+                " on two, fewer than its own sizes leave); the English print's"
+                " page 7 ends 16 % short, W111 unsaid",
                 strict=True,
             ),
         ),
