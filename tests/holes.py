@@ -646,6 +646,7 @@ def measure(
         issue_dir, lang=lang, target=target, layout=layout, out_dir=out_dir,
         jobs=jobs, on_built=reports.append,
     )  # fmt: skip
-    order = {"web": 0, "print": 1}
+    order = {"web": 0, "print": 1}  # the PDF targets: html and email have no pages
+    reports = [report for report in reports if report.target in order]
     reports.sort(key=lambda r: (r.language, order[r.target]))
     return [measure_report(issue_dir, layout, report) for report in reports]

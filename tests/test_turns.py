@@ -11,6 +11,7 @@ is built and read back from the PDF, in three columns and in one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -21,23 +22,26 @@ from test_makeup import GRID, LINE
 from typesetting import text_lines
 
 import emn_pdf
-from emn_pdf.makeup import Measure, Module, place
+from emn_pdf.makeup import Measure, Module, Placed, place
 from emn_pdf.makeup.html import TURN, WHOLE, Piece
 from emn_pdf.makeup.turns import drop_first, keep_first, line_ends
 
 
-def one_paragraph(key: str, lines: int, header: float = 48.0) -> Module:
+def one_paragraph(
+    key: str, lines: int, header: float = 48.0, columns: int = 3
+) -> Module:
     """Return a block of a header and one paragraph of ``lines`` lines.
 
     It may turn after each line but the first and the last (orphans and
-    widows 2); each line is ten characters.
+    widows 2); each line is ten characters.  It stands in a grid of
+    ``columns``.
     """
     height = header + lines * LINE
     turns = [header + kept * LINE for kept in range(2, lines - 1)]
     boundaries = (0.0, *turns, height)
     cuts = ((0, 0), *((0, kept * 10) for kept in range(2, lines - 1)), (1, 0))
     measures = {1: Measure(height, None, boundaries, None, None, cuts)}
-    return Module(key, "block", 3, measures, span=1)
+    return Module(key, "block", columns, measures, span=1)
 
 
 def test_a_long_article_turns_between_lines_inside_a_paragraph() -> None:
@@ -74,6 +78,68 @@ def test_a_block_shorter_than_its_column_is_never_split() -> None:
     placement = place(modules, GRID)
     assert placement.splits == 0
     assert [p.cuts for page in placement.pages for p in page] == [None] * 4
+
+
+#: A grid of one column, a page of 1,000 px: an A5 booklet's.
+ONE_COLUMN = replace(GRID, columns=1)
+
+
+def turned_in_one_column(room: float, block: Module) -> list[Placed]:
+    """Return the parts of ``block`` placed under a page ``room`` px from full.
+
+    A block half a page high follows it: the last page is not left nearly
+    empty, whatever the turn.
+    """
+    above = Module("above", "block", 1, {1: Measure(1000 - room - GRID.space)})
+    after = Module("after", "block", 1, {1: Measure(500)})
+    placement = place([above, block, after], ONE_COLUMN)
+    assert next(placed.key for placed in placement.pages[0]) == "above"
+    return [placed for page in placement.pages for placed in page if placed.key == "b"]
+
+
+def test_in_one_column_a_short_block_turns_the_page_between_lines() -> None:
+    """As in a book: a block shorter than the page, at a page's foot, starts
+    there and goes on overleaf; the page ends full, a line from its foot."""
+    parts = turned_in_one_column(300, one_paragraph("b", 40, columns=1))
+    assert len(parts) == 2  # 688 px, shorter than the page
+    first, second = parts
+    assert first.top + first.height >= 1000 - LINE - 1
+    assert first.cuts and second.cuts and first.cuts[1] == second.cuts[0]
+    unit, characters = first.cuts[1]
+    assert unit == 0 and 2 <= characters // 10 <= 40 - 2
+
+
+def test_in_one_column_two_lines_stay_on_each_side_of_a_turn() -> None:
+    """Ten lines, room for nine and a half: the turn leaves the last two
+    overleaf (widows), not one."""
+    parts = turned_in_one_column(48 + 9.5 * LINE, one_paragraph("b", 10, columns=1))
+    assert [part.cuts for part in parts] == [((0, 0), (0, 80)), ((0, 80), (1, 0))]
+
+
+@pytest.mark.parametrize(
+    ("lines", "starts"), [(1.5, False), (2.5, True)], ids=["one line", "two lines"]
+)
+def test_in_one_column_a_heading_or_picture_keeps_its_first_two_lines(
+    lines: float, starts: bool
+) -> None:
+    """A picture 200 px high heads the block: at a page's foot it starts
+    there only with two lines of text under it."""
+    block = one_paragraph("b", 40, header=200.0, columns=1)
+    parts = turned_in_one_column(200 + lines * LINE, block)
+    if starts:
+        assert parts[0].cuts == ((0, 0), (0, 20))
+    else:
+        assert len(parts) == 1 and parts[0].cuts is None  # whole, overleaf
+
+
+def test_in_three_columns_the_same_block_stays_whole() -> None:
+    """The short-split rule holds where a split spreads a block over the
+    columns of one page."""
+    modules = [Module(key, "block", 3, {1: Measure(700)}, span=1) for key in "ace"] + [
+        one_paragraph("b", 40)
+    ]
+    placement = place(modules, GRID)
+    assert placement.splits == 0 and placement.short_splits == 0
 
 
 def test_lines_say_where_a_paragraph_may_turn() -> None:

@@ -104,10 +104,21 @@ def _sheets_by_copyfit(
     when the last page would be too empty without the contact; the theme's
     ranges bound how far the content may condense or spread, and when sizes
     alone cannot spread it, sections open new pages.
+
+    A count the content is spread to only by leaving pages with holes, as
+    many as at the layout's own sizes or more (at the loosest sizes, a
+    section's heading and its first lines overleaf of a page ending short),
+    is not taken: that spreads it with blanks, and a designer would rather
+    add designed pages (the issue's links and coming dates) than accept a
+    page with a hole (issue 30); sections opening pages would only add
+    more.  Condensed to fewer sheets, it saves paper: taken.
     """
     targets = _sheet_targets(natural.length[0], at_back.length[0])
     drafted = {Page("print"): natural, _back_page(1): at_back}
+    holed = False
     for opened in (False, True):
+        if holed:
+            break
         laid = (
             replace(drafting, item=_with_section_openers(drafting.item))
             if opened
@@ -117,8 +128,12 @@ def _sheets_by_copyfit(
             for page in _endings(at_the_back):
                 start = None if opened else drafted.get(page)
                 fitted = _copyfit_to(laid, page, pages, start or laid.draft(None, page))
-                if fitted is not None:
+                if fitted is None:
+                    continue
+                spread = pages > natural.length[0]
+                if not spread or fitted[0].holes in (0, *range(natural.holes)):
                     return _planned(fitted, page, natural, opened)
+                holed = True
     return None
 
 

@@ -340,6 +340,11 @@ class Draft:
         """Tell whether makeup kept every module shorter than a column whole."""
         return self.makeup is None or self.makeup.placement.short_splits == 0
 
+    @property
+    def holes(self) -> int:
+        """Return how many pages but the last makeup left with a hole (W111)."""
+        return 0 if self.makeup is None else self.makeup.placement.holes
+
     def finish(self) -> LaidOut:
         """Return the draft laid out: rendered now, unless it already was."""
         if self.laid_out is not None:

@@ -53,6 +53,28 @@ def _nothing(box: Box, context: None) -> None:
     return None
 
 
+def frame(root: Box, target: Box) -> tuple[float, float]:
+    """Return the padding and borders above and below ``target`` inside ``root``.
+
+    Those of ``target`` and of the boxes between it and ``root`` (``root``'s
+    own left out): what a part of ``target``'s content, cut from the rest,
+    still shows above and below it.
+    """
+    for box, path in walk(root, (), _path):
+        if box is target:
+            inside: tuple[Box, ...] = path[1:]
+            top = sum(each.padding_top + each.border_top_width for each in inside)
+            bottom = sum(
+                each.padding_bottom + each.border_bottom_width for each in inside
+            )
+            return float(top), float(bottom)
+    return 0.0, 0.0
+
+
+def _path(box: Box, above: tuple[Box, ...]) -> tuple[Box, ...]:
+    return (*above, box)
+
+
 def in_flow(box: Box) -> list[Box]:
     """Return the children of ``box`` in the normal flow (not floated, not placed)."""
     return [child for child in box.children if child.is_in_normal_flow()]

@@ -13,28 +13,48 @@ of its article (I137, I138).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from .cost import WEIGHTS
 from .parts import Part, Row, Stack
 from .places import inked
-from .types import Grid, Module, Note, may_stand_with
+from .types import Grid, Measure, Module, Note, may_stand_with
 
 
-def hole_notes(pages: list[list[Row]], grid: Grid) -> Iterator[Note]:
-    """Say which pages but the last have a hole, as a reader sees it (W111).
+@dataclass(frozen=True)
+class Hole:
+    """A page but the last with a hole: its columns' longest blanks, and under all."""
+
+    page: int  # from 0
+    runs: list[float]  # each grid column's longest blank run, a share of the page
+    short: float  # the blank under the page's lowest module
+
+
+def holes_of(pages: list[list[Row]], grid: Grid) -> list[Hole]:
+    """Return the pages but the last that have a hole, as a reader sees it.
 
     A hole is a blank of ``WEIGHTS.blank`` of the page's height in a column
     of the page grid (beside a module, under one, between two), or under
     the page's lowest module: what ``tests/holes.py`` measures on the
-    rendered page.  The note says why no allowed change filled it, naming
-    the module that opens the next page.
+    rendered page.
     """
+    holes = []
     for number, rows in enumerate(pages[:-1]):
-        height = grid.page_height(number)
-        runs, short = blank_runs(rows, height, grid)
+        runs, short = blank_runs(rows, grid.page_height(number), grid)
+        if max(*runs, short) >= WEIGHTS.blank:
+            holes.append(Hole(number, runs, short))
+    return holes
+
+
+def hole_notes(holes: list[Hole], pages: list[list[Row]], grid: Grid) -> Iterator[Note]:
+    """Say which pages but the last have a hole (W111, :func:`holes_of`).
+
+    The note says why no allowed change filled it, naming the module that
+    opens the next page.
+    """
+    for hole in holes:
+        number, runs, short = hole.page, hole.runs, hole.short
         worst = max(runs, default=0.0)
-        if max(worst, short) < WEIGHTS.blank:
-            continue
         where = (
             f"a blank of {worst:.0%} of the page in column {runs.index(worst) + 1}"
             if worst >= short
@@ -63,13 +83,26 @@ def _why(following: Module, grid: Grid) -> str:
         )
     if following.role == "band":
         return "the next block's band and the start of its text need more room"
-    if following.measures.get(1) and following.measures[1].height <= grid.height:
+    if grid.keeps_whole(following):
         return (
             "the next block is taller than the room left, and a block shorter"
             " than a column is never split; no block of its section that fits"
             " may move up"
         )
+    if following.columns == 1 and 1 in following.measures:
+        return _why_no_turn(following.measures[1])
     return "no allowed change fills it"
+
+
+def _why_no_turn(measure: Measure) -> str:
+    """Say why a block in one column did not turn to the next page here."""
+    if not measure.boundaries:
+        return "the next block is taller than the room left, and its text never turns"
+    return (
+        "the next block's first lines, under its heading or picture, need more"
+        " room than is left: a block turns to the next page only between lines,"
+        " two on each side"
+    )
 
 
 def blank_runs(rows: list[Row], height: float, grid: Grid) -> tuple[list[float], float]:

@@ -57,12 +57,12 @@ def best_columns(
 def short_split_cost(atoms: Sequence[Atom], end: int, grid: Grid) -> float:
     """Return what ending a column at ``end`` costs for the module it splits.
 
-    Nothing, unless it splits a module shorter than a column: then
-    :func:`.cost.short_split`.
+    Nothing, unless it splits a module kept whole
+    (:meth:`.types.Grid.keeps_whole`): then :func:`.cost.short_split`.
     """
     if end >= len(atoms) or atoms[end - 1].module is not atoms[end].module:
         return 0.0
-    if atoms[end].module.measures[1].height > grid.height:
+    if not grid.keeps_whole(atoms[end].module):
         return 0.0
     return short_split(grid)
 

@@ -20,17 +20,17 @@ def may_end_column(atoms: Sequence[Atom], end: int, grid: Grid) -> bool:
 
     An article may go on in the next column only if it is longer than a
     column of the page: a block shorter than the column it would stand in
-    is never split.  It never leaves its header with too little text
-    (:func:`first_turn`).  An article that goes on from the page before may
-    go on again.
+    is never split, but in a one-column grid, where a turn is a page's
+    (:meth:`.types.Grid.keeps_whole`).  It never leaves its header with too
+    little text (:func:`first_turn`).  An article that goes on from the page
+    before may go on again.
     """
     if end < len(atoms) and atoms[end - 1].module is atoms[end].module:
         module = atoms[end].module
-        whole = module.measures[1].height  # its picture, in its first part, stays
         if (atoms[end].unit or 0) < first_turn(module, grid):
             return False
         continued = atoms[0].module is module and atoms[0].unit not in (None, 0)
-        if whole <= grid.height and not continued:
+        if grid.keeps_whole(module) and not continued:
             return False
     return True
 
@@ -85,7 +85,7 @@ def first_turn(module: Module, grid: Grid) -> int:
 
 def first_part(module: Module, grid: Grid) -> float:
     """Return the height of the least part a split module may start with."""
-    return module.measures[1].boundaries[first_turn(module, grid)]
+    return module.measures[1].part_height(0, first_turn(module, grid))
 
 
 def _greedy_end(atoms: Sequence[Atom], start: int, height: float, grid: Grid) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from .blanks import fill_hole, hole_notes, spare_notes
+from .blanks import fill_hole, hole_notes, holes_of, spare_notes
 from .cost import WEIGHTS, capacity
 from .parts import Part, Row, is_closing, shrink, stack_height
 from .places import covered, place_row, placed_blanks
@@ -40,13 +40,16 @@ def finish(
     splits = len({p.key for page in placed_pages for p in page if p.units is not None})
     short = list(_short_splits(pages, grid))
     lonely = _lonely_last_page(pages, fills)
+    holes = holes_of(pages, grid)
     notes = [
         *_short_split_notes(short),
-        *hole_notes(pages, grid),
+        *hole_notes(holes, pages, grid),
         *_fill_notes(fills, lonely),
         *spare_notes(used, left),
     ]
-    return Placement(placed_pages, fills, splits, notes, len(short), lonely)
+    return Placement(
+        placed_pages, fills, splits, notes, len(short), lonely, holes=len(holes)
+    )
 
 
 def _short_splits(pages: list[list[Row]], grid: Grid) -> Iterator[tuple[int, str]]:
@@ -57,8 +60,11 @@ def _short_splits(pages: list[list[Row]], grid: Grid) -> Iterator[tuple[int, str
             for stack in row.stacks:
                 for part in stack.parts:
                     module = part.module
-                    whole = module.measures[1].height if 1 in module.measures else 0
-                    if part.units and module.key not in found and whole <= grid.height:
+                    if (
+                        part.units
+                        and module.key not in found
+                        and grid.keeps_whole(module)
+                    ):
                         found.add(module.key)
                         yield number, module.key
 

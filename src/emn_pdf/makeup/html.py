@@ -376,7 +376,10 @@ def _resize_picture(
 ) -> None:
     """Give a module's picture its new height: cropped to it, or scaled whole.
 
-    And its new width, if it is narrowed rather than cropped further.
+    And its new width, if it is narrowed rather than cropped further.  The
+    height makeup chose is the picture's, whatever cap the layout sets on it
+    for a flowing page (a card's picture at most a band high): capped, the
+    picture would end short of its place, and leave a blank under it.
     """
     picture = wrapper.find(PICTURE_SELECTOR)
     if picture is not None:

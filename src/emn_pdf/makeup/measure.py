@@ -19,6 +19,7 @@ from ..engine.boxes import (
     Box,
     column_count,
     descendants,
+    frame,
     in_flow,
     is_block,
     is_column,
@@ -102,19 +103,23 @@ def measure_of(wrapper: Box) -> Measure:
     top = wrapper.position_y
     height = wrapper.border_height()
     units: dict[int, Box] = {}
-    picture = level = beside = natural = width = None
+    picture = level = beside = natural = width = container = None
     for box in descendants(wrapper):
         if own_box(box, UNIT):
             units.setdefault(int(box.element.get(UNIT)), box)
         if own_box(box, PICTURE) and picture is None:
             picture, (level, beside) = box.height, _level(box, wrapper)
             natural, width = natural_height(box), box.width
+        if own_box(box, FLOW) and container is None:
+            container = box
     text = text_columns(wrapper)
     if text is None:
         boundaries, cuts = _turns([units[i] for i in sorted(units)], top, height)
+        around = frame(wrapper, container) if boundaries else (0.0, 0.0)
         return Measure(
-            height, picture, boundaries, None, level, cuts, beside, natural, width
-        )
+            height, picture, boundaries, None, level, cuts, beside, natural, width,
+            around,
+        )  # fmt: skip
     flow = _least_columns_height(text) + FLOW_SAFETY
     height += flow - text.height
     return Measure(height, picture, (), flow, level, (), beside, natural, width)

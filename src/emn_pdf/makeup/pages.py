@@ -26,7 +26,7 @@ from .alternatives import (
 )
 from .columns import balanced_stacks, foot_columns
 from .cost import WEIGHTS, hole_area
-from .fill import balanced_height, first_part
+from .fill import balanced_height, first_part, first_turn
 from .finish import finish, page_give
 from .parts import (
     Atom,
@@ -226,8 +226,9 @@ def _first_height(item: Module | list[Module], grid: Grid) -> float:
         return spanned.height - shrink([spanned], grid)
     measure = module.measures[1]
     first = measure.height - shrink([Part(module, 1, None, measure.height)], grid)
-    if measure.height > grid.height and len(measure.boundaries) > 3:
-        first = first_part(module, grid)
+    if not grid.keeps_whole(module) and len(measure.boundaries) > 2:
+        head = Part(module, 1, (0, first_turn(module, grid)), first_part(module, grid))
+        first = head.height - shrink([head], grid)  # its picture may shrink
     across = module.measures.get(module.columns)
     if across is not None:
         wide = Part(module, module.columns, None, across.height)

@@ -66,7 +66,7 @@ def extend(parts: list[Part], atom: Atom) -> None:
     if (start, end) == (0, units):
         part = Part(atom.module, 1, None, measure.height)
     else:
-        height = measure.boundaries[end] - measure.boundaries[start] + PART_SAFETY
+        height = measure.part_height(start, end) + PART_SAFETY
         part = Part(atom.module, 1, (start, end), height)
     if last is not None:
         parts[-1] = part

@@ -49,6 +49,19 @@ class Grid:
             return low, 1.0
         return 1.0, 1.0
 
+    def keeps_whole(self, module: Module) -> bool:
+        """Tell whether a module is never split: it is shorter than its column.
+
+        A short block spread over the columns of one page reads badly, so it
+        goes whole where it fits.  In a one-column grid a split turns the
+        page, and a block of any length turns between its lines, as in a
+        book (issue 30); the turn's own rules (two lines on each side, none
+        after a hyphen, a header with its first lines) still hold.
+        """
+        measure = module.measures.get(1)
+        short = measure is not None and measure.height <= self.height
+        return module.columns > 1 and short
+
     def columns_of(self, own: int | None) -> int:
         """Return the columns of a section: its own count, else the theme's.
 
@@ -88,6 +101,9 @@ class Measure:
     ``boundaries`` are where its text may turn (the top of a flow unit, or a
     line inside a paragraph), from its top, then its end; ``cuts`` say, for
     each, which unit and character it is (none given: each is a unit's top).
+    ``frame`` is the padding and borders around its text (a tinted panel's)
+    that a part of it still shows: above a part that does not start the
+    module, below one that does not end it.
     """
 
     height: float
@@ -99,6 +115,7 @@ class Measure:
     beside: float | None = None  # where the text beside its picture ends
     natural: float | None = None  # its picture's height at its width, uncropped
     picture_width: float | None = None  # the width of its picture's box
+    frame: tuple[float, float] = (0.0, 0.0)  # padding and borders: above, below
 
     def blank_beside(self, picture: float | None) -> tuple[float, float] | None:
         """Return the blank its picture leaves beside it, at a height: top, bottom.
@@ -110,6 +127,13 @@ class Measure:
             return None
         taller = (picture or self.picture) - self.level
         return (self.beside, self.beside + taller) if taller > 0 else None
+
+    def part_height(self, start: int, end: int) -> float:
+        """Return the height of its part from boundary ``start`` to ``end``."""
+        height = self.boundaries[end] - self.boundaries[start]
+        above = self.frame[0] if start > 0 else 0.0
+        below = self.frame[1] if end < len(self.boundaries) - 1 else 0.0
+        return height + above + below
 
     def cut(self, index: int) -> Cut:
         """Return the unit and characters boundary ``index`` turns at."""
@@ -201,7 +225,8 @@ class Placement:
     """The pages, each a list of placed modules, and what makeup measured.
 
     ``short_splits`` and ``lonely_last_page`` are what the search weighs and
-    copyfitting asks; ``notes`` say the same to the editor, in words.
+    copyfitting asks, ``holes`` what planning a print edition in sheets asks;
+    ``notes`` say the same to the editor, in words.
     """
 
     pages: list[list[Placed]]
@@ -211,6 +236,7 @@ class Placement:
     short_splits: int = 0  # modules split though shorter than a column
     lonely_last_page: bool = False  # the last page of several below its target
     moves: list[Move] = field(default_factory=list)  # blocks moved, in order
+    holes: int = 0  # pages but the last with a hole a reader sees (W111)
 
     def figures(self) -> dict[str, object]:
         """Return the makeup figures a build reports."""
