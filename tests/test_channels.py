@@ -19,7 +19,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import ROOT, SAMPLE, build_all, sample_reports, shared_path
-from pdfcheck import decoded_qr_codes, page_texts
+from pdfcheck import decoded_qr_codes, normalise, page_texts
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -383,27 +383,39 @@ def filler_pages_alone(report: emn_pdf.BuildReport, out: Path) -> Path:
     return out
 
 
-def sample_links() -> list[str]:
-    """Return the sample's English links, contact aside, as filler pages list them."""
-    edition = load_edition(SAMPLE / "en.yaml").edition
-    return [link.address for link in offered_links(edition)]
+def offered(issue: Path) -> tuple[list[str], list[str]]:
+    """Return an issue's English links (contact aside) and coming dates' titles."""
+    edition = load_edition(issue / "en.yaml").edition
+    links = [link.address for link in offered_links(edition)]
+    return links, [event.title for event in coming_dates(edition)]
 
 
+#: An issue, its layout: two designed pages before the back page at five
+#: pages fixed. The sample has 20 links; the corpus issue 22 and 3 coming
+#: dates, one more than two pages' 24 cells.
+FILLED = [(SAMPLE, "bulletin"), (CORPUS / "en-many-blocks", "emn")]
+
+
+@pytest.mark.parametrize(("issue", "layout"), FILLED, ids=["sample", "many-blocks"])
 def test_a_filler_page_lists_the_issues_links_with_codes_that_decode(
-    tmp_path: Path,
+    tmp_path: Path, issue: Path, layout: str
 ) -> None:
-    """Two pages ruled for notes completed the sheet; now the issue's links."""
-    report = filler_build(tmp_path / "out", SAMPLE, "bulletin")
+    """Two pages ruled for notes completed the sheet; now the issue's links,
+    each a QR code that decodes to it, then its coming dates."""
+    report = filler_build(tmp_path / "out", issue, layout)
     (said,) = [f.message for f in report.findings if f.code == "W132"]
     assert said.startswith("3 designed pages complete the last sheet (2 listing")
     assert report.path is not None
     pages = page_texts(report.path)
     assert all("ONLINE AND COMING UP" in page for page in pages[5:7])
     assert "Notes" not in " ".join(pages)
-    assert "The Glossary, Version 10.0".upper() in pages[5]
+    links, dates = offered(issue)
     fillers = filler_pages_alone(report, tmp_path / "fillers.pdf")
-    decoded = decoded_qr_codes(fillers)
-    assert sorted(decoded) == sorted(sample_links())
+    assert sorted(decoded_qr_codes(fillers)) == sorted(links)
+    listed = normalise(pages[6])
+    shown = dates[: 24 - len(links)]  # what two pages' cells hold
+    assert all(normalise(title) in listed for title in shown)
+    assert ("left out for want of room" in said) == (len(shown) < len(dates))
     assert min(type_sizes(fillers)) >= 5.99
     errors = [f for f in report.findings if f.severity == "error"]
     assert not errors, errors
@@ -430,7 +442,7 @@ def test_the_editor_asks_for_notes_pages(tmp_path: Path) -> None:
     assert "ONLINE AND COMING UP" in pages[5] and "Notes" not in pages[5]
     assert "NOTES" in pages[6].upper() and "ONLINE" not in pages[6]
     fillers = filler_pages_alone(report, tmp_path / "fillers.pdf")
-    assert sorted(decoded_qr_codes(fillers)) == sorted(sample_links())
+    assert sorted(decoded_qr_codes(fillers)) == sorted(offered(SAMPLE)[0])
 
 
 def test_filler_pages_spread_the_list_then_rule_what_is_left() -> None:
