@@ -465,7 +465,10 @@ def test_filler_pages_spread_the_list_then_rule_what_is_left() -> None:
     asked = edition.model_copy(update={"print": PrintOptions(notes_pages=True)})
     planned = filler_plan(asked, 4, 12)
     assert [page.notes for page in planned.pages] == [False, False, False, True]
-    assert planned.said().endswith("1 ruled for notes (as the editor asked)")
+    assert planned.said().endswith("1 ruled for notes, as the editor asked")
+    more = filler_plan(edition, entries + 1, 12)  # a page with nothing to list
+    assert [page.notes for page in more.pages] == [False] * entries + [True]
+    assert more.said().endswith("1 ruled for notes, nothing left to list")
     short = filler_plan(edition, 2, 12)  # more than 24 entries: said, not lost
     assert (
         short.unlisted == entries - 24 and "left out for want of room" in short.said()

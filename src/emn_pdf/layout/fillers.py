@@ -54,7 +54,7 @@ class FillerPlan:
         )
         if ruled:
             why = "as the editor asked" if self.asked_notes else "nothing left to list"
-            parts.append(f"{ruled} ruled for notes ({why})")
+            parts.append(f"{ruled} ruled for notes, {why}")
         if self.unlisted:
             parts.append(f"{self.unlisted} links or dates left out for want of room")
         return ", ".join(parts)
