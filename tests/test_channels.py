@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pikepdf
 import pytest
 from conftest import ROOT, SAMPLE, build_all, sample_reports, shared_path
-from pdfcheck import decoded_qr_codes, page_texts
+from pdfcheck import decoded_qr_codes, normalise, page_texts
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -26,7 +27,8 @@ import emn_pdf
 from emn_pdf.checks.printcheck import bleed_shortfalls, page_coverage
 from emn_pdf.cli import app
 from emn_pdf.issue.load import load_edition
-from emn_pdf.issue.model import Contact
+from emn_pdf.issue.model import Contact, PrintOptions
+from emn_pdf.layout.fillers import coming_dates, filler_plan, first_day, offered_links
 from emn_pdf.layout.layouts import find_layout
 from emn_pdf.output.press import hold_ink
 
@@ -354,3 +356,120 @@ def test_the_old_bulletin_back_page_is_found_illegible(tmp_path: Path) -> None:
     low = [f for f in findings if f.code == "E130"]
     assert low and {f.page for f in low} == {8}  # the back page alone
     assert any("Une publication d’EMN" in f.message for f in low)
+
+
+def filler_build(out: Path, issue: Path, layout: str) -> emn_pdf.BuildReport:
+    """Build an issue's English print edition at five pages of content, fixed.
+
+    Fixed, copyfitting cannot reach whole sheets: two designed pages come
+    before the back page (W132).
+    """
+    reports: list[emn_pdf.BuildReport] = []
+    emn_pdf.build(
+        issue, lang="en", target="print", layout=layout, out_dir=out,
+        jobs=1, pages=5, on_built=reports.append,
+    )  # fmt: skip
+    (report,) = reports
+    assert report.path is not None and report.pages == 8
+    return report
+
+
+def filler_pages_alone(report: emn_pdf.BuildReport, out: Path) -> Path:
+    """Return the PDF of the designed pages before the back page (6 and 7)."""
+    assert report.path is not None
+    with pikepdf.open(report.path) as pdf, pikepdf.new() as alone:
+        alone.pages.extend(pdf.pages[5:7])
+        alone.save(out)
+    return out
+
+
+def offered(issue: Path) -> tuple[list[str], list[str]]:
+    """Return an issue's English links (contact aside) and coming dates' titles."""
+    edition = load_edition(issue / "en.yaml").edition
+    links = [link.address for link in offered_links(edition)]
+    return links, [event.title for event in coming_dates(edition)]
+
+
+#: An issue, its layout: two designed pages before the back page at five
+#: pages fixed. The sample has 20 links; the corpus issue 22 and 3 coming
+#: dates, one more than two pages' 24 cells.
+FILLED = [(SAMPLE, "bulletin"), (CORPUS / "en-many-blocks", "emn")]
+
+
+@pytest.mark.parametrize(("issue", "layout"), FILLED, ids=["sample", "many-blocks"])
+def test_a_filler_page_lists_the_issues_links_with_codes_that_decode(
+    tmp_path: Path, issue: Path, layout: str
+) -> None:
+    """Two pages ruled for notes completed the sheet; now the issue's links,
+    each a QR code that decodes to it, then its coming dates."""
+    report = filler_build(tmp_path / "out", issue, layout)
+    (said,) = [f.message for f in report.findings if f.code == "W132"]
+    assert said.startswith("3 designed pages complete the last sheet (2 listing")
+    assert report.path is not None
+    pages = page_texts(report.path)
+    assert all("ONLINE AND COMING UP" in page for page in pages[5:7])
+    assert "Notes" not in " ".join(pages)
+    links, dates = offered(issue)
+    fillers = filler_pages_alone(report, tmp_path / "fillers.pdf")
+    assert sorted(decoded_qr_codes(fillers)) == sorted(links)
+    listed = normalise(pages[6])
+    shown = dates[: 24 - len(links)]  # what two pages' cells hold
+    assert all(normalise(title) in listed for title in shown)
+    assert ("left out for want of room" in said) == (len(shown) < len(dates))
+    assert min(type_sizes(fillers)) >= 5.99
+    errors = [f for f in report.findings if f.severity == "error"]
+    assert not errors, errors
+
+
+def test_the_editor_asks_for_notes_pages(tmp_path: Path) -> None:
+    """With notes pages asked, the list takes as few pages as it needs (one, on a
+    grid of 24 cells), and the next page is ruled."""
+    issue = tmp_path / "issue"
+    shutil.copytree(SAMPLE, issue)
+    with (issue / "en.yaml").open("a", encoding="utf-8") as edition:
+        edition.write("\nprint: {notes_pages: true}\n")
+    layout = tmp_path / "wide"
+    layout.mkdir()
+    (layout / "theme.yaml").write_text(
+        "extends: bulletin\ndescription: test\nfiller: {columns: 4, rows: 6}\n",
+        encoding="utf-8",
+    )
+    report = filler_build(tmp_path / "out", issue, str(layout))
+    (said,) = [f.message for f in report.findings if f.code == "W132"]
+    assert "(1 listing the issue's links and coming dates, 1 ruled for notes" in said
+    assert report.path is not None
+    pages = page_texts(report.path)
+    assert "ONLINE AND COMING UP" in pages[5] and "Notes" not in pages[5]
+    assert "NOTES" in pages[6].upper() and "ONLINE" not in pages[6]
+    fillers = filler_pages_alone(report, tmp_path / "fillers.pdf")
+    assert sorted(decoded_qr_codes(fillers)) == sorted(offered(SAMPLE)[0])
+
+
+def test_filler_pages_spread_the_list_then_rule_what_is_left() -> None:
+    """Links first, then the coming dates; spread evenly unless notes are asked."""
+    edition = load_edition(CORPUS / "en-many-blocks" / "en.yaml").edition
+    links, dates = offered_links(edition), coming_dates(edition)
+    assert dates and all(
+        first_day(event.date) > edition.masthead.date
+        for event in dates
+        if event.date is not None
+    )
+    entries = len(links) + len(dates)
+    spread = filler_plan(edition, 3, 12)
+    sizes = [len(page.links) + len(page.dates) for page in spread.pages]
+    assert sum(sizes) == entries and max(sizes) - min(sizes) <= 1
+    assert not any(page.notes for page in spread.pages)
+    assert (
+        spread.pages[0].links[0] == links[0] and spread.pages[-1].dates[-1] == dates[-1]
+    )
+    asked = edition.model_copy(update={"print": PrintOptions(notes_pages=True)})
+    planned = filler_plan(asked, 4, 12)
+    assert [page.notes for page in planned.pages] == [False, False, False, True]
+    assert planned.said().endswith("1 ruled for notes, as the editor asked")
+    more = filler_plan(edition, entries + 1, 12)  # a page with nothing to list
+    assert [page.notes for page in more.pages] == [False] * entries + [True]
+    assert more.said().endswith("1 ruled for notes, nothing left to list")
+    short = filler_plan(edition, 2, 12)  # more than 24 entries: said, not lost
+    assert (
+        short.unlisted == entries - 24 and "left out for want of room" in short.said()
+    )

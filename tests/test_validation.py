@@ -98,6 +98,11 @@ CASES = {
         "fr.yaml:17 sections.0.blocks.0.images.0.fit: unknown field 'fit' (allowed"
         " here: src, alt, caption, credit, focus, crop)",
     ),
+    "misspelt print option": (
+        ("masthead:\n", "print: {notes: true}\nmasthead:\n"),
+        "fr.yaml:1 print.notes: unknown field 'notes' (did you mean 'notes_pages'?"
+        " allowed here: notes_pages)",
+    ),
     "wrong type": (
         ("number: 7", "number: sept"),
         "fr.yaml:4 masthead.number: Input should be a valid integer, "

@@ -5,7 +5,8 @@ pages.  An edition whose content does not fill whole sheets is planned here,
 after page makeup and copyfitting (:mod:`emn_pdf.steps`): the contact moves to
 a back page, or a back cover follows the content, or copyfitting condenses or
 spreads the content within the theme's ranges to the nearest count that
-fills whole sheets.  Only when none of that works are designed pages added.
+fills whole sheets.  Only when none of that works are designed pages added:
+the issue's links and coming dates, or notes (:mod:`emn_pdf.layout.fillers`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .issue.errors import Finding
+from .layout.fillers import filler_plan
 from .layout.layouts import Page
 from .machinery.jobs import PAGES_PER_SHEET, whole_sheets
 from .makeup import copyfit
@@ -35,6 +37,7 @@ class Sheets:
     fillers: int  # designed pages after the content, the back page included
     contact_at_back: bool
     report: str | None = None  # what copyfitting did to reach whole sheets
+    carried: str = ""  # what the designed pages before the back page carry
 
     def findings(self) -> list[Finding]:
         """Say when designed pages besides the back page complete the last sheet."""
@@ -43,10 +46,10 @@ class Sheets:
         return [
             Finding(
                 "W132",
-                f"{self.fillers} designed pages complete the last sheet (notes,"
-                " the back page): within the layout's copyfit ranges the content"
-                " neither condenses nor spreads to whole sheets; shorten or"
-                " lengthen it, or set 'pages:'",
+                f"{self.fillers} designed pages complete the last sheet"
+                f" ({self.carried}; the back page): within the layout's"
+                " copyfit ranges the content neither condenses nor spreads to"
+                " whole sheets; shorten or lengthen it, or set 'pages:'",
             )
         ]
 
@@ -63,7 +66,9 @@ def planned_sheets(
     neither does at the layout's sizes, copyfitting condenses or spreads the
     content within the theme's ranges to the nearest count that does
     (unless the editor ``fixed`` the page count).  Only when that fails too
-    are ruled pages added before the back page.
+    are designed pages added before the back page: the issue's links and
+    coming dates (:mod:`emn_pdf.layout.fillers`), ruled for notes when there
+    is nothing left to list or the editor asked for notes pages.
     """
     at_back = drafting.draft(settings, _back_page(1))
     pages, last_fill = at_back.length
@@ -85,7 +90,16 @@ def planned_sheets(
     else:
         page = _back_page(with_back)
     draft = drafting.draft(settings, page)
-    return draft, Sheets(page.fill_pages, page.contact_at_back)
+    return draft, Sheets(
+        page.fill_pages, page.contact_at_back, carried=_carried(drafting, page)
+    )
+
+
+def _carried(drafting: Drafting, page: Page) -> str:
+    """Say what the designed pages before the back page carry, for W132."""
+    item = drafting.item
+    cells = item.layout.theme.filler.cells
+    return filler_plan(item.loaded.edition, page.fill_pages - 1, cells).said()
 
 
 def _back_page(fill_pages: int) -> Page:

@@ -480,8 +480,14 @@ def _language(document: Document) -> str:
 
 
 def _typesetting(survey: _Survey, language: str) -> Iterator[Finding]:
-    """Loose, stray, parted and laddered lines, paragraph by paragraph."""
+    """Loose, stray, parted and laddered lines, paragraph by paragraph.
+
+    Designed pages are left out: their lines are cells of a grid (a filler
+    page's links and dates), not paragraphs.
+    """
     for placed in survey.placed:
+        if placed.page in survey.fillers:
+            continue
         lines = [
             _Line(line, placed.context)
             for line in getattr(placed.box, "children", ())

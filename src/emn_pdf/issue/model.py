@@ -907,6 +907,18 @@ class ThemeOverride(Strict):
     )
 
 
+class PrintOptions(Strict):
+    """What the editor asks of the print edition beyond its content."""
+
+    notes_pages: bool = Field(
+        False,
+        description="True for ruled notes pages: the designed pages that complete"
+        " the last sheet list the issue's links and coming dates in as few pages"
+        " as they need, and the rest are ruled for notes. Unset, the list spreads"
+        " over them all, and only a page with nothing left to list is ruled.",
+    )
+
+
 class Edition(Strict):
     """One language edition of an issue: a whole newsletter."""
 
@@ -924,6 +936,10 @@ class Edition(Strict):
         ge=1,
         description="Exact page count the edition must have; checked, and the"
         " goal of copyfitting.",
+    )
+    print: PrintOptions = Field(
+        default_factory=lambda: PrintOptions(),
+        description="The print edition's options (ruled notes pages).",
     )
     names: list[Text] = Field(
         [],

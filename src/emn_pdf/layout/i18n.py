@@ -44,6 +44,14 @@ class Labels(BaseModel):
     issue_number: str = Field(description="Before the issue number: 'Numéro'.")
     stay_in_touch: str = Field(description="Default title of a contact block.")
     notes: str = Field(description="Title of a page left for notes (print).")
+    offers: str = Field(
+        description="Title of a print page listing the issue's links and"
+        " coming dates: 'En ligne et à venir'."
+    )
+    offers_continued: str = Field(
+        description="After that title on the pages that continue the list."
+    )
+    coming_up: str = Field(description="Over a coming date on that page: 'À venir'.")
     published_by: str = Field(
         description="The publisher line, '{publisher}' standing for the"
         " publisher: 'Une publication de {publisher}'."

@@ -338,6 +338,20 @@ class Copyfit(BaseModel):
         return self
 
 
+class FillerGrid(BaseModel):
+    """The grid of a print filler page: a cell for each link or coming date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    columns: int = Field(3, ge=1, le=6, description="Cells across the page.")
+    rows: int = Field(4, ge=1, le=10, description="Rows of cells down the page.")
+
+    @property
+    def cells(self) -> int:
+        """Return how many entries one filler page holds."""
+        return self.columns * self.rows
+
+
 class Theme(BaseModel):
     """The validated ``theme.yaml`` of a layout: its brand and its measures."""
 
@@ -390,6 +404,11 @@ class Theme(BaseModel):
         description="Place each block whole on the page grid (page makeup)"
         " instead of letting sections flow through balanced columns; in"
         " progress, for trial layouts.",
+    )
+    filler: FillerGrid = Field(
+        default_factory=lambda: FillerGrid(),
+        description="The grid of the print pages that list the issue's links"
+        " and coming dates when makeup cannot plan whole sheets.",
     )
     logo: str | None = Field(None, description="Logo file of the layout folder.")
     brand: str | None = Field(
@@ -448,6 +467,8 @@ class Theme(BaseModel):
             "--body-align": self.setting.align,
             "--hyphenate-zone": self.setting.hyphenate_zone,
             "--columns": str(self.columns),
+            "--filler-columns": str(self.filler.columns),
+            "--filler-rows": str(self.filler.rows),
             "--page-top": self.page.top,
             "--page-side": self.page.side,
             "--page-bottom": self.page.bottom,

@@ -29,6 +29,7 @@ from ..issue.errors import DeadlineExceeded, Problem, UserError
 from ..issue.model import BAND_FITS, Edition, titled_addresses
 from ..machinery.workers import memory_ceiling
 from .contract import quote_id
+from .fillers import filler_plan
 from .i18n import (
     Catalogue,
     fill_message,
@@ -36,7 +37,7 @@ from .i18n import (
     format_day,
     format_month,
 )
-from .layouts import DEFAULT_PAGE, Layout, Page, template_environment
+from .layouts import DEFAULT_PAGE, FillerGrid, Layout, Page, template_environment
 from .plain import Fields, Record, fields_of, plain
 from .text import markdown_to_html, plain_text, typeset, typeset_heading
 
@@ -77,7 +78,8 @@ def render_html(
     """
 
     def context() -> dict[str, Any]:
-        values = template_context(edition, catalogue, language, page)
+        cells = layout.theme.filler.cells
+        values = template_context(edition, catalogue, language, page, cells)
         values.update(plain(dict(extra or {})))
         return values
 
@@ -154,12 +156,18 @@ class TemplateTooLarge(Exception):
 
 
 def template_context(
-    edition: Edition, catalogue: Catalogue, language: str, page: Page
+    edition: Edition,
+    catalogue: Catalogue,
+    language: str,
+    page: Page,
+    filler_cells: int = FillerGrid().cells,
 ) -> dict[str, Any]:
     """Return what templates get (``layouts/README.md``, "The context").
 
-    What only the filters read sits under :data:`STATE`, a name no template
-    can write: the catalogue's contractions, the blocks' names.
+    ``filler_cells`` is how many links or dates a filler page lists (the
+    theme's ``filler`` grid).  What only the filters read sits under
+    :data:`STATE`, a name no template can write: the catalogue's
+    contractions, the blocks' names.
     """
     data = plain(edition)
     return {
@@ -171,6 +179,9 @@ def template_context(
         "modified": modification_date(edition.masthead.date),
         "target": page.target,
         "fill_pages": page.fill_pages,
+        "filler_pages": plain(
+            filler_plan(edition, page.fill_pages - 1, filler_cells).pages
+        ),
         "contact_at_back": page.contact_at_back,
         STATE: _State(catalogue, _block_ids(data), tuple(edition.names)),
     }
