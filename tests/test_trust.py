@@ -80,7 +80,13 @@ def test_templates_are_handed_plain_data(layout: str) -> None:
     """Everything a template can name is a record, a list, a dict or a scalar."""
     item = prepare(SAMPLE, "fr", layout)
     catalogue = edition_catalogue(item.loaded, item.layout.catalogue_files("fr"))
-    context = template_context(item.loaded.edition, catalogue, "fr", Page("print", 2))
+    context = template_context(
+        item.loaded.edition,
+        catalogue,
+        "fr",
+        Page("print", 2),
+        item.layout.theme.filler_cells,
+    )
     seen = 0
 
     def check(value: object) -> None:

@@ -98,7 +98,7 @@ def planned_sheets(
 def _carried(drafting: Drafting, page: Page) -> str:
     """Say what the designed pages before the back page carry, for W132."""
     item = drafting.item
-    cells = item.layout.theme.filler.cells
+    cells = item.layout.theme.filler_cells
     return filler_plan(item.loaded.edition, page.fill_pages - 1, cells).said()
 
 

@@ -338,18 +338,38 @@ class Copyfit(BaseModel):
         return self
 
 
+#: The room a filler cell needs, width and height in mm: its block's title,
+#: the link's label, a QR code phones read (20 mm) and its caption.
+FILLER_CELL_MM = (55.0, 55.0)
+#: The filler page's title and its space, in mm.
+FILLER_TITLE_MM = 30.0
+
+
 class FillerGrid(BaseModel):
-    """The grid of a print filler page: a cell for each link or coming date."""
+    """The grid of a print filler page: a cell for each link or coming date.
+
+    Unset, the page's size says it: as many cells of :data:`FILLER_CELL_MM`
+    as it holds (3 by 4 on A4, 2 by 2 on A5), so a child layout on smaller
+    paper needs no setting of its own.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    columns: int = Field(3, ge=1, le=6, description="Cells across the page.")
-    rows: int = Field(4, ge=1, le=10, description="Rows of cells down the page.")
+    columns: int | None = Field(
+        None, ge=1, le=6, description="Cells across the page (unset: as fit)."
+    )
+    rows: int | None = Field(
+        None, ge=1, le=10, description="Rows of cells down the page (unset: as fit)."
+    )
 
-    @property
-    def cells(self) -> int:
-        """Return how many entries one filler page holds."""
-        return self.columns * self.rows
+    def on(self, page: PageSetup) -> tuple[int, int]:
+        """Return the columns and rows of cells on ``page``."""
+        width = paper_size(page.size)[0] - 2 * millimetres(page.side)
+        height = page.text_height() - FILLER_TITLE_MM
+        return (
+            self.columns or max(1, int(width // FILLER_CELL_MM[0])),
+            self.rows or max(1, int(height // FILLER_CELL_MM[1])),
+        )
 
 
 class Theme(BaseModel):
@@ -449,6 +469,12 @@ class Theme(BaseModel):
                 )
         return self
 
+    @property
+    def filler_cells(self) -> int:
+        """Return how many entries one filler page holds."""
+        columns, rows = self.filler.on(self.page)
+        return columns * rows
+
     def variables(self, target: Target) -> dict[str, str]:
         """Return the CSS custom properties the stylesheets read, by name."""
         colours = {
@@ -467,8 +493,8 @@ class Theme(BaseModel):
             "--body-align": self.setting.align,
             "--hyphenate-zone": self.setting.hyphenate_zone,
             "--columns": str(self.columns),
-            "--filler-columns": str(self.filler.columns),
-            "--filler-rows": str(self.filler.rows),
+            "--filler-columns": str(self.filler.on(self.page)[0]),
+            "--filler-rows": str(self.filler.on(self.page)[1]),
             "--page-top": self.page.top,
             "--page-side": self.page.side,
             "--page-bottom": self.page.bottom,

@@ -37,7 +37,7 @@ from .i18n import (
     format_day,
     format_month,
 )
-from .layouts import DEFAULT_PAGE, FillerGrid, Layout, Page, template_environment
+from .layouts import DEFAULT_PAGE, Layout, Page, template_environment
 from .plain import Fields, Record, fields_of, plain
 from .text import markdown_to_html, plain_text, typeset, typeset_heading
 
@@ -78,7 +78,7 @@ def render_html(
     """
 
     def context() -> dict[str, Any]:
-        cells = layout.theme.filler.cells
+        cells = layout.theme.filler_cells
         values = template_context(edition, catalogue, language, page, cells)
         values.update(plain(dict(extra or {})))
         return values
@@ -160,7 +160,7 @@ def template_context(
     catalogue: Catalogue,
     language: str,
     page: Page,
-    filler_cells: int = FillerGrid().cells,
+    filler_cells: int,
 ) -> dict[str, Any]:
     """Return what templates get (``layouts/README.md``, "The context").
 
