@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(BIN)/mypy src
 
 test: lint $(PDFJS) $(CHROMIUM)
-	$(BIN)/pytest -n auto --dist loadgroup
+	$(BIN)/pytest -n auto --dist loadgroup --durations=15
 
 # The edit loop: lint, types and every test that lays no page out.
 quick: lint
