@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 import yaml
-from emn_pdf.i18n import typography
 
 import emn_pdf
+from emn_pdf.layout.i18n import typography
 from emn_pdf.layout.typographer import keep_together
 
 RUNS = 5

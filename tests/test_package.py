@@ -7,8 +7,14 @@ public API stays the five names it always was.
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.util
 import re
 from pathlib import Path
+
+import pytest
+from conftest import ROOT
 
 import emn_pdf
 
@@ -55,3 +61,25 @@ def test_the_cache_knows_every_module_of_every_sub_package() -> None:
     from emn_pdf.machinery.cache import _own_code
 
     assert set(SOURCE.rglob("*.py")) <= set(_own_code())
+
+
+@pytest.mark.parametrize(
+    "script", sorted((ROOT / "benchmarks").glob("*.py")), ids=lambda path: path.stem
+)
+def test_every_benchmark_names_what_the_package_has(script: Path) -> None:
+    """A benchmark is run by hand: a name of emn-pdf it imports that moved is
+    found here (its other dependencies are installed by ``make bench``)."""
+    tree = ast.parse(script.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "emn_pdf"
+        ):
+            module = importlib.import_module(str(node.module))
+            for alias in node.names:
+                assert hasattr(module, alias.name) or importlib.util.find_spec(
+                    f"{node.module}.{alias.name}"
+                ), f"{script.name}: {node.module}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("emn_pdf"):
+                    importlib.import_module(alias.name)
