@@ -10,6 +10,7 @@ e-mails are read back with Python's ``email`` package.
 from __future__ import annotations
 
 import email
+import json
 import re
 from collections.abc import Iterator
 from email import policy
@@ -28,7 +29,9 @@ import emn_pdf
 from emn_pdf.cli import app
 from emn_pdf.issue.load import load_edition
 from emn_pdf.issue.model import titled_addresses
+from emn_pdf.machinery.cache import CACHE_DIR
 from emn_pdf.machinery.jobs import edition_files
+from emn_pdf.web import assets
 from emn_pdf.web.email import MAX_HTML_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -231,6 +234,79 @@ def test_web_editions_give_the_same_bytes_and_come_from_the_cache(
         SAMPLE, lang="fr", target="html", out_dir=first, on_built=reports.append
     )
     assert not reports[-1].cached
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    """Return the files of an output folder by their path, its cache left out."""
+    return {
+        path.relative_to(out).as_posix(): path.read_bytes()
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and CACHE_DIR not in path.parts
+    }
+
+
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the pictures drawn (resvg) and encoded (Pillow), in a fresh process."""
+    calls: list[str] = []
+    drawn, resized = assets._drawn_svg, assets._resized
+
+    def counted_drawn(*args: object) -> bytes:
+        calls.append("drawn")
+        return drawn(*args)  # type: ignore[arg-type]
+
+    def counted_resized(*args: object) -> assets.Asset:
+        calls.append("encoded")
+        return resized(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(assets, "_drawn_svg", counted_drawn)
+    monkeypatch.setattr(assets, "_resized", counted_resized)
+    monkeypatch.setattr(assets, "_MADE", {})
+    return calls
+
+
+def build_web(out: Path) -> dict[str, bytes]:
+    """Build the sample's French web page and e-mail as a new process would."""
+    assets._MADE.clear()  # what a process keeps: a new one has none
+    for target in ("email", "html"):
+        emn_pdf.build(SAMPLE, lang="fr", target=target, out_dir=out, jobs=1, force=True)
+    return outputs(out)
+
+
+def test_a_fresh_process_reuses_the_pictures_the_cache_keeps(
+    made: list[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = build_web(out)
+    assert "drawn" in made and "encoded" in made
+    kept = sorted((out / CACHE_DIR / assets.KEPT_KIND).glob("*.json"))
+    assert kept
+    made.clear()
+    assert build_web(out) == first  # the same bytes, nothing drawn nor encoded
+    assert made == []
+    elsewhere = tmp_path / "elsewhere"  # a cache is the output folder's own
+    assert build_web(elsewhere) == first
+    assert "drawn" in made
+
+
+def test_a_damaged_picture_in_the_cache_is_made_again(
+    made: list[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = build_web(out)
+    entries = sorted((out / CACHE_DIR / assets.KEPT_KIND).glob("*.json"))
+    sound = {path: path.read_bytes() for path in entries}
+    assert len(entries) >= 3
+    cut, edited, crafted, *_ = entries
+    cut.write_bytes(sound[cut][: len(sound[cut]) // 2])  # a process killed writing it
+    edited.write_bytes(sound[edited].replace(b'"data": "', b'"data": "AAAA'))
+    entry = json.loads(sound[crafted])
+    entry["copies"][0]["name"] = "../../index.html"  # a crafted one
+    crafted.write_text(json.dumps(entry))
+    made.clear()
+    assert build_web(out) == first
+    assert made  # the damaged ones are made again, and kept sound
+    assert {path: path.read_bytes() for path in entries} == sound
 
 
 # In a browser -------------------------------------------------------------------

@@ -32,11 +32,13 @@ from pathlib import Path
 from typing import Any
 
 from ..issue.errors import Finding, display_path
-from .files import atomic_output, sweep_parts
+from .files import atomic_output, read_bounded, sweep_parts
 from .jobs import BuildReport, Job
 
 CACHE_DIR = ".emn-pdf-cache"
-#: Engine packages whose upgrade changes the output, and the module each installs.
+#: Engine packages whose upgrade changes the output, and the module each installs:
+#: the PDFs' and, for the web page and the e-mail, MJML's, CSS inlining's and
+#: the SVG drawing's.
 ENGINE_PACKAGES = {
     "weasyprint": "weasyprint",
     "pydyf": "pydyf",
@@ -44,7 +46,14 @@ ENGINE_PACKAGES = {
     "pypdfium2": "pypdfium2",
     "segno": "segno",
     "pillow": "PIL",
+    "mrml": "mrml",
+    "css-inline": "css_inline",
+    "resvg-py": "resvg_py",
 }
+#: The most intermediate files (pictures made for the web) kept per kind.
+KEPT_FILES = 512
+#: The most bytes an intermediate file may hold to be read back.
+MAX_KEPT_BYTES = 128 * 1024 * 1024
 #: emn-pdf's own folder, wherever this module stands in it.
 PACKAGE_DIR = Path(str(files("emn_pdf")))
 
@@ -87,6 +96,11 @@ def _content_digest(path: Path) -> bytes:
     if signature not in _DIGESTS:
         _DIGESTS[signature] = hashlib.sha256(path.read_bytes()).digest()
     return _DIGESTS[signature]
+
+
+def content_digest(path: Path) -> str:
+    """Return the digest of a file's bytes, read once per version of the file."""
+    return _content_digest(path).hex()
 
 
 #: Digests of the files read by this process (fonts and profiles are large).
@@ -316,6 +330,69 @@ _FIELDS: dict[str, Callable[[Any], bool]] = {
     "quick": _of(str),
     "seconds": _of(int, float),
 }
+
+
+def own_code_digest() -> str:
+    """Return a digest of emn-pdf's own code: what makes an intermediate file."""
+    digest = hashlib.sha256()
+    for content in sorted({_content_digest(path) for path in _own_code()}):
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def kept(out_dir: Path, kind: str, key: str) -> bytes | None:
+    """Return the intermediate file of ``kind`` kept under ``key``, if any.
+
+    Intermediate files (the pictures made for a web page or an e-mail) are
+    kept by the digest of their inputs in ``<out>/.emn-pdf-cache/<kind>/``,
+    so a later process makes them no more.  The caller checks what it reads
+    and calls :func:`discard_kept` on a damaged one.
+    """
+    path = _kept_path(out_dir, kind, key)
+    try:
+        return read_bounded(path, MAX_KEPT_BYTES)
+    except (OSError, ValueError):
+        if path.exists() or path.is_symlink():
+            discard_kept(out_dir, kind, key)
+        return None
+
+
+def keep(out_dir: Path, kind: str, key: str, data: bytes) -> None:
+    """Keep an intermediate file under ``key``, written whole or not at all.
+
+    A cache that cannot be written only costs the next process the work:
+    never a failure.  The oldest files go past :data:`KEPT_FILES`.
+    """
+    path = _kept_path(out_dir, kind, key)
+    with suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sweep_parts(path.parent)
+        with atomic_output(path) as partial:
+            partial.write_bytes(data)
+        _prune(path.parent)
+
+
+def discard_kept(out_dir: Path, kind: str, key: str) -> None:
+    """Remove a damaged intermediate file: it is made again."""
+    with suppress(OSError):
+        _kept_path(out_dir, kind, key).unlink()
+
+
+def _prune(folder: Path) -> None:
+    """Remove the oldest files of ``folder`` past :data:`KEPT_FILES`."""
+    files = list(folder.glob("*.json"))
+    if len(files) <= KEPT_FILES:
+        return
+    files.sort(key=lambda path: (path.stat().st_mtime_ns, path.name))
+    for path in files[: len(files) - KEPT_FILES]:
+        with suppress(OSError):
+            path.unlink()
+
+
+def _kept_path(out_dir: Path, kind: str, key: str) -> Path:
+    if not (kind.isalnum() and key.isalnum()):
+        raise ValueError(f"not a cache name: {kind}/{key}")
+    return out_dir / CACHE_DIR / kind / f"{key}.json"
 
 
 def _entry_path(out_dir: Path, name: str) -> Path:

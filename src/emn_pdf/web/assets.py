@@ -8,6 +8,11 @@ and checked as pictures are: a raster picture is resampled to a few widths
 would run there), and the e-mail, which no mail client shows SVG in, gets
 each picture as PNG or JPEG, SVGs drawn by resvg with the layout's fonts.
 Every name is made from the content, so the same inputs give the same files.
+
+Pictures made are kept in the process, and, while a build writes a web
+target (:func:`kept_in`), in the output folder's cache, by the digest of
+what makes them: a later process (the next build after an edit of the text)
+draws and encodes none of them again.
 """
 
 from __future__ import annotations
@@ -15,10 +20,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from lxml import etree
 from PIL import Image, ImageOps
@@ -31,6 +40,7 @@ from ..issue.pictures import (
     check_resource,
 )
 from ..layout.layouts import UNIT_MM, Layout
+from ..machinery import cache
 from ..machinery.files import contained, read_bounded
 from ..machinery.remote import Remote
 
@@ -108,21 +118,134 @@ def original(issue_dir: Path, src: str, remote: Remote | None) -> bytes:
 #: (``watch``, the next edition, the e-mail after the page) resamples nothing.
 _MADE: dict[tuple[object, ...], Picture] = {}
 MADE_KEPT = 256
+#: The output folder whose cache keeps the pictures made, while a build
+#: writes a web target there; ``None``: kept in the process only.
+_KEPT_IN: ContextVar[Path | None] = ContextVar("pictures_kept_in", default=None)
+#: The cache's folder for pictures (``<out>/.emn-pdf-cache/pictures/``).
+KEPT_KIND = "pictures"
+KEPT_NAME = re.compile(r"pictures/[A-Za-z0-9_-]+\.(jpg|png|svg)")
 
 
-def _made_once(key: tuple[object, ...], make: Callable[[], Picture]) -> Picture:
-    """Return ``make()``, made once per ``key`` in the process."""
+@contextmanager
+def kept_in(out_dir: Path) -> Iterator[None]:
+    """Keep the pictures made meanwhile in ``out_dir``'s cache, and reuse them."""
+    token = _KEPT_IN.set(out_dir)
+    try:
+        yield
+    finally:
+        _KEPT_IN.reset(token)
+
+
+def _made_once(
+    key: tuple[object, ...],
+    make: Callable[[], Picture],
+    inputs: Callable[[], list[str]],
+) -> Picture:
+    """Return ``make()``, made once per ``key`` in the process.
+
+    ``inputs`` says, by content, all that makes the picture: the key of its
+    entry in the output folder's cache, when there is one (:func:`kept_in`).
+    """
     if key not in _MADE:
         if len(_MADE) >= MADE_KEPT:
             _MADE.clear()
-        _MADE[key] = make()
+        out_dir = _KEPT_IN.get()
+        _MADE[key] = make() if out_dir is None else _cached(out_dir, inputs(), make)
     return _MADE[key]
+
+
+def _cached(out_dir: Path, inputs: list[str], make: Callable[[], Picture]) -> Picture:
+    """Return the picture the cache keeps for ``inputs``, or make and keep it.
+
+    A damaged entry (cut short, edited, crafted) is discarded and made again.
+    """
+    digest = hashlib.sha256()
+    for value in [*inputs, *_versions(), cache.own_code_digest()]:
+        digest.update(value.encode() + b"\0")
+    key = digest.hexdigest()
+    data = cache.kept(out_dir, KEPT_KIND, key)
+    if data is not None:
+        picture = _from_json(data, key)
+        if picture is not None:
+            return picture
+        cache.discard_kept(out_dir, KEPT_KIND, key)
+    picture = make()
+    cache.keep(out_dir, KEPT_KIND, key, _as_json(picture, key))
+    return picture
+
+
+def _versions() -> list[str]:
+    """Return the versions of what draws, resamples and encodes the pictures."""
+    import resvg_py
+    from lxml import etree
+    from PIL import __version__ as pillow
+
+    resvg = getattr(resvg_py, "__version__", "")
+    return [f"resvg-py={resvg}", f"pillow={pillow}", f"lxml={etree.__version__}"]
+
+
+def _as_json(picture: Picture, key: str) -> bytes:
+    """Return a picture as its cache entry holds it, its files' digests with them."""
+    entry = {
+        "key": key,
+        "copies": [
+            {
+                "name": copy.name,
+                "sha256": hashlib.sha256(copy.data).hexdigest(),
+                "data": base64.b64encode(copy.data).decode("ascii"),
+            }
+            for copy in picture.copies
+        ],
+        "widths": list(picture.widths),
+        "width": picture.width,
+        "height": picture.height,
+    }
+    return json.dumps(entry).encode("utf-8")
+
+
+def _from_json(data: bytes, key: str) -> Picture | None:
+    """Return the picture of a cache entry; ``None``: not one this code wrote."""
+    try:
+        entry = json.loads(data)
+        copies = tuple(_copy_from_json(copy) for copy in entry["copies"])
+        widths = tuple(entry["widths"])
+        picture = Picture(copies, widths, entry["width"], entry["height"])
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    sizes = [*widths, picture.width, picture.height]
+    sound = (
+        entry.get("key") == key
+        and copies
+        and len(copies) == len(widths)
+        and all(type(size) is int and size > 0 for size in sizes)
+    )
+    return picture if sound else None
+
+
+def _copy_from_json(copy: dict[str, Any]) -> Asset:
+    """Return a copy of a cache entry, its name and bytes checked."""
+    name, data = copy["name"], base64.b64decode(copy["data"], validate=True)
+    if not (isinstance(name, str) and KEPT_NAME.fullmatch(name)):
+        raise ValueError("not a picture's name")
+    if hashlib.sha256(data).hexdigest() != copy["sha256"]:
+        raise ValueError("not the bytes kept")
+    return Asset(name, data)
+
+
+def _inputs(kind: str, src: str, data: bytes, *settings: str) -> list[str]:
+    """Return what makes a picture, by content: the key of its cache entry."""
+    digest = hashlib.sha256(data).hexdigest()
+    return [kind, _stem(src, data), digest, str(JPEG_QUALITY), *settings]
 
 
 def screen_picture(src: str, data: bytes) -> Picture:
     """Return the picture for the web page: raster copies by width, or a clean SVG."""
     key = ("screen", _stem(src, data), WIDTHS)
-    return _made_once(key, lambda: _screen_picture(src, data))
+    return _made_once(
+        key,
+        lambda: _screen_picture(src, data),
+        lambda: _inputs("screen", src, data, repr(WIDTHS)),
+    )
 
 
 def _screen_picture(src: str, data: bytes) -> Picture:
@@ -148,7 +271,16 @@ def mail_picture(src: str, data: bytes, width: int, layout: Layout) -> Picture:
     fonts = tuple(str(layout.font_path(face)) for face in layout.theme.fonts)
     family = layout.theme.type.body_font
     key = ("mail", _stem(src, data), width, fonts, family)
-    return _made_once(key, lambda: _mail_picture(src, data, width, fonts, family))
+    return _made_once(
+        key,
+        lambda: _mail_picture(src, data, width, fonts, family),
+        lambda: _inputs("mail", src, data, str(width), family, *_digests(fonts)),
+    )
+
+
+def _digests(paths: tuple[str, ...]) -> list[str]:
+    """Return the digests of files' contents, in their order."""
+    return [cache.content_digest(Path(path)) for path in paths]
 
 
 def _mail_picture(

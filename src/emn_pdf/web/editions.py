@@ -16,6 +16,7 @@ from ..layout.render import block_id
 from ..machinery.files import atomic_folder
 from ..machinery.jobs import BuildReport, Job, Target, checked_base_url
 from ..machinery.remote import Remote
+from .assets import kept_in
 from .email import email_edition, html_size_problem
 from .page import EditionFiles, web_page
 
@@ -37,7 +38,8 @@ def write_target(
     edition names (none: an SVG's pictures are the ones it holds).
     """
     remote = Remote() if job.allow_remote else None
-    made = made_for(item, job.target, checked_base_url(job.base_url), remote)
+    with kept_in(job.out_dir):  # the pictures made, for the next process
+        made = made_for(item, job.target, checked_base_url(job.base_url), remote)
     folder = job.output(job.target)
     job.out_dir.mkdir(parents=True, exist_ok=True)
     with atomic_folder(folder) as partial:
