@@ -119,8 +119,10 @@ def _rendered_in(
         template = _environment(layout).get_template(entry)
         with memory_ceiling(TEMPLATE_MEMORY):
             return _rendered(template, context())
-    except DeadlineExceeded as error:  # the alarm rang inside a template
-        raise UserError(_template_problem(layout, error)) from None
+    except DeadlineExceeded as error:
+        if _template_frames(layout, error):  # the alarm rang inside a template
+            raise UserError(_template_problem(layout, error)) from None
+        raise  # while loading the template or its data: the edition's time
     except UserError:
         raise
     except Exception as error:  # a layout's mistake, whatever it raised
@@ -504,15 +506,25 @@ def _template_problem(layout: Layout, error: Exception) -> Problem:
     """
     file = getattr(error, "filename", None)
     line = getattr(error, "lineno", None)
-    for frame, frame_line in _frames(error):
-        frame_file = Path(frame.f_code.co_filename)
-        if any(frame_file.is_relative_to(folder) for folder in layout.folders):
-            file, line = frame.f_code.co_filename, frame_line
+    if frames := _template_frames(layout, error):
+        file, line = frames[-1]
     return Problem(
         f"template error: {_template_message(layout, error)}",
         file=Path(file) if file else layout.folder,
         line=line,
     )
+
+
+def _template_frames(layout: Layout, error: BaseException) -> list[tuple[str, int]]:
+    """Return the template files and lines ``error`` went through, innermost last."""
+    return [
+        (frame.f_code.co_filename, line)
+        for frame, line in _frames(error)
+        if any(
+            Path(frame.f_code.co_filename).is_relative_to(folder)
+            for folder in layout.folders
+        )
+    ]
 
 
 def _frames(error: BaseException) -> list[tuple[FrameType, int]]:
