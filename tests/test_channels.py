@@ -185,6 +185,31 @@ def test_the_sample_condenses_to_one_sheet_with_its_contact_printed_once(
     assert holding == [3]  # the last page, and no other
 
 
+def test_a_contact_too_large_for_a_small_back_page_stays_among_the_content(
+    tmp_path: Path,
+) -> None:
+    """On an A5 page, a city's contact of five channels ran past the back page.
+
+    The engine made a ninth page of the eight planned (E112, and E124: the
+    print edition could not be built); the contact now stays on a content
+    page, printed once, and a back cover ends the edition."""
+    issue = CORPUS / "de-city-integration"
+    a5 = ROOT / "tests" / "heldout" / "a5-layout"
+    reports: list[emn_pdf.BuildReport] = []
+    emn_pdf.build(
+        issue, lang="de", target="print", layout=str(a5), out_dir=tmp_path, jobs=1,
+        on_built=reports.append,
+    )  # fmt: skip
+    (report,) = reports
+    assert report.path is not None and report.pages % 4 == 0
+    assert not [f for f in report.findings if f.severity == "error"]
+    pages = page_texts(report.path)
+    title = normalise("So erreichen Sie uns")
+    holding = [n for n, text in enumerate(pages) if title in normalise(text)]
+    assert len(holding) == 1 and holding[0] < content_pages(report)
+    assert "Eine Veröffentlichung von" in pages[-1]
+
+
 def test_the_sample_bulletin_lists_its_links_rather_than_spread_with_holes(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:

@@ -11,6 +11,7 @@ the issue's links and coming dates, or notes (:mod:`emn_pdf.layout.fillers`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -47,15 +48,19 @@ class Sheets:
             Finding(
                 "W132",
                 f"{self.fillers} designed pages complete the last sheet"
-                f" ({self.carried}; the back page): within the layout's"
-                " copyfit ranges the content neither condenses nor spreads to"
-                " whole sheets; shorten or lengthen it, or set 'pages:'",
+                f" ({self.carried}; {_ending_said(self.contact_at_back)}): within"
+                " the layout's copyfit ranges the content neither condenses nor"
+                " spreads to whole sheets; shorten or lengthen it, or set 'pages:'",
             )
         ]
 
 
 def planned_sheets(
-    drafting: Drafting, natural: Draft, settings: dict[str, str], fixed: bool
+    drafting: Drafting,
+    natural: Draft,
+    settings: dict[str, str],
+    fixed: bool,
+    back: Callable[[int], Page] | None = None,
 ) -> tuple[Draft, Sheets]:
     """Plan the print edition in whole sheets, as a designer does, not padded.
 
@@ -69,17 +74,22 @@ def planned_sheets(
     are designed pages added before the back page: the issue's links and
     coming dates (:mod:`emn_pdf.layout.fillers`), ruled for notes when there
     is nothing left to list or the editor asked for notes pages.
+
+    ``back`` makes the designed pages that end the edition (by default the
+    last carries the contact; :func:`back_cover` when the contact does not
+    fit on it at the layout's size).
     """
-    at_back = drafting.draft(settings, _back_page(1))
+    back = back or _back_page
+    at_back = drafting.draft(settings, back(1))
     pages, last_fill = at_back.length
     if whole_sheets(at_back.page_count) and (
         pages == 1 or last_fill >= SHEET_LAST_FILL
     ):
-        return at_back, Sheets(1, True)
+        return at_back, Sheets(1, back(1).contact_at_back)
     if whole_sheets(natural.page_count + 1):  # a back cover after the contact
         return drafting.draft(settings, Page("print", fill_pages=1)), Sheets(1, False)
     if not fixed and not settings:
-        planned = _sheets_by_copyfit(drafting, natural, at_back)
+        planned = _sheets_by_copyfit(drafting, natural, at_back, back)
         if planned is not None:
             return planned
     content = natural.length[0], at_back.length[0]
@@ -88,7 +98,7 @@ def planned_sheets(
     if in_content < with_back:
         page = Page("print", fill_pages=in_content)
     else:
-        page = _back_page(with_back)
+        page = back(with_back)
     draft = drafting.draft(settings, page)
     return draft, Sheets(
         page.fill_pages, page.contact_at_back, carried=_carried(drafting, page)
@@ -107,8 +117,17 @@ def _back_page(fill_pages: int) -> Page:
     return Page("print", fill_pages=fill_pages, contact_at_back=True)
 
 
+def back_cover(fill_pages: int) -> Page:
+    """Return the print page whose last designed page is a back cover.
+
+    The contact stays among the content: for a layout whose back page
+    cannot hold it (a small page, many channels).
+    """
+    return Page("print", fill_pages=fill_pages)
+
+
 def _sheets_by_copyfit(
-    drafting: Drafting, natural: Draft, at_back: Draft
+    drafting: Drafting, natural: Draft, at_back: Draft, back: Callable[[int], Page]
 ) -> tuple[Draft, Sheets] | None:
     """Copyfit the content to the nearest count of whole sheets, if one fits.
 
@@ -128,7 +147,7 @@ def _sheets_by_copyfit(
     more.  Condensed to fewer sheets, it saves paper: taken.
     """
     targets = _sheet_targets(natural.length[0], at_back.length[0])
-    drafted = {Page("print"): natural, _back_page(1): at_back}
+    drafted = {Page("print"): natural, back(1): at_back}
     holed = False
     for opened in (False, True):
         if holed:
@@ -139,7 +158,7 @@ def _sheets_by_copyfit(
             else drafting
         )
         for pages, at_the_back in targets:
-            for page in _endings(at_the_back):
+            for page in _endings(at_the_back, back):
                 start = None if opened else drafted.get(page)
                 fitted = _copyfit_to(laid, page, pages, start or laid.draft(None, page))
                 if fitted is None:
@@ -158,13 +177,13 @@ def _planned(
     chosen, report = fitted
     openers = "sections open pages, " if opened else ""
     report = (
-        f"{chosen.length[0]} pages{_ending_said(page)} ({natural.page_count} at"
+        f"{chosen.length[0]} pages{_after_content(page)} ({natural.page_count} at"
         f" the layout's sizes): {openers}{report}"
     )
     return chosen, Sheets(page.fill_pages, page.contact_at_back, report)
 
 
-def _endings(after_content: bool) -> tuple[Page, ...]:
+def _endings(after_content: bool, back: Callable[[int], Page]) -> tuple[Page, ...]:
     """Return the print pages that may end the content, in the order tried.
 
     None, or (``after_content``) one designed page: the back page with the
@@ -173,14 +192,17 @@ def _endings(after_content: bool) -> tuple[Page, ...]:
     """
     if not after_content:
         return (Page("print"),)
-    return _back_page(1), Page("print", fill_pages=1)
+    return tuple(dict.fromkeys((back(1), back_cover(1))))
 
 
-def _ending_said(page: Page) -> str:
+def _ending_said(contact_at_back: bool) -> str:
+    """Say the designed page that ends the edition."""
+    return "the back page" if contact_at_back else "a back cover"
+
+
+def _after_content(page: Page) -> str:
     """Say the designed page after the content, for the report."""
-    if not page.fill_pages:
-        return ""
-    return " and a back page" if page.contact_at_back else " and a back cover"
+    return f" and {_ending_said(page.contact_at_back)}" if page.fill_pages else ""
 
 
 def _copyfit_to(

@@ -45,7 +45,7 @@ from .machinery.remote import Remote
 from .makeup import WEIGHTS, MadeUp, Measured, copyfit, make_up
 from .makeup.copyfit import Trial
 from .output import finish, press
-from .sheets import planned_sheets
+from .sheets import Sheets, back_cover, planned_sheets
 
 COVER_WIDTH = 800
 #: What the engine measured in this process (a worker's, or the one of
@@ -375,12 +375,32 @@ def lay_out_target(
     planned = None
     if target == "print" and not whole_sheets(draft.page_count):
         fixed = pages is not None or item.loaded.edition.pages is not None
-        draft, planned = planned_sheets(drafting, draft, settings, fixed)
-    laid_out = draft.finish()
+        laid_out, planned = _in_whole_sheets(drafting, draft, settings, fixed)
+    else:
+        laid_out = draft.finish()
     laid_out.copyfit = planned.report if planned and planned.report else copyfitted
     laid_out.copyfit_problem = problem
     laid_out.sheets = planned
     return laid_out
+
+
+def _in_whole_sheets(
+    drafting: Drafting, natural: Draft, settings: dict[str, str], fixed: bool
+) -> tuple[LaidOut, Sheets]:
+    """Return the print edition planned in whole sheets, laid out.
+
+    The contact goes to the back page only if it fits there: on a small
+    page, a contact of many channels runs past it (the engine makes a page
+    more than planned), and stays among the content, a back cover after it.
+    """
+    draft, planned = planned_sheets(drafting, natural, settings, fixed)
+    laid_out = draft.finish()
+    if planned.contact_at_back and laid_out.page_count > draft.page_count:
+        draft, planned = planned_sheets(
+            drafting, natural, settings, fixed, back=back_cover
+        )
+        laid_out = draft.finish()
+    return laid_out, planned
 
 
 @dataclass(frozen=True)
