@@ -45,7 +45,8 @@ def built(factory: pytest.TempPathFactory, name: str, layout: str) -> Reports:
     """Return every edition and target of an issue, built once in the test run."""
     if name == "sample":
         return sample_reports(factory, layout)
-    out = shared_path(factory, f"issue32-{name}-{layout}")
+    # The same files as test_makeup's corpus figures: built once in a run.
+    out = shared_path(factory, f"corpus-{layout}") / ISSUES[name].name
     reports = build_all(ISSUES[name], layout, out)
     return {(report.language, report.target): report for report in reports}
 
