@@ -37,7 +37,7 @@ from .i18n import (
     format_day,
     format_month,
 )
-from .layouts import DEFAULT_PAGE, Layout, Page, template_environment
+from .layouts import DEFAULT_PAGE, Layout, Page, package_data, template_environment
 from .plain import Fields, Record, fields_of, plain
 from .text import markdown_to_html, plain_text, typeset, typeset_heading
 
@@ -120,9 +120,9 @@ def _rendered_in(
         with memory_ceiling(TEMPLATE_MEMORY):
             return _rendered(template, context())
     except DeadlineExceeded as error:
-        if _template_frames(layout, error):  # the alarm rang inside a template
+        if _foreign_frames(layout, error):  # rang inside a template of outside
             raise UserError(_template_problem(layout, error)) from None
-        raise  # while loading the template or its data: the edition's time
+        raise  # the edition's time: our templates take none to speak of
     except UserError:
         raise
     except Exception as error:  # a layout's mistake, whatever it raised
@@ -524,6 +524,16 @@ def _template_frames(layout: Layout, error: BaseException) -> list[tuple[str, in
             Path(frame.f_code.co_filename).is_relative_to(folder)
             for folder in layout.folders
         )
+    ]
+
+
+def _foreign_frames(layout: Layout, error: BaseException) -> list[tuple[str, int]]:
+    """Return the frames of ``error`` in templates not shipped with emn-pdf."""
+    ours = package_data("layouts").resolve()
+    return [
+        (file, line)
+        for file, line in _template_frames(layout, error)
+        if not Path(file).resolve().is_relative_to(ours)
     ]
 
 
