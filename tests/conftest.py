@@ -19,6 +19,7 @@ from emn_pdf.machinery.jobs import chosen_languages
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2024-12"
+CORPUS_DIR = ROOT / "tests" / "corpus"
 SEED = Path(__file__).parent / "data" / "seed-2024-12-fr.txt"
 
 MINIMAL_EDITION = """\
@@ -129,6 +130,19 @@ def build_all(issue: Path, layout: str, out_dir: Path) -> list[emn_pdf.BuildRepo
                         out_dir=out_dir, jobs=1, on_built=keep,
                     )  # fmt: skip
     return [reports[unit] for unit in units]
+
+
+def corpus_reports(
+    factory: pytest.TempPathFactory, name: str, layout: str
+) -> list[emn_pdf.BuildReport]:
+    """Return the reports of a corpus issue built in ``layout``, web and print.
+
+    Built once in the test run (:func:`build_all`) for every test that reads
+    them: the makeup's figures, the crops, the archive; the files stay, for
+    the measure of issue 30's figures to read (``holes.py``).
+    """
+    out = shared_path(factory, f"corpus-{layout}") / name
+    return build_all(CORPUS_DIR / name, layout, out)
 
 
 @pytest.fixture(scope="session")
