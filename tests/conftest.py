@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -130,6 +131,17 @@ def build_all(issue: Path, layout: str, out_dir: Path) -> list[emn_pdf.BuildRepo
                         out_dir=out_dir, jobs=1, on_built=keep,
                     )  # fmt: skip
     return [reports[unit] for unit in units]
+
+
+T = TypeVar("T")
+
+
+def in_turn(items: list[T]) -> list[T]:
+    """Return ``items`` from this process's own place on: the processes of
+    a test run build different editions at once, then find the others built."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    start = (int(worker) if worker.isdigit() else 0) * len(items) // 2
+    return items[start:] + items[:start]
 
 
 def corpus_reports(

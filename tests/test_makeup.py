@@ -8,7 +8,6 @@ makeup on, and reads the boxes of the result.
 from __future__ import annotations
 
 import itertools
-import os
 import re
 import sys
 import uuid
@@ -27,6 +26,7 @@ from conftest import (
     ROOT,
     SAMPLE,
     corpus_reports,
+    in_turn,
     sample_reports,
 )
 from pypdf import PdfReader
@@ -685,14 +685,6 @@ def corpus_findings(factory: pytest.TempPathFactory, edition: Edition) -> list[F
     """Return what the builds of a corpus issue found, web then print, in a layout."""
     reports = sorted(corpus_reports(factory, *edition), key=lambda r: r.target != "web")
     return [finding for report in reports for finding in report.findings]
-
-
-def in_turn(editions: list[Edition]) -> list[Edition]:
-    """Return ``editions`` from this process's own place on: the processes of
-    a test run build different editions at once, then find the others built."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
-    start = (int(worker) if worker.isdigit() else 0) * len(editions) // 2
-    return editions[start:] + editions[:start]
 
 
 def corpus_pages(

@@ -22,7 +22,7 @@ from pathlib import Path
 import pdfcheck
 import pytest
 from browser import Browser, validate_html
-from conftest import SAMPLE, corpus_reports, exclusive, shared_path
+from conftest import SAMPLE, corpus_reports, exclusive, in_turn, shared_path
 from lxml import etree, isoschematron
 from lxml import html as lxml_html
 from PIL import Image
@@ -585,7 +585,7 @@ def corpus_site(
     site = shared_path(tmp_path_factory, f"site-{layout}")
     reports = [
         *sample.values(),
-        *(r for issue in CORPUS for r in corpus_reports(tmp_path_factory, issue.name, layout)),
+        *(r for issue in in_turn(CORPUS) for r in corpus_reports(tmp_path_factory, issue.name, layout)),
     ]  # fmt: skip
     with exclusive(site):
         if not (site / "feed.xml").is_file():
