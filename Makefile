@@ -7,7 +7,7 @@ CHROMIUM := /usr/bin/chromium
 PYTHON ?= python3
 ISSUE  ?= issues/2024-12
 
-.PHONY: pdf test quick lint golden placements docs bench clean
+.PHONY: pdf test quick lint golden placements docs bench atom-schema clean
 
 $(STAMP): pyproject.toml scripts/system-deps.sh
 	./scripts/system-deps.sh
@@ -59,6 +59,11 @@ docs: $(STAMP)
 # out, each placement's input and result kept (a few minutes); review the diff.
 placements: $(STAMP)
 	EMN_PDF_UPDATE_PLACEMENTS=1 $(BIN)/pytest -q -n auto tests/test_placements.py
+
+# Convert RFC 4287's Atom schema (tests/data/atom.rnc) to the RELAX NG XML syntax
+# the tests read (tests/data/atom.rng), with trang; done once, the result committed.
+atom-schema:
+	./scripts/atom-schema.sh
 
 clean:
 	rm -rf build $(VENV)

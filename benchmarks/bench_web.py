@@ -7,7 +7,9 @@ Plain Python, no timing assertions: run it, read the table.
 Each figure is the median of --runs builds with ``emn_pdf.build`` in this
 process (``force``: no output from the cache), after one build of each target
 to warm the process (imports, the engine's fonts), for the sample's French
-and English editions, and as cold CLI processes.  "Fresh" clears what a
+and English editions, and as cold CLI processes: one edition with one
+process (``--jobs 1``), and both with the default workers, as a user types
+``emn-pdf build issues/2024-12 --target html``.  "Fresh" clears what a
 process keeps between builds first, as ``bench_build.py``'s (b) does: page
 makeup's measures and the engine's parsed stylesheets for a PDF, the pictures
 made for a web page or an e-mail; "kept" keeps them (a rebuild in ``watch``,
@@ -69,12 +71,17 @@ def in_process(
 
 
 def cold(language: str, target: str, out: Path, empty: bool = False) -> float:
-    """Return the seconds a CLI process building one edition and target takes."""
+    """Return the seconds a CLI process building one edition and target takes.
+
+    ``language`` ``all``: every edition, with the default number of workers
+    (one per core), as a user types it.
+    """
     if empty:
         forget_pictures(out)
     command = [
         str(Path(sys.executable).parent / "emn-pdf"), "build", str(SAMPLE),
-        "--lang", language, "--target", target, "-o", str(out), "--jobs", "1", "--force",
+        "--lang", language, "--target", target, "-o", str(out), "--force",
+        *(["--jobs", "1"] if language != "all" else []),
     ]  # fmt: skip
     started = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True)
@@ -120,6 +127,11 @@ def main() -> None:
             for target in WEB_TARGETS
         }
         _report("fr, cold CLI process, no pictures kept", median)
+        median = {
+            target: statistics.median(cold("all", target, out) for _ in range(runs))
+            for target in TARGETS
+        }
+        _report("fr + en, cold CLI process, default --jobs", median)
 
 
 def _report(name: str, median: dict[str, float]) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -19,6 +20,7 @@ from emn_pdf.machinery.jobs import chosen_languages
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2024-12"
+CORPUS_DIR = ROOT / "tests" / "corpus"
 SEED = Path(__file__).parent / "data" / "seed-2024-12-fr.txt"
 
 MINIMAL_EDITION = """\
@@ -129,6 +131,30 @@ def build_all(issue: Path, layout: str, out_dir: Path) -> list[emn_pdf.BuildRepo
                         out_dir=out_dir, jobs=1, on_built=keep,
                     )  # fmt: skip
     return [reports[unit] for unit in units]
+
+
+T = TypeVar("T")
+
+
+def in_turn(items: list[T]) -> list[T]:
+    """Return ``items`` from this process's own place on: the processes of
+    a test run build different editions at once, then find the others built."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    start = (int(worker) if worker.isdigit() else 0) * len(items) // 2
+    return items[start:] + items[:start]
+
+
+def corpus_reports(
+    factory: pytest.TempPathFactory, name: str, layout: str
+) -> list[emn_pdf.BuildReport]:
+    """Return the reports of a corpus issue built in ``layout``, web and print.
+
+    Built once in the test run (:func:`build_all`) for every test that reads
+    them: the makeup's figures, the crops, the archive; the files stay, for
+    the measure of issue 30's figures to read (``holes.py``).
+    """
+    out = shared_path(factory, f"corpus-{layout}") / name
+    return build_all(CORPUS_DIR / name, layout, out)
 
 
 @pytest.fixture(scope="session")

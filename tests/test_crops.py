@@ -15,13 +15,11 @@ from pathlib import Path
 import holes
 import pytest
 import yaml
-from conftest import build_all, shared_path
+from conftest import CORPUS_DIR, corpus_reports
 
 from emn_pdf.issue.errors import UserError
 from emn_pdf.issue.load import load_edition
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS_DIR = ROOT / "tests" / "corpus"
 #: The corpus issues of extreme pictures: portraits, panoramas, bands.
 PICTURE_ISSUES = ["en-extreme-pictures", "de-city-integration"]
 LAYOUTS = ["emn", "bulletin"]
@@ -33,9 +31,7 @@ def test_no_crop_goes_beyond_the_limits(
     tmp_path_factory: pytest.TempPathFactory, issue: str, layout: str
 ) -> None:
     """Every edition, web and print: each picture shows what its role allows."""
-    # The same files as test_makeup's corpus figures: built once in a run.
-    out = shared_path(tmp_path_factory, f"corpus-{layout}") / issue
-    reports = build_all(CORPUS_DIR / issue, layout, out)
+    reports = corpus_reports(tmp_path_factory, issue, layout)
     measured = [holes.measure_report(CORPUS_DIR / issue, layout, r) for r in reports]
     assert all(m.crops for m in measured)
     beyond = [

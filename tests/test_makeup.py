@@ -8,7 +8,6 @@ makeup on, and reads the boxes of the result.
 from __future__ import annotations
 
 import itertools
-import os
 import re
 import sys
 import uuid
@@ -22,12 +21,13 @@ import holes
 import pytest
 import yaml
 from conftest import (
+    CORPUS_DIR,
     MINIMAL_EDITION,
     ROOT,
     SAMPLE,
-    build_all,
+    corpus_reports,
+    in_turn,
     sample_reports,
-    shared_path,
 )
 from pypdf import PdfReader
 
@@ -623,7 +623,6 @@ def test_a_span_wider_than_its_section_is_said(
     ]
 
 
-CORPUS_DIR = ROOT / "tests" / "corpus"
 CORPUS = sorted(path for path in CORPUS_DIR.iterdir() if path.is_dir())
 
 
@@ -683,39 +682,17 @@ Edition = tuple[str, str]  # a corpus issue's name and a layout
 EDITIONS = [(issue.name, layout) for issue in CORPUS for layout in LAYOUT_NAMES]
 
 
-def corpus_reports(
-    factory: pytest.TempPathFactory, edition: Edition
-) -> list[emn_pdf.BuildReport]:
-    """Return the reports of a corpus issue built in a layout, web and print.
-
-    Each edition and target is built once in the test run, by whichever
-    process takes it first (``conftest.build_all``); the files stay, for the
-    measure of issue 30's figures to read (``holes.py``).
-    """
-    name, layout = edition
-    out = shared_path(factory, f"corpus-{layout}") / name
-    return build_all(CORPUS_DIR / name, layout, out)
-
-
 def corpus_findings(factory: pytest.TempPathFactory, edition: Edition) -> list[Finding]:
     """Return what the builds of a corpus issue found, web then print, in a layout."""
-    reports = sorted(corpus_reports(factory, edition), key=lambda r: r.target != "web")
+    reports = sorted(corpus_reports(factory, *edition), key=lambda r: r.target != "web")
     return [finding for report in reports for finding in report.findings]
-
-
-def in_turn(editions: list[Edition]) -> list[Edition]:
-    """Return ``editions`` from this process's own place on: the processes of
-    a test run build different editions at once, then find the others built."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
-    start = (int(worker) if worker.isdigit() else 0) * len(editions) // 2
-    return editions[start:] + editions[:start]
 
 
 def corpus_pages(
     factory: pytest.TempPathFactory, edition: Edition
 ) -> dict[tuple[str, str], Path]:
     """Return the PDFs of a corpus issue built in a layout, by language and target."""
-    reports = corpus_reports(factory, edition)
+    reports = corpus_reports(factory, *edition)
     return {(r.language, r.target): r.path for r in reports if r.path is not None}
 
 
@@ -890,7 +867,7 @@ def test_issue_30s_figures_on_the_corpus(
     measured = [
         holes.measure_report(CORPUS_DIR / name, layout, report)
         for name, layout in in_turn(EDITIONS)
-        for report in corpus_reports(tmp_path_factory, (name, layout))
+        for report in corpus_reports(tmp_path_factory, name, layout)
     ]
     for (layout, target), group in itertools.groupby(
         sorted(measured, key=lambda m: (m.layout, m.target, m.issue, m.language)),

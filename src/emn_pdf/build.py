@@ -131,12 +131,14 @@ def _refuse_output_inside(out_dir: Path, issue_dir: Path) -> None:
 
 
 def _run(work: list[Job], jobs: int | None) -> Iterator[BuildReport]:
-    """Build every job not up to date, in worker processes if more than one.
+    """Build every job not up to date, in worker processes if PDFs are among them.
 
     Up-to-date jobs are answered here, before any worker (and WeasyPrint)
     starts, so that a build with nothing to do takes no time.  Jobs whose
     files changed are checked in full while the workers' server imports the
-    engine.
+    engine.  Workers are forked from that server: they are worth their cost
+    only for two PDFs or more to lay out; the web page and the e-mail alone
+    lay nothing out, and are built here.
     """
     unknown = []
     for job in work:
@@ -144,7 +146,7 @@ def _run(work: list[Job], jobs: int | None) -> Iterator[BuildReport]:
             yield report
         else:
             unknown.append(job)
-    parallel = processes_for(jobs, len(unknown)) > 1
+    parallel = processes_for(jobs, _pdf_count(unknown)) > 1
     context = workers.server_context() if parallel else None
     pending = []
     editions: dict[str, BuildReport | Prepared] = {}
@@ -154,20 +156,23 @@ def _run(work: list[Job], jobs: int | None) -> Iterator[BuildReport]:
             yield checked
         else:
             pending.append((job, checked))
-    processes = processes_for(jobs, len(pending))
-    if context is None or processes <= 1:
+    jobs_left = [job for job, _ in pending]
+    if context is None or processes_for(jobs, _pdf_count(jobs_left)) <= 1:
         yield from (_build_job(job, item) for job, item in pending)
         return
-    with worker_pool(processes, context) as pool:
+    with worker_pool(processes_for(jobs, len(pending)), context) as pool:
         # Longest first, so that the workers finish together.
-        ordered = sorted(
-            (job for job, _ in pending), key=_expected_seconds, reverse=True
-        )
+        ordered = sorted(jobs_left, key=_expected_seconds, reverse=True)
         futures: list[Future[BuildReport]] = [
             pool.submit(_build_job, job) for job in ordered
         ]
         for future in as_completed(futures):
             yield future.result()
+
+
+def _pdf_count(jobs: list[Job]) -> int:
+    """Return how many of ``jobs`` are PDFs: laid out by the engine."""
+    return sum(pdf_target(job.target) is not None for job in jobs)
 
 
 def _expected_seconds(job: Job) -> float:

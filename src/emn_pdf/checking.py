@@ -121,11 +121,15 @@ def _inspect(
 def _inspected(
     work: list[Inspection], items: dict[str, Prepared], jobs: int | None
 ) -> Iterator[list[Finding] | UserError]:
-    """Yield the findings of each inspection, in order; in workers if several."""
-    processes = processes_for(jobs, len(work))
-    if processes <= 1:
+    """Yield the findings of each inspection, in order; in workers if several PDFs.
+
+    The web page and the e-mail alone lay nothing out: inspected here, they
+    start no worker (forked from a server that imports the engine).
+    """
+    laid_out = sum(pdf_target(each.target) is not None for each in work)
+    if processes_for(jobs, laid_out) <= 1:
         yield from (_inspect(each, items[each.language]) for each in work)
         return
-    with worker_pool(processes, workers.server_context()) as pool:
+    with worker_pool(processes_for(jobs, len(work)), workers.server_context()) as pool:
         futures = [pool.submit(_inspect, each) for each in work]
         yield from (future.result() for future in futures)

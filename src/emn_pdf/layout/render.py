@@ -20,7 +20,6 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TypeVar, cast
 
-import segno
 from jinja2 import Environment, Template, TemplateError, TemplateNotFound, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -472,6 +471,8 @@ def qr_code(address: str) -> Markup:
     segno's work, and the HTML is rendered again for every copyfit trial and
     every rebuild of ``watch``.
     """
+    import segno  # the print PDF's alone: the other targets never import it (13 ms)
+
     code = segno.make(address, error="l", boost_error=True)
     svg = code.svg_inline(scale=1, border=0, omitsize=True, svgclass="qr-code")
     # Its module count, for the layout's smallest module (--qr-module).
