@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import ROOT, SAMPLE, build_all, sample_reports, shared_path
+from conftest import ROOT, SAMPLE, corpus_reports, sample_reports
 from pdfcheck import decoded_qr_codes, normalise, page_texts
 from PIL import Image
 from typer.testing import CliRunner
@@ -45,9 +45,7 @@ def built(factory: pytest.TempPathFactory, name: str, layout: str) -> Reports:
     """Return every edition and target of an issue, built once in the test run."""
     if name == "sample":
         return sample_reports(factory, layout)
-    # The same files as test_makeup's corpus figures: built once in a run.
-    out = shared_path(factory, f"corpus-{layout}") / ISSUES[name].name
-    reports = build_all(ISSUES[name], layout, out)
+    reports = corpus_reports(factory, ISSUES[name].name, layout)
     return {(report.language, report.target): report for report in reports}
 
 

@@ -652,7 +652,7 @@ def test_addresses_are_never_hyphenated(
     if issue == SAMPLE:
         pdf = sample_reports(tmp_path_factory, "emn")["fr", target].path
     else:  # the corpus's own build, shared with the corpus tests below
-        reports = corpus_reports(tmp_path_factory, (issue.name, "emn"))
+        reports = corpus_reports(tmp_path_factory, issue.name, "emn")
         (pdf,) = [r.path for r in reports if (r.language, r.target) == ("fr", target)]
     assert pdf is not None
     text = "|".join(
