@@ -149,6 +149,12 @@ def page_give(rows: list[Row], grid: Grid) -> float:
     return sum(spaces) + sum(gives)
 
 
+def page_stretch(rows: list[Row], grid: Grid) -> float:
+    """Return how much taller a page of ``rows`` may become, without a hole."""
+    spaces, rooms = _page_room(rows, grid, grow=True)
+    return sum(spaces) + sum(rooms)
+
+
 def _row_room(row: Row, grid: Grid, grow: bool) -> float:
     """Return how much taller a row may grow, or shorter, its columns level.
 
@@ -170,7 +176,8 @@ def _fills(rows: list[Row], height: float, grid: Grid) -> list[float]:
 
     That is how far down it is inked, less the holes above: a row it has no
     module in, the blank under its modules in a row (beyond a line) that
-    another row follows, or beside a picture taller than the text beside it.
+    another row follows, beside a picture taller than the text beside it, or
+    under a column of a text set in columns that ends short of the others.
     A module covers the columns of the page grid it overlaps by a quarter,
     whatever grid its own section sets.
     """
@@ -178,12 +185,13 @@ def _fills(rows: list[Row], height: float, grid: Grid) -> list[float]:
     bottoms, holes, pending = [0.0] * columns, [0.0] * columns, [0.0] * columns
     for row in rows:
         lowest: dict[int, float] = {}
-        for placed, blank in placed_blanks(row, grid):
+        for placed, blanks in placed_blanks(row, grid):
             for index, column in enumerate(covered(placed, row.columns, grid)):
                 bottom = placed.top + placed.height
                 lowest[column] = max(lowest.get(column, bottom), bottom)
-                if blank is not None and index > 0:
-                    holes[column] += blank[1] - blank[0]
+                holes[column] += sum(
+                    end - start for start, end in blanks.get(index, [])
+                )
         foot = row.top + row.height
         for column in range(columns):
             if column not in lowest:
