@@ -927,11 +927,14 @@ def test_issue_30s_figures_on_the_corpus(
 #: half its height, a portrait is narrowed, not cut into a landscape band):
 #: 77 of 142, 6, 26, 0; the crop limits cost the holes of the pages where a
 #: band or a picture cropped past them used to fit (de-city-integration and
-#: en-extreme-pictures take a page more).
+#: en-extreme-pictures take a page more).  With blocks set across columns
+#: turning to the next page, and the blank under a text column the engine
+#: cannot balance counted (18 issues, 72 editions): 75 -> 65 of 142 -> 139
+#: pages but the last, 6 -> 5, 26 -> 19, 0.
 FLOORS = {
-    "holes": 77,
-    "last pages under 35 %": 6,
-    "w111 disagrees": 26,
+    "holes": 65,
+    "last pages under 35 %": 5,
+    "w111 disagrees": 19,
     "crops": 0,
 }
 
