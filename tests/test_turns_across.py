@@ -112,7 +112,7 @@ def paragraph_galley(lines: int, columns: int = 2) -> Galley:
     """Return one paragraph of ``lines`` lines of 10 px, as the galley sets it."""
     breaks = tuple(Break(10.0 * n, 10.0 * n, 1, n, 2) for n in range(2, lines - 1))
     tops = tuple(10.0 * n for n in range(lines))
-    return Galley(0.0, 10.0 * lines, breaks, tops, columns)
+    return Galley(0.0, 10.0 * lines, breaks, tops, columns, pitch=10.0)
 
 
 def test_the_columns_on_each_side_of_a_turn_are_balanced() -> None:
@@ -148,7 +148,7 @@ def test_a_turn_whose_first_columns_end_uneven_is_none() -> None:
         *(70.0 + 10 * n for n in range(20)),
     )
     para = tuple(Break(70 + 10.0 * n, 70 + 10.0 * n, 1, n, 2) for n in range(2, 19))
-    galley = Galley(0.0, 270.0, units + para, lines, 2)
+    galley = Galley(0.0, 270.0, units + para, lines, 2, pitch=10.0)
     assert galley.turned(units[2]) is None
     assert galley.turned(para[8]) is not None  # 50 | 20 + 80: level within a line
 

@@ -129,6 +129,8 @@ class Galley:
     breaks: tuple[Break, ...]
     lines: tuple[float, ...]
     columns: int
+    feet: tuple[float, ...] = ()  # where each line ends, in order
+    pitch: float = 0.0  # the most usual distance between two lines
 
     def least(self, start: Break | None = None, end: Break | None = None) -> float:
         """Return the least height of its columns holding its text.
@@ -151,7 +153,7 @@ class Galley:
         # the first part's columns end at the page's foot, the rest's level
         # but the last, within a line (and the half pixel heights are found
         # to): a column ending short would leave a hole
-        pitch = self._pitch() + FLOW_SAFETY
+        pitch = self.pitch + FLOW_SAFETY
         if max(self._short(None, turn, before)) > pitch:
             return None
         if max(self._short(turn, None, after)[:-1], default=0.0) > pitch:
@@ -180,22 +182,29 @@ class Galley:
         ]
         return tuple([*short, *[height] * (columns - len(short))])
 
-    def _pitch(self) -> float:
-        """Return the distance between two lines of its text, the most usual."""
-        steps = sorted(b - a for a, b in pairwise(self.lines) if b > a)
-        return steps[len(steps) // 2] if steps else 0.0
-
     def _part(
         self, start: Break | None, end: Break | None
     ) -> tuple[float, int, float, tuple[Break, ...]]:
         """Return the text's length, columns, start and turns between two turns."""
         turns = tuple(turn for turn in (start, end) if turn is not None)
         return (
-            end.end if end is not None else self.length,
+            self._end(end) if end is not None else self.length,
             self.columns,
             start.start if start is not None else 0.0,
             turns,
         )
+
+    def _end(self, turn: Break) -> float:
+        """Return where its text before ``turn`` ends on the page.
+
+        At a unit's top, the last line's foot, if nothing but the unit's
+        margin lies under it: the layout keeps no margin under the text's
+        last unit (``:last-child { margin-bottom: 0 }``).
+        """
+        if turn.paragraph is not None:
+            return turn.end
+        foot = max((each for each in self.feet if each <= turn.end), default=0.0)
+        return foot if turn.end - foot < self.pitch else turn.end
 
     def _lined(self, start: Break | None, end: Break | None, height: float) -> bool:
         """Tell whether each column between two turns holds ``MIN_LINES`` lines."""
@@ -232,8 +241,18 @@ def galley_column(text: Box) -> Galley:
         replace(each, end=each.end - top, start=each.start - top)
         for each in _breaks(column)
     )
-    lines = tuple(box.position_y - top for box in descendants(column) if is_line(box))
-    return Galley(top, length, breaks, lines, column_count(text))
+    lines = [box for box in descendants(column) if is_line(box)]
+    tops = tuple(line.position_y - top for line in lines)
+    steps = sorted(b - a for a, b in pairwise(tops) if b > a)
+    return Galley(
+        top,
+        length,
+        breaks,
+        tops,
+        column_count(text),
+        tuple(line.position_y + line.height - top for line in lines),
+        steps[len(steps) // 2] if steps else 0.0,
+    )
 
 
 def _breaks(box: Box) -> Iterator[Break]:
