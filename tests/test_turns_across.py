@@ -82,6 +82,15 @@ def test_a_block_across_shorter_than_its_column_stays_whole() -> None:
     assert pages[1][0].cuts is None
 
 
+def test_a_short_block_the_editor_set_across_stays_whole() -> None:
+    """Set across by the editor, it has no measure in one column: its
+    columns one under the other (3 x 17 lines, 864 px) stand for it."""
+    short, long = across("b", 50), across("b", 150)
+    del short.measures[1], long.measures[1]
+    assert [len(page) for page in turned_under(150, short)] == [0, 1]
+    assert turned_under(400, long)[0][0].cuts is not None  # 48 + 3 x 50 lines
+
+
 @pytest.mark.parametrize(
     ("lines", "turns"), [(1.5, False), (2.5, True)], ids=["one line", "two lines"]
 )
