@@ -86,23 +86,3 @@ def test_a_picture_taller_than_the_title_beside_it_leaves_a_hole() -> None:
     (note,) = [note for note in placement.notes if note.code == "W111"]
     assert note.page == 0 and "column 2" in note.message
     assert max(placement.fills[0]) > 0.95 > 0.85 > min(placement.fills[0])
-
-
-def test_a_text_column_ending_short_of_the_others_leaves_a_hole() -> None:
-    """A block across the grid whose text the engine cannot balance (one
-    list item kept whole, say) fills column 1 alone: columns 2 and 3 stand
-    blank under its header, a hole W111 names and the fill counts."""
-    kept = Measure(700, flow=600, head=100, short=(0.0, 600.0, 600.0))
-    modules = [
-        Module("s0-b0", "block", 3, {3: kept}, span=3),
-        Module("s0-b1", "block", 3, {3: Measure(280)}, span=3),
-        Module("s0-b2", "block", 3, {3: Measure(600)}, span=3, new_page=True),
-    ]
-    placement = place(modules, GRID)
-    (note,) = [note for note in placement.notes if note.code == "W111"]
-    assert note.page == 0 and "column 2" in note.message
-    assert max(placement.fills[0]) > 0.95 > 0.5 > min(placement.fills[0])
-    balanced = Measure(700, flow=600, head=100, short=(0.0, 10.0, 10.0))
-    modules[0] = Module("s0-b0", "block", 3, {3: balanced}, span=3)
-    placement = place(modules, GRID)
-    assert not [note for note in placement.notes if note.code == "W111"]

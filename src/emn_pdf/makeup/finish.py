@@ -176,8 +176,7 @@ def _fills(rows: list[Row], height: float, grid: Grid) -> list[float]:
 
     That is how far down it is inked, less the holes above: a row it has no
     module in, the blank under its modules in a row (beyond a line) that
-    another row follows, beside a picture taller than the text beside it, or
-    under a column of a text set in columns that ends short of the others.
+    another row follows, or beside a picture taller than the text beside it.
     A module covers the columns of the page grid it overlaps by a quarter,
     whatever grid its own section sets.
     """
@@ -185,13 +184,12 @@ def _fills(rows: list[Row], height: float, grid: Grid) -> list[float]:
     bottoms, holes, pending = [0.0] * columns, [0.0] * columns, [0.0] * columns
     for row in rows:
         lowest: dict[int, float] = {}
-        for placed, blanks in placed_blanks(row, grid):
+        for placed, blank in placed_blanks(row, grid):
             for index, column in enumerate(covered(placed, row.columns, grid)):
                 bottom = placed.top + placed.height
                 lowest[column] = max(lowest.get(column, bottom), bottom)
-                holes[column] += sum(
-                    end - start for start, end in blanks.get(index, [])
-                )
+                if blank is not None and index > 0:
+                    holes[column] += blank[1] - blank[0]
         foot = row.top + row.height
         for column in range(columns):
             if column not in lowest:

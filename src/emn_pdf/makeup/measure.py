@@ -114,7 +114,7 @@ def measure_of(wrapper: Box) -> Measure:
     height += flow - text.height
     return Measure(
         height, picture, (), flow, level, cuts, beside, natural, width, around,
-        head, turns, galley.short(flow),
+        head, turns,
     )  # fmt: skip
 
 

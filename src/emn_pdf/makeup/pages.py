@@ -16,6 +16,7 @@ import copy
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from .across import turn_across, turns_across
 from .alternatives import (
     all_across,
     poor_start,
@@ -25,9 +26,9 @@ from .alternatives import (
     widened,
 )
 from .columns import balanced_stacks, foot_columns
-from .cost import WEIGHTS, hole_area, turn_pays
+from .cost import WEIGHTS, hole_area
 from .fill import balanced_height, first_part, first_turn
-from .finish import finish, page_give, page_stretch
+from .finish import finish, page_give
 from .parts import (
     Atom,
     Part,
@@ -219,7 +220,7 @@ def _first_height(item: Module | list[Module], grid: Grid) -> float:
         span = _full_span(item)
         height = item.measures[span].height
         least = Part(item, span, None, height)
-        if _turns_across(item, span, grid):
+        if turns_across(item, span, grid):
             least = Part(item, span, (0, 1), item.measures[span].turned(0, 1)[0])
         return least.height - shrink([least], grid)
     module = item[0]
@@ -279,72 +280,11 @@ def _place_full(pages: Pages, module: Module, kept: float) -> None:
         needed += kept
     part = Part(module, span, None, height)
     if module.new_page or needed - pages.room > shrink([part], pages.grid):
-        if not module.new_page and _turn_across(pages, module, span):
+        if not module.new_page and turn_across(pages, module, span):
             return
         pages.new_page()
     stack = Stack(0, span, [part])
     pages.add(Row([stack], module.columns, height, 0.0, module.role))
-
-
-def _turns_across(module: Module, span: int, grid: Grid) -> bool:
-    """Tell whether a module set across columns may turn to the next page.
-
-    A block whose text is set in columns, with a turn its measure allows,
-    and longer than a column of the page: a block shorter than its column
-    is never split (:meth:`.types.Grid.keeps_whole`; a block the editor
-    set across has no measure in a column: its columns' height, one under
-    the other, stands for it).
-    """
-    measure = module.measures[span]
-    one = module.measures.get(1)
-    column = one.height if one else measure.head + span * (measure.flow or 0.0)
-    return (
-        module.role == "block"
-        and bool(measure.turns)
-        and span > 1
-        and column > grid.height
-    )
-
-
-def _turn_across(pages: Pages, module: Module, span: int) -> bool:
-    """Turn a module set across columns from the page's foot to the next page.
-
-    At the last turn whose first part (its header, its text's columns)
-    holds in the room left, the rest holding on the next page, if filling
-    the room that way costs less than leaving it (:func:`.cost.turn_pays`).
-    Tell whether it did.
-    """
-    grid = pages.grid
-    if (
-        not pages.pages[-1]
-        or heads_next(module)
-        or not _turns_across(module, span, grid)
-    ):
-        return False
-    measure = module.measures[span]
-    room = pages.room - pages.space_before(module.role)
-    last = len(measure.cuts) - 1
-    fitting = [
-        index
-        for index in range(1, last)
-        if measure.turned(0, index)[0] <= room
-        and measure.turned(index, last)[0] <= grid.height
-    ]
-    if not fitting:
-        return False
-    turn = fitting[-1]  # the first part grows with the text it holds
-    left = grid.page_height(len(pages.pages) - 1) - pages.used
-    left -= pages.space_before(module.role)
-    first = measure.turned(0, turn)[0]
-    if not turn_pays(left, first, page_stretch(pages.pages[-1], grid), grid):
-        return False
-    for start, end in ((0, turn), (turn, last)):
-        height = measure.turned(start, end)[0]
-        part = Part(module, span, (start, end), height)
-        pages.add(Row([Stack(0, span, [part])], module.columns, height, 0.0, "block"))
-        if start == 0:
-            pages.new_page()
-    return True
 
 
 def _place_run(pages: Pages, run: list[Module]) -> None:

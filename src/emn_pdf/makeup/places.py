@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .cost import WEIGHTS
 from .parts import Part, Row, Stack, stack_height
 from .types import Cut, Grid, Placed
 
@@ -85,58 +84,34 @@ def covered(placed: Placed, columns: int, grid: Grid) -> Iterator[int]:
             yield column
 
 
-#: The blanks a module leaves in the columns it covers, by their index (from
-#: 0, its first column), each from its top: top, bottom.
-Blanks = dict[int, list[tuple[float, float]]]
-
-
-def placed_blanks(row: Row, grid: Grid) -> Iterator[tuple[Placed, Blanks]]:
-    """Yield each module of a row as placed, with the blanks it leaves."""
+def placed_blanks(
+    row: Row, grid: Grid
+) -> Iterator[tuple[Placed, tuple[float, float] | None]]:
+    """Yield each module of a row as placed, with the blank beside its picture."""
     for stack in row.stacks:
         placed_parts = zip(stack.parts, place_stack(stack, row, grid), strict=True)
         for part, placed in placed_parts:
-            count = len(list(covered(placed, row.columns, grid)))
-            yield placed, _blanks(part, placed, count, grid)
-
-
-def _blanks(part: Part, placed: Placed, count: int, grid: Grid) -> Blanks:
-    """Return the blanks a module leaves in the ``count`` columns it covers.
-
-    Beside its picture, in the columns but the first, where the text beside
-    it is shorter (:meth:`.Measure.blank_beside`); and under each of its
-    text's columns that ends more than a line short of the others
-    (:attr:`.Measure.short`), where the page grid's columns are its text's.
-    """
-    measure = part.module.measures[part.span]
-    blanks: Blanks = {}
-    beside = (
-        measure.blank_beside(placed.picture)
-        if part.span > 1 and part.picture is not None
-        else None
-    )
-    if beside is not None:
-        for index in range(1, count):
-            blanks.setdefault(index, []).append(beside)
-    if part.units is None and measure.short and count == part.span:
-        foot = placed.height - (measure.height - measure.head - (measure.flow or 0.0))
-        for index, short in enumerate(measure.short):
-            if short > WEIGHTS.level_lines * grid.line:
-                blanks.setdefault(index, []).append((foot - short, foot))
-    return blanks
+            measure = part.module.measures[stack.span]
+            blank = (
+                measure.blank_beside(placed.picture)
+                if stack.span > 1 and part.picture is not None
+                else None
+            )
+            yield placed, blank
 
 
 def inked(row: Row, grid: Grid) -> Iterator[tuple[int, float, float]]:
     """Yield the stretches of the page grid's columns a row's modules cover.
 
     Each as its column, top and bottom: a module covers the columns it
-    overlaps by a quarter, from its top to its foot, but for the blanks it
-    leaves in them (:func:`_blanks`).
+    overlaps by a quarter, from its top to its foot, but for the blank its
+    picture leaves beside a shorter text (:meth:`.Measure.blank_beside`).
     """
-    for placed, blanks in placed_blanks(row, grid):
+    for placed, blank in placed_blanks(row, grid):
         bottom = placed.top + placed.height
         for index, column in enumerate(covered(placed, row.columns, grid)):
-            top = placed.top
-            for start, end in sorted(blanks.get(index, [])):
-                yield column, top, max(top, placed.top + start)
-                top = max(top, placed.top + end)
-            yield column, top, bottom
+            if blank is not None and index > 0:
+                yield column, placed.top, placed.top + blank[0]
+                yield column, placed.top + blank[1], bottom
+            else:
+                yield column, placed.top, bottom

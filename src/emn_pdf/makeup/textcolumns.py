@@ -160,15 +160,6 @@ class Galley:
             return None
         return before + FLOW_SAFETY, after + FLOW_SAFETY
 
-    def short(self, height: float) -> tuple[float, ...]:
-        """Return how far each of its columns, set at ``height``, ends short of it.
-
-        Filled one after the other: a column the text does not reach is
-        blank.  None if every column ends within half a pixel of it.
-        """
-        short = self._short(None, None, height)
-        return short if max(short) > FLOW_SAFETY else ()
-
     def _short(
         self, start: Break | None, end: Break | None, height: float
     ) -> tuple[float, ...]:

@@ -110,8 +110,7 @@ class Measure:
     its closing under the rest's: ``cuts`` are then where its text may
     turn, between its start and its end, and ``turns`` the height of the
     text's columns before and after each of those turns (both balanced);
-    ``head`` is the height above its text; ``short`` how far each of its
-    text's columns, set whole, ends above the foot of the others.
+    ``head`` is the height above its text.
     """
 
     height: float
@@ -126,7 +125,6 @@ class Measure:
     frame: tuple[float, float] = (0.0, 0.0)  # padding and borders: above, below
     head: float = 0.0  # above its text set in columns
     turns: tuple[tuple[float, float], ...] = ()  # its columns' heights at each turn
-    short: tuple[float, ...] = ()  # how far each of its text's columns ends short
 
     def blank_beside(self, picture: float | None) -> tuple[float, float] | None:
         """Return the blank its picture leaves beside it, at a height: top, bottom.
