@@ -214,8 +214,11 @@ def test_a_one_page_print_edition_is_one_flat_sheet(
 def test_a_three_page_print_edition_ends_on_its_back_page(
     make_issue: Callable[..., Path], tmp_path: Path
 ) -> None:
-    """Three pages of content and the back page, which carries the contact."""
-    body = "Un paragraphe assez long pour remplir une page. " * 60
+    """Three pages of content and the back page, which carries the contact.
+
+    Each block is most of a page: set across, it turns to the next page.
+    """
+    body = "Un paragraphe assez long pour remplir une page. " * 95
     blocks = "".join(
         f"      - kind: news\n        title: Nouvelle {number}\n        span: page\n"
         f"        body: {body}\n"

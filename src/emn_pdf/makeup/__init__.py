@@ -18,9 +18,9 @@ change it.
 """
 
 from .cost import WEIGHTS, Weights
-from .measure import Break, flow_height
 from .pipeline import MadeUp, Measured, make_up
 from .search import CHANGE_KINDS, place
+from .textcolumns import Break, flow_height
 from .types import Grid, Measure, Module, Note, Placed, Placement
 
 __all__ = [

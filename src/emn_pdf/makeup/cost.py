@@ -42,6 +42,9 @@ class Weights:
     short_split_share: float = 1 / 3
     #: A hole stretching cannot close, against plain slack (per line squared).
     hole: float = 1000.0
+    #: Turning a block set across columns to the next page, against the room
+    #: it fills at the page's foot (in lines of plain slack, see ``hole``).
+    across_turn: float = 3.0
     #: The search's objective: a page with a column under ``min_fill``; the
     #: squared shortfall of each column; a short module split; a page run past
     #: its foot (per page height); a last page under ``min_last_fill``, and
@@ -72,6 +75,19 @@ def hole(slack: float, parts: Sequence[Part], grid: Grid) -> float:
     """Return the cost of a column ``slack`` short of its row."""
     unfilled = max(0.0, slack - capacity(parts, grid))
     return WEIGHTS.hole * (unfilled / grid.line) ** 2 + max(slack, 0.0) / grid.line
+
+
+def turn_pays(left: float, first: float, stretch: float, grid: Grid) -> bool:
+    """Tell whether a block across columns turned at a page's foot beats a hole.
+
+    ``left`` is the room under the page's modules, ``first`` the height of
+    the block's first part in it, ``stretch`` what the page's spaces and
+    pictures may grow: left blank, the room costs as a hole; filled, only
+    what the first part leaves, and the turn itself (``across_turn``).
+    """
+    blank = hole(left - stretch, [], grid)
+    turned = hole(max(left - first - stretch, 0.0), [], grid)
+    return turned + WEIGHTS.across_turn < blank
 
 
 def short_split(grid: Grid) -> float:

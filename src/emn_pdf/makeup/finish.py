@@ -149,6 +149,12 @@ def page_give(rows: list[Row], grid: Grid) -> float:
     return sum(spaces) + sum(gives)
 
 
+def page_stretch(rows: list[Row], grid: Grid) -> float:
+    """Return how much taller a page of ``rows`` may become, without a hole."""
+    spaces, rooms = _page_room(rows, grid, grow=True)
+    return sum(spaces) + sum(rooms)
+
+
 def _row_room(row: Row, grid: Grid, grow: bool) -> float:
     """Return how much taller a row may grow, or shorter, its columns level.
 

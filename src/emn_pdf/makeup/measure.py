@@ -4,15 +4,13 @@ The probe gives the page grid; the galley, each module at each width: its
 height, the top of each flow unit (where it may be split), the picture
 makeup may resize, and, for a text the layout sets in columns, the least
 height of those columns, found from where the engine may break them
-(:func:`flow_height`).  On the final pages, a module the engine set taller
+(:func:`.textcolumns.flow_height`).  On the final pages, a module the engine set taller
 than its place is reported (:func:`overruns`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
-from itertools import pairwise
 from typing import Any
 
 from ..engine.boxes import (
@@ -21,7 +19,6 @@ from ..engine.boxes import (
     descendants,
     frame,
     in_flow,
-    is_block,
     is_column,
     is_line,
     is_picture,
@@ -33,27 +30,16 @@ from ..engine.boxes import (
 from ..issue.errors import Finding
 from ..layout.contract import FLOW
 from ..layout.render import block_position
-from .fill import least
 from .html import BAND_SUFFIX, ITEM, PICTURE, UNIT
+from .textcolumns import FLOW_SAFETY, MIN_LINES, Galley, galley_column
 from .turns import line_ends
 from .types import Cut, Grid, Measure, Placed, Placement
 
 #: Kept free at the foot of every page, in CSS pixels: the engine's rounding
 #: must never push a module past it, where the engine would add a page.
 PAGE_SAFETY = 2.0
-#: The break values that keep two boxes in one column.
-AVOID_BREAK = ("avoid", "avoid-column")
-
-
-#: The least lines of a paragraph on each side of a turn (orphans, widows).
-MIN_LINES = 2
-
 #: Values of ``break-*`` that keep boxes together.
 AVOID = ("avoid", "avoid-column", "avoid-page")
-
-#: Added to the height makeup computes for a text's columns: the engine
-#: compares positions in floating point.
-FLOW_SAFETY = 0.5
 
 
 def read_grid(document: Any, columns: int, **options: Any) -> Grid:
@@ -120,9 +106,16 @@ def measure_of(wrapper: Box) -> Measure:
             height, picture, boundaries, None, level, cuts, beside, natural, width,
             around,
         )  # fmt: skip
-    flow = _least_columns_height(text) + FLOW_SAFETY
+    galley = galley_column(text)
+    flow = galley.least() + FLOW_SAFETY
+    head = text.content_box_y() - top
+    cuts, turns = _column_turns(galley, [units[i] for i in sorted(units)])
+    around = frame(wrapper, text) if turns else (0.0, 0.0)
     height += flow - text.height
-    return Measure(height, picture, (), flow, level, (), beside, natural, width)
+    return Measure(
+        height, picture, (), flow, level, cuts, beside, natural, width, around,
+        head, turns,
+    )  # fmt: skip
 
 
 def _turns(
@@ -229,103 +222,32 @@ def _overflows(text: Box) -> bool:
     return text is not None and len(text.children) > column_count(text)
 
 
-def _least_columns_height(text: Box) -> float:
-    """Return the least height of a text's columns.
+def _column_turns(
+    galley: Galley, units: Sequence[Box]
+) -> tuple[tuple[Cut, ...], tuple[tuple[float, float], ...]]:
+    """Return where a text set in columns may turn to the next page, and its heights.
 
-    The galley sets the text in its first column only (``column-fill:
-    auto`` on an endless page); the page will show it in all its columns,
-    filled one after the other at that height (see :func:`_set_flow`): what
-    the engine would do balancing them, without its trials.
+    The turns of a text in one column (:func:`_turns`) that the engine may
+    also end a column at, each with the least height of the columns before
+    it and after it (:meth:`Galley.turned`); with the cuts of the text's
+    start and end around them, as :attr:`.types.Measure.cuts` keeps them.
     """
-    column = text.children[0]
-    children = in_flow(column)
-    top = column.content_box_y()
-    length = max(
-        (child.position_y + child.margin_height() - top for child in children),
-        default=0.0,
+    boundaries, cuts = _turns(units, galley.top, galley.length)
+    kept: list[tuple[Cut, tuple[float, float]]] = []
+    for index in range(1, len(boundaries) - 1):
+        position = boundaries[index]
+        turn = next(
+            (each for each in galley.breaks if abs(each.start - position) < 0.01), None
+        )
+        heights = None if turn is None else galley.turned(turn)
+        if heights is not None:
+            kept.append((cuts[index] if cuts else (index, 0), heights))
+    if not kept:
+        return (), ()
+    return (
+        ((0, 0), *(cut for cut, _ in kept), (len(units), 0)),
+        tuple(heights for _, heights in kept),
     )
-    breaks = [
-        replace(each, end=each.end - top, start=each.start - top)
-        for each in _breaks(column)
-    ]
-    return flow_height(breaks, length, column_count(text))
-
-
-@dataclass(frozen=True)
-class Break:
-    """Where text set in one column may end a column, and the next begin.
-
-    A break between lines of a paragraph says which lines: two breaks in one
-    paragraph leave at least ``apart`` lines between them (the engine's
-    ``orphans`` and ``widows``).
-    """
-
-    end: float
-    start: float
-    paragraph: int | None = None
-    line: int = 0
-    apart: int = 0
-
-
-def flow_height(breaks: Sequence[Break], length: float, columns: int) -> float:
-    """Return the least height of ``columns`` columns that hold a text.
-
-    The engine balances columns by trial, one layout per trial; set to a
-    height, it fills them one after the other in one layout.  That height is
-    found here from the text set in one column, ``length`` tall, and the
-    ``breaks`` the engine allows in it, measured from its top.
-    """
-
-    def fits(height: float) -> bool:
-        top, last = 0.0, Break(0.0, 0.0)
-        for _ in range(columns - 1):
-            ends = [
-                each
-                for each in breaks
-                if top < each.start
-                and each.end - top <= height
-                and not (
-                    each.paragraph is not None
-                    and each.paragraph == last.paragraph
-                    and each.line - last.line < each.apart
-                )
-            ]
-            if length - top <= height or not ends:
-                break
-            last = max(ends, key=lambda each: each.start)
-            top = last.start
-        return length - top <= height
-
-    return least(fits, length / columns, length)
-
-
-def _breaks(box: Box) -> Iterator[Break]:
-    """Yield where a column may end inside ``box``, and where the next begins.
-
-    Between lines, as ``orphans`` and ``widows`` allow; between blocks, as
-    ``break-before`` and ``break-after`` allow; never inside a box that
-    avoids breaks.  Margins count in full, at a column's foot and head: the
-    engine fills columns as if it kept them.
-    """
-    avoid = AVOID_BREAK
-    if box.style["break_inside"] in avoid:
-        return
-    children = in_flow(box)
-    if children and all(is_line(child) for child in children):
-        orphans, widows = max(box.style["orphans"], 1), max(box.style["widows"], 1)
-        for kept in range(orphans, len(children) - widows + 1):
-            line, following = children[kept - 1], children[kept]
-            end = line.position_y + line.height
-            yield Break(end, following.position_y, id(box), kept, max(orphans, widows))
-        return
-    for child, following in pairwise([*children, None]):
-        if is_block(child):
-            yield from _breaks(child)
-        if following is not None and not (
-            child.style["break_after"] in avoid
-            or following.style["break_before"] in avoid
-        ):
-            yield Break(child.position_y + child.margin_height(), following.position_y)
 
 
 #: How far, in CSS pixels, the engine may set a module taller than its place.

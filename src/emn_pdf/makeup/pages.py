@@ -16,6 +16,7 @@ import copy
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from .across import turn_across, turns_across
 from .alternatives import (
     all_across,
     poor_start,
@@ -218,7 +219,10 @@ def _first_height(item: Module | list[Module], grid: Grid) -> float:
     if isinstance(item, Module):
         span = _full_span(item)
         height = item.measures[span].height
-        return height - shrink([Part(item, span, None, height)], grid)
+        least = Part(item, span, None, height)
+        if turns_across(item, span, grid):
+            least = Part(item, span, (0, 1), item.measures[span].turned(0, 1)[0])
+        return least.height - shrink([least], grid)
     module = item[0]
     if _over_some(module):
         assert module.span is not None
@@ -276,6 +280,8 @@ def _place_full(pages: Pages, module: Module, kept: float) -> None:
         needed += kept
     part = Part(module, span, None, height)
     if module.new_page or needed - pages.room > shrink([part], pages.grid):
+        if not module.new_page and turn_across(pages, module, span):
+            return
         pages.new_page()
     stack = Stack(0, span, [part])
     pages.add(Row([stack], module.columns, height, 0.0, module.role))

@@ -101,6 +101,17 @@ class Part:
         return max(last - first - (within == 0), 0)
 
     @property
+    def flow(self) -> float | None:
+        """Return the height its text's columns are set to, if it sets them.
+
+        Those of the module's measure, or of its part's side of a turn.
+        """
+        measure = self.module.measures[self.span]
+        if self.units is None or not measure.turns:
+            return measure.flow if self.units is None else None
+        return measure.turned(*self.units)[1]
+
+    @property
     def picture(self) -> float | None:
         """Return the height of the picture this part may resize, if any."""
         measure = self.module.measures[self.span]

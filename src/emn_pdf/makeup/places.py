@@ -57,7 +57,7 @@ def place_stack(stack: Stack, row: Row, grid: Grid) -> Iterator[Placed]:
             part.units,
             picture,
             leading if part.gaps else 0.0,
-            part.module.measures[stack.span].flow if part.units is None else None,
+            part.flow,
             part.module.pictures == "cropped",
             _cuts(part),
             None if picture is None else part.picture_width(picture, grid),
@@ -69,7 +69,7 @@ def _cuts(part: Part) -> tuple[Cut, Cut] | None:
     """Return where a part of a split text starts and ends: unit, characters."""
     if part.units is None:
         return None
-    measure = part.module.measures[1]
+    measure = part.module.measures[part.span]
     return measure.cut(part.units[0]), measure.cut(part.units[1])
 
 

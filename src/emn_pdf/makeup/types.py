@@ -104,6 +104,13 @@ class Measure:
     ``frame`` is the padding and borders around its text (a tinted panel's)
     that a part of it still shows: above a part that does not start the
     module, below one that does not end it.
+
+    A module whose text is set in columns (a block across the grid) turns
+    only to the next page, its header above the first part's columns and
+    its closing under the rest's: ``cuts`` are then where its text may
+    turn, between its start and its end, and ``turns`` the height of the
+    text's columns before and after each of those turns (both balanced);
+    ``head`` is the height above its text.
     """
 
     height: float
@@ -116,6 +123,8 @@ class Measure:
     natural: float | None = None  # its picture's height at its width, uncropped
     picture_width: float | None = None  # the width of its picture's box
     frame: tuple[float, float] = (0.0, 0.0)  # padding and borders: above, below
+    head: float = 0.0  # above its text set in columns
+    turns: tuple[tuple[float, float], ...] = ()  # its columns' heights at each turn
 
     def blank_beside(self, picture: float | None) -> tuple[float, float] | None:
         """Return the blank its picture leaves beside it, at a height: top, bottom.
@@ -134,6 +143,20 @@ class Measure:
         above = self.frame[0] if start > 0 else 0.0
         below = self.frame[1] if end < len(self.boundaries) - 1 else 0.0
         return height + above + below
+
+    def turned(self, start: int, end: int) -> tuple[float, float]:
+        """Return the height of a part of a text in columns, and of its columns.
+
+        The part from boundary ``start`` to ``end`` of :attr:`cuts`: the
+        first holds the header (and the frame's foot), the rest the frame's
+        top, and what closes the module under its columns.
+        """
+        assert self.flow is not None
+        if start == 0:
+            columns = self.turns[end - 1][0]
+            return self.head + columns + self.frame[1], columns
+        columns = self.turns[start - 1][1]
+        return self.frame[0] + columns + self.height - self.head - self.flow, columns
 
     def cut(self, index: int) -> Cut:
         """Return the unit and characters boundary ``index`` turns at."""
