@@ -15,8 +15,13 @@ from pathlib import Path
 
 import holes
 import pytest
+import pikepdf
 from conftest import ROOT, SAMPLE, build_all, shared_path
+from pdfcheck import decoded_qr_codes
 from PIL import Image, ImageDraw
+
+from emn_pdf.issue.load import load_edition
+from emn_pdf.layout.fillers import offered_links
 
 HELDOUT = ROOT / "tests" / "heldout"
 A5_LAYOUT = str(HELDOUT / "a5-layout")
@@ -111,22 +116,7 @@ def test_the_heldout_issues_meet_issue_30s_targets(
 
 
 @lays_out
-@pytest.mark.parametrize(
-    "target",
-    [
-        "web",
-        pytest.param(
-            "print",
-            marks=pytest.mark.xfail(
-                reason="planned in whole sheets, the French print is spread to"
-                " eleven pages and a back page by sections opening pages (W111"
-                " on two, fewer than its own sizes leave); the English print's"
-                " page 7 ends 16 % short, W111 unsaid",
-                strict=True,
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("target", ["web", "print"])
 def test_the_a5_layout_sets_the_sample_in_full_pages(
     tmp_path_factory: pytest.TempPathFactory, target: str
 ) -> None:
@@ -223,3 +213,27 @@ def test_the_crop_measure_reads_the_clip_of_a_cropped_picture(tmp_path: Path) ->
     shown = [(round(crop.width, 3), round(crop.height, 3)) for crop in found]
     assert shown == [(1, round(900 / 1400, 3))] * 2 + [(1, 1)] * 2
     assert [crop.beyond_limits for crop in found] == [True, True, False, False]
+
+
+@lays_out
+def test_one_page_of_links_completes_the_a5_sheets_rather_than_blanks(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Spread to eleven pages and a back page, sections opening pages, the
+    French print left two pages with holes; ten pages of content, a page
+    listing the issue's links (its QR codes decode to them) and the back page
+    make three folded sheets, said in I139, no W132."""
+    out = shared_path(tmp_path_factory, "a5-sample")
+    for report in build_all(SAMPLE, A5_LAYOUT, out):
+        if report.target != "print":
+            continue
+        assert report.path is not None
+        codes = {finding.code for finding in report.findings}
+        assert report.pages == 12 and "I139" in codes and "W132" not in codes
+        page = tmp_path_factory.mktemp("links") / "page.pdf"
+        with pikepdf.open(report.path) as pdf, pikepdf.new() as alone:
+            alone.pages.append(pdf.pages[10])
+            alone.save(page)
+        listed = set(decoded_qr_codes(page))
+        edition = load_edition(SAMPLE / f"{report.language}.yaml").edition
+        assert listed and listed <= {link.address for link in offered_links(edition)}

@@ -41,16 +41,29 @@ class Sheets:
     carried: str = ""  # what the designed pages before the back page carry
 
     def findings(self) -> list[Finding]:
-        """Say when designed pages besides the back page complete the last sheet."""
+        """Say what the designed pages besides the back page carry.
+
+        One page listing the issue's links completes a sheet as a designer
+        would (I139, what it could not list said); more only pad it (W132).
+        """
         if self.fillers <= 1:
             return []
+        ending = _ending_said(self.contact_at_back)
+        if self.fillers == 2:
+            return [
+                Finding(
+                    "I139",
+                    f"a designed page completes the last sheet ({self.carried};"
+                    f" {ending})",
+                )
+            ]
         return [
             Finding(
                 "W132",
                 f"{self.fillers} designed pages complete the last sheet"
-                f" ({self.carried}; {_ending_said(self.contact_at_back)}): within"
-                " the layout's copyfit ranges the content neither condenses nor"
-                " spreads to whole sheets; shorten or lengthen it, or set 'pages:'",
+                f" ({self.carried}; {ending}): within the layout's copyfit ranges"
+                " the content neither condenses nor spreads to whole sheets;"
+                " shorten or lengthen it, or set 'pages:'",
             )
         ]
 
@@ -106,7 +119,7 @@ def planned_sheets(
 
 
 def _carried(drafting: Drafting, page: Page) -> str:
-    """Say what the designed pages before the back page carry, for W132."""
+    """Say what the designed pages before the back page carry (I139, W132)."""
     item = drafting.item
     cells = item.layout.theme.filler_cells
     return filler_plan(item.loaded.edition, page.fill_pages - 1, cells).said()
@@ -157,21 +170,31 @@ def _sheets_by_copyfit(
             if opened
             else drafting
         )
-        for pages, at_the_back in targets:
-            for page in _endings(at_the_back, back):
+        for pages, designed in targets:
+            for page in _endings(designed, back):
                 start = None if opened else drafted.get(page)
-                fitted = _copyfit_to(laid, page, pages, start or laid.draft(None, page))
+                spread = pages > natural.length[0]
+                fitted = _copyfit_to(
+                    laid,
+                    page,
+                    pages,
+                    start or laid.draft(None, page),
+                    natural.holes if spread else None,
+                )
                 if fitted is None:
                     continue
-                spread = pages > natural.length[0]
-                if not spread or fitted[0].holes in (0, *range(natural.holes)):
-                    return _planned(fitted, page, natural, opened)
+                if not spread or _fewer_holes(fitted[0], natural.holes):
+                    return _planned(drafting, fitted, page, natural, opened)
                 holed = True
     return None
 
 
 def _planned(
-    fitted: tuple[Draft, str], page: Page, natural: Draft, opened: bool
+    drafting: Drafting,
+    fitted: tuple[Draft, str],
+    page: Page,
+    natural: Draft,
+    opened: bool,
 ) -> tuple[Draft, Sheets]:
     """Return the draft copyfitted to whole sheets, and how, for the findings."""
     chosen, report = fitted
@@ -180,19 +203,20 @@ def _planned(
         f"{chosen.length[0]} pages{_after_content(page)} ({natural.page_count} at"
         f" the layout's sizes): {openers}{report}"
     )
-    return chosen, Sheets(page.fill_pages, page.contact_at_back, report)
+    carried = _carried(drafting, page)
+    return chosen, Sheets(page.fill_pages, page.contact_at_back, report, carried)
 
 
-def _endings(after_content: bool, back: Callable[[int], Page]) -> tuple[Page, ...]:
+def _endings(designed: int, back: Callable[[int], Page]) -> tuple[Page, ...]:
     """Return the print pages that may end the content, in the order tried.
 
-    None, or (``after_content``) one designed page: the back page with the
-    contact, else a back cover, the contact among the content (its last
-    page, without the contact, may be too empty).
+    None, or ``designed`` pages after the content, the last the back page
+    with the contact, else a back cover, the contact among the content (its
+    last page, without the contact, may be too empty).
     """
-    if not after_content:
+    if not designed:
         return (Page("print"),)
-    return tuple(dict.fromkeys((back(1), back_cover(1))))
+    return tuple(dict.fromkeys((back(designed), back_cover(designed))))
 
 
 def _ending_said(contact_at_back: bool) -> str:
@@ -201,18 +225,23 @@ def _ending_said(contact_at_back: bool) -> str:
 
 
 def _after_content(page: Page) -> str:
-    """Say the designed page after the content, for the report."""
-    return f" and {_ending_said(page.contact_at_back)}" if page.fill_pages else ""
+    """Say the designed pages after the content, for the report."""
+    if not page.fill_pages:
+        return ""
+    listing = ", a page of the issue's links" * (page.fill_pages > 1)
+    return f"{listing} and {_ending_said(page.contact_at_back)}"
 
 
 def _copyfit_to(
-    drafting: Drafting, page: Page, pages: int, start: Draft
+    drafting: Drafting, page: Page, pages: int, start: Draft, holes: int | None
 ) -> tuple[Draft, str] | None:
     """Return the draft copyfitted to ``pages`` content pages, and the report.
 
     The last content page need only be :data:`SHEET_LAST_FILL` full: the
     back page follows it, and a designer would rather leave room there than
-    pad the sheet with ruled pages.
+    pad the sheet with ruled pages.  Of the settings tried that fit, one
+    that splits no short module and, spreading, leaves fewer pages with
+    holes than the layout's own sizes (``holes``), is preferred.
     """
     theme = drafting.item.layout.theme
     if theme.copyfit is None:
@@ -230,11 +259,19 @@ def _copyfit_to(
             render,
             trial,
             SHEET_LAST_FILL,
-            lambda draft: draft.splits_no_short_module(),
+            lambda draft: (
+                draft.splits_no_short_module()
+                and (holes is None or _fewer_holes(draft, holes))
+            ),
         )
     except copyfit.NoFit:
         return None
     return chosen.result, search.report(chosen)
+
+
+def _fewer_holes(draft: Draft, holes: int) -> bool:
+    """Tell whether a spread draft leaves fewer pages with holes, or none."""
+    return draft.holes < max(holes, 1)
 
 
 def _with_section_openers(item: Prepared) -> Prepared:
@@ -262,17 +299,23 @@ def _with_section_openers(item: Prepared) -> Prepared:
     return replace(item, loaded=replace(item.loaded, edition=opened))
 
 
-def _sheet_targets(in_content: int, with_back: int) -> list[tuple[int, bool]]:
+def _sheet_targets(in_content: int, with_back: int) -> list[tuple[int, int]]:
     """Return the content page counts that make whole sheets, nearest first.
 
-    Each is a count and whether the contact is on the back page: ``4k``
-    pages with the contact among them, or ``4k - 1`` and the back page (the
-    content's own count too: its last page may be too empty).
+    Each is a count and how many designed pages follow it: none (``4k``
+    pages, the contact among them); the back page or a back cover (``4k -
+    1``); or a page listing the issue's links and coming dates before it
+    (``4k - 2``), never more than one such page: more only pad the sheet.
+    The content's own count is with the contact among it when no designed
+    page follows, without it otherwise.
     """
     counts = set()
-    for pages, at_back in ((in_content, False), (with_back, True)):
-        below = pages - (pages + at_back) % PAGES_PER_SHEET
+    for designed in (0, 1, 2):
+        pages = with_back if designed else in_content
+        below = pages - (pages + designed) % PAGES_PER_SHEET
         for target in (below, below + PAGES_PER_SHEET):
             if target >= 1:
-                counts.add((abs(target - pages), -target, target, at_back))
-    return [(target, at_back) for *_, target, at_back in sorted(counts)][:SHEET_TRIALS]
+                counts.add((abs(target - pages), -target, designed, target))
+    return [(target, designed) for *_, designed, target in sorted(counts)][
+        :SHEET_TRIALS
+    ]
