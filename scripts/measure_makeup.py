@@ -9,7 +9,10 @@ and target::
     .venv/bin/python scripts/measure_makeup.py tests/heldout/en-two-page-digest \\
         issues/2024-12 --layout emn --layout bulletin --target all
 
-``--markdown`` prints the tables as Markdown (``tests/heldout/README.md``).
+Under each table, what holds its holes back: each reason ``W111`` gives (the
+rule of page makeup that kept the next module from filling the hole), and on
+how many pages, the last included.  ``--markdown`` prints the tables as
+Markdown (``tests/heldout/README.md``).
 The builds go to ``build/measure/<layout>/`` (and are kept up to date there).
 """
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -103,6 +107,18 @@ def table(rows: list[list[str]], markdown: bool) -> str:
     )
 
 
+def reasons(measured: list[holes.Measured], markdown: bool) -> str:
+    """Return how many pages each reason W111 gives holds a hole back on."""
+    counted = Counter(why for each in measured for why in each.w111_why)
+    if not counted:
+        return ""
+    lines = [f"{count} × {why}" for why, count in counted.most_common()]
+    bullet = "- " if markdown else "  "
+    return "\nWhat W111 says holds them back:\n\n" + "\n".join(
+        bullet + line for line in lines
+    )
+
+
 def measure_all(
     issues: Iterable[Path], layouts: list[str], target: str, out: Path, lang: str | None
 ) -> dict[tuple[str, str], list[holes.Measured]]:
@@ -134,6 +150,7 @@ def main(argv: list[str] | None = None) -> None:
     for (layout, target), measured in grouped.items():
         print(f"\n{'### ' if args.markdown else ''}{layout}, {target}\n")
         print(table([*map(row, measured), totals(measured)], args.markdown))
+        print(reasons(measured, args.markdown))
         for each in measured:
             if each.errors:
                 print(

@@ -532,6 +532,7 @@ class Measured:
     short_splits: list[int]  # the pages of each W110
     w111: list[int]  # the pages W111 names
     crops: list[Crop]
+    w111_why: list[str]  # what each W111 says holds the hole back, in order
     errors: list[str]  # E codes, each with its page
 
     @property
@@ -615,6 +616,11 @@ def measure_report(
         short_splits=pages_of(findings, "W110"),
         w111=pages_of(findings, "W111"),
         crops=crops(report.path, pages, issue_pictures(edition_file)),
+        w111_why=[
+            finding.message.partition("): ")[2]
+            for finding in findings
+            if finding.code == "W111"
+        ],
         errors=[f"{f.code} page {f.page}" for f in findings if f.severity == "error"],
     )
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import holes
-import pytest
 import pikepdf
+import pytest
 from conftest import ROOT, SAMPLE, build_all, shared_path
 from pdfcheck import decoded_qr_codes
 from PIL import Image, ImageDraw
