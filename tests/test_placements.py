@@ -12,11 +12,13 @@ is reviewed.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from replay import (
+    CASES,
     capture,
     case_file,
     decode_input,
@@ -27,6 +29,10 @@ from replay import (
 )
 
 from emn_pdf.makeup import Grid, Module, Placement, place
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
+import replay_rules
+
 from emn_pdf.makeup.search import changes
 from emn_pdf.makeup.types import KEPT_ROLES
 
@@ -163,3 +169,17 @@ def test_some_captured_edition_asks_for_a_new_page() -> None:
         for _, modules, _ in captured_inputs()
         for module in modules
     )
+
+
+def test_a_rule_replayed_changes_what_it_governs() -> None:
+    """``scripts/replay_rules.py`` (what each rule of page makeup costs in
+    holes) on one issue's four editions: as placed, no short block is split
+    and some blocks across columns have text columns under five lines; with
+    five lines required, fewer have; with short blocks allowed to split,
+    some are."""
+    chosen = sorted(CASES.glob("fr-city-practical-*.json"))
+    assert len(chosen) == 4
+    placed, ruled = replay_rules.replayed("text-columns-of-five-lines", chosen)
+    assert ruled.thin < placed.thin
+    placed, lifted = replay_rules.replayed("short-blocks-whole", chosen)
+    assert placed.short_splits == 0 < lifted.short_splits
