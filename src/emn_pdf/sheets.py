@@ -241,28 +241,28 @@ def _copyfit_to(
     back page follows it, and a designer would rather leave room there than
     pad the sheet with ruled pages.  Of the settings tried that fit, one
     that splits no short module and, spreading, leaves fewer pages with
-    holes than the layout's own sizes (``holes``), is preferred.
+    holes than the layout's own sizes (``holes``), is preferred.  A draft
+    at the layout's sizes that already fits is taken as it is.
     """
     theme = drafting.item.layout.theme
     if theme.copyfit is None:
         return None
+
+    def clean(draft: Draft) -> bool:
+        fewer = holes is None or _fewer_holes(draft, holes)
+        return draft.splits_no_short_module() and fewer
+
     own = copyfit.natural_density(theme.copyfit, theme.type.body_size)
     trial = copyfit.Trial(own, {}, *start.length, 0.0, start)
+    if trial.fits(pages, SHEET_LAST_FILL) and clean(start):
+        return start, "the layout's own sizes"
 
     def render(settings: dict[str, str]) -> tuple[Draft, int, float]:
         return drafting.trial(settings, page)
 
     try:
         chosen, search = copyfit.fit(
-            theme.copyfit,
-            pages,
-            render,
-            trial,
-            SHEET_LAST_FILL,
-            lambda draft: (
-                draft.splits_no_short_module()
-                and (holes is None or _fewer_holes(draft, holes))
-            ),
+            theme.copyfit, pages, render, trial, SHEET_LAST_FILL, clean
         )
     except copyfit.NoFit:
         return None
