@@ -190,6 +190,19 @@ def test_the_sample_condenses_to_one_sheet_with_its_contact_printed_once(
     assert holding == [3]  # the last page, and no other
 
 
+def a5_print(issue: Path, out: Path) -> emn_pdf.BuildReport:
+    """Build a German issue's print edition in the held-out A5 layout."""
+    a5 = ROOT / "tests" / "heldout" / "a5-layout"
+    reports: list[emn_pdf.BuildReport] = []
+    emn_pdf.build(
+        issue, lang="de", target="print", layout=str(a5), out_dir=out, jobs=1,
+        on_built=reports.append,
+    )  # fmt: skip
+    (report,) = reports
+    assert report.path is not None
+    return report
+
+
 def test_a_contact_too_large_for_a_small_back_page_stays_among_the_content(
     tmp_path: Path,
 ) -> None:
@@ -199,14 +212,8 @@ def test_a_contact_too_large_for_a_small_back_page_stays_among_the_content(
     print edition could not be built); the contact now stays on a content
     page, printed once, and a back cover ends the edition."""
     issue = CORPUS / "de-city-integration"
-    a5 = ROOT / "tests" / "heldout" / "a5-layout"
-    reports: list[emn_pdf.BuildReport] = []
-    emn_pdf.build(
-        issue, lang="de", target="print", layout=str(a5), out_dir=tmp_path, jobs=1,
-        on_built=reports.append,
-    )  # fmt: skip
-    (report,) = reports
-    assert report.path is not None and report.pages % 4 == 0
+    report = a5_print(issue, tmp_path)
+    assert report.pages % 4 == 0
     assert not [f for f in report.findings if f.severity == "error"]
     pages = page_texts(report.path)
     title = normalise("So erreichen Sie uns")
@@ -223,14 +230,7 @@ def test_a_contact_taller_than_a_page_goes_on_overleaf_between_its_rows(
     no print edition). It now goes on overleaf between two rows of channels,
     each channel shown, each QR code decoding to its address."""
     issue = CORPUS / "de-verein-kontakte"
-    a5 = ROOT / "tests" / "heldout" / "a5-layout"
-    reports: list[emn_pdf.BuildReport] = []
-    emn_pdf.build(
-        issue, lang="de", target="print", layout=str(a5), out_dir=tmp_path, jobs=1,
-        on_built=reports.append,
-    )  # fmt: skip
-    (report,) = reports
-    assert report.path is not None
+    report = a5_print(issue, tmp_path)
     assert not [f for f in report.findings if f.severity == "error"]
     pages = page_texts(report.path)
     title = normalise("So erreichen Sie uns")
