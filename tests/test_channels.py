@@ -190,12 +190,12 @@ def test_the_sample_condenses_to_one_sheet_with_its_contact_printed_once(
     assert holding == [3]  # the last page, and no other
 
 
-def a5_print(issue: Path, out: Path) -> emn_pdf.BuildReport:
-    """Build a German issue's print edition in the held-out A5 layout."""
+def a5_print(issue: Path, out: Path, lang: str = "de") -> emn_pdf.BuildReport:
+    """Build an issue's print edition in the held-out A5 layout."""
     a5 = ROOT / "tests" / "heldout" / "a5-layout"
     reports: list[emn_pdf.BuildReport] = []
     emn_pdf.build(
-        issue, lang="de", target="print", layout=str(a5), out_dir=out, jobs=1,
+        issue, lang=lang, target="print", layout=str(a5), out_dir=out, jobs=1,
         on_built=reports.append,
     )  # fmt: skip
     (report,) = reports
@@ -243,6 +243,17 @@ def test_a_contact_taller_than_a_page_goes_on_overleaf_between_its_rows(
     )
     decoded = set(decoded_qr_codes(report.path))
     assert {c.href for c in contact.channels() if c.href} <= decoded
+
+
+def test_a_long_publishers_name_keeps_the_footer_off_the_trim(tmp_path: Path) -> None:
+    """An observatory's 170-character name made the A5 footer three lines deep,
+    inked to the trim on every page (E129: the guillotine would cut it).  The
+    footer is two lines at most, the newsletter and its date first."""
+    report = a5_print(CORPUS / "en-long-titles", tmp_path, lang="en")
+    assert not [f for f in report.findings if f.severity == "error"]
+    for text in page_texts(report.path)[: content_pages(report)]:
+        assert "Observatory Letter · May 2025 · Interregional Observatory" in text
+        assert "Nationals in…" in text
 
 
 def test_the_sample_bulletin_lists_its_links_rather_than_spread_with_holes(

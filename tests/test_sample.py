@@ -101,7 +101,7 @@ def test_page_count_and_footer(sample_build: emn_pdf.BuildReport) -> None:
     assert sample_build.pages == pages
     for number, text in enumerate(page_texts(sample_build.path), start=1):
         assert f"page {number} / {pages}" in text
-        assert "EMN Luxembourg · Newsletter · décembre 2024" in text
+        assert "Newsletter · décembre 2024 · EMN Luxembourg" in text
 
 
 def test_metadata_and_language(sample_build: emn_pdf.BuildReport) -> None:
