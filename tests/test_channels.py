@@ -16,6 +16,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pikepdf
 import pytest
 from conftest import ROOT, SAMPLE, corpus_reports, sample_reports
@@ -282,10 +283,27 @@ def test_the_sample_bulletin_lists_its_links_rather_than_spread_with_holes(
 def test_the_press_conversion_holds_the_ink_limit_of_dark_photos(
     tmp_path_factory: pytest.TempPathFactory, layout: str
 ) -> None:
-    """Night skies and dark hair went to 302 % in the bulletin's print."""
+    """Night skies and dark hair went to 302 % in the bulletin's print; then
+    JPEG's rounding lifted one pixel of a held photo to 307 %: every decoded
+    pixel of every picture is under the limit now."""
     for name, language in (("channels", "de"), ("portraits", "fr")):
         report = built(tmp_path_factory, name, layout)[language, "print"]
         assert not [f for f in report.findings if f.code == "E122"]
+        assert report.path is not None
+        assert highest_picture_ink(report.path) <= 300
+
+
+def highest_picture_ink(path: Path) -> float:
+    """Return the highest total ink of any pixel of the PDF's CMYK pictures, in %."""
+    highest = 0.0
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for image in page.images.values():
+                picture = pikepdf.PdfImage(image).as_pil_image()
+                if picture.mode == "CMYK":
+                    total = sum(np.asarray(picture, dtype=np.int32).transpose(2, 0, 1))
+                    highest = max(highest, float(total.max()) * 100 / 255)
+    return highest
 
 
 def test_hold_ink_moves_grey_to_black_then_lightens_the_colours() -> None:

@@ -17,7 +17,8 @@ written PDF is rewritten here, reading it as a RIP does (``pdfwalk``):
   pixels: grey-component replacement first (the grey that cyan, magenta and
   yellow make together goes to black), then, where black is full, less of
   the three colours; the profile's own conversion of dark photos (hair,
-  night) goes a few percent over, and JPEG's rounding adds some.
+  night) goes a few percent over, and JPEG's rounding adds some: a photo
+  is checked once encoded, and held further under until no decoded pixel is.
 """
 
 from __future__ import annotations
@@ -189,7 +190,7 @@ def _prepare_image(
     held = hold_ink(picture, limit - INK_HEADROOM) if picture.mode == "CMYK" else None
     if not (resample or rgb) and held is None:
         return  # a CMYK picture of the right size, under the limit: as it is
-    _store(image, held or picture, photo=_is_photo(image, picture))
+    _store(image, held or picture, photo=_is_photo(image, picture), limit=limit)
     mask = image.get("/SMask")
     if mask is not None and (int(mask.Width), int(mask.Height)) != size:
         grey = pikepdf.PdfImage(mask).as_pil_image().convert("L")
@@ -291,23 +292,46 @@ def _decoded(image: Any, size: tuple[int, int]) -> Image.Image:
     return pikepdf.PdfImage(image).as_pil_image()
 
 
-def _store(image: Any, picture: Image.Image, *, photo: bool) -> None:
-    """Write ``picture`` into the image stream: JPEG for photos, else Flate."""
+def _store(
+    image: Any, picture: Image.Image, *, photo: bool, limit: int | None = None
+) -> None:
+    """Write ``picture`` into the image stream: JPEG for photos, else Flate.
+
+    A CMYK photo stays under the ink ``limit`` once decoded (:func:`_jpeg`).
+    """
     for key in ("/DecodeParms", "/Decode", "/Interpolate"):
         if key in image:
             del image[key]
     image.Width, image.Height = picture.size
     image.BitsPerComponent = 8
     if photo:
-        output = io.BytesIO()
-        picture.save(output, "JPEG", quality=JPEG_QUALITY)
-        image.write(output.getvalue(), filter=pikepdf.Name.DCTDecode)
+        image.write(_jpeg(picture, limit), filter=pikepdf.Name.DCTDecode)
         if picture.mode == "CMYK":
             image.Decode = pikepdf.Array(ADOBE_CMYK_DECODE)
     else:
         image.write(zlib.compress(picture.tobytes()), filter=pikepdf.Name.FlateDecode)
     spaces = {"CMYK": pikepdf.Name.DeviceCMYK, "L": pikepdf.Name.DeviceGray}
     image.ColorSpace = spaces[picture.mode]
+
+
+def _jpeg(picture: Image.Image, limit: int | None) -> bytes:
+    """Return the photo as JPEG; a CMYK one under ``limit`` in every decoded pixel.
+
+    JPEG's rounding lifts a few pixels of a dark photo held
+    :data:`INK_HEADROOM` under the limit over it (307 % on one pixel of a
+    dark picture): held further under each time, until none is.
+    """
+    headroom = INK_HEADROOM
+    while True:
+        output = io.BytesIO()
+        picture.save(output, "JPEG", quality=JPEG_QUALITY)
+        data = output.getvalue()
+        if picture.mode != "CMYK" or limit is None or headroom >= limit:
+            return data
+        if hold_ink(Image.open(io.BytesIO(data)), limit) is None:
+            return data
+        headroom += INK_HEADROOM
+        picture = hold_ink(picture, limit - headroom) or picture
 
 
 def is_rgb(space: Any) -> bool:
