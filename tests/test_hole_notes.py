@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from test_makeup import GRID
 
-from emn_pdf.makeup import Measure, Module, place
+from emn_pdf.makeup import Measure, Module, Placement, place
 
 
 def test_w111_fires_on_a_hole_beside_a_module() -> None:
@@ -77,12 +77,28 @@ def test_a_picture_taller_than_the_title_beside_it_leaves_a_hole() -> None:
     columns 2 and 3 blank from the title's foot to the photo's (200 of 1,000
     px) are a hole, W111 says so, and the fill counts it."""
     photo = Measure(700, picture=300, level=60, beside=100)
-    modules = [
-        Module("s0-b0", "block", 3, {3: photo}, span=3),
-        Module("s0-b1", "block", 3, {3: Measure(280)}, span=3),
-        Module("s0-b2", "block", 3, {3: Measure(600)}, span=3, new_page=True),
-    ]
-    placement = place(modules, GRID)
+    placement = across_before_a_new_page(photo)
     (note,) = [note for note in placement.notes if note.code == "W111"]
     assert note.page == 0 and "column 2" in note.message
     assert max(placement.fills[0]) > 0.95 > 0.85 > min(placement.fills[0])
+
+
+def test_a_column_of_text_across_ending_short_leaves_a_hole() -> None:
+    """A card across the grid whose text fills two of its three columns (a
+    tall closing in the second): the third stands blank under its head, 300
+    of 1,000 px; W111 says so in column 3, and the fill counts it."""
+    card = Measure(700, flow=600, head=80, shorts=(0.0, 20.0, 300.0))
+    placement = across_before_a_new_page(card)
+    (note,) = [note for note in placement.notes if note.code == "W111"]
+    assert note.page == 0 and "column 3" in note.message
+    assert min(placement.fills[0]) < 0.75 < 0.95 < placement.fills[0][0]
+
+
+def across_before_a_new_page(first: Measure) -> Placement:
+    """Place a block across the grid, one 280 px under it, then a new page."""
+    modules = [
+        Module("s0-b0", "block", 3, {3: first}, span=3),
+        Module("s0-b1", "block", 3, {3: Measure(280)}, span=3),
+        Module("s0-b2", "block", 3, {3: Measure(600)}, span=3, new_page=True),
+    ]
+    return place(modules, GRID)

@@ -517,7 +517,9 @@ def test_a_study_cover_keeps_its_size_over_several_columns(
 def test_the_text_beside_a_picture_is_measured(monkeypatch: pytest.MonkeyPatch) -> None:
     """Across the grid, a card's title goes beside its picture: the galley
     measures how tall the picture may be to end level with it.  In one
-    column, nothing is beside the picture."""
+    column, nothing is beside the picture; a card whose title makeup set
+    above, its picture opening its text, has nothing beside it either, and
+    its picture is not resized (it would refill the columns)."""
     cards = [
         module.measures
         for module in measured(monkeypatch, SAMPLE)
@@ -530,8 +532,13 @@ def test_the_text_beside_a_picture_is_measured(monkeypatch: pytest.MonkeyPatch) 
         assert measures[1].level is None
         for span in set(measures) - {1}:
             level, picture = measures[span].level, measures[span].picture
+            if measures[span].above:
+                assert level is None and picture is None
+                continue
             assert level is not None and picture is not None
             assert 0 < level < picture  # a short title: the picture may shrink
+    beside = [m[span] for m in cards for span in set(m) - {1}]
+    assert {measure.above for measure in beside} == {False, True}
 
 
 def test_a_module_set_taller_than_its_place_is_said(
@@ -724,12 +731,14 @@ def test_a_print_edition_one_page_over_whole_sheets_is_set_a_page_shorter(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     """Five pages would print as eight, three of them designed fillers:
-    copyfit sets the print edition in four, one folded sheet."""
+    copyfit set the print edition in four, one folded sheet.
+
+    Since a card across the grid sets its title above its picture when a
+    short title beside it would leave a blank (issue 30, decision 4),
+    makeup alone sets it in four at the layout's sizes."""
     pages, said = copyfit_said(tmp_path_factory, ("en-many-blocks", "bulletin"))
     assert pages[1] == 4
-    assert [line.split(":")[:2] for line in said] == [
-        ["copyfit", " 4 pages (5 at the layout's sizes)"]
-    ]
+    assert said == []
 
 
 def test_a_print_edition_thirteen_pages_long_is_set_in_eleven_and_its_back_page(
@@ -907,11 +916,16 @@ def test_issue_30s_figures_on_the_corpus(
 #: band or a picture cropped past them used to fit (de-city-integration and
 #: en-extreme-pictures take a page more).  With blocks set across columns
 #: turning from a page's foot to the next page (18 issues, 72 editions):
-#: 75 -> 72 of 142, 6, 26, 0.
+#: 75 -> 72 of 142, 6, 26, 0.  With a card across the grid setting its
+#: title above its picture when a short title beside it leaves a blank (the
+#: picture opening the text's first column), and the fills and W111 counting
+#: a block's text column ending short of the others: 62 of 142, 8, 23, 0
+#: (two print editions take a page more, their last page under 35 %:
+#: fr-long-addresses in emn, 32 %, and en-long-titles in the bulletin, 30 %).
 FLOORS = {
-    "holes": 72,
-    "last pages under 35 %": 6,
-    "w111 disagrees": 26,
+    "holes": 62,
+    "last pages under 35 %": 8,
+    "w111 disagrees": 23,
     "crops": 0,
 }
 

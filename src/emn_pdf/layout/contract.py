@@ -43,6 +43,10 @@ RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER, BLEED, CHANNEL, SPARES = (
 #: Where makeup finds the picture of a block it may resize: an ``<img>`` in a
 #: ``<figure>``, among the block's elements.
 PICTURE_SELECTOR = ".//figure//img"
+#: A picture in a block's header (a card's, beside its title when set
+#: across columns): makeup may move it to open the first column of the
+#: block's text, its title then across above it (``makeup.html.open_text``).
+HEAD_PICTURE = ".//header/figure"
 #: The CSS a layout with page makeup gives the classes makeup writes: the
 #: properties each rule must set, with the value it must have (or any).
 MAKEUP_RULES: dict[str, dict[str, str | None]] = {

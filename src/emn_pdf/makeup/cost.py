@@ -28,6 +28,9 @@ class Weights:
 
     #: A column may end this much short of its row, in lines.
     level_lines: float = 1.0
+    #: A column of a text set across columns (a block's) ending this much
+    #: short of the others, in lines, leaves a blank the fills count.
+    short_column_lines: float = 3.0
     #: Fill targets: each column of every page but the last; the last page.
     min_fill: float = 0.9
     min_last_fill: float = 0.5

@@ -184,12 +184,13 @@ def _fills(rows: list[Row], height: float, grid: Grid) -> list[float]:
     bottoms, holes, pending = [0.0] * columns, [0.0] * columns, [0.0] * columns
     for row in rows:
         lowest: dict[int, float] = {}
-        for placed, blank in placed_blanks(row, grid):
+        for placed, blanks in placed_blanks(row, grid):
             for index, column in enumerate(covered(placed, row.columns, grid)):
                 bottom = placed.top + placed.height
                 lowest[column] = max(lowest.get(column, bottom), bottom)
-                if blank is not None and index > 0:
-                    holes[column] += blank[1] - blank[0]
+                holes[column] += sum(
+                    end - start for start, end in blanks.get(index, [])
+                )
         foot = row.top + row.height
         for column in range(columns):
             if column not in lowest:

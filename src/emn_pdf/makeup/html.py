@@ -19,9 +19,8 @@ attributes:
 
 From that flow this module cuts the modules, writes the *probe* (to measure
 the page grid), the *galley* (each module alone at each width it may take,
-on galley pages, to be measured) and, once makeup has placed them, the
-*paged* HTML: one box per page, each module at its place, so that the engine
-paginates nothing on its own.
+on galley pages, to be measured); once makeup has placed them, ``paged``
+writes the pages.
 """
 
 from __future__ import annotations
@@ -40,18 +39,21 @@ from ..layout.contract import (
     COLUMNS,
     FILLER,
     FLOW,
+    HEAD_PICTURE,
     PICTURE_SELECTOR,
     RUNNING,
     SECTION,
     SPARES,
 )
 from .turns import drop_first, keep_first
-from .types import Cut, Grid, Placement
+from .types import Cut, Grid
 
 #: Attributes makeup writes for the engine and for preflight; on the
 #: elements a split article repeats in each part, which element they are.
 ITEM, UNIT, PICTURE = "data-mk", "data-mk-unit", "data-mk-picture"
 WHOLE = "data-mk-whole"
+#: On a module whose header picture opens its text (:func:`open_text`).
+HEAD = "data-mk-head"
 #: On a paragraph turned between its lines: "head" (its first lines, ending a
 #: column), "tail" (the rest, opening the next), or both.
 TURN = "data-mk-turn"
@@ -236,7 +238,7 @@ def probe_html(flow: Flow) -> str:
     )
     for element in probe:
         document.body.append(element)
-    return _serialise(document)
+    return serialise(document)
 
 
 def galley_html(
@@ -264,21 +266,54 @@ def galley_html(
     galley = lxml_html.fragment_fromstring('<div class="mk-galley"></div>')
     for piece in flow.pieces:
         for span in wanted.get(piece.key, ()):
-            galley.append(galley_item(piece, span, grid))
+            galley.extend(galley_items(piece, span, grid))
     document.body.append(galley)
-    return _serialise(document)
+    return serialise(document)
 
 
-def galley_item(piece: Piece, span: int, grid: Grid) -> _Element:
-    """Return ``piece`` alone at ``span``, marked for its measures to be read."""
-    wrapper = _wrapper(piece, span, grid.columns_of(piece.columns), grid)
+def galley_items(piece: Piece, span: int, grid: Grid) -> list[_Element]:
+    """Return ``piece`` alone at ``span``, marked for its measures to be read.
+
+    Set across columns, a block whose header has a picture is measured
+    twice: its title beside the picture, and above it, the picture opening
+    its text (:func:`open_text`); makeup keeps the one a designer would
+    (:func:`.measure.arranged`).
+    """
+    items = [_galley_item(piece, span, grid)]
+    if span > 1:
+        above = _galley_item(piece, span, grid)
+        if open_text(above):
+            items.append(above)
+    return items
+
+
+def _galley_item(piece: Piece, span: int, grid: Grid) -> _Element:
+    wrapper = wrapper_of(piece, span, grid.columns_of(piece.columns), grid)
     wrapper.set(ITEM, f"{piece.key}@{span}")
-    _fill(wrapper, piece.elements)
+    fill_body(wrapper, piece.elements)
     _mark_units(wrapper)
     return wrapper
 
 
-def _wrapper(piece: Piece, span: int, columns: int, grid: Grid) -> _Element:
+def open_text(wrapper: _Element) -> bool:
+    """Move a module's header picture to open its text; tell whether it moved.
+
+    Its title then stands across the module's columns, and its text runs
+    beside and under the picture in the first of them: no blank is left
+    beside a picture taller than a short title.  The picture is no flow
+    unit: the text's units keep their numbers, and so do its turns.
+    """
+    picture = wrapper.find(HEAD_PICTURE)
+    flow = wrapper.find(f".//*[@{FLOW}]")
+    if picture is None or flow is None:
+        return False
+    flow.insert(0, picture)
+    wrapper.set(HEAD, "above")
+    return True
+
+
+def wrapper_of(piece: Piece, span: int, columns: int, grid: Grid) -> _Element:
+    """Return the box a module stands in, as wide as ``span`` columns of the grid."""
     wrapper = lxml_html.fragment_fromstring("<div></div>")
     wrapper.set("class", f"mk-item mk-{piece.role}")
     wrapper.set("data-span", str(span))
@@ -287,7 +322,7 @@ def _wrapper(piece: Piece, span: int, columns: int, grid: Grid) -> _Element:
     return wrapper
 
 
-def _fill(wrapper: _Element, elements: Sequence[_Element]) -> None:
+def fill_body(wrapper: _Element, elements: Sequence[_Element]) -> None:
     """Put copies of ``elements`` in the wrapper's body, which sets columns."""
     body = lxml_html.fragment_fromstring('<div class="mk-body"></div>')
     for element in elements:
@@ -307,84 +342,8 @@ def _mark_units(wrapper: _Element) -> None:
         picture.set(PICTURE, "")
 
 
-def paged_html(flow: Flow, grid: Grid, placement: Placement) -> str:
-    """Return the final HTML: one box per page, each module at its place."""
-    document = copy.deepcopy(flow.document)
-    body = document.body
-    for element in flow.running:
-        body.append(copy.deepcopy(element))
-    pieces = {piece.key: piece for piece in flow.pieces}
-    for number, page in enumerate(placement.pages):
-        box = lxml_html.fragment_fromstring("<div></div>")
-        box.set("class", "mk-page")
-        height = grid.page_height(number)
-        box.set("style", f"height: {height:.3f}px")
-        for placed in page:
-            piece = pieces[placed.key]
-            columns = grid.columns_of(piece.columns)
-            wrapper = _wrapper(piece, placed.span, columns, grid)
-            left = grid.left(placed.column, columns)
-            wrapper.set(
-                "style",
-                f"{wrapper.get('style')}; left: {left:.3f}px; top: {placed.top:.3f}px",
-            )
-            wrapper.set(ITEM, f"{piece.key}@{placed.span}")
-            _fill(wrapper, piece.part(*placed.cuts) if placed.cuts else piece.elements)
-            if placed.picture is not None:
-                _resize_picture(
-                    wrapper, placed.picture, placed.crops, placed.picture_width
-                )
-            if placed.leading:
-                _lead(wrapper, placed.leading)
-            _set_flow(wrapper, placed.flow)
-            box.append(wrapper)
-        body.append(box)
-    for element in flow.fillers:
-        body.append(copy.deepcopy(element))
-    return _serialise(document)
-
-
-def _serialise(document: Any) -> str:
+def serialise(document: Any) -> str:
+    """Return a document as the HTML the engine lays out."""
     return str(
         lxml_html.tostring(document, encoding="unicode", doctype="<!DOCTYPE html>")
     )
-
-
-def _set_flow(wrapper: _Element, height: float | None) -> None:
-    """Set the columns of a module's text to ``height``, filled one by one."""
-    flow = wrapper.find(f".//*[@{FLOW}]")
-    if height is not None and flow is not None:
-        style = flow.get("style", "")
-        flow.set("style", f"{style}; height: {height:.3f}px; column-fill: auto")
-
-
-def _lead(wrapper: _Element, leading: float) -> None:
-    """Add ``leading`` above every flow unit but the first: vertical justification."""
-    flow = wrapper.find(f".//*[@{FLOW}]")
-    units = (
-        [child for child in flow if isinstance(child.tag, str)]
-        if flow is not None
-        else []
-    )
-    for unit in units[1:]:
-        style = unit.get("style", "")
-        unit.set("style", f"{style}; padding-top: {leading:.3f}px")
-
-
-def _resize_picture(
-    wrapper: _Element, height: float, crops: bool, width: float | None
-) -> None:
-    """Give a module's picture its new height: cropped to it, or scaled whole.
-
-    And its new width, if it is narrowed rather than cropped further.  The
-    height makeup chose is the picture's, whatever cap the layout sets on it
-    for a flowing page (a card's picture at most a band high): capped, the
-    picture would end short of its place, and leave a blank under it.
-    """
-    picture = wrapper.find(PICTURE_SELECTOR)
-    if picture is not None:
-        fit = "cover" if crops else "contain"
-        style = f"{picture.get('style', '')}; height: {height:.3f}px; max-height: none"
-        if width is not None:
-            style += f"; width: {width:.3f}px; max-width: none"
-        picture.set("style", f"{style}; object-fit: {fit}")

@@ -30,7 +30,7 @@ from ..engine.boxes import (
 from ..issue.errors import Finding
 from ..layout.contract import FLOW
 from ..layout.render import block_position
-from .html import BAND_SUFFIX, ITEM, PICTURE, UNIT
+from .html import BAND_SUFFIX, HEAD, ITEM, PICTURE, UNIT
 from .textcolumns import FLOW_SAFETY, MIN_LINES, Galley, galley_column
 from .turns import line_ends
 from .types import Cut, Grid, Measure, Placed, Placement
@@ -112,10 +112,41 @@ def measure_of(wrapper: Box) -> Measure:
     cuts, turns = _column_turns(galley, [units[i] for i in sorted(units)])
     around = frame(wrapper, text) if turns else (0.0, 0.0)
     height += flow - text.height
+    shorts = galley.shorts(flow)
+    if wrapper.element.get(HEAD) is not None:
+        # its picture opens its text: resized, it would refill the columns
+        return Measure(
+            height, None, (), flow, None, cuts, None, None, None, around, head,
+            turns, above=True, shorts=shorts,
+        )  # fmt: skip
     return Measure(
         height, picture, (), flow, level, cuts, beside, natural, width, around,
-        head, turns,
+        head, turns, shorts=shorts,
     )  # fmt: skip
+
+
+def arranged(measures: Sequence[Measure], span: int) -> Measure:
+    """Return the arrangement of a module a designer keeps, of those measured.
+
+    The first has its title beside its picture; a second, if measured, its
+    title above and its picture opening its text (:func:`.html.open_text`).
+    That one is kept when it is no taller and its longest blank (a column
+    of its text ending short) is shorter than the first's (beside a picture
+    taller than its title, or under its text's columns): a short text,
+    shorter than the picture, keeps its title beside it.
+    """
+    beside, *others = measures
+    if not others:
+        return beside
+    above = others[0]
+    shorter = _longest_blank(above, span) < _longest_blank(beside, span)
+    return above if shorter and above.height <= beside.height else beside
+
+
+def _longest_blank(measure: Measure, span: int) -> float:
+    """Return the longest blank a module leaves in one of its ``span`` columns."""
+    blanks = measure.blanks(span, measure.height, None)
+    return max((bottom - top for _, top, bottom in blanks), default=0.0)
 
 
 def _turns(

@@ -23,12 +23,19 @@ from .html import (
     Flow,
     cut,
     galley_html,
-    galley_item,
-    paged_html,
+    galley_items,
     probe_html,
 )
 from .ladders import keep_whole, ladder_words
-from .measure import measure_of, overruns, read_galley, read_grid, text_columns
+from .measure import (
+    arranged,
+    measure_of,
+    overruns,
+    read_galley,
+    read_grid,
+    text_columns,
+)
+from .paged import paged_html
 from .search import place
 from .types import Grid, Measure, Placement
 from .wishes import move_notes, wanted_spans, wish_of
@@ -219,7 +226,10 @@ def _measures(
         (piece.key, span): _digest(
             context,
             repr(grid),
-            lxml_html.tostring(galley_item(piece, span, grid), encoding="unicode"),
+            *(
+                lxml_html.tostring(item, encoding="unicode")
+                for item in galley_items(piece, span, grid)
+            ),
         )
         for piece in flow.pieces
         for span in wanted.get(piece.key, ())
@@ -249,14 +259,25 @@ def _keep_measures(
 
     A text in columns at the foot of a galley page goes on in its next column,
     not on the next page as a block does (columns fragment it first): its
-    measure would be short.  Those are measured again, each on a page.
+    measure would be short.  Those are measured again, each on a page.  A
+    module measured in two arrangements keeps the one :func:`.measure.arranged`
+    chooses.
     """
+    boxes: dict[tuple[str, int], list[Any]] = {}
+    for item, box in read_galley(document):
+        boxes.setdefault(item, []).append(box)
     cut: dict[str, tuple[int, ...]] = {}
-    for (key, span), box in read_galley(document):
-        text = text_columns(box)
-        if text is not None and len(text.children) > 1:
+    for (key, span), found in boxes.items():
+        if any(_spilled(box) for box in found):
             cut[key] = (*cut.get(key, ()), span)
         else:
-            measured.measures[keys[key, span]] = measure_of(box)
-            measured.ladders[keys[key, span]] = ladder_words(box)
+            measures = [measure_of(box) for box in found]
+            measured.measures[keys[key, span]] = arranged(measures, span)
+            measured.ladders[keys[key, span]] = set().union(*map(ladder_words, found))
     return cut
+
+
+def _spilled(box: Any) -> bool:
+    """Tell whether a galley item's text in columns went on in its next column."""
+    text = text_columns(box)
+    return text is not None and len(text.children) > 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .cost import WEIGHTS
 from .parts import Part, Row, Stack, stack_height
 from .types import Cut, Grid, Placed
 
@@ -61,6 +62,7 @@ def place_stack(stack: Stack, row: Row, grid: Grid) -> Iterator[Placed]:
             part.module.pictures == "cropped",
             _cuts(part),
             None if picture is None else part.picture_width(picture, grid),
+            part.module.measures[stack.span].above,
         )
         top += height + grid.space + extra_space
 
@@ -84,34 +86,49 @@ def covered(placed: Placed, columns: int, grid: Grid) -> Iterator[int]:
             yield column
 
 
-def placed_blanks(
-    row: Row, grid: Grid
-) -> Iterator[tuple[Placed, tuple[float, float] | None]]:
-    """Yield each module of a row as placed, with the blank beside its picture."""
+#: The blanks a module leaves in its columns, by column (from its first, 0):
+#: each one's top and bottom on the page.
+Blanks = dict[int, list[tuple[float, float]]]
+
+
+def placed_blanks(row: Row, grid: Grid) -> Iterator[tuple[Placed, Blanks]]:
+    """Yield each module of a row as placed, with the blanks in its columns.
+
+    What :meth:`.Measure.blanks` says of a whole module across columns,
+    longer than the lines its text's columns may end apart.
+    """
+    level = WEIGHTS.short_column_lines * grid.line
     for stack in row.stacks:
         placed_parts = zip(stack.parts, place_stack(stack, row, grid), strict=True)
         for part, placed in placed_parts:
             measure = part.module.measures[stack.span]
-            blank = (
-                measure.blank_beside(placed.picture)
-                if stack.span > 1 and part.picture is not None
-                else None
-            )
-            yield placed, blank
+            blanks: Blanks = {}
+            whole = stack.span > 1 and part.units is None
+            for column, top, bottom in (
+                measure.blanks(stack.span, placed.height, placed.picture)
+                if whole
+                else ()
+            ):
+                if bottom - top > level:
+                    blank = (placed.top + top, placed.top + bottom)
+                    blanks.setdefault(column, []).append(blank)
+            yield placed, blanks
 
 
 def inked(row: Row, grid: Grid) -> Iterator[tuple[int, float, float]]:
     """Yield the stretches of the page grid's columns a row's modules cover.
 
     Each as its column, top and bottom: a module covers the columns it
-    overlaps by a quarter, from its top to its foot, but for the blank its
-    picture leaves beside a shorter text (:meth:`.Measure.blank_beside`).
+    overlaps by a quarter, from its top to its foot, but for the blanks it
+    leaves in them (:func:`placed_blanks`).
     """
-    for placed, blank in placed_blanks(row, grid):
+    for placed, blanks in placed_blanks(row, grid):
         bottom = placed.top + placed.height
         for index, column in enumerate(covered(placed, row.columns, grid)):
-            if blank is not None and index > 0:
-                yield column, placed.top, placed.top + blank[0]
-                yield column, placed.top + blank[1], bottom
-            else:
-                yield column, placed.top, bottom
+            top = placed.top
+            for start, end in sorted(blanks.get(index, [])):
+                if start > top:
+                    yield column, top, start
+                top = max(top, end)
+            if bottom > top:
+                yield column, top, bottom

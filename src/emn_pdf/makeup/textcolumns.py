@@ -160,6 +160,10 @@ class Galley:
             return None
         return before + FLOW_SAFETY, after + FLOW_SAFETY
 
+    def shorts(self, height: float) -> tuple[float, ...]:
+        """Return how far each of its columns, set ``height`` high, ends short."""
+        return self._short(None, None, height)
+
     def _short(
         self, start: Break | None, end: Break | None, height: float
     ) -> tuple[float, ...]:

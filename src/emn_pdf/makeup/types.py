@@ -9,6 +9,7 @@ Lengths are CSS pixels, as the engine gives them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..issue.model import CROP_LIMITS, PictureFit
@@ -110,7 +111,11 @@ class Measure:
     its closing under the rest's: ``cuts`` are then where its text may
     turn, between its start and its end, and ``turns`` the height of the
     text's columns before and after each of those turns (both balanced);
-    ``head`` is the height above its text.
+    ``head`` is the height above its text, and ``shorts`` how far each of
+    its columns ends short of their height (the last of balanced columns a
+    line or so; a column with nothing in it, all of it).  ``above`` says
+    that its header's picture opens its text, its title across above it
+    (:func:`.html.open_text`).
     """
 
     height: float
@@ -125,6 +130,8 @@ class Measure:
     frame: tuple[float, float] = (0.0, 0.0)  # padding and borders: above, below
     head: float = 0.0  # above its text set in columns
     turns: tuple[tuple[float, float], ...] = ()  # its columns' heights at each turn
+    above: bool = False  # its title above its picture, which opens its text
+    shorts: tuple[float, ...] = ()  # how far each of its text's columns ends short
 
     def blank_beside(self, picture: float | None) -> tuple[float, float] | None:
         """Return the blank its picture leaves beside it, at a height: top, bottom.
@@ -136,6 +143,24 @@ class Measure:
             return None
         taller = (picture or self.picture) - self.level
         return (self.beside, self.beside + taller) if taller > 0 else None
+
+    def blanks(
+        self, span: int, height: float, picture: float | None
+    ) -> Iterator[tuple[int, float, float]]:
+        """Yield the blanks it leaves in its ``span`` columns, set ``height`` high.
+
+        Each as its column (from its first, 0), top and bottom from its
+        top: beside its picture (:meth:`blank_beside`, in the columns after
+        the first), and at the foot of its text's columns that end short.
+        """
+        beside = self.blank_beside(picture)
+        if beside is not None:
+            for column in range(1, span):
+                yield column, *beside
+        if self.flow is not None:
+            foot = height - (self.height - self.head - self.flow)
+            for column, short in enumerate(self.shorts):
+                yield column, foot - short, foot
 
     def part_height(self, start: int, end: int) -> float:
         """Return the height of its part from boundary ``start`` to ``end``."""
@@ -219,6 +244,7 @@ class Placed:
     crops: bool = True  # its picture is cropped to its new height, else scaled
     cuts: tuple[Cut, Cut] | None = None  # where its part of the text starts, ends
     picture_width: float | None = None  # its picture narrowed, not cropped further
+    above: bool = False  # its title above its picture, which opens its text
 
 
 @dataclass(frozen=True)
