@@ -2,7 +2,7 @@
 
 Plain Python, no timing assertions: run it, read the table.
 
-    .venv/bin/python benchmarks/bench_build.py [--runs 5]
+    .venv/bin/python benchmarks/bench_build.py [--runs 5] [--makeup]
 
 (a) WeasyPrint alone: our final HTML and stylesheets straight to PDF with
     the target's options and WeasyPrint's own URL fetcher (the engine floor);
@@ -25,8 +25,12 @@ Plain Python, no timing assertions: run it, read the table.
     of the same edition: in this process and as cold processes, web and print;
 (i) resident memory of this process over --builds in-process builds of the
     French web edition (after five to fill the per-process caches).
-Every figure is the median of --runs runs.  The same edition typeset by
-Typst: ``benchmarks/typst_edition.py`` (``make bench`` runs both).
+Every figure is the median of --runs runs; ``--makeup`` measures (g) alone
+(about a minute at 3 runs), to set a change to makeup against the code before
+it, the two run in turn; with ``--cpu`` in this process's CPU time, which
+other work on a shared machine moves far less than the wall clock.  The same
+edition typeset by Typst: ``benchmarks/typst_edition.py`` (``make bench`` runs
+both).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -66,14 +71,21 @@ ISSUE = (ROOT / "issues" / "2024-12").resolve()
 CLI = Path(sys.executable).parent / "emn-pdf"
 
 
-def median_seconds(action: Callable[[], object], runs: int) -> float:
-    """Run ``action`` once to warm up, then ``runs`` times; return the median."""
+def median_seconds(
+    action: Callable[[], object],
+    runs: int,
+    clock: Callable[[], float] = time.perf_counter,
+) -> float:
+    """Run ``action`` once to warm up, then ``runs`` times; return the median.
+
+    Timed by ``clock``: the wall clock, or this process's CPU time.
+    """
     action()
     times = []
     for _ in range(runs):
-        started = time.perf_counter()
+        started = clock()
         action()
-        times.append(time.perf_counter() - started)
+        times.append(clock() - started)
     return statistics.median(times)
 
 
@@ -101,11 +113,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--builds", type=int, default=100)
+    parser.add_argument("--makeup", action="store_true", help="measure (g) alone")
+    parser.add_argument(
+        "--cpu", action="store_true", help="with --makeup: CPU time, not wall time"
+    )
     arguments = parser.parse_args()
     runs = arguments.runs
     out = Path(tempfile.mkdtemp(prefix="emn-pdf-bench-"))
 
     item = prepare(ISSUE, "fr", None)
+    if arguments.makeup:
+        clock = time.process_time if arguments.cpu else time.perf_counter
+        page_makeup(item, out, runs, clock).print(runs)
+        return
     html = item.html(Page("web"))
 
     def engine_alone() -> None:
@@ -173,40 +193,8 @@ def main() -> None:
             ),
         ),
     ]
-    drafting = steps.Drafting(item, "web", False, steps.MEASURED)
-    made_up = median_seconds(cold(lambda: drafting.draft().finish()), runs)
-    pages_html = drafting.draft().finish().makeup.html
-
-    def render_pages(write: bool) -> None:
-        laid_out = lay_out(pages_html, base_dir=ISSUE, layout=item.layout, target="web")
-        if write:
-            laid_out.document.write_pdf(out / "pages.pdf", **TARGET_OPTIONS["web"])
-
-    one_render = median_seconds(cold(lambda: render_pages(False)), runs)
-    one_render_pdf = median_seconds(cold(lambda: render_pages(True)), runs)
-    copyfitted: list[emn_pdf.BuildReport] = []
-
-    def copyfit_build() -> None:
-        copyfitted.clear()
-        emn_pdf.build(
-            ISSUE,
-            lang="fr",
-            out_dir=out / "copyfit",
-            force=True,
-            jobs=1,
-            pages=3,
-            on_built=copyfitted.append,
-        )
-
-    copyfit = median_seconds(cold(copyfit_build), runs)
-    edited = median_seconds(one_word_edit(out), runs)
-    rows += [
-        ("(a'') one render of the made-up pages, fr web", one_render),
-        ("(a''') the same render, written to PDF", one_render_pdf),
-        ("(g) page makeup and final render, fr web (in process)", made_up),
-        ("(g) copyfit to 3 pages, fr web (emn_pdf.build)", copyfit),
-        ("(g) rebuild after a one-word edit, fr web (emn_pdf.build)", edited),
-    ]
+    makeup = page_makeup(item, out, runs)
+    rows += makeup.rows()
     sample_print, photo_print, size = print_with_photo(out, runs)
     rows += [
         ("(f) emn_pdf.build, fr print", sample_print),
@@ -236,21 +224,7 @@ def main() -> None:
     print(
         f"{'print PDF with the photo (target < 5 MB)':<{width}}  {size / 1e6:6.2f} MB"
     )
-    print(
-        f"{'ratio makeup/one render (target <= 3)':<{width}}  {made_up / one_render:6.3f}"
-    )
-    print(
-        f"{'ratio one-word edit/one render to PDF (target <= 1.5)':<{width}}"
-        f"  {edited / one_render_pdf:6.3f}"
-    )
-    print(
-        f"{'ratio one-word edit/one render, not written':<{width}}"
-        f"  {edited / one_render:6.3f}"
-    )
-    print(
-        f"{'ratio copyfit/one render (target <= 6)':<{width}}  {copyfit / one_render:6.3f}"
-    )
-    print(f"{'copyfit to 3 pages':<{width}}  {copyfitted[0].copyfit}")
+    makeup.print_ratios(width)
     ours = {("web", "in process"): b, ("print", "in process"): sample_print}
     ours |= {("web", "cold"): c, ("print", "cold"): print_cli}
     for (target, how), seconds in ours.items():
@@ -262,6 +236,102 @@ def main() -> None:
         f"  {before:.1f} -> {after:.1f} ({after - before:+.1f}; target < 5)"
     )
     print(f"outputs in {out}")
+
+
+@dataclass(frozen=True)
+class Makeup:
+    """The figures of (g), in seconds (medians), and the copyfit it chose."""
+
+    one_render: float
+    one_render_pdf: float
+    made_up: float
+    copyfit: float
+    edited: float
+    copyfitted: str
+
+    def rows(self) -> list[tuple[str, float]]:
+        """Return the rows (g) adds to the table."""
+        return [
+            ("(a'') one render of the made-up pages, fr web", self.one_render),
+            ("(a''') the same render, written to PDF", self.one_render_pdf),
+            ("(g) page makeup and final render, fr web (in process)", self.made_up),
+            ("(g) copyfit to 3 pages, fr web (emn_pdf.build)", self.copyfit),
+            ("(g) rebuild after a one-word edit, fr web (emn_pdf.build)", self.edited),
+        ]
+
+    def print(self, runs: int) -> None:
+        """Print (g) alone: its rows and its ratios."""
+        width = 56
+        print(f"{'measure':<{width}}  median (s), {runs} runs")
+        for label, seconds in self.rows():
+            print(f"{label:<{width}}  {seconds:6.3f}")
+        self.print_ratios(width)
+
+    def print_ratios(self, width: int) -> None:
+        """Print the ratios (g) is judged by: against one render of its pages."""
+        ratios = [
+            ("ratio makeup/one render (target <= 3)", self.made_up / self.one_render),
+            (
+                "ratio one-word edit/one render to PDF (target <= 1.5)",
+                self.edited / self.one_render_pdf,
+            ),
+            (
+                "ratio one-word edit/one render, not written",
+                self.edited / self.one_render,
+            ),
+            ("ratio copyfit/one render (target <= 6)", self.copyfit / self.one_render),
+        ]
+        for label, ratio in ratios:
+            print(f"{label:<{width}}  {ratio:6.3f}")
+        print(f"{'copyfit to 3 pages':<{width}}  {self.copyfitted}")
+
+
+def page_makeup(
+    item: Prepared,
+    out: Path,
+    runs: int,
+    clock: Callable[[], float] = time.perf_counter,
+) -> Makeup:
+    """Time (g): makeup and one render of its pages, copyfit, a one-word rebuild.
+
+    All in this process: timed by ``clock``, CPU time is what the code costs
+    on a machine shared with other work, which the wall clock is not.
+    """
+    drafting = steps.Drafting(item, "web", False, steps.MEASURED)
+    made_up = median_seconds(cold(lambda: drafting.draft().finish()), runs, clock)
+    pages_html = drafting.draft().finish().makeup.html
+
+    def render_pages(write: bool) -> None:
+        laid_out = lay_out(pages_html, base_dir=ISSUE, layout=item.layout, target="web")
+        if write:
+            laid_out.document.write_pdf(out / "pages.pdf", **TARGET_OPTIONS["web"])
+
+    one_render = median_seconds(cold(lambda: render_pages(False)), runs, clock)
+    one_render_pdf = median_seconds(cold(lambda: render_pages(True)), runs, clock)
+    copyfitted: list[emn_pdf.BuildReport] = []
+
+    def copyfit_build() -> None:
+        copyfitted.clear()
+        emn_pdf.build(
+            ISSUE,
+            lang="fr",
+            out_dir=out / "copyfit",
+            force=True,
+            jobs=1,
+            pages=3,
+            on_built=copyfitted.append,
+        )
+
+    copyfit = median_seconds(cold(copyfit_build), runs, clock)
+    edited = median_seconds(one_word_edit(out), runs, clock)
+    return Makeup(
+        one_render,
+        one_render_pdf,
+        made_up,
+        copyfit,
+        edited,
+        str(copyfitted[0].copyfit),
+    )
 
 
 #: WeasyPrint alone, in a process of its own: HTML, stylesheets, options.

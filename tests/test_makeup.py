@@ -48,6 +48,7 @@ from emn_pdf.makeup import (
     place,
     search,
 )
+from emn_pdf.makeup import fill as makeup_fill
 from emn_pdf.makeup import html as makeup_html
 from emn_pdf.makeup import measure as makeup_measure
 from emn_pdf.makeup import pages as makeup_pages
@@ -360,10 +361,40 @@ def test_a_trial_built_from_its_first_change_is_built_as_from_the_start() -> Non
             else wish
             for wish in wishes
         ]
-        base = search.Base.of(wishes, GRID)
+        base = search.Base.of(wishes, GRID, makeup_fill.Heights())
         for change in search.changes(wishes):
             whole = makeup_pages.build_pages(makeup_pages.items_of(change), GRID)
             assert base.trial(change) == whole, (before, change)
+
+
+def test_a_placement_finds_each_least_height_of_a_run_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every trial of the search builds its pages again, asking the least
+    height of the same runs at the same room: one placement finds each once
+    (``makeup.fill.Heights``), and places as it did when it found them anew."""
+    wishes = [
+        heading("s0-heading"),
+        *(block(f"s0-b{i}", 150 + 40 * i, picture=60) for i in range(3)),
+        heading("s1-heading"),
+        block("s1-b0", 860, units=3, picture=100),
+        *(block(f"s1-b{i}", 400 - 60 * i, picture=100) for i in range(1, 4)),
+    ]
+    found: list[tuple[object, ...]] = []
+    balanced_height = makeup_fill.balanced_height
+
+    def counted(atoms: list[Any], columns: int, limit: float, grid: Grid) -> Any:
+        found.append((*((a.module.key, a.unit) for a in atoms), columns, limit))
+        return balanced_height(atoms, columns, limit, grid)
+
+    monkeypatch.setattr(makeup_fill, "balanced_height", counted)
+    placement = place(wishes, GRID)
+    once = list(found)
+    assert len(set(once)) == len(once) > 1
+    found.clear()
+    monkeypatch.setattr(makeup_fill.Heights, "balanced", lambda _, *run: counted(*run))
+    assert place(wishes, GRID) == placement
+    assert len(found) > len(once)  # found anew, the same more than once
 
 
 def test_the_search_is_bounded_by_the_modules_it_places(

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 
 from .columns import balanced_stacks, foot_columns, may_end_page, short_split_cost
 from .cost import WEIGHTS, capacity, foot_cost
+from .fill import Heights
 from .parts import Atom, Part, Stack, atoms_of, parts_of, shrink, stack_height
 from .types import Grid, Module
 
@@ -76,7 +77,7 @@ def _short_splits_at(
 
 
 def wide_rows(
-    atoms: Sequence[Atom], columns: int, limit: float, grid: Grid
+    atoms: Sequence[Atom], columns: int, limit: float, grid: Grid, heights: Heights
 ) -> Iterator[tuple[float, list[Stack]]]:
     """Yield the rows that end a run with its first or last module wider.
 
@@ -102,7 +103,7 @@ def wide_rows(
                 yield measure.height, [wide]
                 continue
             offset = span if first else 0
-            others = balanced_stacks(rest, columns - span, limit, grid, offset)
+            others = balanced_stacks(rest, columns - span, limit, grid, offset, heights)
             if others is not None:
                 stacks = [wide, *others[1]] if first else [*others[1], wide]
                 yield max(measure.height, others[0]), stacks

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .cost import hole, short_split
-from .fill import balanced_height, column_ends, may_end_column
+from .fill import Heights, column_ends, may_end_column
 from .parts import Atom, Stack, parts_of, stack_height
 from .types import Grid
 
@@ -103,10 +103,15 @@ def may_end_page(atoms: Sequence[Atom], end: int) -> bool:
 
 
 def balanced_stacks(
-    atoms: Sequence[Atom], columns: int, limit: float, grid: Grid, offset: int
+    atoms: Sequence[Atom],
+    columns: int,
+    limit: float,
+    grid: Grid,
+    offset: int,
+    heights: Heights,
 ) -> tuple[float, list[Stack]] | None:
     """Return ``atoms`` balanced in ``columns`` from column ``offset``, if they fit."""
-    height = balanced_height(atoms, columns, limit, grid)
+    height = heights.balanced(atoms, columns, limit, grid)
     if height is None:
         return None
     _, filled = best_columns(atoms, columns, height, grid, whole=True)

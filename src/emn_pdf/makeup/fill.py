@@ -3,12 +3,14 @@
 A column takes one atom more at a time while they fit; where it may end is a
 rule of its own (:func:`may_end_column`: an article shorter than a column is
 not split; a header keeps enough text under it).  The least height of a run
-of columns is found by bisection over heights (:func:`balanced_height`).
+of columns is found by bisection over heights (:func:`balanced_height`), once
+for each run and room in a placement (:class:`Heights`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 from .cost import WEIGHTS
 from .parts import Atom, Part, extend, parts_of, shrink, stack_height
@@ -112,6 +114,29 @@ def balanced_height(
     if not _fits_in(atoms, columns, limit, grid):
         return None
     return least(lambda height: _fits_in(atoms, columns, height, grid), 0.0, limit)
+
+
+@dataclass
+class Heights:
+    """The least heights of runs found in one placement, each found once.
+
+    The search builds the pages again for each trial, and the trials ask
+    for the same runs at the same room many times over (four to six times
+    each on the corpus); each is a bisection of greedy fills.  One placement
+    (:func:`.search.place`) makes one: there a module's key names its
+    content, which no trial changes (only wishes: spans, new pages, order).
+    """
+
+    known: dict[tuple[object, ...], float | None] = field(default_factory=dict)
+
+    def balanced(
+        self, atoms: Sequence[Atom], columns: int, limit: float, grid: Grid
+    ) -> float | None:
+        """Return :func:`balanced_height` of the run, found once."""
+        key = (grid, columns, limit, *((atom.module.key, atom.unit) for atom in atoms))
+        if key not in self.known:
+            self.known[key] = balanced_height(atoms, columns, limit, grid)
+        return self.known[key]
 
 
 def least(fits: Callable[[float], bool], low: float, high: float) -> float:

@@ -27,7 +27,7 @@ from .alternatives import (
 )
 from .columns import balanced_stacks, foot_columns
 from .cost import WEIGHTS, hole_area
-from .fill import balanced_height, first_part, first_turn
+from .fill import Heights, first_part, first_turn
 from .finish import finish, page_give
 from .parts import (
     Atom,
@@ -49,9 +49,13 @@ HEADING_SPACE = 0.8
 
 @dataclass
 class Pages:
-    """Pages being made: finished rows of each page, and where the next goes."""
+    """Pages being made: finished rows of each page, and where the next goes.
+
+    ``heights`` keeps the least heights of runs its placement found.
+    """
 
     grid: Grid
+    heights: Heights
     pages: list[list[Row]] = field(default_factory=lambda: [[]])
 
     @property
@@ -115,19 +119,21 @@ def build_pages(
     start: int = 0,
     before: list[list[Row]] | None = None,
     record: list[list[list[Row]]] | None = None,
+    heights: Heights | None = None,
 ) -> Placement:
     """Return the pages built in reading order, as the items wish.
 
     From item ``start`` on, on the pages ``before`` it; the pages before each
     item, and after the last, are kept in ``record``.  The issue's fillers
     (:func:`.types.is_spare`, last among the items) are not placed in
-    reading order: finishing sets them where a hole remains.
+    reading order: finishing sets them where a hole remains.  ``heights``
+    are those the placement found before (:class:`.fill.Heights`).
     """
     spares = [item for item in items if isinstance(item, Module) and is_spare(item)]
     items = [
         item for item in items if not (isinstance(item, Module) and is_spare(item))
     ]
-    pages = Pages(grid)
+    pages = Pages(grid, heights or Heights())
     if before is not None:
         pages.pages = _copied(before)
     for index in range(start, len(items)):
@@ -329,7 +335,12 @@ def _place_spanned(pages: Pages, run: list[Module]) -> list[Module]:
     count = 0
     while count < len(following) and not _over_some(following[count]):
         found = balanced_stacks(
-            atoms_of(following[: count + 1]), columns - span, limit, grid, span
+            atoms_of(following[: count + 1]),
+            columns - span,
+            limit,
+            grid,
+            span,
+            pages.heights,
         )
         if found is None:
             break
@@ -349,12 +360,12 @@ def _place_columns(pages: Pages, run: list[Module]) -> None:
     atoms = atoms_of(run)
     while atoms:
         room = pages.room - pages.space_before("block")
-        height = balanced_height(atoms, columns, room, grid)
+        height = pages.heights.balanced(atoms, columns, room, grid)
         if height is not None:
-            balanced = balanced_stacks(atoms, columns, height, grid, 0)
+            balanced = balanced_stacks(atoms, columns, height, grid, 0, pages.heights)
             assert balanced is not None
             height, stacks = min(
-                [balanced, *wide_rows(atoms, columns, room, grid)],
+                [balanced, *wide_rows(atoms, columns, room, grid, pages.heights)],
                 key=lambda option: hole_area(option[0], option[1], columns, grid),
             )
             across = all_across(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from .cost import placement_cost
+from .fill import Heights
 from .pages import build_pages, heads_next, items_of
 from .parts import Row
 from .types import Grid, Module, Move, Placement, is_spare
@@ -32,7 +33,8 @@ def place(modules: Sequence[Module], grid: Grid) -> Placement:
     issue's fillers are set last, in the holes the chosen pages keep.
     """
     wishes = [module for module in modules if not is_spare(module)]
-    base = Base.of(wishes, grid)
+    heights = Heights()
+    base = Base.of(wishes, grid, heights)
     best = base.placement
     cost = placement_cost(best, wishes, grid)
     trials = SEARCH_WORK // max(len(wishes), 1)
@@ -50,11 +52,11 @@ def place(modules: Sequence[Module], grid: Grid) -> Placement:
         moves.extend(_moves(wishes, least[2], best, least[3]))
         cost, _, wishes, best = least
         if trials > 0:  # the next round goes on from these wishes
-            base = Base.of(wishes, grid)
+            base = Base.of(wishes, grid, heights)
             trials -= 1
     spares = [module for module in modules if is_spare(module)]
     if spares:  # only in the holes the content leaves: the search never saw them
-        best = build_pages(items_of([*wishes, *spares]), grid)
+        best = build_pages(items_of([*wishes, *spares]), grid, heights=heights)
     best.moves = moves
     return best
 
@@ -90,26 +92,31 @@ class Base:
     """The wishes the search goes on from: their items, the pages before each.
 
     A trial changes a module or a few; the pages before the first item it
-    changes are those of the base, so the trial is built from there.
+    changes are those of the base, so the trial is built from there.  The
+    bases of one placement share the least heights of runs it found.
     """
 
     grid: Grid
+    heights: Heights
     items: list[Module | list[Module]]
     before: list[list[list[Row]]]
     placement: Placement
 
     @classmethod
-    def of(cls, wishes: Sequence[Module], grid: Grid) -> Base:
+    def of(cls, wishes: Sequence[Module], grid: Grid, heights: Heights) -> Base:
         """Return the base of ``wishes``: built once, each item's pages kept."""
         items = items_of(wishes)
         before: list[list[list[Row]]] = []
-        return cls(grid, items, before, build_pages(items, grid, record=before))
+        placement = build_pages(items, grid, record=before, heights=heights)
+        return cls(grid, heights, items, before, placement)
 
     def trial(self, wishes: Sequence[Module]) -> Placement:
         """Return the placement of ``wishes``, built from where they differ."""
         items = items_of(wishes)
         start = _first_change(self.items, items)
-        return build_pages(items, self.grid, start, self.before[start])
+        return build_pages(
+            items, self.grid, start, self.before[start], heights=self.heights
+        )
 
 
 def _first_change(
