@@ -133,26 +133,7 @@ def test_every_channel_is_a_qr_code_that_decodes_to_it_on_paper(
                     assert channel.href in decoded, (language, channel.field)
 
 
-#: Issue 32 asks at most one designed page; the sample's bulletin print keeps
-#: two listing its links and dates besides its back page, rather than spread
-#: with holes (issue 30): see the test after this one.
-LISTS_ITS_LINKS = pytest.mark.xfail(
-    reason="the bulletin's blocks across columns are shorter than a column of"
-    " the page, so never split (issue 30): no count of whole sheets without holes",
-    strict=True,
-)
-
-
-@pytest.mark.parametrize(
-    ("name", "layout"),
-    [
-        pytest.param(*edition, marks=LISTS_ITS_LINKS)
-        if edition == ("sample", "bulletin")
-        else edition
-        for edition in EDITIONS
-    ],
-    ids="-".join,
-)
+@pytest.mark.parametrize(("name", "layout"), EDITIONS, ids="-".join)
 def test_a_print_edition_is_planned_in_whole_sheets(
     tmp_path_factory: pytest.TempPathFactory, name: str, layout: str
 ) -> None:
@@ -257,27 +238,30 @@ def test_a_long_publishers_name_keeps_the_footer_off_the_trim(tmp_path: Path) ->
         assert "Nationals in…" in text
 
 
-def test_the_sample_bulletin_lists_its_links_rather_than_spread_with_holes(
+def test_the_sample_bulletin_prints_at_most_one_page_of_its_links(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    """Five pages of content were padded to eight with two notes pages.
+    """Five pages of content were padded to eight with two pages of links.
 
-    In the bulletin its blocks move by whole blocks (set across both columns
-    they do not turn): no setting within its ranges condenses the French
-    edition to four, and spread to seven, sections opening pages, it leaves
-    pages a third empty.  A designer prints the issue's links and coming
-    dates on two pages rather than blanks.  (The English edition fits four
-    pages since its cards set their titles above their pictures.)"""
-    report = sample_reports(tmp_path_factory, "bulletin")["fr", "print"]
-    assert report.path is not None
-    assert (report.pages, content_pages(report)) == (8, 5)
-    (said,) = [f.message for f in report.findings if f.code == "W132"]
-    assert "2 listing the issue's links and coming dates" in said
-    assert len([f for f in report.findings if f.code == "W111"]) <= 1
-    pages = page_texts(report.path)
-    assert "Notes" not in " ".join(pages).replace("Notes de synthèse", "")
-    holding = [number for number, text in enumerate(pages) if "emn@uni.lu" in text]
-    assert len(holding) == 1  # the contact, printed once
+    The English content condenses to one sheet; the French spreads to six
+    pages (no more pages with holes than at the layout's sizes, one), a page
+    of the issue's links (I139) and a back cover: one sheet of four pages
+    and one of eight, no W132, the contact printed once."""
+    reports = sample_reports(tmp_path_factory, "bulletin")
+    english, french = reports["en", "print"], reports["fr", "print"]
+    assert (english.pages, content_pages(english)) == (4, 4)
+    assert (french.pages, content_pages(french)) == (8, 6)
+    for language, report in (("en", english), ("fr", french)):
+        assert report.path is not None
+        codes = [f.code for f in report.findings]
+        assert "W132" not in codes and codes.count("W111") <= 1
+        pages = page_texts(report.path)
+        offers = normalise(load_catalogue(language).labels.offers)
+        designed = pages[content_pages(report) : -1]  # none ruled for notes
+        assert all(offers in normalise(page) for page in designed)
+        holding = [n for n, text in enumerate(pages) if "emn@uni.lu" in text]
+        assert len(holding) == 1  # the contact, printed once
+    assert "I139" in [f.code for f in french.findings]
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

@@ -151,13 +151,13 @@ def _sheets_by_copyfit(
     ranges bound how far the content may condense or spread, and when sizes
     alone cannot spread it, sections open new pages.
 
-    A count the content is spread to only by leaving pages with holes, as
-    many as at the layout's own sizes or more (at the loosest sizes, a
-    section's heading and its first lines overleaf of a page ending short),
-    is not taken: that spreads it with blanks, and a designer would rather
-    add designed pages (the issue's links and coming dates) than accept a
-    page with a hole (issue 30); sections opening pages would only add
-    more.  Condensed to fewer sheets, it saves paper: taken.
+    A count the content is spread to only by leaving more pages with holes
+    than at the layout's own sizes (at the loosest sizes, a section's
+    heading and its first lines overleaf of a page ending short) is not
+    taken: that spreads it with blanks, and a designer would rather add
+    designed pages (the issue's links and coming dates) than accept a page
+    with a hole (issue 30); sections opening pages would only add more.
+    Condensed to fewer sheets, it saves paper: taken.
     """
     targets = _sheet_targets(natural.length[0], at_back.length[0])
     drafted = {Page("print"): natural, back(1): at_back}
@@ -183,7 +183,7 @@ def _sheets_by_copyfit(
                 )
                 if fitted is None:
                     continue
-                if not spread or _fewer_holes(fitted[0], natural.holes):
+                if not spread or _no_more_holes(fitted[0], natural.holes):
                     return _planned(drafting, fitted, page, natural, opened)
                 holed = True
     return None
@@ -240,7 +240,7 @@ def _copyfit_to(
     The last content page need only be :data:`SHEET_LAST_FILL` full: the
     back page follows it, and a designer would rather leave room there than
     pad the sheet with ruled pages.  Of the settings tried that fit, one
-    that splits no short module and, spreading, leaves fewer pages with
+    that splits no short module and, spreading, leaves no more pages with
     holes than the layout's own sizes (``holes``), is preferred.  A draft
     at the layout's sizes that already fits is taken as it is.
     """
@@ -249,8 +249,8 @@ def _copyfit_to(
         return None
 
     def clean(draft: Draft) -> bool:
-        fewer = holes is None or _fewer_holes(draft, holes)
-        return draft.splits_no_short_module() and fewer
+        spread_well = holes is None or _no_more_holes(draft, holes)
+        return draft.splits_no_short_module() and spread_well
 
     own = copyfit.natural_density(theme.copyfit, theme.type.body_size)
     trial = copyfit.Trial(own, {}, *start.length, 0.0, start)
@@ -269,9 +269,9 @@ def _copyfit_to(
     return chosen.result, search.report(chosen)
 
 
-def _fewer_holes(draft: Draft, holes: int) -> bool:
-    """Tell whether a spread draft leaves fewer pages with holes, or none."""
-    return draft.holes < max(holes, 1)
+def _no_more_holes(draft: Draft, holes: int) -> bool:
+    """Tell whether a spread draft leaves no more pages with holes than ``holes``."""
+    return draft.holes <= holes
 
 
 def _with_section_openers(item: Prepared) -> Prepared:
