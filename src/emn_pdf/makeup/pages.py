@@ -49,13 +49,10 @@ HEADING_SPACE = 0.8
 
 @dataclass
 class Pages:
-    """Pages being made: finished rows of each page, and where the next goes.
-
-    ``heights`` keeps the least heights of runs its placement found.
-    """
+    """Pages being made: finished rows of each page, and where the next goes."""
 
     grid: Grid
-    heights: Heights
+    heights: Heights  # the least heights of runs its placement found
     pages: list[list[Row]] = field(default_factory=lambda: [[]])
 
     @property
@@ -126,8 +123,7 @@ def build_pages(
     From item ``start`` on, on the pages ``before`` it; the pages before each
     item, and after the last, are kept in ``record``.  The issue's fillers
     (:func:`.types.is_spare`, last among the items) are not placed in
-    reading order: finishing sets them where a hole remains.  ``heights``
-    are those the placement found before (:class:`.fill.Heights`).
+    reading order: finishing sets them where a hole remains.
     """
     spares = [item for item in items if isinstance(item, Module) and is_spare(item)]
     items = [
@@ -334,14 +330,8 @@ def _place_spanned(pages: Pages, run: list[Module]) -> list[Module]:
     beside: tuple[float, list[Stack]] = (0.0, [])
     count = 0
     while count < len(following) and not _over_some(following[count]):
-        found = balanced_stacks(
-            atoms_of(following[: count + 1]),
-            columns - span,
-            limit,
-            grid,
-            span,
-            pages.heights,
-        )
+        atoms = atoms_of(following[: count + 1])
+        found = balanced_stacks(atoms, columns - span, limit, grid, span, pages.heights)
         if found is None:
             break
         beside, count = found, count + 1
