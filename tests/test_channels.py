@@ -204,29 +204,6 @@ def test_a_contact_too_large_for_a_small_back_page_stays_among_the_content(
     assert "Eine Veröffentlichung von" in pages[-1]
 
 
-def test_a_contact_taller_than_a_page_goes_on_overleaf_between_its_rows(
-    tmp_path: Path,
-) -> None:
-    """On an A5 page, an association's contact of nine channels is taller than
-    the page: YouTube, the address and the opening hours were cut off (E119,
-    no print edition). It now goes on overleaf between two rows of channels,
-    each channel shown, each QR code decoding to its address."""
-    issue = CORPUS / "de-verein-kontakte"
-    report = a5_print(issue, tmp_path)
-    assert not [f for f in report.findings if f.severity == "error"]
-    pages = page_texts(report.path)
-    title = normalise("So erreichen Sie uns")
-    (first,) = [n for n, text in enumerate(pages) if title in normalise(text)]
-    (contact,) = contacts(issue, "de")
-    written = [c.text for c in contact.channels() if c.href is None and c.text]
-    overleaf = normalise(pages[first + 1])
-    assert written and all(
-        normalise(text.splitlines()[0]) in overleaf for text in written
-    )
-    decoded = set(decoded_qr_codes(report.path))
-    assert {c.href for c in contact.channels() if c.href} <= decoded
-
-
 def test_a_long_publishers_name_keeps_the_footer_off_the_trim(tmp_path: Path) -> None:
     """An observatory's 170-character name made the A5 footer three lines deep,
     inked to the trim on every page (E129: the guillotine would cut it).  The

@@ -80,19 +80,19 @@ fillers:
 
 
 def test_fillers_are_set_in_the_holes_of_a_built_edition(tmp_path: Path) -> None:
-    """The sample's English edition in the bulletin layout: page 1 ends a
-    third short (the next block does not fit).  The
-    two short fillers go there, said on their lines; the long one is said
-    unused; the PDF shows the two and not the third."""
+    """The sample's French edition in the bulletin layout: page 2 ends a
+    third short (the next section does not fit).  The two short fillers go
+    there, said on their lines; the long one is said unused; the PDF shows
+    the two and not the third."""
     issue = tmp_path / "2024-12"
     shutil.copytree(SAMPLE, issue)
-    edition = issue / "en.yaml"
+    edition = issue / "fr.yaml"
     text = edition.read_text(encoding="utf-8")
     lines = len(text.splitlines())
     edition.write_text(text + FILLERS.replace("WORDS", "word " * 400))
     reports: list[emn_pdf.BuildReport] = []
     emn_pdf.build(
-        issue, lang="en", layout="bulletin", out_dir=tmp_path / "out",
+        issue, lang="fr", layout="bulletin", out_dir=tmp_path / "out",
         on_built=reports.append,
     )  # fmt: skip
     (report,) = reports
@@ -102,8 +102,8 @@ def test_fillers_are_set_in_the_holes_of_a_built_edition(tmp_path: Path) -> None
         if finding.code in ("I135", "I136")
     }
     assert said == {
-        "fillers.0": ("I135", lines + 2, 1),
-        "fillers.1": ("I135", lines + 7, 1),
+        "fillers.0": ("I135", lines + 2, 2),
+        "fillers.1": ("I135", lines + 7, 2),
         "fillers.2": ("I136", lines + 11, None),
     }
     assert report.path is not None

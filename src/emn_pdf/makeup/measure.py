@@ -155,15 +155,13 @@ def _turns(
     """Return where a module's text may turn (from its top), and each turn's cut.
 
     At the top of each flow unit that may follow a break (not after an
-    interview's question or a heading kept with what follows, nor beside
-    the unit before it: a contact's channels stand in rows), and between
+    interview's question or a heading kept with what follows), and between
     the lines of a paragraph (:func:`_line_turns`); none for a module whose
     text never turns.  Cuts are left out when each turn is a unit's top.
     """
     turns: list[tuple[float, Cut]] = []
     for index, box in enumerate(units):
-        before = units[index - 1]
-        if index and not _kept_together(before, box) and _below(before, box):
+        if index and not _kept_together(units[index - 1], box):
             turns.append((box.position_y - top, (index, 0)))
         turns.extend(_line_turns(box, index, top))
     if not turns:
@@ -172,11 +170,6 @@ def _turns(
     cuts = ((0, 0), *(cut for _, cut in turns), (len(units), 0))
     plain = cuts == tuple((index, 0) for index in range(len(cuts)))
     return boundaries, () if plain else cuts
-
-
-def _below(box: Box, following: Box) -> bool:
-    """Tell whether a flow unit starts a new row, not beside the one before."""
-    return bool(following.position_y > box.position_y + 0.5)
 
 
 def _kept_together(box: Box, following: Box) -> bool:
