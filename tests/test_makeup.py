@@ -888,7 +888,7 @@ def test_the_corpus_figures(tmp_path_factory: pytest.TempPathFactory) -> None:
 #: further): 0.472, 0, 9; since a card across the grid sets its title above
 #: its picture when a short title beside it leaves a blank, and a block's
 #: text column ending short counts as a hole: 0.598, 0, 10 (one last page
-#: more alone under its target); since the bulletin sets a study's cover
+#: more alone under its target); merged with the bulletin setting a study's cover
 #: beside its title (the blank beside it, a quarter of a page, was counted
 #: by neither) and print editions plan one page of links: 0.577, 0, 10.
 #: Issue 10's targets are 1.0, 0 and 0.
