@@ -28,6 +28,10 @@ from PIL import Image
 import emn_pdf
 from emn_pdf.checks.printcheck import bleed_shortfalls, page_coverage
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from pdfcheck import type_sizes
+
 LAYOUTS = ("emn", "bulletin")
 TARGETS = ("web", "print")
 MIN_TEXT_PT = 6.0
@@ -51,14 +55,7 @@ def contact_channels(edition: Path) -> list[str]:
 
 def smallest_text(pdf: Path) -> float:
     """Return the smallest font size, in points, of any character, by MuPDF."""
-    spans = subprocess.run(
-        ["mutool", "draw", "-q", "-F", "stext", "-o", "-", str(pdf)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    sizes = [float(size) for size in re.findall(r'<font [^>]*size="([0-9.]+)"', spans)]
-    return round(min(sizes, default=0.0), 2)
+    return round(min(type_sizes(pdf), default=0.0), 2)
 
 
 def web_links_inside(pdf: Path) -> set[str]:

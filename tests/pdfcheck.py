@@ -6,11 +6,13 @@ pypdf and pdfium are driven.
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import re
 import subprocess
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -516,3 +518,50 @@ def output_intent(path: Path) -> dict[str, str]:
             for key, value in intent.items()
             if key != "/DestOutputProfile"
         }
+
+
+def structured_text(path: Path) -> str:
+    """Return MuPDF's structured text of a PDF: every line, font and size."""
+    return subprocess.run(
+        ["mutool", "draw", "-q", "-F", "stext", "-o", "-", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def type_sizes(path: Path) -> list[float]:
+    """Return the size of every run of text, read by MuPDF (not our code)."""
+    return [
+        float(size)
+        for size in re.findall(r'<font [^>]*size="([0-9.]+)"', structured_text(path))
+    ]
+
+
+def chart_label_sizes(
+    path: Path, charts: Sequence[Path], others: Sequence[Path] = ()
+) -> list[float]:
+    """Return the size, in pt, of each line of the PDF that only charts draw.
+
+    Read by MuPDF: a line all of whose words are words of the charts' SVG
+    ``<text>`` elements (their labels, values, titles) and of no other
+    picture's (``others``: a report's cover reads "2024" too) is a chart's.
+    """
+    labels = _svg_words(charts) - _svg_words(others)
+    sizes = []
+    for line in re.findall(r"<line .*?</line>", structured_text(path), re.DOTALL):
+        words = html.unescape("".join(re.findall(r' c="([^"]*)"', line))).split()
+        size = re.search(r'<font [^>]*size="([0-9.]+)"', line)
+        if words and size and all(word in labels for word in words):
+            sizes.append(float(size.group(1)))
+    return sizes
+
+
+def _svg_words(pictures: Sequence[Path]) -> set[str]:
+    """Return the words the ``<text>`` elements of SVG pictures draw."""
+    return {
+        word
+        for picture in pictures
+        for text in re.findall(r"<text[^>]*>([^<]+)</text>", picture.read_text())
+        for word in html.unescape(text).split()
+    }

@@ -13,14 +13,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pikepdf
 import pytest
 from conftest import ROOT, SAMPLE, corpus_reports, sample_reports
-from pdfcheck import decoded_qr_codes, normalise, page_texts
+from pdfcheck import decoded_qr_codes, normalise, page_texts, type_sizes
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -76,17 +75,6 @@ def links_inside_their_page(path: Path) -> set[str]:
                 if left <= x0 and x1 <= right and bottom <= y0 and y1 <= top:
                     inside.add(str(action.URI))
     return inside
-
-
-def type_sizes(path: Path) -> list[float]:
-    """Return the size of every run of text, read by MuPDF (not our code)."""
-    text = subprocess.run(
-        ["mutool", "draw", "-q", "-F", "stext", "-o", "-", str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return [float(size) for size in re.findall(r'<font [^>]*size="([0-9.]+)"', text)]
 
 
 def content_pages(report: emn_pdf.BuildReport) -> int:
@@ -202,6 +190,32 @@ def test_a_contact_too_large_for_a_small_back_page_stays_among_the_content(
     holding = [n for n, text in enumerate(pages) if title in normalise(text)]
     assert len(holding) == 1 and holding[0] < content_pages(report)
     assert "Eine Veröffentlichung von" in pages[-1]
+
+
+def test_a_contact_taller_than_an_a5_page_goes_on_overleaf_between_its_rows(
+    tmp_path: Path,
+) -> None:
+    """Nine channels with long addresses make a contact taller than an A5
+    page: its last row (YouTube, the address, the opening hours) was cut off
+    at the page's foot (E119, no print edition).  It now goes on overleaf
+    between two rows of channels, every QR code whole and decoding."""
+    report = a5_print(CHANNELS, tmp_path)
+    assert not [f for f in report.findings if f.severity == "error"]
+    pages = [normalise(text) for text in page_texts(report.path)]
+    holding = [
+        n
+        for n, text in enumerate(pages)
+        if normalise("Schulferien nach Vereinbarung") in text
+    ]
+    title = [
+        n for n, text in enumerate(pages) if normalise("So erreichen Sie uns") in text
+    ]
+    assert len(title) == 1 and holding == [title[0] + 1]
+    decoded = set(decoded_qr_codes(report.path))
+    for contact in contacts(CHANNELS, "de"):
+        for channel in contact.channels():
+            if channel.href is not None:
+                assert channel.href in decoded, channel.field
 
 
 def test_a_long_publishers_name_keeps_the_footer_off_the_trim(tmp_path: Path) -> None:

@@ -890,9 +890,12 @@ def test_the_corpus_figures(tmp_path_factory: pytest.TempPathFactory) -> None:
 #: text column ending short counts as a hole: 0.598, 0, 10 (one last page
 #: more alone under its target); merged with the bulletin setting a study's cover
 #: beside its title (the blank beside it, a quarter of a page, was counted
-#: by neither) and print editions plan one page of links: 0.577, 0, 10.
+#: by neither) and print editions plan one page of links: 0.577, 0, 10;
+#: since charts are set wide enough for their labels to print at 6 pt (an
+#: article's chart across the grid, a figure's taller than the band height,
+#: centred with a margin each side that the fill counts blank): 0.554, 0, 10.
 #: Issue 10's targets are 1.0, 0 and 0.
-FULL, SHORT, LONELY = 0.57, 0, 10
+FULL, SHORT, LONELY = 0.55, 0, 10
 
 
 def test_issue_30s_figures_on_the_corpus(
@@ -958,8 +961,12 @@ def test_issue_30s_figures_on_the_corpus(
 #: a block's text column ending short of the others: 62 of 142, 8, 23, 0
 #: (two print editions take a page more, their last page under 35 %:
 #: fr-long-addresses in emn, 32 %, and en-long-titles in the bulletin, 30 %).
+#: With charts set wide enough for their labels to print at 6 pt: 63 of 148,
+#: 7, 15, 0 (the chart issues take a page more in eight editions; fr-charts'
+#: first page ends a quarter short in all four, its next article, a chart
+#: of 70 mm over its text, taller than the room left).
 FLOORS = {
-    "holes": 62,
+    "holes": 63,
     "last pages under 35 %": 8,
     "w111 disagrees": 23,
     "crops": 0,

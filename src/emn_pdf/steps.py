@@ -113,6 +113,7 @@ def inspect(
         pages=item.loaded.edition.pages,
         channels=item.channels().items(),
         screen={colour.cmyk: colour.rgb for colour in theme.colours.values()},
+        charts=item.loaded.edition.chart_widths(),
     ) + (written or [])
     if laid_out.makeup is not None:
         # Makeup knows the fill of each column, which W107 estimates.

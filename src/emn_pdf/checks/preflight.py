@@ -36,6 +36,8 @@ a warning:
 - ``E119 channel not printed``: a contact channel the edition lists that no
   page shows (a layout that lost it);
 - ``E120 small text``: text set below 6 pt in print;
+- ``W140 small chart text``: a chart (a figure's picture, or one shown whole)
+  whose smallest text prints below 6 pt in print, read from its SVG;
 - ``E130 contrast``: text on its background below WCAG's 4.5:1 (3:1 for
   large text), on any page type.
 """
@@ -47,7 +49,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from pathlib import Path
@@ -61,6 +63,7 @@ from ..engine import boxes
 from ..issue.errors import Finding
 from ..issue.load import FieldPath, LoadedEdition
 from ..issue.model import is_remote
+from ..issue.pictures import MIN_PRINT_TEXT
 from ..layout.contract import BLEED, BLOCK, CHANNEL, FILLER
 from ..layout.i18n import typography
 from ..layout.text import QUESTION_CLASS
@@ -85,8 +88,9 @@ PARTED_CONTEXT = 3
 NO_GLYPH_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Mn"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 MARKDOWN_LINK = re.compile(r"\[[^\]]+\]\(([^)\s]*)\)")
-#: Below this, print is read with a magnifier: 6 pt, in CSS pixels.
-MIN_PRINT_TEXT = 8.0
+#: A chart drawn this much narrower than its labels need still prints them at
+#: 6 pt to the first decimal (5.95 pt): a page a millimetre narrower.
+CHART_SLACK = 0.01
 #: WCAG 2.1: large text is 18 pt, or 14 pt bold (in CSS pixels).
 LARGE_TEXT, LARGE_BOLD_TEXT = 24.0, 18.66
 #: A contact channel: its block's name and its field in the block.
@@ -145,12 +149,14 @@ def inspect(
     pages: int | None = None,
     channels: Iterable[tuple[Channel, str]] = (),
     screen: dict[tuple[float, ...], str] | None = None,
+    charts: Mapping[str, float] | None = None,
 ) -> list[Finding]:
     """Return every defect found on the laid-out ``document``.
 
     ``channels`` are the contact channels the edition lists, each with a name
     for a message; ``screen`` gives the screen colour of each print colour of
-    the theme, for the contrast of print pages.
+    the theme, for the contrast of print pages; ``charts`` gives the width
+    at which each chart's text is legible, by its ``src``.
     """
     survey = _survey(document, screen)
     findings = [
@@ -165,6 +171,7 @@ def inspect(
     if print_target:
         findings += _low_resolution(survey)
         findings += _small_text(survey)
+        findings += _small_chart_text(survey, charts or {})
     content_pages = len(document.pages) - len(survey.fillers)
     if pages is not None and pages != content_pages:
         findings.append(
@@ -768,6 +775,29 @@ def _small_text(survey: _Survey) -> Iterator[Finding]:
                     placed.page,
                     placed.block,
                 )
+
+
+def _small_chart_text(
+    survey: _Survey, charts: Mapping[str, float]
+) -> Iterator[Finding]:
+    """Charts whose labels print below 6 pt: drawn by the picture, not the layout."""
+    for placed in survey.placed:
+        box = placed.box
+        if not boxes.is_picture(box) or box.element is None or not box.width:
+            continue
+        legible = charts.get(box.element.get("src", ""))
+        natural = boxes.natural_height(box)
+        width = box.width * min(1.0, box.height / natural) if natural else box.width
+        if legible is not None and width < legible * (1 - CHART_SLACK):
+            size = MIN_PRINT_TEXT * width / legible * 0.75
+            yield Finding(
+                "W140",
+                f"{_source(box)} prints its smallest text at {size:.1f} pt, below"
+                f" 6 pt: drawn {_mm(width)} wide, it needs {_mm(legible)} (larger"
+                " labels in the picture, or a layout with wider columns)",
+                placed.page,
+                placed.block,
+            )
 
 
 def _unseen_channels(

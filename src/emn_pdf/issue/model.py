@@ -35,7 +35,13 @@ from pydantic import (
 )
 
 from .errors import display_path
-from .pictures import FORMATS, check_picture, picture_shape
+from .pictures import (
+    FORMATS,
+    MIN_PRINT_TEXT,
+    check_picture,
+    picture_shape,
+    svg_text_share,
+)
 
 
 class Strict(BaseModel):
@@ -178,8 +184,9 @@ class Image(Strict):
     """A picture from the issue's ``images/`` folder, always with alt text."""
 
     #: Its shape, handed to templates: a layout bounds the picture's box by it.
-    derived: ClassVar[tuple[str, ...]] = ("shape",)
+    derived: ClassVar[tuple[str, ...]] = ("shape", "legible_width")
     _shape: float | None = PrivateAttr(None)
+    _text_share: float | None = PrivateAttr(None)
 
     src: str = Field(
         description="Path relative to the issue folder, e.g. images/event.png;"
@@ -233,13 +240,26 @@ class Image(Strict):
     def _measure_shape(self, info: ValidationInfo) -> Image:
         issue_dir = (info.context or {}).get("issue_dir")
         if issue_dir is not None and not is_remote(self.src):
-            shape = picture_shape(Path(issue_dir) / self.src)
+            path = Path(issue_dir) / self.src
+            shape = picture_shape(path)
             self._shape = None if shape is None else round(shape, 4)
+            if path.suffix.lower() == ".svg":
+                self._text_share = svg_text_share(path)
         return self
 
     def shape(self) -> float | None:
         """Return the picture's height over its width, ``None`` if not known."""
         return self._shape
+
+    def legible_width(self) -> float | None:
+        """Return the width, in CSS pixels, its smallest text prints 6 pt at.
+
+        ``None`` for a picture that draws no text (a photograph, an SVG
+        without text, a picture from the web).  Layouts let a chart grow to
+        it (``layouts/README.md``), page makeup sets it over the columns it
+        needs, and preflight warns where it still prints smaller (W140).
+        """
+        return None if not self._text_share else MIN_PRINT_TEXT / self._text_share
 
 
 class Illustration(Image):
@@ -266,6 +286,22 @@ def band_picture(block: BlockBase) -> Illustration | None:
     if isinstance(image, Illustration) and image.fit in BAND_FITS:
         return image
     return None
+
+
+def charts(block: BlockBase) -> list[Image]:
+    """Return the pictures of a block whose text is read: a figure's, or shown whole.
+
+    A chart's labels must stay legible; the text drawn on a report's cover
+    or in an illustration is a picture of text, like a photographed sign.
+    """
+    images = [
+        image
+        for name in type(block).model_fields
+        for value in [getattr(block, name)]
+        for image in (value if isinstance(value, list) else [value])
+        if isinstance(image, Image)
+    ]
+    return [i for i in images if i.crop == "never" or block.pictures == "whole"]
 
 
 def _check_picture_file(issue_dir: Path, src: str) -> None:
@@ -971,6 +1007,16 @@ class Edition(Strict):
     def image_locations(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Return each picture's ``src`` with the field path that names it."""
         return list(image_locations(self))
+
+    def chart_widths(self) -> dict[str, float]:
+        """Return each chart's ``src`` with the width its text is legible at."""
+        blocks = [*(block for s in self.sections for block in s.blocks), *self.fillers]
+        return {
+            image.src: width
+            for block in blocks
+            for image in charts(block)
+            if (width := image.legible_width())
+        }
 
 
 def issue_schema() -> dict[str, Any]:

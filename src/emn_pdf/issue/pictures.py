@@ -208,3 +208,121 @@ def picture_shape(path: Path) -> float | None:
 def _svg_number(value: str | None) -> float:
     match = SVG_NUMBER.match(value or "")
     return float(match.group()) if match else 0.0
+
+
+#: Below this, print is read with a magnifier: 6 pt, in CSS pixels.  No text
+#: of a layout is smaller, nor a chart's where the page is wide enough.
+MIN_PRINT_TEXT = 8.0
+#: CSS's initial font size, which an SVG's text takes when nothing sets one.
+SVG_DEFAULT_FONT_SIZE = 16.0
+#: CSS pixels per unit of the absolute lengths a font size may be given in.
+CSS_UNITS = {
+    "px": 1.0,
+    "pt": 4 / 3,
+    "pc": 16.0,
+    "mm": 96 / 25.4,
+    "cm": 96 / 2.54,
+    "in": 96.0,
+}
+FONT_SIZE = re.compile(
+    r"(?<![-\w])font-size\s*:\s*([^;}]+)"
+    r"|(?<![-\w])font\s*:[^;}]*?([\d.]+(?:px|pt|pc|mm|cm|in|em|%))"
+)
+CLASS_RULE = re.compile(r"\.([\w-]+)\s*\{([^}]*)\}")
+#: The elements that draw text.
+SVG_TEXT = ("text", "tspan", "textPath")
+SCALING = re.compile(r"(matrix|scale)\s*\(([^)]*)\)")
+
+
+def svg_text_share(path: Path) -> float | None:
+    """Return the smallest text of an SVG picture over its width, ``None`` if none.
+
+    A chart's labels print at this share of the picture's printed width: a
+    label of 14 units in a view box 800 wide is 4 pt in a column 57 mm wide.
+    Sizes come from ``font-size`` attributes, ``style`` attributes and the
+    picture's own class rules, inherited as CSS inherits them, and scaled by
+    the ``scale`` and ``matrix`` transforms around the text.
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    root = etree.parse(path, parser).getroot()
+    width = _view_width(root)
+    classes = _class_sizes(root)
+    sizes = [
+        size
+        for element, size in _text_sizes(root, SVG_DEFAULT_FONT_SIZE, 1.0, classes)
+        if etree.QName(element).localname in SVG_TEXT and _draws_text(element)
+    ]
+    return min(sizes) / width if sizes and width else None
+
+
+def _draws_text(element: etree._Element) -> bool:
+    """Tell whether a text element draws characters of its own, not its children's."""
+    return bool((element.text or "").strip()) or any(
+        (child.tail or "").strip() for child in element
+    )
+
+
+def _view_width(root: etree._Element) -> float:
+    """Return the width of the SVG's own units: its view box's, else its width."""
+    if view_box := root.get("viewBox"):
+        numbers = re.split(r"[\s,]+", view_box.strip())
+        return float(numbers[2]) if len(numbers) == 4 else 0.0
+    return _svg_number(root.get("width"))
+
+
+def _class_sizes(root: etree._Element) -> dict[str, str]:
+    """Return the font size each class of the picture's ``<style>`` rules sets."""
+    rules = " ".join(
+        style.text or "" for style in root.iter("{http://www.w3.org/2000/svg}style")
+    )
+    return {
+        name: size
+        for name, body in CLASS_RULE.findall(rules)
+        if (size := _declared_size(body)) is not None
+    }
+
+
+def _text_sizes(
+    element: etree._Element, inherited: float, scale: float, classes: dict[str, str]
+) -> Iterator[tuple[etree._Element, float]]:
+    """Yield each element with the font size it draws at, in the root's units."""
+    declared = [classes.get(name) for name in (element.get("class") or "").split()]
+    declared += [element.get("font-size"), _declared_size(element.get("style") or "")]
+    size = inherited
+    for value in declared:
+        if value is not None:
+            size = _font_size(value, size)
+    scale *= _transform_scale(element.get("transform") or "")
+    yield element, size * scale
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _text_sizes(child, size, scale, classes)
+
+
+def _declared_size(declarations: str) -> str | None:
+    """Return the font size a CSS declaration block sets, if it sets one."""
+    match = FONT_SIZE.search(declarations)
+    return None if match is None else (match.group(1) or match.group(2)).strip()
+
+
+def _font_size(value: str, inherited: float) -> float:
+    """Return a CSS font size in user units; what is not understood inherits."""
+    match = re.fullmatch(r"([\d.]+)\s*([a-z%]*)", value.strip().lower())
+    if match is None:
+        return inherited
+    number, unit = float(match.group(1)), match.group(2)
+    if unit in ("em", "%"):
+        return number * inherited / (100 if unit == "%" else 1)
+    return number * CSS_UNITS.get(unit or "px", 0.0) or inherited
+
+
+def _transform_scale(transform: str) -> float:
+    """Return how much a ``transform`` scales text: the root of its area's change."""
+    scale = 1.0
+    for kind, arguments in SCALING.findall(transform):
+        numbers = [float(n) for n in re.findall(r"-?[\d.]+(?:e-?\d+)?", arguments)]
+        if kind == "scale" and numbers:
+            scale *= abs(numbers[0] * numbers[-1]) ** 0.5
+        elif kind == "matrix" and len(numbers) == 6:
+            scale *= abs(numbers[0] * numbers[3] - numbers[1] * numbers[2]) ** 0.5
+    return scale

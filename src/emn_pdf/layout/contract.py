@@ -28,13 +28,26 @@ from ..issue.model import BLOCK_KINDS, Block, BlockBase, Edition, Image, band_pi
 from ..machinery.files import contained
 
 #: Attributes the templates write and Python reads back (see the README).
-RUNNING, SECTION, COLUMNS, BLOCK, BAND, FLOW, FILLER, BLEED, CHANNEL, SPARES = (
+(
+    RUNNING,
+    SECTION,
+    COLUMNS,
+    BLOCK,
+    BAND,
+    FLOW,
+    OVERLEAF,
+    FILLER,
+    BLEED,
+    CHANNEL,
+    SPARES,
+) = (
     "data-running",
     "data-section",
     "data-columns",
     "data-block",
     "data-band",
     "data-flow",
+    "data-overleaf",
     "data-filler",
     "data-bleed",
     "data-channel",
@@ -47,6 +60,9 @@ PICTURE_SELECTOR = ".//figure//img"
 #: across columns): makeup may move it to open the first column of the
 #: block's text, its title then across above it (``makeup.html.open_text``).
 HEAD_PICTURE = ".//header/figure"
+#: The class of a chart's ``<figure>``: a picture shown whole that draws
+#: text (its labels), which needs its width: it never opens a column of text.
+CHART_CLASS = "labelled"
 #: The CSS a layout with page makeup gives the classes makeup writes: the
 #: properties each rule must set, with the value it must have (or any).
 MAKEUP_RULES: dict[str, dict[str, str | None]] = {

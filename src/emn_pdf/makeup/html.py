@@ -36,10 +36,12 @@ from lxml.etree import _Element
 from ..layout.contract import (
     BAND,
     BLOCK,
+    CHART_CLASS,
     COLUMNS,
     FILLER,
     FLOW,
     HEAD_PICTURE,
+    OVERLEAF,
     PICTURE_SELECTOR,
     RUNNING,
     SECTION,
@@ -300,16 +302,40 @@ def open_text(wrapper: _Element) -> bool:
 
     Its title then stands across the module's columns, and its text runs
     beside and under the picture in the first of them: no blank is left
-    beside a picture taller than a short title.  The picture is no flow
-    unit: the text's units keep their numbers, and so do its turns.
+    beside a picture taller than a short title.  A chart stays across the
+    columns its labels need.  The picture is no flow unit: the text's units
+    keep their numbers, and so do its turns.
     """
     picture = wrapper.find(HEAD_PICTURE)
     flow = wrapper.find(f".//*[@{FLOW}]")
-    if picture is None or flow is None:
+    if picture is None or flow is None or _is_chart(picture):
         return False
     flow.insert(0, picture)
     wrapper.set(HEAD, "above")
     return True
+
+
+def go_overleaf(elements: Sequence[_Element]) -> int:
+    """Let a block taller than a page go on overleaf: its ``data-overleaf`` flows.
+
+    A contact of many channels on a small page is kept whole by any other
+    means only by losing channels off the page's foot.  Return how many
+    elements were given ``data-flow``.
+    """
+    found = [
+        each
+        for element in elements
+        for each in element.xpath(f"descendant-or-self::*[@{OVERLEAF}]")
+        if each.get(FLOW) is None
+    ]
+    for each in found:
+        each.set(FLOW, "")
+    return len(found)
+
+
+def _is_chart(figure: _Element) -> bool:
+    """Tell whether a figure holds a chart, whose text needs its width."""
+    return CHART_CLASS in (figure.get("class") or "").split()
 
 
 def wrapper_of(piece: Piece, span: int, columns: int, grid: Grid) -> _Element:

@@ -28,7 +28,7 @@ from ..engine.boxes import (
     page_boxes,
 )
 from ..issue.errors import Finding
-from ..layout.contract import FLOW
+from ..layout.contract import FLOW, OVERLEAF
 from ..layout.render import block_position
 from .html import BAND_SUFFIX, HEAD, ITEM, PICTURE, UNIT
 from .textcolumns import FLOW_SAFETY, MIN_LINES, Galley, galley_column
@@ -100,7 +100,9 @@ def measure_of(wrapper: Box) -> Measure:
             container = box
     text = text_columns(wrapper)
     if text is None:
-        boundaries, cuts = _turns([units[i] for i in sorted(units)], top, height)
+        rows = container is not None and own_box(container, OVERLEAF)
+        ordered = [units[i] for i in sorted(units)]
+        boundaries, cuts = _turns(ordered, top, height, rows)
         around = frame(wrapper, container) if boundaries else (0.0, 0.0)
         return Measure(
             height, picture, boundaries, None, level, cuts, beside, natural, width,
@@ -150,18 +152,22 @@ def _longest_blank(measure: Measure, span: int) -> float:
 
 
 def _turns(
-    units: Sequence[Box], top: float, height: float
+    units: Sequence[Box], top: float, height: float, rows: bool = False
 ) -> tuple[tuple[float, ...], tuple[Cut, ...]]:
     """Return where a module's text may turn (from its top), and each turn's cut.
 
     At the top of each flow unit that may follow a break (not after an
-    interview's question or a heading kept with what follows), and between
-    the lines of a paragraph (:func:`_line_turns`); none for a module whose
-    text never turns.  Cuts are left out when each turn is a unit's top.
+    interview's question or a heading kept with what follows, nor, in
+    ``rows`` of units such as a contact's channels, beside the unit before
+    it), and between the lines of a paragraph (:func:`_line_turns`); none
+    for a module whose text never turns.  Cuts are left out when each turn
+    is a unit's top.
     """
     turns: list[tuple[float, Cut]] = []
     for index, box in enumerate(units):
-        if index and not _kept_together(units[index - 1], box):
+        before = units[index - 1]
+        beside = rows and box.position_y <= before.position_y + 0.5
+        if index and not beside and not _kept_together(before, box):
             turns.append((box.position_y - top, (index, 0)))
         turns.extend(_line_turns(box, index, top))
     if not turns:

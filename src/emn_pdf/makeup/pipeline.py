@@ -24,6 +24,7 @@ from .html import (
     cut,
     galley_html,
     galley_items,
+    go_overleaf,
     probe_html,
 )
 from .ladders import keep_whole, ladder_words
@@ -129,6 +130,12 @@ def make_up(
             flow, grid, wanted, render, context, measured
         )
         galleys += more
+    tall = [p for p in flow.pieces if _taller_than_a_page(measures.get(p.key), grid)]
+    if sum(go_overleaf(piece.elements) for piece in tall):
+        measures, more, ladders = _measures(
+            flow, grid, wanted, render, context, measured
+        )
+        galleys += more
     modules = [
         replace(wishes[piece.key], measures=measures.get(piece.key, {}))
         for piece in flow.pieces
@@ -138,6 +145,12 @@ def make_up(
     paged = paged_html(flow, grid, placement)
     seconds = time.perf_counter() - started
     return MadeUp(paged, placement, probed + galleys, seconds, len(flow.fillers))
+
+
+def _taller_than_a_page(measures: dict[int, Measure] | None, grid: Grid) -> bool:
+    """Tell whether a module is taller than a page at every span it may take."""
+    room = max(grid.first_height, grid.height)
+    return bool(measures) and min(m.height for m in (measures or {}).values()) > room
 
 
 #: Measures a :class:`Measured` keeps before it starts afresh.

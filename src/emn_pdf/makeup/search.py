@@ -163,8 +163,8 @@ ChangeKind = Callable[[list[Module], int], Iterator[list[Module]]]
 def wider(wishes: list[Module], index: int) -> Iterator[list[Module]]:
     """Set a block makeup may widen over each span it was measured at, widest first."""
     wish = wishes[index]
-    if wish.span is None and wish.role == "block":
-        for span in range(wish.columns, 1, -1):
+    if (wish.span is None or wish.span == wish.least_span > 1) and wish.role == "block":
+        for span in range(wish.columns, wish.least_span, -1):
             if span in wish.measures:
                 yield _replaced(wishes, index, [replace(wish, span=span)])
 

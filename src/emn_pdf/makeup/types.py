@@ -197,6 +197,7 @@ class Module:
     columns: int  # of its section's grid
     measures: dict[int, Measure]  # by span
     span: int | None = None  # fixed span; None: one column, or wider if alone
+    least_span: int = 1  # a span makeup set, for its charts' text, may widen
     new_page: bool = False
     keep_with_next: bool = False
     pictures: PictureFit = "cropped"  # or "scaled" down whole, or left "whole"

@@ -17,6 +17,7 @@ from ..issue.model import (
     Image,
     PictureFit,
     band_picture,
+    charts,
 )
 from ..layout.contract import quoted_block, resizable_pictures
 from ..layout.render import block_position, filler_position
@@ -66,12 +67,14 @@ def wish_of(piece: Piece, edition: Edition, grid: Grid) -> Module:
     )
     if block.full_width:
         span = columns
+    least = _legible_span(block, columns, grid) if span is None and not banded else 1
     return Module(
         piece.key,
         "block",
         columns,
         {},
-        span=None if span is None else min(span, columns),
+        span=None if span is None and least == 1 else min(span or least, columns),
+        least_span=least,
         new_page=block.new_page and not banded,
         keep_with_next=block.keep_with_next,
         pictures=fit,
@@ -79,6 +82,24 @@ def wish_of(piece: Piece, edition: Edition, grid: Grid) -> Module:
         section=piece.section,
         movable=_movable(edition, piece.key) and not banded,
         date=_first_day(block),
+    )
+
+
+def _legible_span(block: BlockBase, columns: int, grid: Grid) -> int:
+    """Return the fewest columns in which the block's charts print their text at 6 pt.
+
+    A chart drawn for a screen has labels of 14 units in a view box 800
+    wide: in one column of an A4 page they print at 4 pt.  Set over more
+    columns, where the grid has them, they are read without a magnifier; a
+    chart that is still too small is reported by preflight (W140).
+    """
+    widest = max(
+        (width for image in charts(block) if (width := image.legible_width())),
+        default=0.0,
+    )
+    return next(
+        (span for span in range(1, columns + 1) if grid.width(span, columns) >= widest),
+        columns,
     )
 
 
