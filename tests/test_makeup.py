@@ -177,6 +177,23 @@ def test_a_picture_beside_its_title_shrinks_only_until_level_with_it() -> None:
     assert resizing == [pytest.approx(each) for each in [(-36, 48), (0, 48), (-20, 48)]]
 
 
+def test_a_photograph_grows_only_while_it_stays_sharp() -> None:
+    """Growing a picture's box crops its sides and enlarges the photograph:
+    600 pixels drawn 200 CSS pixels wide (2.08 in) are 288 ppi, and the 1.4
+    the crop limits allow would make them 206.  At 150 ppi (the web) the
+    box may grow to 1.4; at 300 (print) not beyond the photograph's own shape
+    (its natural height, 150); a vector picture grows to 1.4."""
+    measure = Measure(260, 120, natural=150, picture_width=200)
+    module = Module("b0", "block", 3, {1: measure})
+    growth = [
+        Part(replace(module, sharp_width=sharp), 1, None, 260).resizing(GRID)[1]
+        for sharp in (600 * 96 / 150, 600 * 96 / 300, None)
+    ]
+    assert growth == [pytest.approx(48), pytest.approx(30), pytest.approx(48)]
+    drawn = 200 * (120 + growth[1]) / 150
+    assert 600 / (drawn / 96) == pytest.approx(288)  # never enlarged past its shape
+
+
 def test_a_band_stays_on_the_page_of_its_article() -> None:
     band = Module("s0-b1~band", "band", 3, {3: Measure(300)}, keep_with_next=True)
     article = block("s0-b1", 500)

@@ -154,7 +154,7 @@ def test_what_the_editor_leaves_movable(
     )
     item = prepare(make_issue(text), "fr", "emn")
     wishes = [
-        wish_of(piece, item.loaded.edition, COLUMN)
+        wish_of(piece, item.loaded.edition, COLUMN, least_ppi=300.0)
         for piece in cut(item.html()).pieces
         if piece.role == "block"
     ]

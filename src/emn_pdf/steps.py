@@ -92,6 +92,9 @@ def write_target(
 
 
 #: The files of each target, after ``<issue-id>-<lang>-``: the PDF first.
+#: The resolution below which a photograph looks soft, on screen and on paper:
+#: page makeup never enlarges one beyond it (preflight's W104 says 300 dpi).
+SHARP_PPI: dict[PdfTarget, float] = {"web": 150.0, "print": 300.0}
 _SUFFIXES: dict[PdfTarget, tuple[str, ...]] = {
     "web": ("web.pdf", "cover.png"),
     "print": ("print.pdf",),
@@ -436,6 +439,7 @@ class Drafting:
             engine.document,
             _measuring_context(self.item, page, settings),
             self.measured,
+            SHARP_PPI[self.target],
         )
         pages = len(made_up.placement.pages) + made_up.fillers
         return Draft(engine, made_up.html, pages, made_up.length(), made_up)

@@ -675,7 +675,7 @@ def _low_resolution(survey: _Survey) -> Iterator[Finding]:
         pixels = getattr(getattr(box, "replacement", None), "width", None)
         if not boxes.is_picture(box) or not pixels or not box.width:
             continue  # SVG pictures have no pixels and print sharp
-        dpi = pixels / (box.width / CSS_PX_PER_INCH)
+        dpi = pixels / (_drawn_width(box) / CSS_PX_PER_INCH)
         if dpi < PRINT_DPI:
             yield Finding(
                 "W104",
@@ -684,6 +684,28 @@ def _low_resolution(survey: _Survey) -> Iterator[Finding]:
                 placed.page,
                 placed.block,
             )
+
+
+def _drawn_width(picture: Any) -> float:
+    """Return how wide a picture is drawn in its box, as its ``object-fit`` says.
+
+    Cropped to a box taller than its own shape (``cover``), it is drawn
+    wider than the box, its sides cut; shown whole in a box of another shape
+    (``contain``), narrower.
+    """
+    natural = boxes.natural_height(picture)
+    if not natural:
+        return float(picture.width)
+    ratio = picture.height / natural
+    fit = picture.style["object_fit"]
+    scale = (
+        max(1.0, ratio)
+        if fit == "cover"
+        else min(1.0, ratio)
+        if fit == "contain"
+        else 1.0
+    )
+    return float(picture.width * scale)
 
 
 def _quote(box: Any) -> str:
@@ -786,8 +808,7 @@ def _small_chart_text(
         if not boxes.is_picture(box) or box.element is None or not box.width:
             continue
         legible = charts.get(box.element.get("src", ""))
-        natural = boxes.natural_height(box)
-        width = box.width * min(1.0, box.height / natural) if natural else box.width
+        width = _drawn_width(box)
         if legible is not None and width < legible * (1 - CHART_SLACK):
             size = MIN_PRINT_TEXT * width / legible * 0.75
             yield Finding(

@@ -39,6 +39,7 @@ from .pictures import (
     FORMATS,
     MIN_PRINT_TEXT,
     check_picture,
+    picture_pixels,
     picture_shape,
     svg_text_share,
 )
@@ -187,6 +188,7 @@ class Image(Strict):
     derived: ClassVar[tuple[str, ...]] = ("shape", "legible_width")
     _shape: float | None = PrivateAttr(None)
     _text_share: float | None = PrivateAttr(None)
+    _pixels: int | None = PrivateAttr(None)
 
     src: str = Field(
         description="Path relative to the issue folder, e.g. images/event.png;"
@@ -243,13 +245,22 @@ class Image(Strict):
             path = Path(issue_dir) / self.src
             shape = picture_shape(path)
             self._shape = None if shape is None else round(shape, 4)
-            if path.suffix.lower() == ".svg":
+            self._pixels = picture_pixels(path)
+            if self._pixels is None:
                 self._text_share = svg_text_share(path)
         return self
 
     def shape(self) -> float | None:
         """Return the picture's height over its width, ``None`` if not known."""
         return self._shape
+
+    def pixels(self) -> int | None:
+        """Return a bitmap's width in pixels.
+
+        ``None`` for a vector picture, or one from the web: as far as is
+        known here, any size keeps it sharp.
+        """
+        return self._pixels
 
     def legible_width(self) -> float | None:
         """Return the width, in CSS pixels, its smallest text prints 6 pt at.

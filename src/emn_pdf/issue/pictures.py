@@ -205,6 +205,14 @@ def picture_shape(path: Path) -> float | None:
     return sizes[1] / sizes[0] if len(sizes) == 2 and all(sizes) else None
 
 
+def picture_pixels(path: Path) -> int | None:
+    """Return a checked bitmap's width in pixels; ``None`` for an SVG (vector)."""
+    if path.suffix.lower() == ".svg":
+        return None
+    with Image.open(path) as image:
+        return image.width
+
+
 def _svg_number(value: str | None) -> float:
     match = SVG_NUMBER.match(value or "")
     return float(match.group()) if match else 0.0

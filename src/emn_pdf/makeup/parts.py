@@ -140,7 +140,23 @@ class Part:
             least = min(0.0, max(least, low * measure.natural - picture))
         if measure.level is not None:
             least = max(least, min(0.0, measure.level - picture))
-        return least, picture * (high - 1)
+        return least, min(picture * (high - 1), self._sharp_growth(picture))
+
+    def _sharp_growth(self, picture: float) -> float:
+        """Return how far its picture may grow before its photograph is soft.
+
+        Taller than its own shape at its box's width, a picture is cropped at
+        its sides and its photograph drawn wider in proportion.
+        """
+        measure = self.module.measures[self.span]
+        sharp, natural, width = (
+            self.module.sharp_width,
+            measure.natural,
+            measure.picture_width,
+        )
+        if sharp is None or natural is None or not width:
+            return float("inf")
+        return max(0.0, max(natural, sharp * natural / width) - picture)
 
     def picture_width(self, height: float, grid: Grid) -> float | None:
         """Return the width its picture is narrowed to at ``height``, if it must be.

@@ -108,17 +108,21 @@ def make_up(
     render: Render,
     context: str,
     measured: Measured,
+    least_ppi: float,
 ) -> MadeUp:
     """Return ``html`` made up into pages: probe, galley, place, paginate.
 
     ``context`` is a digest of everything but the HTML that the engine's
     measures depend on (stylesheets, fonts, pictures, settings, target): what
     ``measured`` holds from the same context is not measured again.
+    ``least_ppi``: no photograph is enlarged below it.
     """
     started = time.perf_counter()
     flow = cut(html)
     grid, probed = _grid(flow, columns, render, context, measured)
-    wishes = {piece.key: wish_of(piece, edition, grid) for piece in flow.pieces}
+    wishes = {
+        piece.key: wish_of(piece, edition, grid, least_ppi) for piece in flow.pieces
+    }
     wanted = wanted_spans(flow.pieces, wishes)
     measures, galleys, ladders = _measures(
         flow, grid, wanted, render, context, measured

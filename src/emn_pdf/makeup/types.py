@@ -198,6 +198,7 @@ class Module:
     measures: dict[int, Measure]  # by span
     span: int | None = None  # fixed span; None: one column, or wider if alone
     least_span: int = 1  # a span makeup set, for its charts' text, may widen
+    sharp_width: float | None = None  # its photograph drawn wider is soft
     new_page: bool = False
     keep_with_next: bool = False
     pictures: PictureFit = "cropped"  # or "scaled" down whole, or left "whole"

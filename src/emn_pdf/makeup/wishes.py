@@ -24,12 +24,16 @@ from ..layout.render import block_position, filler_position
 from .html import BAND_SUFFIX, Piece
 from .types import Grid, Module, Move, Note, is_spare
 
+#: CSS pixels per inch, by which a picture's pixels give its resolution.
+CSS_PX_PER_INCH = 96
 
-def wish_of(piece: Piece, edition: Edition, grid: Grid) -> Module:
+
+def wish_of(piece: Piece, edition: Edition, grid: Grid, least_ppi: float) -> Module:
     """Return the module of ``piece``, with what the editor and its kind ask.
 
     A band is a module of its own across the grid, kept with its article,
-    which stands in the columns under it.
+    which stands in the columns under it.  ``least_ppi`` is the resolution
+    below which a photograph looks soft in the target's file.
     """
     columns = grid.columns_of(piece.columns)
     if piece.role == "spare":  # a filler, or a pull quote: set whole in a hole
@@ -51,6 +55,7 @@ def wish_of(piece: Piece, edition: Edition, grid: Grid) -> Module:
     never = any(image.crop == "never" for image in pictures)
     fit: PictureFit = "whole" if never else block.pictures
     banded = band is not None
+    sharp = _sharp_width(pictures, least_ppi)
     if piece.role == "band":
         return Module(
             piece.key,
@@ -61,6 +66,7 @@ def wish_of(piece: Piece, edition: Edition, grid: Grid) -> Module:
             new_page=block.new_page,
             keep_with_next=True,
             pictures=fit,
+            sharp_width=sharp,
         )
     span = (
         None if block.span is None else columns if block.span == "page" else block.span
@@ -75,6 +81,7 @@ def wish_of(piece: Piece, edition: Edition, grid: Grid) -> Module:
         {},
         span=None if span is None and least == 1 else min(span or least, columns),
         least_span=least,
+        sharp_width=sharp,
         new_page=block.new_page and not banded,
         keep_with_next=block.keep_with_next,
         pictures=fit,
@@ -83,6 +90,17 @@ def wish_of(piece: Piece, edition: Edition, grid: Grid) -> Module:
         movable=_movable(edition, piece.key) and not banded,
         date=_first_day(block),
     )
+
+
+def _sharp_width(pictures: list[Image], least_ppi: float) -> float | None:
+    """Return the widest, in CSS pixels, a module's photographs stay sharp drawn.
+
+    Makeup grows a picture's box by cropping it around its focus, which
+    enlarges the photograph: never beyond ``least_ppi`` (150 ppi on screen,
+    300 in print).  ``None``: no bitmap, any size is sharp.
+    """
+    widths = [pixels for image in pictures if (pixels := image.pixels())]
+    return min(widths) * CSS_PX_PER_INCH / least_ppi if widths else None
 
 
 def _legible_span(block: BlockBase, columns: int, grid: Grid) -> int:
