@@ -174,12 +174,13 @@ def test_some_captured_edition_asks_for_a_new_page() -> None:
 def test_a_rule_replayed_changes_what_it_governs() -> None:
     """``scripts/replay_rules.py`` (what each rule of page makeup costs in
     holes) on one issue's four editions: as placed, no short block is split
-    and some blocks across columns have text columns under five lines; with
-    five lines required, fewer have; with short blocks allowed to split,
+    and blocks across columns rarely have text columns under five lines (a
+    part turned to the next page may); with
+    thin columns allowed, some have; with short blocks allowed to split,
     some are."""
     chosen = sorted(CASES.glob("fr-city-practical-*.json"))
     assert len(chosen) == 4
-    placed, ruled = replay_rules.replayed("text-columns-of-five-lines", chosen)
-    assert ruled.thin < placed.thin
+    placed, lifted = replay_rules.replayed("text-columns-of-five-lines", chosen)
+    assert placed.thin < lifted.thin
     placed, lifted = replay_rules.replayed("short-blocks-whole", chosen)
     assert placed.short_splits == 0 < lifted.short_splits

@@ -20,6 +20,26 @@ from .pages import build_pages, heads_next, items_of
 from .parts import Row
 from .types import Grid, Module, Move, Placement, is_spare
 
+#: Text columns under this many lines read as scraps (issue 30, decision 3).
+THIN_LINES = 5
+
+
+def spans_of_its_length(module: Module, grid: Grid) -> Module:
+    """Keep only the spans at which a block's text columns hold five lines or more.
+
+    A module's columns follow its length: a 40-word event is not spread over
+    three columns of two to four lines each.  A span the editor or a chart
+    asks, and one column, are always kept.
+    """
+    if module.span is not None or module.role != "block" or 1 not in module.measures:
+        return module
+    kept = {
+        span: measure
+        for span, measure in module.measures.items()
+        if span == 1 or measure.flow is None or measure.flow / grid.line >= THIN_LINES
+    }
+    return replace(module, measures=kept)
+
 
 def place(modules: Sequence[Module], grid: Grid) -> Placement:
     """Return where each module goes: pages of rows, stretched to their foot.
@@ -30,9 +50,13 @@ def place(modules: Sequence[Module], grid: Grid) -> Placement:
     further on.  So, as a designer tries, each such change is tried alone,
     the one that makes the pages best is kept, and so on until none helps.
     A trial is built from the first item it changes (:class:`Base`).  The
-    issue's fillers are set last, in the holes the chosen pages keep.
+    issue's fillers are set last, in the holes the chosen pages keep.  A
+    block is never set over columns too many for its length
+    (:func:`spans_of_its_length`).
     """
-    wishes = [module for module in modules if not is_spare(module)]
+    wishes = [
+        spans_of_its_length(module, grid) for module in modules if not is_spare(module)
+    ]
     heights = Heights()
     base = Base.of(wishes, grid, heights)
     best = base.placement
