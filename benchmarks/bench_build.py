@@ -297,9 +297,13 @@ def page_makeup(
     All in this process: timed by ``clock``, CPU time is what the code costs
     on a machine shared with other work, which the wall clock is not.
     """
-    drafting = steps.Drafting(item, "web", False, steps.MEASURED)
-    made_up = median_seconds(cold(lambda: drafting.draft().finish()), runs, clock)
-    pages_html = drafting.draft().finish().makeup.html
+
+    def drafting() -> steps.Drafting:
+        """Return the drafting a build starts from: no picture loaded yet."""
+        return steps.Drafting(item, "web", False, steps.MEASURED)
+
+    made_up = median_seconds(cold(lambda: drafting().draft().finish()), runs, clock)
+    pages_html = drafting().draft().finish().makeup.html
 
     def render_pages(write: bool) -> None:
         laid_out = lay_out(pages_html, base_dir=ISSUE, layout=item.layout, target="web")
