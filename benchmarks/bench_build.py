@@ -92,12 +92,14 @@ def median_seconds(
 def cold(action: Callable[[], object]) -> Callable[[], object]:
     """Return ``action`` run with nothing kept from an earlier run.
 
-    Neither engine measures nor parsed stylesheets, which a process keeps.
+    Neither engine measures, placements nor parsed stylesheets, which a
+    process keeps.
     """
 
     def run() -> object:
         steps.MEASURED.measures.clear()
         steps.MEASURED.grids.clear()
+        steps.MEASURED.placements.clear()
         pdf._STYLES.clear()
         return action()
 

@@ -450,6 +450,34 @@ def test_measures_are_taken_once_per_content(
     assert edited == 1  # the galley of what changed; the grid is the same
 
 
+def test_a_placement_is_found_once_per_measures(
+    make_issue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lay-out whose measures are those of the one before (watch, after an
+    edit that moves no line) places nothing again: the same pages, the same
+    notes; an edit that changes a measure is placed anew."""
+    measured = Measured()
+    placed: list[int] = []
+    monkeypatch.setattr(
+        pipeline,
+        "place",
+        lambda modules, grid: placed.append(1) or place(modules, grid),
+    )
+    text = MINIMAL_EDITION.replace("Un paragraphe.", f"Mot {uuid.uuid4().hex}.")
+
+    def made_up(edition: str) -> tuple[list[list[object]], list[Note]]:
+        issue = make_issue(edition)
+        draft = Drafting(prepare(issue, "fr", "emn"), "web", False, measured).draft()
+        assert draft.makeup is not None
+        return draft.makeup.placement.pages, draft.makeup.placement.notes
+
+    first = made_up(text)
+    assert made_up(text) == first
+    assert len(placed) == 1
+    made_up(text.replace("Mot", "Un paragraphe de plusieurs lignes. " * 30 + "Mot"))
+    assert len(placed) == 2
+
+
 def test_measures_do_not_depend_on_where_galley_pages_end(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
