@@ -92,12 +92,14 @@ def median_seconds(
 def cold(action: Callable[[], object]) -> Callable[[], object]:
     """Return ``action`` run with nothing kept from an earlier run.
 
-    Neither engine measures nor parsed stylesheets, which a process keeps.
+    Neither engine measures, placements nor parsed stylesheets, which a
+    process keeps.
     """
 
     def run() -> object:
         steps.MEASURED.measures.clear()
         steps.MEASURED.grids.clear()
+        steps.MEASURED.placements.clear()
         pdf._STYLES.clear()
         return action()
 
@@ -297,9 +299,13 @@ def page_makeup(
     All in this process: timed by ``clock``, CPU time is what the code costs
     on a machine shared with other work, which the wall clock is not.
     """
-    drafting = steps.Drafting(item, "web", False, steps.MEASURED)
-    made_up = median_seconds(cold(lambda: drafting.draft().finish()), runs, clock)
-    pages_html = drafting.draft().finish().makeup.html
+
+    def drafting() -> steps.Drafting:
+        """Return the drafting a build starts from: no picture loaded yet."""
+        return steps.Drafting(item, "web", False, steps.MEASURED)
+
+    made_up = median_seconds(cold(lambda: drafting().draft().finish()), runs, clock)
+    pages_html = drafting().draft().finish().makeup.html
 
     def render_pages(write: bool) -> None:
         laid_out = lay_out(pages_html, base_dir=ISSUE, layout=item.layout, target="web")

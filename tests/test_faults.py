@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import hostile
+import pdfcheck
 import pytest
 from conftest import MINIMAL_EDITION, NEWS_WITH_IMAGE, ROOT, SAMPLE
 from hypothesis import given, settings
@@ -25,13 +26,16 @@ from PIL import Image
 from typer.testing import CliRunner
 
 import emn_pdf
-from emn_pdf import edition
+from emn_pdf import edition, steps
 from emn_pdf.cli import app
+from emn_pdf.engine import pdf
+from emn_pdf.engine.pdf import lay_out
 from emn_pdf.issue import pictures
 from emn_pdf.issue.errors import Finding, UserError
 from emn_pdf.layout import layouts, render
 from emn_pdf.layout.text import typeset
 from emn_pdf.machinery import cache, files, workers
+from emn_pdf.machinery.fetch import web_raster
 from emn_pdf.machinery.jobs import Job
 from emn_pdf.machinery.workers import Limits
 from emn_pdf.output import finish
@@ -360,6 +364,34 @@ def test_a_picture_is_decoded_once_however_often_it_is_shown(
     )
     emn_pdf.check(issue, lay_out=False)
     assert decoded == ["one.png"]
+
+
+def test_a_photo_is_converted_once_however_many_renders_a_build_makes(
+    make_issue: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Page makeup lays the edition out several times (the page grid, the
+    galley, the pages): the photo is read and encoded for the web once."""
+    issue = make_issue(NEWS_WITH_IMAGE.replace("SRC", "images/photo.jpg"))
+    Image.new("RGB", (600, 400), "teal").save(issue / "images" / "photo.jpg")
+    converted: list[int] = []
+    renders: list[str] = []
+    monkeypatch.setattr(
+        pdf, "web_raster", lambda data: converted.append(len(data)) or web_raster(data)
+    )
+    monkeypatch.setattr(
+        steps,
+        "lay_out",
+        lambda html, **options: renders.append(html) or lay_out(html, **options),
+    )
+    monkeypatch.setattr(MEASURED, "measures", {})  # measured afresh
+    monkeypatch.setattr(MEASURED, "grids", {})
+    emn_pdf.build(issue, out_dir=tmp_path / "out", jobs=1)
+    assert len(renders) >= 3
+    assert len(converted) == 1
+    shown = pdfcheck.raster_images(tmp_path / "out" / "2025-03-fr-web.pdf")
+    assert [image["width"] / image["height"] for image in shown] == [1.5]
 
 
 @pytest.mark.parametrize("command", ["build", "check"])

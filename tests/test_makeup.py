@@ -34,6 +34,7 @@ from pypdf import PdfReader
 import emn_pdf
 from emn_pdf.edition import prepare
 from emn_pdf.issue.errors import Finding
+from emn_pdf.layout.layouts import Page
 from emn_pdf.layout.render import short_url
 from emn_pdf.makeup import (
     Break,
@@ -59,6 +60,7 @@ from emn_pdf.steps import (
     MEASURED,
     Draft,
     Drafting,
+    Engine,
     _saving_trial,
     inspect,
     lay_out_target,
@@ -465,12 +467,41 @@ def test_measures_are_taken_once_per_content(
     assert edited == 1  # the galley of what changed; the grid is the same
 
 
+def test_a_placement_is_found_once_per_measures(
+    make_issue: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lay-out whose measures are those of the one before (watch, after an
+    edit that moves no line) places nothing again: the same pages, the same
+    notes; an edit that changes a measure is placed anew."""
+    measured = Measured()
+    placed: list[int] = []
+    monkeypatch.setattr(
+        pipeline,
+        "place",
+        lambda modules, grid: placed.append(1) or place(modules, grid),
+    )
+    text = MINIMAL_EDITION.replace("Un paragraphe.", f"Mot {uuid.uuid4().hex}.")
+
+    def made_up(edition: str) -> tuple[list[list[object]], list[Note]]:
+        issue = make_issue(edition)
+        draft = Drafting(prepare(issue, "fr", "emn"), "web", False, measured).draft()
+        assert draft.makeup is not None
+        return draft.makeup.placement.pages, draft.makeup.placement.notes
+
+    first = made_up(text)
+    assert made_up(text) == first
+    assert len(placed) == 1
+    made_up(text.replace("Mot", "Un paragraphe de plusieurs lignes. " * 30 + "Mot"))
+    assert len(placed) == 2
+
+
 def test_measures_do_not_depend_on_where_galley_pages_end(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """On shorter galley pages, texts in columns fall at a page's foot, where
-    the engine would go on in their next column: they are measured again,
-    each on a page, and every measure is what it is on the long pages."""
+    """On shorter galley pages, modules fall at a page's foot: each goes to
+    the next page whole (a block's text across columns stands in one column
+    there, which the engine does not go on with in a next one), and every
+    measure is what it is on the long pages."""
     item = prepare(SAMPLE, "fr", "emn")
 
     def measured(galley_height_mm: int) -> tuple[int, list[float]]:
@@ -487,10 +518,37 @@ def test_measures_do_not_depend_on_where_galley_pages_end(
     monkeypatch.setattr(makeup_pipeline, "LADDER_ROUNDS", 0)  # galley pages alone
     renders, long_pages = measured(makeup_html.GALLEY_HEIGHT_MM)
     assert renders == 2  # the page grid, the galley
-    shorter = [measured(height) for height in (500, 700, 900)]
-    assert 3 in [renders for renders, _ in shorter]  # the texts a page cut, again
-    for _, measures in shorter:
+    for renders, measures in [measured(height) for height in (500, 700, 900)]:
+        assert renders == 2  # none measured again
         assert measures == pytest.approx(long_pages)
+
+
+def test_the_galley_measures_a_text_across_columns_in_one_of_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A block's text the page sets in columns stands in one column on the
+    galley page (laid out once, where the engine lays columns out twice),
+    and measures as it did all in the first of the engine's columns."""
+    item = prepare(SAMPLE, "fr", "emn")
+    engine = Engine(item, "web", None)
+    flow = makeup_html.cut(item.html(Page("web")))
+    grid = makeup_measure.read_grid(engine.document(makeup_html.probe_html(flow)), 3)
+    wanted = {piece.key: (2, 3) for piece in flow.pieces if piece.role == "block"}
+
+    def galley() -> tuple[list[Measure], int]:
+        """Return the measures of the galley, and how many texts are in columns."""
+        document = engine.document(makeup_html.galley_html(flow, grid, wanted))
+        boxes = [box for _, box in makeup_measure.read_galley(document)]
+        in_columns = [makeup_measure.text_columns(box) is not None for box in boxes]
+        return [makeup_measure.measure_of(box) for box in boxes], sum(in_columns)
+
+    one_column, in_columns = galley()
+    assert in_columns == 0
+    assert sum(measure.flow is not None for measure in one_column) >= 10
+    monkeypatch.setattr(makeup_html, "_texts_in_one_column", lambda *_: "")
+    engines_columns, in_columns = galley()
+    assert in_columns >= 10
+    assert one_column == engines_columns
 
 
 def test_columns_are_set_to_the_least_height_that_holds_their_text() -> None:

@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from .checks import printcheck
 from .checks.preflight import inspect as inspect_pages
 from .checks.preflight import page_content_length, unhonoured_wishes
 from .edition import Prepared, input_files
-from .engine.pdf import LaidOut, lay_out, write_pdf
+from .engine.pdf import LaidOut, Pictures, lay_out, write_pdf
 from .issue.errors import Finding, Problem, UserError
 from .issue.model import is_remote
 from .layout.layouts import Page
@@ -307,6 +307,7 @@ class Engine:
     target: PdfTarget
     remote: Remote | None
     settings: dict[str, str] | None = None
+    pictures: Pictures | None = None  # loaded by the target's earlier renders
 
     def __call__(self, html: str) -> LaidOut:
         """Lay ``html`` out; relative paths resolve in the edition's folder."""
@@ -318,6 +319,7 @@ class Engine:
             remote=self.remote,
             locate=partial(locate_resource, self.item),
             settings=self.settings,
+            pictures=self.pictures,
         )
 
     def document(self, html: str) -> Any:
@@ -415,6 +417,8 @@ class Drafting:
     target: PdfTarget
     remote: Remote | None
     measured: Measured
+    #: The pictures its renders loaded: each is read and converted once.
+    pictures: Pictures = field(default_factory=Pictures)
 
     def draft(
         self, settings: dict[str, str] | None = None, page: Page | None = None
@@ -425,7 +429,7 @@ class Drafting:
         target's pages, with no designed page, by default.
         """
         page = page or Page(self.target)
-        engine = Engine(self.item, self.target, self.remote, settings)
+        engine = Engine(self.item, self.target, self.remote, settings, self.pictures)
         html = self.item.html(page)
         theme = self.item.layout.theme
         if not theme.makeup:

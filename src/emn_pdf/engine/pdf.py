@@ -25,6 +25,7 @@ from typing import Any
 from weasyprint import CSS, HTML
 from weasyprint.css import ColorProfile
 from weasyprint.document import Document
+from weasyprint.images import SVGImage
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
@@ -75,6 +76,38 @@ class LaidOut:
 Locate = Callable[[str, str], Problem | None]
 
 
+class Pictures(dict[str, Any]):
+    """The raster pictures the engine loaded, kept across the renders of a target.
+
+    Page makeup lays an edition out several times (the probe, the galley,
+    copyfit trials, the final pages), and each render would read, convert
+    for the target (:func:`web_raster`) and encode every photo again.
+    WeasyPrint keeps what a render loads by URL in the ``cache`` it is
+    given (:meth:`for_render`); this keeps the raster pictures of those
+    renders, and their data.  An SVG picture keeps the fetcher of the
+    render that read it, which reads and checks its parts when it is drawn
+    (:func:`refused_resources`): it is read again by each render, as a
+    picture that failed to load is, so that each render says so.
+    """
+
+    def for_render(self) -> dict[str, Any]:
+        """Return the cache of one render: what it loads, the kept pictures first."""
+        return _RenderPictures(self)
+
+
+class _RenderPictures(dict[str, Any]):
+    """What one render loaded, its raster pictures also kept in :class:`Pictures`."""
+
+    def __init__(self, kept: Pictures) -> None:
+        super().__init__(kept)
+        self.kept = kept
+
+    def __setitem__(self, url: str, loaded: Any) -> None:
+        super().__setitem__(url, loaded)
+        if loaded is not None and not isinstance(loaded, SVGImage):
+            self.kept[url] = loaded
+
+
 def lay_out(
     html: str,
     *,
@@ -84,6 +117,7 @@ def lay_out(
     remote: Remote | None = None,
     locate: Locate | None = None,
     settings: Mapping[str, str] | None = None,
+    pictures: Pictures | None = None,
 ) -> LaidOut:
     """Paginate ``html`` for ``target``; relative paths resolve in ``base_dir``.
 
@@ -91,6 +125,7 @@ def lay_out(
     by ``locate`` at the field that asked for it when it comes from the issue.
     Remote pictures are downloaded through ``remote``, if it is given.
     ``settings`` replace some of the theme's custom properties (copyfitting).
+    ``pictures`` are those loaded by the target's earlier renders, if kept.
     """
     fetcher = _fetcher(base_dir, layout, target, remote)
     with engine_warnings() as warnings, refused_resources(fetcher, locate):
@@ -99,6 +134,7 @@ def lay_out(
             stylesheets=styles.stylesheets,
             font_config=styles.font_config,
             color_profiles=styles.fresh_profiles(),
+            cache=None if pictures is None else pictures.for_render(),
             **TARGET_OPTIONS[target],
         )
     return LaidOut(document, target, warnings, fetcher=fetcher, locate=locate)

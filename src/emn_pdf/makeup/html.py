@@ -251,7 +251,7 @@ def galley_html(
     Every wrapper is as wide as its span on the page grid, so that the engine
     sets the text exactly as it will on the page; flow units and the picture
     makeup may resize are marked to be found among the boxes.  A text the
-    layout sets in columns goes all in the first, to find the least height
+    layout sets in columns stands in one of them, to find the least height
     of its columns.  No piece is cut by a galley page: its measure would be
     the height of its last fragment; with ``alone``, each starts a page.
     """
@@ -262,7 +262,8 @@ def galley_html(
         f" .mk-galley {{ page: {GALLEY_PAGE}; }}"
         f" .mk-galley > .mk-item {{ break-inside: avoid;"
         f" break-before: {'page' if alone else 'auto'}; }}"
-        f" .mk-galley [{FLOW}] {{ column-fill: auto; }}</style>"
+        f" .mk-galley [{FLOW}] {{ column-fill: auto; }}"
+        f"{_texts_in_one_column(grid, wanted)}</style>"
     )
     document.head.append(style)
     galley = lxml_html.fragment_fromstring('<div class="mk-galley"></div>')
@@ -271,6 +272,25 @@ def galley_html(
             galley.extend(galley_items(piece, span, grid))
     document.body.append(galley)
     return serialise(document)
+
+
+def _texts_in_one_column(grid: Grid, wanted: dict[str, tuple[int, ...]]) -> str:
+    """Return the galley's rules setting each block's text in one of its columns.
+
+    The layout sets the text of a block across ``data-span`` columns in that
+    many columns, the grid's gap apart (``layouts/README.md``).  The engine
+    lays columns out twice, a trial then the real one (upstream
+    ``layout/column.py``), a block once: in one column as wide as one of
+    them, its text breaks into the same lines, where the galley reads them
+    (:func:`.measure.galley_text`): a fifth of the sample's galley saved.
+    """
+    spans = sorted({span for spans in wanted.values() for span in spans if span > 1})
+    return "".join(
+        f' .mk-galley > .mk-block[data-span="{span}"] [{FLOW}] {{ columns: auto;'
+        f" display: flow-root; width: calc((100% - {(span - 1) * grid.gap!r}px)"
+        f" / {span}); }}"
+        for span in spans
+    )
 
 
 def galley_items(piece: Piece, span: int, grid: Grid) -> list[_Element]:

@@ -98,8 +98,8 @@ def measure_of(wrapper: Box) -> Measure:
             natural, width = natural_height(box), box.width
         if own_box(box, FLOW) and container is None:
             container = box
-    text = text_columns(wrapper)
-    if text is None:
+    found = galley_text(wrapper, container)
+    if found is None:
         rows = container is not None and own_box(container, OVERLEAF)
         ordered = [units[i] for i in sorted(units)]
         boundaries, cuts = _turns(ordered, top, height, rows)
@@ -108,7 +108,7 @@ def measure_of(wrapper: Box) -> Measure:
             height, picture, boundaries, None, level, cuts, beside, natural, width,
             around,
         )  # fmt: skip
-    galley = galley_column(text)
+    text, galley = found
     flow = galley.least() + FLOW_SAFETY
     head = text.content_box_y() - top
     cuts, turns = _column_turns(galley, [units[i] for i in sorted(units)])
@@ -245,6 +245,23 @@ def _level(picture: Box, wrapper: Box) -> tuple[float | None, float | None]:
         float(picture.height - figure.margin_height() + text),
         float(lowest - wrapper.position_y),
     )
+
+
+def galley_text(wrapper: Box, text: Box | None) -> tuple[Box, Galley] | None:
+    """Return a module's text the layout sets in columns, and how the galley set it.
+
+    The text of a block across ``data-span`` columns stands in one of them
+    (:func:`.html.galley_html`); one the engine set in columns (another
+    module's), all in the first of them.  ``text`` is the module's flow.
+    """
+    columns = text_columns(wrapper)
+    if columns is not None:
+        return columns, galley_column(columns.children[0], column_count(columns))
+    span = int(wrapper.element.get("data-span"))
+    block = "mk-block" in (wrapper.element.get("class") or "").split()
+    if text is None or span == 1 or not block:
+        return None
+    return text, galley_column(text, span)
 
 
 def text_columns(wrapper: Box) -> Box | None:

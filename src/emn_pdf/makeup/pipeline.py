@@ -38,7 +38,7 @@ from .measure import (
 )
 from .paged import paged_html
 from .search import place
-from .types import Grid, Measure, Placement
+from .types import Grid, Measure, Module, Placement
 from .wishes import move_notes, wanted_spans, wish_of
 
 #: Lays HTML out and returns the engine's document.
@@ -144,8 +144,9 @@ def make_up(
         replace(wishes[piece.key], measures=measures.get(piece.key, {}))
         for piece in flow.pieces
     ]
-    placement = place(modules, grid)
-    placement.notes.extend(move_notes(placement.moves, edition))
+    placed = measured.placed(modules, grid)
+    notes = [*placed.notes, *move_notes(placed.moves, edition)]
+    placement = replace(placed, notes=notes)
     paged = paged_html(flow, grid, placement)
     seconds = time.perf_counter() - started
     return MadeUp(paged, placement, probed + galleys, seconds, len(flow.fillers))
@@ -159,6 +160,8 @@ def _taller_than_a_page(measures: dict[int, Measure] | None, grid: Grid) -> bool
 
 #: Measures a :class:`Measured` keeps before it starts afresh.
 MEASURES_KEPT = 20_000
+#: Placements a :class:`Measured` keeps before it starts afresh.
+PLACEMENTS_KEPT = 100
 #: How many times a module's ladders are undone and it is measured again.
 LADDER_ROUNDS = 3
 
@@ -176,6 +179,8 @@ class Measured:
     measures: dict[str, Measure] = field(default_factory=dict)
     #: The words each measured module keeps whole against a ladder.
     ladders: dict[str, set[str]] = field(default_factory=dict)
+    #: Each placement found, by the digest of the modules and grid it placed.
+    placements: dict[str, Placement] = field(default_factory=dict)
     kept: int = MEASURES_KEPT
 
     def missing(self, keys: dict[tuple[str, int], str]) -> dict[str, tuple[int, ...]]:
@@ -185,6 +190,20 @@ class Measured:
             if digest not in self.measures:
                 missing[key] = (*missing.get(key, ()), span)
         return missing
+
+    def placed(self, modules: list[Module], grid: Grid) -> Placement:
+        """Return the placement of ``modules`` on ``grid``, found once.
+
+        The placement is a function of its input (:func:`.search.place`);
+        a rebuild after an edit that moves no line (a word for a word, in
+        ``watch``) gives it the very measures of the rebuild before.
+        """
+        key = _digest(repr(grid), repr(modules))
+        if key not in self.placements:
+            if len(self.placements) >= PLACEMENTS_KEPT:
+                self.placements.clear()
+            self.placements[key] = place(modules, grid)
+        return self.placements[key]
 
     def make_room(self) -> None:
         """Start afresh if full: a long ``watch`` session forgets old content."""

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from ..engine.boxes import Box, column_count, descendants, in_flow, is_block, is_line
+from ..engine.boxes import Box, descendants, in_flow, is_block, is_line
 from .fill import least
 
 #: The least lines of a paragraph on each side of a turn (orphans, widows).
@@ -224,9 +224,8 @@ def _too_near(each: Break, turn: Break) -> bool:
     )
 
 
-def galley_column(text: Box) -> Galley:
-    """Return a text set in columns as the galley set it, in its first column."""
-    column = text.children[0]
+def galley_column(column: Box, columns: int) -> Galley:
+    """Return a text set in ``columns`` columns as the galley set it, in ``column``."""
     top = column.content_box_y()
     length = max(
         (child.position_y + child.margin_height() - top for child in in_flow(column)),
@@ -244,7 +243,7 @@ def galley_column(text: Box) -> Galley:
         length,
         breaks,
         tops,
-        column_count(text),
+        columns,
         tuple(line.position_y + line.height - top for line in lines),
         steps[len(steps) // 2] if steps else 0.0,
     )
