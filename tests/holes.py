@@ -476,15 +476,30 @@ def crops(pdf_path: Path, pages: int, pictures: list[Picture]) -> list[Crop]:
 def _match(
     drawn: Drawn, pictures: list[Picture], used: set[int]
 ) -> tuple[int, tuple[float, float]] | None:
-    """Return the first unused picture ``drawn`` can be, and the share shown.
+    """Return the picture ``drawn`` can be, and the share shown.
 
     A raster image is matched by its proportions; an SVG root by the view
     box of the same proportions that, so scaled, fills its clip in one
-    direction at least (as ``object-fit`` sets it).
+    direction at least (as ``object-fit`` sets it).  Of several (two charts
+    800 units wide), the unused one shown most whole: the first would read
+    a whole chart of 800 by 460 as one of 800 by 500 cut to 92 %.
     """
-    candidates = [i for i in range(len(pictures)) if i not in used]
-    candidates += [i for i in range(len(pictures)) if i in used]
-    for index in candidates:
+    found = list(_candidates(drawn, pictures))
+    unused = [each for each in found if each[0] not in used] or found
+    best = max(unused, key=lambda each: each[2], default=None)
+    return None if best is None else best[:2]
+
+
+def _candidates(
+    drawn: Drawn, pictures: list[Picture]
+) -> Iterator[tuple[int, tuple[float, float], tuple[float, float]]]:
+    """Yield each picture ``drawn`` can be, the share of it shown, and a rank.
+
+    The rank: how whole it is shown, then how much of its clip it covers
+    (a chart 800 by 460 drawn in a clip of its shape is shown whole as one
+    of 800 by 500 would be, but covers only 92 % of it).
+    """
+    for index in range(len(pictures)):
         picture = pictures[index]
         if drawn.pixels is not None:
             if picture.src.lower().endswith(".svg"):
@@ -499,8 +514,9 @@ def _match(
             box = box_under(drawn.ctm, 0, 0, picture.width, picture.height)
             if not _fills_clip(box, drawn.clip):
                 continue
-        return index, _shown(box, drawn.clip)
-    return None
+        shown = _shown(box, drawn.clip)
+        rank = (round(shown[0] * shown[1], 3), round(_covered(box, drawn.clip), 3))
+        yield index, shown, rank
 
 
 def _fills_clip(box: Box, clip: Box, tolerance: float = 1.0) -> bool:
@@ -508,6 +524,13 @@ def _fills_clip(box: Box, clip: Box, tolerance: float = 1.0) -> bool:
     across = abs((box[2] - box[0]) - (clip[2] - clip[0])) <= tolerance
     down = abs((box[3] - box[1]) - (clip[3] - clip[1])) <= tolerance
     return across or down
+
+
+def _covered(box: Box, clip: Box) -> float:
+    """Return the share of ``clip``'s area that ``box`` covers."""
+    seen = intersect(box, clip)
+    area = (clip[2] - clip[0]) * (clip[3] - clip[1])
+    return (seen[2] - seen[0]) * (seen[3] - seen[1]) / area if area else 0.0
 
 
 def _shown(box: Box, clip: Box) -> tuple[float, float]:
@@ -617,7 +640,7 @@ def measure_report(
         w111=pages_of(findings, "W111"),
         crops=crops(report.path, pages, issue_pictures(edition_file)),
         w111_why=[
-            finding.message.partition("): ")[2]
+            finding.message.partition("): ")[2] or finding.message
             for finding in findings
             if finding.code == "W111"
         ],
