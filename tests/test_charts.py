@@ -100,3 +100,23 @@ def test_a_charts_smallest_text_is_read_as_css_inherits_it(
     picture = tmp_path / "chart.svg"
     picture.write_text(SVG.format(content))
     assert svg_text_share(picture) == pytest.approx(share)
+
+
+@pytest.mark.parametrize(
+    ("svg", "share"),
+    [
+        ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="a b c d">'
+         '<text font-size="10">x</text></svg>', None),
+        ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0,0,400,200">'
+         '<text font-size=".">x</text><text font-size="-4">y</text></svg>', 16 / 400),
+        ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200">'
+         '<g transform="scale(.)"><text font-size="1e1">x</text></g></svg>', 10 / 400),
+    ],
+)  # fmt: skip
+def test_a_strangers_svg_with_unreadable_numbers_is_read_without_error(
+    tmp_path: Path, svg: str, share: float | None
+) -> None:
+    """What is not a number is not read: a size inherits, a view box is unknown."""
+    picture = tmp_path / "chart.svg"
+    picture.write_text(svg)
+    assert svg_text_share(picture) == pytest.approx(share)

@@ -183,7 +183,8 @@ def _check_pixels(name: str, image: Image.Image) -> None:
         )
 
 
-SVG_NUMBER = re.compile(r"[\d.]+")
+#: A number as SVG writes one: "12", "-.5", "1e3".
+SVG_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def picture_shape(path: Path) -> float | None:
@@ -199,7 +200,7 @@ def picture_shape(path: Path) -> float | None:
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     root = etree.parse(path, parser).getroot()
     if view_box := root.get("viewBox"):
-        sizes = [float(v) for v in re.split(r"[\s,]+", view_box.strip())[2:4]]
+        sizes = _view_box(view_box)[2:4]
     else:
         sizes = [_svg_number(root.get(name)) for name in ("width", "height")]
     return sizes[1] / sizes[0] if len(sizes) == 2 and all(sizes) else None
@@ -214,8 +215,14 @@ def picture_pixels(path: Path) -> int | None:
 
 
 def _svg_number(value: str | None) -> float:
-    match = SVG_NUMBER.match(value or "")
+    match = SVG_NUMBER.match((value or "").strip())
     return float(match.group()) if match else 0.0
+
+
+def _view_box(value: str) -> list[float]:
+    """Return a view box's four numbers, none if it is not four numbers."""
+    numbers = [float(n) for n in SVG_NUMBER.findall(value)]
+    return numbers if len(numbers) == 4 else []
 
 
 #: Below this, print is read with a magnifier: 6 pt, in CSS pixels.  No text
@@ -273,8 +280,8 @@ def _draws_text(element: etree._Element) -> bool:
 def _view_width(root: etree._Element) -> float:
     """Return the width of the SVG's own units: its view box's, else its width."""
     if view_box := root.get("viewBox"):
-        numbers = re.split(r"[\s,]+", view_box.strip())
-        return float(numbers[2]) if len(numbers) == 4 else 0.0
+        numbers = _view_box(view_box)
+        return numbers[2] if numbers else 0.0
     return _svg_number(root.get("width"))
 
 
@@ -315,8 +322,8 @@ def _declared_size(declarations: str) -> str | None:
 
 def _font_size(value: str, inherited: float) -> float:
     """Return a CSS font size in user units; what is not understood inherits."""
-    match = re.fullmatch(r"([\d.]+)\s*([a-z%]*)", value.strip().lower())
-    if match is None:
+    match = re.fullmatch(rf"({SVG_NUMBER.pattern})\s*([a-z%]*)", value.strip().lower())
+    if match is None or float(match.group(1)) < 0:
         return inherited
     number, unit = float(match.group(1)), match.group(2)
     if unit in ("em", "%"):
@@ -328,7 +335,7 @@ def _transform_scale(transform: str) -> float:
     """Return how much a ``transform`` scales text: the root of its area's change."""
     scale = 1.0
     for kind, arguments in SCALING.findall(transform):
-        numbers = [float(n) for n in re.findall(r"-?[\d.]+(?:e-?\d+)?", arguments)]
+        numbers = [float(n) for n in SVG_NUMBER.findall(arguments)]
         if kind == "scale" and numbers:
             scale *= abs(numbers[0] * numbers[-1]) ** 0.5
         elif kind == "matrix" and len(numbers) == 6:
