@@ -239,6 +239,12 @@ def test_a_truncated_picture_is_refused(make_issue: Callable[..., Path]) -> None
             b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]><svg>&a;</svg>',
             "laughs.svg declares XML entities, which are not allowed",
         ),
+        (
+            "cut.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><text>half',
+            "cut.svg is not well-formed SVG: Premature end of data in tag text"
+            " line 1, line 1, column 51",
+        ),
     ],
 )
 def test_a_picture_that_is_not_what_it_says_is_refused(

@@ -131,6 +131,11 @@ def _check_svg(name: str, data: bytes) -> None:
         raise ValueError(f"{name} declares XML entities, which are not allowed")
     if not SVG_START.match(data):
         raise ValueError(f"{name} is not an SVG picture")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    try:
+        etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise ValueError(f"{name} is not well-formed SVG: {error.msg}") from None
 
 
 def _check_raster(name: str, data: bytes, expected: str | None) -> None:
