@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from .checks import printcheck
+from .checks.preflight import PRINT_DPI, page_content_length, unhonoured_wishes
 from .checks.preflight import inspect as inspect_pages
-from .checks.preflight import page_content_length, unhonoured_wishes
 from .edition import Prepared, input_files
 from .engine.pdf import LaidOut, Pictures, lay_out, write_pdf
 from .issue.errors import Finding, Problem, UserError
@@ -94,7 +94,7 @@ def write_target(
 #: The files of each target, after ``<issue-id>-<lang>-``: the PDF first.
 #: The resolution below which a photograph looks soft, on screen and on paper:
 #: page makeup never enlarges one beyond it (preflight's W104 says 300 dpi).
-SHARP_PPI: dict[PdfTarget, float] = {"web": 150.0, "print": 300.0}
+SHARP_PPI: dict[PdfTarget, float] = {"web": 150.0, "print": PRINT_DPI}
 _SUFFIXES: dict[PdfTarget, tuple[str, ...]] = {
     "web": ("web.pdf", "cover.png"),
     "print": ("print.pdf",),

@@ -63,7 +63,7 @@ from ..engine import boxes
 from ..issue.errors import Finding
 from ..issue.load import FieldPath, LoadedEdition
 from ..issue.model import is_remote
-from ..issue.pictures import MIN_PRINT_TEXT
+from ..issue.pictures import CSS_PX_PER_INCH, MIN_PRINT_TEXT
 from ..layout.contract import BLEED, BLOCK, CHANNEL, FILLER
 from ..layout.i18n import typography
 from ..layout.text import QUESTION_CLASS
@@ -71,7 +71,6 @@ from ..layout.typographer import keep_together
 
 #: Below this, a picture looks soft on paper.
 PRINT_DPI = 300
-CSS_PX_PER_INCH = 96
 #: A page (not the last) may be at most this empty.
 MAX_EMPTY = 0.25
 #: Tolerance, in CSS pixels, for rounding in the engine's geometry.
@@ -696,16 +695,12 @@ def _drawn_width(picture: Any) -> float:
     natural = boxes.natural_height(picture)
     if not natural:
         return float(picture.width)
-    ratio = picture.height / natural
-    fit = picture.style["object_fit"]
-    scale = (
-        max(1.0, ratio)
-        if fit == "cover"
-        else min(1.0, ratio)
-        if fit == "contain"
-        else 1.0
-    )
-    return float(picture.width * scale)
+    ratio, fit = picture.height / natural, picture.style["object_fit"]
+    if fit == "cover":
+        return float(picture.width * max(1.0, ratio))
+    if fit == "contain":
+        return float(picture.width * min(1.0, ratio))
+    return float(picture.width)
 
 
 def _quote(box: Any) -> str:

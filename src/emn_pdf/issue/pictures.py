@@ -230,6 +230,8 @@ def _view_box(value: str) -> list[float]:
     return numbers if len(numbers) == 4 else []
 
 
+#: CSS pixels per inch, by which a bitmap's pixels give its resolution.
+CSS_PX_PER_INCH = 96
 #: Below this, print is read with a magnifier: 6 pt, in CSS pixels.  No text
 #: of a layout is smaller, nor a chart's where the page is wide enough.
 MIN_PRINT_TEXT = 8.0

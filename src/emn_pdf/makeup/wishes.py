@@ -19,13 +19,11 @@ from ..issue.model import (
     band_picture,
     charts,
 )
+from ..issue.pictures import CSS_PX_PER_INCH
 from ..layout.contract import quoted_block, resizable_pictures
 from ..layout.render import block_position, filler_position
 from .html import BAND_SUFFIX, Piece
 from .types import Grid, Module, Move, Note, is_spare
-
-#: CSS pixels per inch, by which a picture's pixels give its resolution.
-CSS_PX_PER_INCH = 96
 
 
 def wish_of(piece: Piece, edition: Edition, grid: Grid, least_ppi: float) -> Module:
