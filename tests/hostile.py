@@ -614,7 +614,7 @@ SLOW_ROUTES: dict[str, webserver.Route] = {
             svg_embedding(f"slow/{n}.png").partition("</svg>")[0]
             for n in range(SLOW_PICTURES)
         ).encode()
-        + b"</svg>",
+        + b"</svg>" * SLOW_PICTURES,  # each nested drawing closed: well-formed
         "image/svg+xml",
     ),
     **{
